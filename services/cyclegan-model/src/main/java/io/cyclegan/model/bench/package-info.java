@@ -1,0 +1,2 @@
+/** The training throughput benchmark behind scripts/bench-train.sh. */
+package io.cyclegan.model.bench;

@@ -1,0 +1,5 @@
+/**
+ * The versioned, checksummed stream formats for full training checkpoints and generators-only
+ * exports.
+ */
+package io.cyclegan.model.checkpoint;

@@ -1,0 +1,126 @@
+package io.cyclegan.model.nn;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
+import java.util.Random;
+import org.junit.jupiter.api.Test;
+
+class LayersTest {
+
+  @Test
+  void shouldNormalizeEachChannelOfEachImageWhenInstanceNorm() {
+    try (NDManager m = NDManager.newBaseManager()) {
+      // Two channels: (1,2,3,4) has mean 2.5 and biased variance 1.25; (0,0,0,8) mean 2, var 12.
+      NDArray x = m.create(new float[] {1, 2, 3, 4, 0, 0, 0, 8}, new Shape(1, 2, 2, 2));
+      float[] y = Layers.instanceNorm(x).toFloatArray();
+      double s1 = Math.sqrt(1.25 + 1e-5);
+      double s2 = Math.sqrt(12 + 1e-5);
+      float[] expected = {
+        (float) (-1.5 / s1), (float) (-0.5 / s1), (float) (0.5 / s1), (float) (1.5 / s1),
+        (float) (-2 / s2), (float) (-2 / s2), (float) (-2 / s2), (float) (6 / s2)
+      };
+      for (int i = 0; i < y.length; i++) {
+        assertThat(y[i]).isCloseTo(expected[i], within(1e-5f));
+      }
+    }
+  }
+
+  @Test
+  void shouldMirrorWithoutRepeatingTheEdgeWhenReflectionPad() {
+    try (NDManager m = NDManager.newBaseManager()) {
+      NDArray x = m.arange(1f, 10f).reshape(1, 1, 3, 3);
+      NDArray y = Layers.reflectionPad(x, 1);
+      assertThat(y.getShape()).isEqualTo(new Shape(1, 1, 5, 5));
+      assertThat(y.toFloatArray())
+          .containsExactly(
+              5, 4, 5, 6, 5, //
+              2, 1, 2, 3, 2, //
+              5, 4, 5, 6, 5, //
+              8, 7, 8, 9, 8, //
+              5, 4, 5, 6, 5);
+    }
+  }
+
+  @Test
+  void shouldMatchReferenceFormulaWhenTransposedConvOfOnePixel() {
+    try (NDManager m = NDManager.newBaseManager()) {
+      // One input pixel of value 2 and kernel 1..9: output (2x2) keeps the centre tap at (0,0),
+      // the right tap w[1][2] at (0,1), the lower w[2][1] at (1,0) and w[2][2] at (1,1).
+      NDArray x = m.create(new float[] {2}, new Shape(1, 1, 1, 1));
+      NDArray w = m.arange(1f, 10f).reshape(1, 1, 3, 3);
+      NDArray b = m.create(new float[] {0.5f});
+      float[] y = Layers.convTranspose3x3Stride2(x, w, b).toFloatArray();
+      assertThat(y).containsExactly(2 * 5 + 0.5f, 2 * 6 + 0.5f, 2 * 8 + 0.5f, 2 * 9 + 0.5f);
+    }
+  }
+
+  @Test
+  void shouldEqualScatterDefinitionWhenTransposedConvOfRandomInput() {
+    int cin = 2;
+    int cout = 3;
+    int h = 3;
+    int w = 4;
+    Random random = new Random(7);
+    float[] x = new float[cin * h * w];
+    float[] k = new float[cin * cout * 9];
+    float[] bias = new float[cout];
+    fill(random, x);
+    fill(random, k);
+    fill(random, bias);
+    float[] expected = scatterTransposedConv(x, k, bias, cin, cout, h, w);
+    try (NDManager m = NDManager.newBaseManager()) {
+      NDArray y =
+          Layers.convTranspose3x3Stride2(
+              m.create(x, new Shape(1, cin, h, w)),
+              m.create(k, new Shape(cin, cout, 3, 3)),
+              m.create(bias));
+      assertThat(y.getShape()).isEqualTo(new Shape(1, cout, 2 * h, 2 * w));
+      float[] actual = y.toFloatArray();
+      for (int i = 0; i < expected.length; i++) {
+        assertThat(actual[i]).as("element %d", i).isCloseTo(expected[i], within(1e-5f));
+      }
+    }
+  }
+
+  /** ConvTranspose2d(k3, s2, p1, op1) by its definition: input (m, n) scatters to 2m-1+kh. */
+  private static float[] scatterTransposedConv(
+      float[] x, float[] k, float[] bias, int cin, int cout, int h, int w) {
+    int oh = 2 * h;
+    int ow = 2 * w;
+    float[] y = new float[cout * oh * ow];
+    for (int o = 0; o < cout; o++) {
+      for (int i = 0; i < oh * ow; i++) {
+        y[o * oh * ow + i] = bias[o];
+      }
+    }
+    for (int c = 0; c < cin; c++) {
+      for (int mi = 0; mi < h; mi++) {
+        for (int ni = 0; ni < w; ni++) {
+          for (int o = 0; o < cout; o++) {
+            for (int kh = 0; kh < 3; kh++) {
+              for (int kw = 0; kw < 3; kw++) {
+                int p = 2 * mi - 1 + kh;
+                int q = 2 * ni - 1 + kw;
+                if (p >= 0 && p < oh && q >= 0 && q < ow) {
+                  y[(o * oh + p) * ow + q] +=
+                      x[(c * h + mi) * w + ni] * k[((c * cout + o) * 3 + kh) * 3 + kw];
+                }
+              }
+            }
+          }
+        }
+      }
+    }
+    return y;
+  }
+
+  private static void fill(Random random, float[] values) {
+    for (int i = 0; i < values.length; i++) {
+      values[i] = (float) random.nextGaussian();
+    }
+  }
+}
