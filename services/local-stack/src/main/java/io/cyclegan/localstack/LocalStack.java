@@ -1,0 +1,370 @@
+package io.cyclegan.localstack;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Objects;
+import java.util.Set;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+
+/**
+ * A real Apache Kafka broker (KRaft, one node) and a real S3-compatible server (S3Proxy on a
+ * folder), both on loopback ports, with the bucket and the topics created.
+ *
+ * <pre>{@code
+ * try (LocalStack stack = LocalStack.builder().build().start()) {
+ *   String bootstrap = stack.bootstrapServers(); // 127.0.0.1:<port>
+ *   String s3 = stack.s3Endpoint();              // http://127.0.0.1:<port>
+ * }
+ * }</pre>
+ *
+ * <p>Everything about the broker is sized for one node: replication factor 1 for every topic,
+ * internal ones included; topics are also auto-created on first use; consumer groups rebalance
+ * without the usual initial delay.
+ */
+public final class LocalStack implements AutoCloseable {
+
+  /** Port 0: pick a free loopback port. */
+  public static final int ANY_PORT = 0;
+
+  /** Kafka's usual port, used by {@link LocalStackMain}. */
+  public static final int WELL_KNOWN_KAFKA_PORT = 9092;
+
+  /** MinIO's usual port, used by {@link LocalStackMain}. */
+  public static final int WELL_KNOWN_S3_PORT = 9000;
+
+  public static final String DEFAULT_ACCESS_KEY = "cyclegan";
+  public static final String DEFAULT_SECRET_KEY = "cyclegan-secret";
+  public static final String DEFAULT_BUCKET = "cyclegan";
+
+  /** The region S3 clients should send; the server accepts any, MinIO's client needs one. */
+  public static final String REGION = "us-east-1";
+
+  // S3 bucket naming rules, the subset that works path-style on every client.
+  private static final Pattern BUCKET_NAME = Pattern.compile("[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]");
+
+  private final int requestedKafkaPort;
+  private final int requestedS3Port;
+  private final Path requestedDataDir;
+  private final String accessKey;
+  private final String secretKey;
+  private final String bucket;
+  private final List<TopicSpec> topics;
+
+  private Path dataDir;
+  private boolean deleteDataDir;
+  private EmbeddedKafka kafka;
+  private EmbeddedS3 s3;
+
+  private LocalStack(Builder builder) {
+    this.requestedKafkaPort = builder.kafkaPort;
+    this.requestedS3Port = builder.s3Port;
+    this.requestedDataDir = builder.dataDir;
+    this.accessKey = builder.accessKey;
+    this.secretKey = builder.secretKey;
+    this.bucket = builder.bucket;
+    this.topics = builder.topics;
+  }
+
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  /**
+   * Starts Kafka, creates the topics, starts S3 and creates the bucket. A requested port that is
+   * taken fails with a {@link PortInUseException} before anything starts.
+   *
+   * @return this stack, for {@code LocalStack.builder().build().start()}
+   */
+  public synchronized LocalStack start() {
+    if (kafka != null) {
+      throw new IllegalStateException("local stack already started");
+    }
+    if (requestedKafkaPort != ANY_PORT) {
+      Ports.requireFree("Kafka", requestedKafkaPort, "; choose another with --kafka-port");
+    }
+    if (requestedS3Port != ANY_PORT) {
+      Ports.requireFree("S3", requestedS3Port, "; choose another with --s3-port");
+    }
+    QuietLogging.apply();
+    try {
+      dataDir = prepareDataDir();
+      int kafkaPort = requestedKafkaPort == ANY_PORT ? Ports.pickFree() : requestedKafkaPort;
+      kafka =
+          new EmbeddedKafka(
+              dataDir.resolve("kafka").resolve("logs"), kafkaPort, freeOtherThan(kafkaPort));
+      kafka.start();
+      kafka.createTopics(topics);
+      s3 = new EmbeddedS3(dataDir.resolve("s3"), requestedS3Port, accessKey, secretKey);
+      s3.start(bucket);
+      return this;
+    } catch (RuntimeException e) {
+      try {
+        close();
+      } catch (RuntimeException cleanup) {
+        e.addSuppressed(cleanup);
+      }
+      throw e;
+    }
+  }
+
+  /** Stops the broker alone; the S3 server, the port and the data stay. */
+  public void stopKafka() {
+    requireStarted().stop();
+  }
+
+  /** Starts the broker again after {@link #stopKafka()}, on the same port with the same data. */
+  public void startKafka() {
+    requireStarted().start();
+  }
+
+  public synchronized boolean isKafkaRunning() {
+    return kafka != null && kafka.isRunning();
+  }
+
+  /** {@code 127.0.0.1:<port>}. */
+  public String bootstrapServers() {
+    return requireStarted().bootstrapServers();
+  }
+
+  public int kafkaPort() {
+    return requireStarted().port();
+  }
+
+  /** {@code http://127.0.0.1:<port>}, path-style. */
+  public String s3Endpoint() {
+    return "http://" + Ports.LOOPBACK + ":" + s3Port();
+  }
+
+  public synchronized int s3Port() {
+    if (s3 == null) {
+      throw new IllegalStateException("local stack is not started");
+    }
+    return s3.port();
+  }
+
+  public String accessKey() {
+    return accessKey;
+  }
+
+  public String secretKey() {
+    return secretKey;
+  }
+
+  public String region() {
+    return REGION;
+  }
+
+  public String bucket() {
+    return bucket;
+  }
+
+  /** The topics created on start. */
+  public List<TopicSpec> topics() {
+    return topics;
+  }
+
+  /** Where Kafka's log and the S3 objects live ({@code kafka/} and {@code s3/<bucket>/}). */
+  public synchronized Path dataDir() {
+    if (dataDir == null) {
+      throw new IllegalStateException("local stack is not started");
+    }
+    return dataDir;
+  }
+
+  /** Stops both servers and deletes the data directory if the stack made it. */
+  @Override
+  public synchronized void close() {
+    RuntimeException failure = null;
+    if (s3 != null) {
+      try {
+        s3.stop();
+      } catch (RuntimeException e) {
+        failure = e;
+      }
+      s3 = null;
+    }
+    if (kafka != null) {
+      try {
+        kafka.stop();
+      } catch (RuntimeException e) {
+        failure = addTo(failure, e);
+      }
+      kafka = null;
+    }
+    if (deleteDataDir && dataDir != null) {
+      try {
+        deleteRecursively(dataDir);
+      } catch (UncheckedIOException e) {
+        failure = addTo(failure, e);
+      }
+      deleteDataDir = false;
+    }
+    if (failure != null) {
+      throw failure;
+    }
+  }
+
+  @Override
+  public String toString() {
+    // No secret key here: toString ends up in logs.
+    return "LocalStack[kafka="
+        + (kafka == null ? "stopped" : kafka.bootstrapServers())
+        + ", s3Port="
+        + (s3 == null ? "stopped" : String.valueOf(s3.port()))
+        + ", bucket="
+        + bucket
+        + ", accessKey="
+        + accessKey
+        + "]";
+  }
+
+  private synchronized EmbeddedKafka requireStarted() {
+    if (kafka == null) {
+      throw new IllegalStateException("local stack is not started");
+    }
+    return kafka;
+  }
+
+  private Path prepareDataDir() {
+    try {
+      if (requestedDataDir == null) {
+        deleteDataDir = true;
+        return Files.createTempDirectory("cyclegan-local-stack-");
+      }
+      return Files.createDirectories(requestedDataDir);
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot create data directory " + requestedDataDir, e);
+    }
+  }
+
+  private static int freeOtherThan(int port) {
+    int candidate = Ports.pickFree();
+    while (candidate == port) {
+      candidate = Ports.pickFree();
+    }
+    return candidate;
+  }
+
+  private static RuntimeException addTo(RuntimeException first, RuntimeException next) {
+    if (first == null) {
+      return next;
+    }
+    first.addSuppressed(next);
+    return first;
+  }
+
+  private static void deleteRecursively(Path root) {
+    if (!Files.exists(root)) {
+      return;
+    }
+    try (Stream<Path> paths = Files.walk(root)) {
+      for (Path path : paths.sorted(Comparator.reverseOrder()).toList()) {
+        Files.deleteIfExists(path);
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot delete " + root, e);
+    }
+  }
+
+  /** Options of a {@link LocalStack}; every one has a default. */
+  public static final class Builder {
+
+    private int kafkaPort = ANY_PORT;
+    private int s3Port = ANY_PORT;
+    private Path dataDir;
+    private String accessKey = DEFAULT_ACCESS_KEY;
+    private String secretKey = DEFAULT_SECRET_KEY;
+    private String bucket = DEFAULT_BUCKET;
+    private List<TopicSpec> topics = TopicSpec.defaults();
+
+    private Builder() {}
+
+    /** Kafka's client port on 127.0.0.1; default {@link #ANY_PORT}. */
+    public Builder optKafkaPort(int port) {
+      this.kafkaPort = checkPort("Kafka", port);
+      return this;
+    }
+
+    /** The S3 port on 127.0.0.1; default {@link #ANY_PORT}. */
+    public Builder optS3Port(int port) {
+      this.s3Port = checkPort("S3", port);
+      return this;
+    }
+
+    /**
+     * Where Kafka's log and the objects are kept; kept after close, and reused (topics and objects
+     * included) by the next start. Default: a temporary folder deleted on close.
+     */
+    public Builder optDataDir(Path dataDir) {
+      this.dataDir = Objects.requireNonNull(dataDir, "dataDir");
+      return this;
+    }
+
+    /** S3 credentials; default {@value #DEFAULT_ACCESS_KEY} / {@value #DEFAULT_SECRET_KEY}. */
+    public Builder optCredentials(String accessKey, String secretKey) {
+      this.accessKey = requireText("accessKey", accessKey);
+      this.secretKey = requireText("secretKey", secretKey);
+      return this;
+    }
+
+    /** The bucket created on start; default {@value #DEFAULT_BUCKET}. */
+    public Builder optBucket(String bucket) {
+      this.bucket = Objects.requireNonNull(bucket, "bucket");
+      return this;
+    }
+
+    /** The topics created on start, replacing the default set {@link TopicSpec#defaults()}. */
+    public Builder optTopics(List<TopicSpec> topics) {
+      this.topics = List.copyOf(topics);
+      return this;
+    }
+
+    public LocalStack build() {
+      if (!BUCKET_NAME.matcher(bucket).matches()) {
+        throw new IllegalArgumentException(
+            "bucket name "
+                + bucket
+                + " is not a valid S3 bucket name: expected 3 to 63 characters of a-z, 0-9, '.'"
+                + " and '-', starting and ending with a letter or digit");
+      }
+      if (kafkaPort != ANY_PORT && kafkaPort == s3Port) {
+        throw new IllegalArgumentException(
+            "Kafka and S3 cannot share port " + kafkaPort + "; give them different ports");
+      }
+      Set<String> names = new HashSet<>();
+      List<String> duplicates = new ArrayList<>();
+      for (TopicSpec topic : topics) {
+        if (!names.add(topic.name())) {
+          duplicates.add(topic.name());
+        }
+      }
+      if (!duplicates.isEmpty()) {
+        throw new IllegalArgumentException("topics listed more than once: " + duplicates);
+      }
+      return new LocalStack(this);
+    }
+
+    private static int checkPort(String what, int port) {
+      if (port < 0 || port > 65535) {
+        throw new IllegalArgumentException(
+            what + " port must be between 0 (any free port) and 65535, was " + port);
+      }
+      return port;
+    }
+
+    private static String requireText(String what, String value) {
+      Objects.requireNonNull(value, what);
+      if (value.isBlank()) {
+        throw new IllegalArgumentException(what + " must not be blank");
+      }
+      return value;
+    }
+  }
+}

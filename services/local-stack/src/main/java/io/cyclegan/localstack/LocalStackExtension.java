@@ -1,0 +1,109 @@
+package io.cyclegan.localstack;
+
+import org.junit.jupiter.api.extension.BeforeAllCallback;
+import org.junit.jupiter.api.extension.BeforeEachCallback;
+import org.junit.jupiter.api.extension.ExtensionContext;
+import org.junit.jupiter.api.extension.ParameterContext;
+import org.junit.jupiter.api.extension.ParameterResolver;
+
+/**
+ * Gives integration tests a running {@link LocalStack}: one per test run (JVM), started on first
+ * use with the default options (free ports, default topics, bucket {@value
+ * LocalStack#DEFAULT_BUCKET}) and closed when the run ends.
+ *
+ * <pre>{@code
+ * @ExtendWith(LocalStackExtension.class)
+ * class IngestIT {
+ *   @Test
+ *   void shouldStoreImageWhenReceived(LocalStack stack) { ... stack.bootstrapServers() ... }
+ * }
+ * }</pre>
+ *
+ * <p>A {@code LocalStack} parameter is resolved in test constructors, test methods and lifecycle
+ * methods; {@link #sharedStack()} returns the same stack from anywhere (a static field initialiser,
+ * a helper).
+ *
+ * <p>The stack is shared, so a test that stops the broker ({@link LocalStack#stopKafka()}) must
+ * start it again ({@link LocalStack#startKafka()}) before it returns, in a {@code finally}. As a
+ * safety net the extension restarts a broker it finds stopped before each test, so one forgetful
+ * test does not fail every test after it.
+ */
+public final class LocalStackExtension
+    implements BeforeAllCallback, BeforeEachCallback, ParameterResolver {
+
+  private static final ExtensionContext.Namespace NAMESPACE =
+      ExtensionContext.Namespace.create(LocalStackExtension.class);
+
+  private static LocalStack shared;
+
+  /**
+   * The stack of this run, started if it is not yet. Outside a JUnit run nothing closes it but the
+   * JVM's exit; use {@link LocalStack#builder()} and try-with-resources there.
+   */
+  public static synchronized LocalStack sharedStack() {
+    if (shared == null) {
+      shared = LocalStack.builder().build().start();
+    }
+    return shared;
+  }
+
+  private static synchronized void closeShared(LocalStack stack) {
+    try {
+      stack.close();
+    } finally {
+      if (shared == stack) {
+        shared = null;
+      }
+    }
+  }
+
+  @Override
+  public void beforeAll(ExtensionContext context) {
+    stackFor(context);
+  }
+
+  @Override
+  public void beforeEach(ExtensionContext context) {
+    LocalStack stack = stackFor(context);
+    if (!stack.isKafkaRunning()) {
+      stack.startKafka();
+    }
+  }
+
+  @Override
+  public boolean supportsParameter(ParameterContext parameter, ExtensionContext context) {
+    return parameter.getParameter().getType() == LocalStack.class;
+  }
+
+  @Override
+  public Object resolveParameter(ParameterContext parameter, ExtensionContext context) {
+    return stackFor(context);
+  }
+
+  /**
+   * Registers the shared stack in the root store, whose values JUnit closes when the whole run
+   * ends, not when the test class ends.
+   */
+  private static LocalStack stackFor(ExtensionContext context) {
+    return context
+        .getRoot()
+        .getStore(NAMESPACE)
+        .getOrComputeIfAbsent(SharedStack.class, key -> new SharedStack(), SharedStack.class)
+        .stack();
+  }
+
+  /** The root-store entry; JUnit calls {@link #close()} at the end of the run. */
+  private static final class SharedStack implements AutoCloseable {
+
+    private final LocalStack stack = sharedStack();
+
+    LocalStack stack() {
+      return stack;
+    }
+
+    @Override
+    public void close() {
+      closeShared(stack);
+    }
+  }
+}
