@@ -1,0 +1,49 @@
+package io.cyclegan.common.config;
+
+import io.cyclegan.common.messages.Topics;
+import java.net.InetAddress;
+import java.net.UnknownHostException;
+
+/**
+ * What every service reads: Kafka, the object store, topic names, its side-server port, its
+ * instance id and consumer group. Each service's own config record holds one of these.
+ */
+public record ServiceSettings(
+    KafkaSettings kafka,
+    S3Settings s3,
+    Topics topics,
+    int metricsPort,
+    String instanceId,
+    boolean staticMembership,
+    String groupId) {
+
+  /**
+   * @param service the service's short name ({@code ingest}, {@code training}, {@code inference}),
+   *     used for the default group id
+   * @param defaultMetricsPort the service's well-known side port
+   */
+  public static ServiceSettings fromEnv(Env env, String service, int defaultMetricsPort) {
+    return new ServiceSettings(
+        KafkaSettings.fromEnv(env),
+        S3Settings.fromEnv(env),
+        Topics.fromEnv(env.asMap()),
+        env.integer("CYCLEGAN_METRICS_PORT", defaultMetricsPort, 0, 65535),
+        env.matching(
+            "CYCLEGAN_INSTANCE_ID",
+            defaultInstanceId(service),
+            "[A-Za-z0-9._-]{1,200}",
+            "letters, digits, '.', '_' or '-'"),
+        // Static membership only when an operator gives a stable id (a pod name): two
+        // processes sharing a default host name would fence each other.
+        env.optional("CYCLEGAN_INSTANCE_ID").isPresent(),
+        env.string("CYCLEGAN_GROUP_ID", "cyclegan-" + service));
+  }
+
+  private static String defaultInstanceId(String service) {
+    try {
+      return InetAddress.getLocalHost().getHostName().replaceAll("[^A-Za-z0-9._-]", "-");
+    } catch (UnknownHostException e) {
+      return service + "-" + ProcessHandle.current().pid();
+    }
+  }
+}

@@ -1,0 +1,2 @@
+/** Configuration read once from environment variables into immutable records. */
+package io.cyclegan.common.config;

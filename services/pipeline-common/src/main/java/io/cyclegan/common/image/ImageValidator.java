@@ -1,0 +1,233 @@
+package io.cyclegan.common.image;
+
+import io.cyclegan.common.image.ImageRejectedException.Reason;
+import java.awt.Color;
+import java.awt.Graphics2D;
+import java.awt.image.BufferedImage;
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.EOFException;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Optional;
+import javax.imageio.ImageIO;
+import javax.imageio.ImageReader;
+import javax.imageio.event.IIOReadWarningListener;
+import javax.imageio.stream.ImageInputStream;
+
+/**
+ * The checks every untrusted image goes through, cheapest first: byte size, real format from the
+ * magic bytes, declared against real format, pixel count from the header (so a 50000x50000 PNG of a
+ * few KB is refused before anything is allocated), a full decode that treats the decoder's warnings
+ * (a truncated JPEG decodes "successfully" with a warning) as errors, conversion to RGB and
+ * re-encoding as PNG, which drops all metadata. Thread-safe.
+ */
+public final class ImageValidator {
+  private final long maxBytes;
+  private final long maxPixels;
+
+  public ImageValidator(long maxBytes, long maxPixels) {
+    if (maxBytes <= 0 || maxPixels <= 0) {
+      throw new IllegalArgumentException("limits must be positive");
+    }
+    this.maxBytes = maxBytes;
+    this.maxPixels = maxPixels;
+  }
+
+  public long maxBytes() {
+    return maxBytes;
+  }
+
+  public long maxPixels() {
+    return maxPixels;
+  }
+
+  /**
+   * Validates and normalises {@code bytes}.
+   *
+   * @param declared what the sender said it is (a media type, a file name or a format name), or
+   *     {@code null}
+   * @throws ImageRejectedException with the reason of the first failed check
+   */
+  public ValidatedImage validate(byte[] bytes, String declared) {
+    if (bytes == null || bytes.length == 0) {
+      throw new ImageRejectedException(Reason.EMPTY, "empty: the record has no image bytes");
+    }
+    if (bytes.length > maxBytes) {
+      throw new ImageRejectedException(
+          Reason.TOO_LARGE,
+          "too large: " + bytes.length + " bytes, the limit is " + maxBytes + " bytes");
+    }
+    Optional<ImageFormat> sniffed = ImageFormat.sniff(bytes);
+    if (sniffed.isEmpty()) {
+      String as = declared == null ? "" : " (declared as " + declared + ")";
+      if (looksLikeText(bytes)) {
+        throw new ImageRejectedException(
+            Reason.TEXT_NOT_IMAGE, "not an image: the content is text" + as);
+      }
+      throw new ImageRejectedException(
+          Reason.UNKNOWN_FORMAT,
+          "not an image: no PNG or JPEG signature, first bytes " + firstBytes(bytes) + as);
+    }
+    ImageFormat format = sniffed.get();
+    if (!format.supported()) {
+      throw new ImageRejectedException(
+          Reason.UNSUPPORTED_FORMAT,
+          "unsupported format " + format + ": only PNG and JPEG are accepted");
+    }
+    Optional<ImageFormat> declaredFormat = ImageFormat.fromDeclared(declared);
+    if (declaredFormat.isPresent() && declaredFormat.get() != format) {
+      throw new ImageRejectedException(
+          Reason.FORMAT_MISMATCH,
+          "format mismatch: declared "
+              + declaredFormat.get()
+              + " ("
+              + declared
+              + ") but the"
+              + " content is "
+              + format);
+    }
+    BufferedImage decoded = decode(bytes, format);
+    BufferedImage rgb = toRgb(decoded);
+    byte[] png = encodePng(rgb);
+    return new ValidatedImage(format, rgb.getWidth(), rgb.getHeight(), rgb, png, sha256(png));
+  }
+
+  private BufferedImage decode(byte[] bytes, ImageFormat format) {
+    try (ImageInputStream in = ImageIO.createImageInputStream(new ByteArrayInputStream(bytes))) {
+      Iterator<ImageReader> readers = ImageIO.getImageReaders(in);
+      if (!readers.hasNext()) {
+        throw new ImageRejectedException(Reason.CORRUPT, "no decoder accepts this " + format);
+      }
+      ImageReader reader = readers.next();
+      try {
+        reader.setInput(in, true, true); // seek forward only, ignore metadata
+        long width = reader.getWidth(0);
+        long height = reader.getHeight(0);
+        if (width <= 0 || height <= 0) {
+          throw new ImageRejectedException(
+              Reason.CORRUPT, "corrupt " + format + ": header says " + width + "x" + height);
+        }
+        if (width * height > maxPixels) {
+          throw new ImageRejectedException(
+              Reason.TOO_MANY_PIXELS,
+              "too many pixels: "
+                  + width
+                  + "x"
+                  + height
+                  + " = "
+                  + (width * height)
+                  + ", the limit is "
+                  + maxPixels);
+        }
+        List<String> warnings = new ArrayList<>();
+        reader.addIIOReadWarningListener(collect(warnings));
+        BufferedImage image = reader.read(0);
+        if (!warnings.isEmpty()) {
+          throw new ImageRejectedException(
+              Reason.TRUNCATED, "truncated " + format + ": " + String.join("; ", warnings));
+        }
+        return image;
+      } finally {
+        reader.dispose();
+      }
+    } catch (ImageRejectedException e) {
+      throw e;
+    } catch (EOFException e) {
+      throw new ImageRejectedException(
+          Reason.TRUNCATED, "truncated " + format + ": the data ends before the image does", e);
+    } catch (IOException | RuntimeException e) {
+      if (isEof(e)) {
+        throw new ImageRejectedException(
+            Reason.TRUNCATED, "truncated " + format + ": the data ends before the image does", e);
+      }
+      throw new ImageRejectedException(
+          Reason.CORRUPT, "corrupt " + format + ": " + e.getMessage(), e);
+    }
+  }
+
+  private static IIOReadWarningListener collect(List<String> warnings) {
+    return (source, warning) -> warnings.add(warning);
+  }
+
+  private static boolean isEof(Throwable e) {
+    for (Throwable t = e; t != null; t = t.getCause()) {
+      if (t instanceof EOFException) {
+        return true;
+      }
+      String m = t.getMessage();
+      if (m != null && (m.contains("Premature end") || m.contains("Unexpected end"))) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /** Flattens any alpha onto white and any colour model to 8-bit RGB. */
+  static BufferedImage toRgb(BufferedImage src) {
+    if (src.getType() == BufferedImage.TYPE_INT_RGB) {
+      return src;
+    }
+    BufferedImage rgb =
+        new BufferedImage(src.getWidth(), src.getHeight(), BufferedImage.TYPE_INT_RGB);
+    Graphics2D g = rgb.createGraphics();
+    try {
+      g.setColor(Color.WHITE);
+      g.fillRect(0, 0, src.getWidth(), src.getHeight());
+      g.drawImage(src, 0, 0, null);
+    } finally {
+      g.dispose();
+    }
+    return rgb;
+  }
+
+  /** PNG bytes of an image (no metadata is written). */
+  public static byte[] encodePng(BufferedImage image) {
+    ByteArrayOutputStream out = new ByteArrayOutputStream(image.getWidth() * image.getHeight());
+    try {
+      if (!ImageIO.write(image, "png", out)) {
+        throw new IllegalStateException("no PNG writer");
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    return out.toByteArray();
+  }
+
+  public static String sha256(byte[] bytes) {
+    try {
+      return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  private static boolean looksLikeText(byte[] b) {
+    int n = Math.min(b.length, 512);
+    int printable = 0;
+    for (int i = 0; i < n; i++) {
+      int c = b[i] & 0xFF;
+      if (c == '\n' || c == '\r' || c == '\t' || (c >= 0x20 && c < 0x7F) || c >= 0xC2) {
+        printable++;
+      }
+    }
+    return printable >= n * 0.95;
+  }
+
+  private static String firstBytes(byte[] b) {
+    StringBuilder sb = new StringBuilder();
+    for (int i = 0; i < Math.min(4, b.length); i++) {
+      sb.append(String.format("%02x", b[i] & 0xFF));
+      if (i < Math.min(4, b.length) - 1) {
+        sb.append(' ');
+      }
+    }
+    return sb.toString();
+  }
+}

@@ -1,0 +1,41 @@
+package io.cyclegan.common.messages;
+
+/** Checks used by the message records' constructors, so every decode names the missing field. */
+final class Fields {
+  private Fields() {}
+
+  static <T> T required(T value, String field) {
+    if (value == null) {
+      throw new MessageFormatException(field, "missing required field '" + field + "'");
+    }
+    if (value instanceof String s && s.isBlank()) {
+      throw new MessageFormatException(field, "field '" + field + "' must not be empty");
+    }
+    return value;
+  }
+
+  static void schema(String actual, String expected) {
+    required(actual, "schema");
+    if (!expected.equals(actual)) {
+      throw new MessageFormatException(
+          "schema", "unsupported schema '" + actual + "', expected '" + expected + "'");
+    }
+  }
+
+  static <E extends Enum<E>> E oneOf(Class<E> type, String value, String field) {
+    required(value, field);
+    for (E constant : type.getEnumConstants()) {
+      if (constant.toString().equals(value)) {
+        return constant;
+      }
+    }
+    throw new MessageFormatException(
+        field,
+        "field '"
+            + field
+            + "' is '"
+            + value
+            + "', expected one of "
+            + java.util.Arrays.toString(type.getEnumConstants()));
+  }
+}

@@ -1,0 +1,120 @@
+package io.cyclegan.common.messages;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonMappingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
+import com.fasterxml.jackson.databind.exc.ValueInstantiationException;
+import com.fasterxml.jackson.databind.json.JsonMapper;
+import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.util.Map;
+import java.util.stream.Collectors;
+
+/**
+ * The one JSON codec for every message. Reading is strict: the schema version must match, unknown
+ * fields are refused, and every error names the field it is about.
+ */
+public final class MessageCodec {
+
+  private static final Map<Class<? extends Message>, String> SCHEMAS =
+      Map.of(
+          TrainingCommand.class, TrainingCommand.SCHEMA,
+          TrainingEvent.class, TrainingEvent.SCHEMA,
+          TranslateRequest.class, TranslateRequest.SCHEMA,
+          TranslateResult.class, TranslateResult.SCHEMA,
+          ModelAnnouncement.class, ModelAnnouncement.SCHEMA,
+          DatasetEvent.class, DatasetEvent.SCHEMA);
+
+  private static final ObjectMapper MAPPER = newMapper();
+
+  private MessageCodec() {}
+
+  /** The mapper used for messages, also fit for other JSON documents (job state, reports). */
+  public static ObjectMapper mapper() {
+    return MAPPER;
+  }
+
+  private static ObjectMapper newMapper() {
+    return JsonMapper.builder()
+        .addModule(new JavaTimeModule())
+        .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
+        .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES)
+        .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS)
+        .serializationInclusion(JsonInclude.Include.NON_NULL)
+        .build();
+  }
+
+  public static byte[] encode(Message message) {
+    try {
+      return MAPPER.writeValueAsBytes(message);
+    } catch (JsonProcessingException e) {
+      throw new IllegalStateException("cannot serialise " + message.getClass().getSimpleName(), e);
+    }
+  }
+
+  public static String encodeToString(Message message) {
+    return new String(encode(message), StandardCharsets.UTF_8);
+  }
+
+  /** Reads a message of the given type, checking its schema version first. */
+  public static <T extends Message> T decode(byte[] json, Class<T> type) {
+    if (json == null || json.length == 0) {
+      throw new MessageFormatException(null, "empty message, expected a JSON object");
+    }
+    JsonNode tree;
+    try {
+      tree = MAPPER.readTree(json);
+    } catch (JsonProcessingException e) {
+      throw new MessageFormatException(null, "not valid JSON: " + e.getOriginalMessage(), e);
+    } catch (IOException e) {
+      throw new MessageFormatException(null, "not valid JSON: " + e.getMessage(), e);
+    }
+    if (tree == null || !tree.isObject()) {
+      throw new MessageFormatException(null, "expected a JSON object");
+    }
+    String expected = SCHEMAS.get(type);
+    JsonNode schema = tree.get("schema");
+    if (schema == null || schema.isNull()) {
+      throw new MessageFormatException("schema", "missing required field 'schema'");
+    }
+    if (!expected.equals(schema.asText())) {
+      throw new MessageFormatException(
+          "schema", "unsupported schema '" + schema.asText() + "', expected '" + expected + "'");
+    }
+    try {
+      return MAPPER.treeToValue(tree, type);
+    } catch (UnrecognizedPropertyException e) {
+      throw new MessageFormatException(
+          e.getPropertyName(), "unknown field '" + fieldPath(e) + "'", e);
+    } catch (ValueInstantiationException e) {
+      if (e.getCause() instanceof MessageFormatException mfe) {
+        throw mfe;
+      }
+      throw new MessageFormatException(null, e.getOriginalMessage(), e);
+    } catch (JsonMappingException e) {
+      String path = fieldPath(e);
+      throw new MessageFormatException(
+          path.isEmpty() ? null : path,
+          "bad value for field '" + path + "': " + e.getOriginalMessage(),
+          e);
+    } catch (JsonProcessingException e) {
+      throw new MessageFormatException(null, e.getOriginalMessage(), e);
+    }
+  }
+
+  public static <T extends Message> T decode(String json, Class<T> type) {
+    return decode(json.getBytes(StandardCharsets.UTF_8), type);
+  }
+
+  private static String fieldPath(JsonMappingException e) {
+    return e.getPath().stream()
+        .map(ref -> ref.getFieldName() != null ? ref.getFieldName() : "[" + ref.getIndex() + "]")
+        .collect(Collectors.joining("."));
+  }
+}

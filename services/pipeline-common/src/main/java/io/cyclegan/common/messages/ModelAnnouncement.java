@@ -1,0 +1,45 @@
+package io.cyclegan.common.messages;
+
+import java.time.Instant;
+import java.util.Map;
+
+/**
+ * A model version on the compacted {@code cyclegan.models} topic (keyed by model name, so the
+ * newest version per model survives compaction).
+ */
+public record ModelAnnouncement(
+    String schema,
+    String model,
+    String version,
+    String bucket,
+    String prefix,
+    Integer imageSize,
+    String jobId,
+    Map<String, Double> metrics,
+    Instant time)
+    implements Message {
+
+  public static final String SCHEMA = "cyclegan.model/v1";
+
+  public ModelAnnouncement {
+    Fields.schema(schema, SCHEMA);
+    Fields.required(model, "model");
+    Fields.required(version, "version");
+    Fields.required(bucket, "bucket");
+    Fields.required(prefix, "prefix");
+    Fields.required(time, "time");
+    metrics = metrics == null ? Map.of() : Map.copyOf(metrics);
+  }
+
+  public static ModelAnnouncement of(
+      String model,
+      String version,
+      String bucket,
+      String prefix,
+      int imageSize,
+      String jobId,
+      Map<String, Double> metrics) {
+    return new ModelAnnouncement(
+        SCHEMA, model, version, bucket, prefix, imageSize, jobId, metrics, Instant.now());
+  }
+}

@@ -1,0 +1,53 @@
+package io.cyclegan.common.store;
+
+/** The object layout of DESIGN.md, in one place. Every name is validated before it joins a key. */
+public final class ObjectKeys {
+  private ObjectKeys() {}
+
+  /** {@code datasets/{dataset}/{A|B}/} */
+  public static String datasetDomainPrefix(String dataset, String domain) {
+    return "datasets/" + Names.require("dataset", dataset) + "/" + domain(domain) + "/";
+  }
+
+  /** {@code datasets/{dataset}/{A|B}/{sha256}.png}: content-addressed, so re-sending is a no-op. */
+  public static String datasetImage(String dataset, String domain, String sha256) {
+    if (!sha256.matches("[0-9a-f]{64}")) {
+      throw new IllegalArgumentException("not a hex SHA-256: " + sha256);
+    }
+    return datasetDomainPrefix(dataset, domain) + sha256 + ".png";
+  }
+
+  public static String requestInput(String requestId) {
+    return "requests/" + Names.requireRequestId(requestId) + "/input.png";
+  }
+
+  public static String resultOutput(String requestId) {
+    return "results/" + Names.requireRequestId(requestId) + "/output.png";
+  }
+
+  /** {@code models/{model}/} */
+  public static String modelPrefix(String model) {
+    return "models/" + Names.require("model", model) + "/";
+  }
+
+  /** {@code models/{model}/{version}/} */
+  public static String modelVersionPrefix(String model, String version) {
+    return modelPrefix(model) + Names.require("model version", version) + "/";
+  }
+
+  /** {@code jobs/{jobId}/} */
+  public static String jobPrefix(String jobId) {
+    return "jobs/" + Names.require("job id", jobId) + "/";
+  }
+
+  public static String jobState(String jobId) {
+    return jobPrefix(jobId) + "state.json";
+  }
+
+  private static String domain(String domain) {
+    if (!"A".equals(domain) && !"B".equals(domain)) {
+      throw new IllegalArgumentException("domain must be A or B, was '" + domain + "'");
+    }
+    return domain;
+  }
+}

@@ -1,0 +1,109 @@
+package io.cyclegan.common.image;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.cyclegan.common.image.ImageRejectedException.Reason;
+import java.nio.charset.StandardCharsets;
+import org.assertj.core.api.ThrowableAssert.ThrowingCallable;
+import org.junit.jupiter.api.Test;
+
+class ImageValidatorTest {
+  private final ImageValidator validator = new ImageValidator(1024 * 1024, 4096L * 4096);
+
+  @Test
+  void shouldAcceptPngAndReencodeItAsRgbPng() {
+    ValidatedImage image = validator.validate(TestImages.png(40, 30), "image/png");
+
+    assertThat(image.width()).isEqualTo(40);
+    assertThat(image.height()).isEqualTo(30);
+    assertThat(image.sourceFormat()).isEqualTo(ImageFormat.PNG);
+    assertThat(ImageFormat.sniff(image.png())).contains(ImageFormat.PNG);
+    assertThat(image.sha256()).isEqualTo(ImageValidator.sha256(image.png())).hasSize(64);
+  }
+
+  @Test
+  void shouldAcceptJpegAndGiveTheSameHashForTheSameBytes() {
+    byte[] jpeg = TestImages.jpeg(32, 32);
+
+    ValidatedImage a = validator.validate(jpeg, "photo.JPG");
+    ValidatedImage b = validator.validate(jpeg, null);
+
+    assertThat(a.sourceFormat()).isEqualTo(ImageFormat.JPEG);
+    assertThat(a.sha256()).isEqualTo(b.sha256());
+  }
+
+  @Test
+  void shouldRefuseA50000By50000PngFromItsHeaderAlone() {
+    byte[] bomb = TestImages.pngHeaderOnly(50_000, 50_000);
+
+    assertThat(bomb.length).isLessThan(1024);
+    assertRejected(() -> validator.validate(bomb, "bomb.png"), Reason.TOO_MANY_PIXELS)
+        .hasMessageContaining("50000x50000");
+  }
+
+  @Test
+  void shouldRefuseTruncatedPng() {
+    byte[] truncated = TestImages.truncate(TestImages.png(64, 64), 0.6);
+
+    assertRejected(() -> validator.validate(truncated, "x.png"), Reason.TRUNCATED);
+  }
+
+  @Test
+  void shouldRefuseTruncatedJpeg() {
+    byte[] truncated = TestImages.truncate(TestImages.jpeg(64, 64), 0.6);
+
+    assertRejected(() -> validator.validate(truncated, "x.jpg"), Reason.TRUNCATED);
+  }
+
+  @Test
+  void shouldRefuseTextNamedPng() {
+    byte[] text = "hello, I am not a picture\n".getBytes(StandardCharsets.UTF_8);
+
+    assertRejected(() -> validator.validate(text, "notes.png"), Reason.TEXT_NOT_IMAGE)
+        .hasMessageContaining("text");
+  }
+
+  @Test
+  void shouldRefuseBinaryNonImage() {
+    byte[] zip = {'P', 'K', 3, 4, 0, 0, 0, 0, (byte) 0x80, 1, 2, 3, (byte) 0xFF, 0};
+
+    assertRejected(() -> validator.validate(zip, null), Reason.UNKNOWN_FORMAT)
+        .hasMessageContaining("50 4b 03 04");
+  }
+
+  @Test
+  void shouldRefuseEmptyBytes() {
+    assertRejected(() -> validator.validate(new byte[0], "x.png"), Reason.EMPTY);
+  }
+
+  @Test
+  void shouldRefuseGifAsUnsupported() {
+    assertRejected(
+            () -> validator.validate(TestImages.gif(8, 8), "x.gif"), Reason.UNSUPPORTED_FORMAT)
+        .hasMessageContaining("GIF");
+  }
+
+  @Test
+  void shouldRefuseOverLimitBytesNamingTheLimit() {
+    ImageValidator small = new ImageValidator(100, 4096L * 4096);
+
+    assertRejected(() -> small.validate(TestImages.png(64, 64), "x.png"), Reason.TOO_LARGE)
+        .hasMessageContaining("limit is 100 bytes");
+  }
+
+  @Test
+  void shouldRefuseJpegDeclaredAsPng() {
+    assertRejected(
+            () -> validator.validate(TestImages.jpeg(16, 16), "image/png"), Reason.FORMAT_MISMATCH)
+        .hasMessageContaining("declared PNG")
+        .hasMessageContaining("JPEG");
+  }
+
+  private static org.assertj.core.api.AbstractThrowableAssert<?, ? extends Throwable>
+      assertRejected(ThrowingCallable call, Reason reason) {
+    return assertThatThrownBy(call)
+        .isInstanceOf(ImageRejectedException.class)
+        .satisfies(e -> assertThat(((ImageRejectedException) e).reason()).isEqualTo(reason));
+  }
+}
