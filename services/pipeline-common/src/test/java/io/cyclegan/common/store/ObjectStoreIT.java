@@ -1,0 +1,98 @@
+package io.cyclegan.common.store;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.cyclegan.common.config.S3Settings;
+import io.cyclegan.localstack.LocalStack;
+import io.cyclegan.localstack.LocalStackExtension;
+import java.io.ByteArrayInputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.Random;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.io.TempDir;
+
+@ExtendWith(LocalStackExtension.class)
+class ObjectStoreIT {
+  private ObjectStore store;
+
+  @BeforeEach
+  void connect(LocalStack stack) {
+    store =
+        new ObjectStore(
+            S3Settings.of(
+                stack.s3Endpoint(), "objectstore-it", stack.accessKey(), stack.secretKey()));
+    store.ensureBucket();
+  }
+
+  @Test
+  void shouldPutGetStatListAndDeleteBytes() {
+    byte[] bytes = "hello store".getBytes(StandardCharsets.UTF_8);
+
+    store.put("it/basic/a.txt", bytes, "text/plain");
+    store.put("it/basic/sub/b.txt", bytes, "text/plain");
+
+    assertThat(store.get("it/basic/a.txt")).contains(bytes);
+    assertThat(store.stat("it/basic/a.txt"))
+        .hasValueSatisfying(i -> assertThat(i.size()).isEqualTo(11));
+    assertThat(store.list("it/basic/"))
+        .extracting(ObjectInfo::key)
+        .containsExactly("it/basic/a.txt", "it/basic/sub/b.txt");
+    assertThat(store.listPrefixes("it/")).contains("basic");
+
+    store.delete("it/basic/a.txt");
+
+    assertThat(store.get("it/basic/a.txt")).isEmpty();
+    assertThat(store.stat("it/basic/a.txt")).isEmpty();
+    assertThat(store.exists("it/basic/sub/b.txt")).isTrue();
+  }
+
+  @Test
+  void shouldRoundTripJsonDocuments() {
+    store.putJson("it/json/state.json", Map.of("state", "running", "epoch", 3));
+
+    @SuppressWarnings("unchecked")
+    Map<String, Object> back = store.getJson("it/json/state.json", Map.class).orElseThrow();
+
+    assertThat(back).containsEntry("state", "running").containsEntry("epoch", 3);
+    assertThat(store.getJson("it/json/missing.json", Map.class)).isEmpty();
+  }
+
+  @Test
+  void shouldUploadTwelveMegabytesInParts(@TempDir Path dir) throws Exception {
+    byte[] big = new byte[12 * 1024 * 1024];
+    new Random(7).nextBytes(big);
+
+    store.putStream("it/big/stream.bin", new ByteArrayInputStream(big), "application/octet-stream");
+    Path file = dir.resolve("big.bin");
+    Files.write(file, big);
+    store.putFile("it/big/file.bin", file, "application/octet-stream");
+
+    assertThat(store.stat("it/big/stream.bin"))
+        .hasValueSatisfying(i -> assertThat(i.size()).isEqualTo(big.length));
+    assertThat(store.get("it/big/stream.bin"))
+        .hasValueSatisfying(b -> assertThat(b).isEqualTo(big));
+    Path back = dir.resolve("back.bin");
+    assertThat(store.getToFile("it/big/file.bin", back)).isTrue();
+    assertThat(Files.readAllBytes(back)).isEqualTo(big);
+    assertThat(store.getToFile("it/big/none.bin", dir.resolve("none.bin"))).isFalse();
+  }
+
+  @Test
+  void shouldReportUnreachableStoreAfterBoundedRetries() {
+    ObjectStore dead =
+        new ObjectStore(
+            S3Settings.of("http://127.0.0.1:1", "x-bucket", "a", "b"),
+            2,
+            java.time.Duration.ofMillis(10));
+
+    assertThat(dead.isReachable()).isFalse();
+    org.assertj.core.api.Assertions.assertThatThrownBy(() -> dead.get("k"))
+        .isInstanceOf(StoreException.class)
+        .hasMessageContaining("after 2 attempts");
+  }
+}
