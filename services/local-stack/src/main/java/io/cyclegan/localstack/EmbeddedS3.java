@@ -38,12 +38,15 @@ final class EmbeddedS3 {
             .overrides(overrides)
             .build(BlobStoreContext.class);
     // Path-style addressing only (no virtual host), the way MinIO clients talk to a local
-    // endpoint; v2 or v4 signatures so both old and new SDKs get in.
+    // endpoint; v2 or v4 signatures so that old and new SDKs get in.
     proxy =
         S3Proxy.builder()
             .blobStore(context.getBlobStore())
             .endpoint(URI.create("http://" + Ports.LOOPBACK + ":" + requestedPort))
             .awsAuthentication(AuthenticationType.AWS_V2_OR_V4, accessKey, secretKey)
+            // Recent AWS SDKs and CLIs send x-amz-checksum-* and x-amz-sdk-checksum-algorithm on
+            // every upload; S3Proxy 2.6 answers unknown x-amz-* headers with NotImplemented.
+            .ignoreUnknownHeaders(true)
             .build();
     try {
       proxy.start();
