@@ -25,6 +25,30 @@ public final class ObjectKeys {
     return "results/" + Names.requireRequestId(requestId) + "/output.png";
   }
 
+  /**
+   * {@code results/{requestId}/result.json}: the {@code TranslateResult} of a request, written
+   * before it is published, so that the HTTP API can answer "is it done?" from the store.
+   */
+  public static String resultDocument(String requestId) {
+    return "results/" + Names.requireRequestId(requestId) + "/result.json";
+  }
+
+  /** The file name, inside a model version's prefix, of the generators-only export. */
+  public static final String GENERATORS_FILE = "generators.bin";
+
+  /** {@code models/{model}/{version}/generators.bin}: what the inference worker loads. */
+  public static String modelGenerators(String model, String version) {
+    return modelVersionPrefix(model, version) + GENERATORS_FILE;
+  }
+
+  /**
+   * {@code models/{model}/latest.json}: the announcement of the newest published version, a
+   * single-object PUT so readers see the old pointer or the new one, never half of one.
+   */
+  public static String modelLatest(String model) {
+    return modelPrefix(model) + "latest.json";
+  }
+
   /** {@code models/{model}/} */
   public static String modelPrefix(String model) {
     return "models/" + Names.require("model", model) + "/";
