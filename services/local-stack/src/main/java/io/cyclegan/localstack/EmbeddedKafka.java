@@ -74,8 +74,15 @@ final class EmbeddedKafka {
     try {
       started.startup();
     } catch (RuntimeException e) {
-      shutdownQuietly(started);
-      throw new IllegalStateException("Kafka did not start on " + bootstrapServers(), e);
+      IllegalStateException failure =
+          new IllegalStateException("Kafka did not start on " + bootstrapServers(), e);
+      try {
+        started.shutdown();
+        started.awaitShutdown();
+      } catch (RuntimeException cleanup) {
+        failure.addSuppressed(cleanup);
+      }
+      throw failure;
     }
     server = started;
     awaitReady();
@@ -187,40 +194,39 @@ final class EmbeddedKafka {
 
   private void formatIfNeeded(Properties props) {
     if (Files.exists(logDir.resolve("meta.properties"))) {
-      return;
+      return; // a kept data directory: same cluster, same topics
     }
+    Path config = logDir.getParent().resolve("server.properties");
     try {
       Files.createDirectories(logDir);
-      Path config = logDir.getParent().resolve("server.properties");
       try (OutputStream out = Files.newOutputStream(config)) {
         props.store(out, "written by the cyclegan local stack to format the log directory");
       }
-      ByteArrayOutputStream output = new ByteArrayOutputStream();
-      int status;
-      try (PrintStream print = new PrintStream(output, true, StandardCharsets.UTF_8)) {
-        status =
-            StorageTool.execute(
-                new String[] {
-                  "format",
-                  "--config",
-                  config.toString(),
-                  "--cluster-id",
-                  Uuid.randomUuid().toString(),
-                  "--ignore-formatted"
-                },
-                print);
-      }
-      if (status != 0) {
-        throw new IllegalStateException(
-            "formatting " + logDir + " failed with status " + status + ": " + output);
-      }
     } catch (IOException e) {
       throw new UncheckedIOException("cannot prepare Kafka log directory " + logDir, e);
-    } catch (Exception e) {
-      if (e instanceof IllegalStateException illegal) {
-        throw illegal;
-      }
-      throw new IllegalStateException("formatting " + logDir + " failed", e);
+    }
+    ByteArrayOutputStream output = new ByteArrayOutputStream();
+    int status;
+    try (PrintStream print = new PrintStream(output, true, StandardCharsets.UTF_8)) {
+      // The storage tool rather than Formatter itself: it picks the feature levels and
+      // bootstrap records for this release, which moved between Kafka versions.
+      status =
+          StorageTool.execute(
+              new String[] {
+                "format",
+                "--config",
+                config.toString(),
+                "--cluster-id",
+                Uuid.randomUuid().toString(),
+                "--ignore-formatted"
+              },
+              print);
+    } catch (Exception e) { // Scala code may throw checked exceptions undeclared
+      throw new IllegalStateException("formatting " + logDir + " failed: " + output, e);
+    }
+    if (status != 0) {
+      throw new IllegalStateException(
+          "formatting " + logDir + " failed with status " + status + ": " + output);
     }
   }
 
@@ -237,14 +243,5 @@ final class EmbeddedKafka {
         };
     Exit.setExitProcedure(refuse);
     Exit.setHaltProcedure(refuse);
-  }
-
-  private static void shutdownQuietly(KafkaRaftServer server) {
-    try {
-      server.shutdown();
-      server.awaitShutdown();
-    } catch (RuntimeException e) {
-      LOG.warn("cleaning up after a failed Kafka start", e);
-    }
   }
 }
