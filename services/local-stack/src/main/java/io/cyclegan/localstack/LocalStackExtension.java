@@ -36,15 +36,31 @@ public final class LocalStackExtension
 
   private static LocalStack shared;
 
+  private static boolean exitHookAdded;
+
   /**
-   * The stack of this run, started if it is not yet. Outside a JUnit run nothing closes it but the
-   * JVM's exit; use {@link LocalStack#builder()} and try-with-resources there.
+   * The stack of this run, started if it is not yet. JUnit closes it at the end of the run once any
+   * test class has used the extension; otherwise the JVM's exit does.
    */
   public static synchronized LocalStack sharedStack() {
     if (shared == null) {
       shared = LocalStack.builder().build().start();
+      if (!exitHookAdded) {
+        // For a stack reached only through this method, outside the extension: its temporary
+        // folder should not outlive the JVM either.
+        Runtime.getRuntime()
+            .addShutdownHook(
+                new Thread(LocalStackExtension::closeAtExit, "local-stack-test-shutdown"));
+        exitHookAdded = true;
+      }
     }
     return shared;
+  }
+
+  private static synchronized void closeAtExit() {
+    if (shared != null) {
+      closeShared(shared);
+    }
   }
 
   private static synchronized void closeShared(LocalStack stack) {
