@@ -231,14 +231,18 @@ prometheus.io/path: /metrics
 {{- end -}}
 
 {{/*
-Environment of a service container that is not in the ConfigMaps: the instance id
-from the pod name, and credentials from Secrets (never as plain values).
+CYCLEGAN_INSTANCE_ID from the pod name: set, it turns on Kafka static membership
+(group.instance.id), which only pays off when the name is stable (a StatefulSet).
 */}}
-{{- define "cyclegan.secretEnv" -}}
+{{- define "cyclegan.instanceIdEnv" -}}
 - name: CYCLEGAN_INSTANCE_ID
   valueFrom:
     fieldRef:
       fieldPath: metadata.name
+{{- end -}}
+
+{{/* Credentials of a service container, from Secrets (never as plain values). */}}
+{{- define "cyclegan.secretEnv" -}}
 - name: S3_ACCESS_KEY
   valueFrom:
     secretKeyRef:

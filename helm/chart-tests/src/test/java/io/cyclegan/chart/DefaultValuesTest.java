@@ -122,11 +122,6 @@ class DefaultValuesTest {
       assertThat(env.at("/valueFrom/secretKeyRef/name").asText())
           .isEqualTo("cg-cyclegan-pipeline-generated");
     }
-    assertThat(
-            Workloads.env(workload, "CYCLEGAN_INSTANCE_ID")
-                .at("/valueFrom/fieldRef/fieldPath")
-                .asText())
-        .isEqualTo("metadata.name");
     assertThat(Workloads.envNames(manifests, workload)).doesNotContain("KAFKA_SASL_JAAS_CONFIG");
   }
 
