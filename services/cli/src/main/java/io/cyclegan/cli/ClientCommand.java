@@ -1,0 +1,39 @@
+package io.cyclegan.cli;
+
+import io.cyclegan.cli.connect.Connection;
+import io.cyclegan.cli.connect.ConnectionOptions;
+import java.io.PrintWriter;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Spec;
+
+/**
+ * A command that talks to Kafka and the store: it carries the connection options and writes to
+ * picocli's writers (which tests replace), never to {@code System.out}.
+ */
+public abstract class ClientCommand implements Callable<Integer> {
+
+  @Mixin protected ConnectionOptions connectionOptions = new ConnectionOptions();
+
+  @Spec protected CommandSpec spec;
+
+  protected final CliContext context;
+
+  protected ClientCommand(CliContext context) {
+    this.context = context;
+  }
+
+  /** The connection settings, resolved from the options, then the environment, then defaults. */
+  protected Connection connection() {
+    return connectionOptions.resolve(context.env());
+  }
+
+  protected PrintWriter out() {
+    return spec.commandLine().getOut();
+  }
+
+  protected PrintWriter err() {
+    return spec.commandLine().getErr();
+  }
+}

@@ -1,0 +1,90 @@
+package io.cyclegan.cli.connect;
+
+import io.cyclegan.common.config.Env;
+import io.cyclegan.common.config.KafkaSettings;
+import io.cyclegan.common.config.S3Settings;
+import io.cyclegan.common.config.Secret;
+import io.cyclegan.common.messages.Topics;
+import io.cyclegan.localstack.LocalStack;
+import java.util.HashMap;
+import java.util.Map;
+import picocli.CommandLine.Option;
+
+/**
+ * The connection options every command takes. Each falls back to the environment variable the
+ * services read (so one set of variables configures both), then to the local stack's defaults, so
+ * {@code cyclegan up} in one terminal and any command in another just work. Other {@code KAFKA_*}
+ * variables pass through as client properties, which is how a secured cluster (SASL, TLS) is
+ * reached.
+ */
+public final class ConnectionOptions {
+
+  static final String DEFAULT_BOOTSTRAP = "127.0.0.1:" + LocalStack.WELL_KNOWN_KAFKA_PORT;
+  static final String DEFAULT_S3_ENDPOINT = "http://127.0.0.1:" + LocalStack.WELL_KNOWN_S3_PORT;
+
+  @Option(
+      names = "--bootstrap-servers",
+      paramLabel = "HOST:PORT",
+      description =
+          "Kafka bootstrap servers (env KAFKA_BOOTSTRAP_SERVERS, else " + DEFAULT_BOOTSTRAP + ")")
+  String bootstrapServers;
+
+  @Option(
+      names = "--s3-endpoint",
+      paramLabel = "URL",
+      description = "S3 endpoint (env S3_ENDPOINT, else " + DEFAULT_S3_ENDPOINT + ")")
+  String s3Endpoint;
+
+  @Option(
+      names = "--s3-access-key",
+      paramLabel = "KEY",
+      description = "S3 access key (env S3_ACCESS_KEY, else the local stack's)")
+  String s3AccessKey;
+
+  // Prefer the variable: a key on the command line is visible to every user of `ps`.
+  @Option(
+      names = "--s3-secret-key",
+      paramLabel = "KEY",
+      description = "S3 secret key (env S3_SECRET_KEY, else the local stack's)")
+  String s3SecretKey;
+
+  @Option(
+      names = "--bucket",
+      paramLabel = "NAME",
+      description = "the pipeline's bucket (env S3_BUCKET, else " + LocalStack.DEFAULT_BUCKET + ")")
+  String bucket;
+
+  /** Options first, then the variables, then the local stack's defaults. */
+  public Connection resolve(Env env) {
+    Map<String, String> kafka = new HashMap<>(KafkaSettings.fromEnv(env).properties());
+    kafka.put(
+        "bootstrap.servers",
+        firstOf(
+            bootstrapServers,
+            env.optional("KAFKA_BOOTSTRAP_SERVERS").orElse(null),
+            DEFAULT_BOOTSTRAP));
+    S3Settings s3 =
+        new S3Settings(
+            firstOf(s3Endpoint, env.optional("S3_ENDPOINT").orElse(null), DEFAULT_S3_ENDPOINT),
+            env.string("S3_REGION", LocalStack.REGION),
+            firstOf(bucket, env.optional("S3_BUCKET").orElse(null), LocalStack.DEFAULT_BUCKET),
+            new Secret(
+                firstOf(
+                    s3AccessKey,
+                    env.optional("S3_ACCESS_KEY").orElse(null),
+                    LocalStack.DEFAULT_ACCESS_KEY)),
+            new Secret(
+                firstOf(
+                    s3SecretKey,
+                    env.optional("S3_SECRET_KEY").orElse(null),
+                    LocalStack.DEFAULT_SECRET_KEY)));
+    return new Connection(new KafkaSettings(kafka), s3, Topics.fromEnv(env.asMap()));
+  }
+
+  private static String firstOf(String option, String variable, String fallback) {
+    if (option != null && !option.isBlank()) {
+      return option.trim();
+    }
+    return variable != null ? variable : fallback;
+  }
+}

@@ -1,0 +1,56 @@
+package io.cyclegan.cli.models;
+
+import io.cyclegan.cli.CliContext;
+import io.cyclegan.cli.ClientCommand;
+import io.cyclegan.cli.ExitCodes;
+import io.cyclegan.common.store.ObjectInfo;
+import io.cyclegan.common.store.ObjectStore;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import picocli.CommandLine.Command;
+
+/**
+ * Lists every model's newest version from {@code models/{model}/latest.json}, the pointer the
+ * training worker rewrites in one PUT when it publishes a version.
+ */
+@Command(name = "models", mixinStandardHelpOptions = true, description = "List published models.")
+public final class ModelsCommand extends ClientCommand {
+  private static final Pattern LATEST_KEY = Pattern.compile("models/([^/]+)/latest\\.json");
+
+  ModelsCommand(CliContext context) {
+    super(context);
+  }
+
+  @Override
+  public Integer call() {
+    ObjectStore store = connection().store();
+    int count = 0;
+    for (ObjectInfo info : store.list("models/")) {
+      Matcher m = LATEST_KEY.matcher(info.key());
+      if (!m.matches()) {
+        continue;
+      }
+      @SuppressWarnings("unchecked")
+      Map<String, Object> latest = store.getJson(info.key(), Map.class).orElse(Map.of());
+      out().println(line(m.group(1), latest));
+      count++;
+    }
+    if (count == 0) {
+      out().println("no models");
+    }
+    return ExitCodes.OK;
+  }
+
+  /** {@code name version V imageSize N time T}; missing fields are left out. */
+  static String line(String name, Map<String, Object> latest) {
+    StringBuilder line =
+        new StringBuilder(String.format("%-30s", latest.getOrDefault("model", name)));
+    for (String field : new String[] {"version", "imageSize", "time"}) {
+      if (latest.get(field) != null) {
+        line.append(' ').append(field).append(' ').append(latest.get(field));
+      }
+    }
+    return line.toString().stripTrailing();
+  }
+}

@@ -1,0 +1,2 @@
+/** The {@code cyclegan} command line: picocli wiring, the shared context and exit codes. */
+package io.cyclegan.cli;

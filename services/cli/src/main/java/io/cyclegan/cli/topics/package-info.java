@@ -1,0 +1,4 @@
+/**
+ * Reading topics without a consumer group: assigned partitions, explicit offsets, bounded ranges.
+ */
+package io.cyclegan.cli.topics;

@@ -1,0 +1,75 @@
+package io.cyclegan.cli.training;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.cyclegan.cli.CliContext;
+import io.cyclegan.cli.ClientCommand;
+import io.cyclegan.cli.ExitCodes;
+import io.cyclegan.cli.connect.Connection;
+import io.cyclegan.cli.console.LiveLine;
+import io.cyclegan.cli.topics.TopicReader;
+import io.cyclegan.common.messages.MessageCodec;
+import io.cyclegan.common.store.Names;
+import io.cyclegan.common.store.ObjectKeys;
+import java.time.Duration;
+import java.util.Optional;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/** Prints one job's state document; with {@code --follow}, then follows its events to the end. */
+@Command(
+    name = "job",
+    mixinStandardHelpOptions = true,
+    description = "Show a training job's state; with --follow, follow its events until it ends.")
+public final class JobCommand extends ClientCommand {
+
+  @Parameters(paramLabel = "ID", description = "job id")
+  String jobId;
+
+  @Option(names = "--follow", description = "follow the job's events until it ends")
+  boolean follow;
+
+  @Option(
+      names = "--follow-timeout",
+      defaultValue = "0",
+      paramLabel = "SECONDS",
+      description = "stop following after this long (default: 0, no limit)")
+  long followTimeoutSeconds;
+
+  JobCommand(CliContext context) {
+    super(context);
+  }
+
+  @Override
+  public Integer call() throws Exception {
+    Names.require("job id", jobId);
+    Connection connection = connection();
+    String key = ObjectKeys.jobState(jobId);
+    Optional<byte[]> state = connection.store().get(key);
+    if (state.isPresent()) {
+      JsonNode tree = MessageCodec.mapper().readTree(state.get());
+      out()
+          .println(MessageCodec.mapper().writerWithDefaultPrettyPrinter().writeValueAsString(tree));
+    } else if (!follow) {
+      err()
+          .println(
+              "no job " + jobId + ": " + key + " is not in bucket " + connection.s3().bucket());
+      return ExitCodes.FAILED;
+    }
+    if (!follow) {
+      return ExitCodes.OK;
+    }
+    out().flush();
+    try (KafkaConsumer<byte[], byte[]> consumer = connection.reader()) {
+      return new JobFollower(
+              new TopicReader(consumer),
+              connection.topics().trainingEvents(),
+              jobId,
+              null,
+              TrainingPlan.UNKNOWN,
+              new LiveLine(out(), context.interactive()))
+          .follow(Duration.ofSeconds(followTimeoutSeconds));
+    }
+  }
+}

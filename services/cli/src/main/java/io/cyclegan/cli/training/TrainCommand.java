@@ -1,0 +1,91 @@
+package io.cyclegan.cli.training;
+
+import io.cyclegan.cli.CliContext;
+import io.cyclegan.cli.ClientCommand;
+import io.cyclegan.cli.ExitCodes;
+import io.cyclegan.cli.connect.Connection;
+import io.cyclegan.cli.console.LiveLine;
+import io.cyclegan.cli.topics.TopicReader;
+import io.cyclegan.common.messages.CloudEvents;
+import io.cyclegan.common.messages.MessageCodec;
+import io.cyclegan.common.messages.TrainingCommand;
+import io.cyclegan.common.store.Names;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.common.TopicPartition;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+/** Publishes a training start command and, with {@code --follow}, watches the job to its end. */
+@Command(
+    name = "train",
+    mixinStandardHelpOptions = true,
+    sortOptions = false,
+    description = "Start a training job; with --follow, show its progress until it ends.")
+public final class TrainCommand extends ClientCommand {
+
+  static final String SOURCE = "cyclegan-cli";
+
+  @Option(names = "--job", required = true, paramLabel = "ID", description = "job id")
+  String jobId;
+
+  @Option(names = "--model", required = true, paramLabel = "NAME", description = "model name")
+  String model;
+
+  @Option(names = "--dataset", required = true, paramLabel = "NAME", description = "dataset name")
+  String dataset;
+
+  @Mixin TrainingParams params = new TrainingParams();
+
+  @Option(names = "--follow", description = "show progress; exit 0 when the job completes")
+  boolean follow;
+
+  @Option(
+      names = "--follow-timeout",
+      defaultValue = "0",
+      paramLabel = "SECONDS",
+      description = "stop following after this long (default: 0, no limit)")
+  long followTimeoutSeconds;
+
+  TrainCommand(CliContext context) {
+    super(context);
+  }
+
+  @Override
+  public Integer call() throws Exception {
+    Names.require("job id", jobId);
+    Names.require("model", model);
+    Names.require("dataset", dataset);
+    TrainingCommand start = TrainingCommand.start(jobId, model, dataset, params.toMap());
+    Connection connection = connection();
+    String events = connection.topics().trainingEvents();
+    try (KafkaProducer<byte[], byte[]> producer = connection.producer();
+        KafkaConsumer<byte[], byte[]> consumer = connection.reader()) {
+      TopicReader reader = new TopicReader(consumer);
+      Map<TopicPartition, Long> sentAt = follow ? reader.endOffsets(List.of(events)) : null;
+      producer
+          .send(CloudEvents.record(connection.topics().trainingCommands(), jobId, start, SOURCE))
+          .get();
+      out()
+          .println(
+              "sent start for job "
+                  + jobId
+                  + ": "
+                  + new String(
+                      MessageCodec.encode(start), java.nio.charset.StandardCharsets.UTF_8));
+      if (!follow) {
+        out().println("follow it with: cyclegan job " + jobId + " --follow");
+        return ExitCodes.OK;
+      }
+      out().flush();
+      TrainingPlan plan = new PlanEstimate(connection).forStart(start);
+      return new JobFollower(
+              reader, events, jobId, sentAt, plan, new LiveLine(out(), context.interactive()))
+          .follow(Duration.ofSeconds(followTimeoutSeconds));
+    }
+  }
+}
