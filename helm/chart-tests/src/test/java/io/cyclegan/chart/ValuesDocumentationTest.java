@@ -48,6 +48,16 @@ class ValuesDocumentationTest {
   }
 
   @Test
+  void shouldListEveryValueInTheKubernetesGuideWhenReadingIt() throws IOException {
+    String guide = Files.readString(Chart.ROOT.resolve("docs/kubernetes.md"));
+
+    assertThat(params())
+        .allSatisfy(
+            p ->
+                assertThat(guide).as("docs/kubernetes.md lists %s", p).contains("| `" + p + "` |"));
+  }
+
+  @Test
   void shouldCloseEverySchemaObjectWhenReadingTheSchema() {
     JsonNode schema = Chart.readYaml(Chart.CHART.resolve("values.schema.json"));
     List<String> open = new ArrayList<>();
