@@ -91,12 +91,12 @@ The tag falls back to image.tag, then to the chart's appVersion.
 {{- end -}}
 
 {{- define "cyclegan.imagePullSecrets" -}}
-{{- with .Values.image.pullSecrets }}
+{{- with .Values.image.pullSecrets -}}
 imagePullSecrets:
 {{- range . }}
   - name: {{ . }}
 {{- end }}
-{{- end }}
+{{- end -}}
 {{- end -}}
 
 {{/* Kafka bootstrap servers: the configured ones, else the trial broker. */}}
@@ -223,11 +223,11 @@ checksum/secret: {{ include (print .root.Template.BasePath "/common/secret.yaml"
 
 {{/* Prometheus scrape annotations of a pod; call with (dict "root" $ "port" 9464). */}}
 {{- define "cyclegan.metricsAnnotations" -}}
-{{- if .root.Values.metrics.podAnnotations }}
+{{- if .root.Values.metrics.podAnnotations -}}
 prometheus.io/scrape: "true"
 prometheus.io/port: {{ .port | quote }}
 prometheus.io/path: /metrics
-{{- end }}
+{{- end -}}
 {{- end -}}
 
 {{/*
