@@ -334,8 +334,9 @@ spec:
 {{- end -}}
 
 {{/*
-Every topic the pipeline uses, as a list of {name, compacted}; each also has a
-dead-letter topic (name + dlqSuffix), which is never compacted.
+Every topic the pipeline uses, as a list of {name, compacted, partitions}, the same
+plan as `cyclegan admin create-topics`: each topic also has a dead-letter topic
+(name + dlqSuffix) with dlqPartitions partitions, which is never compacted.
 */}}
 {{- define "cyclegan.topics" -}}
 {{- $t := .Values.kafka.topics -}}
@@ -349,8 +350,8 @@ dead-letter topic (name + dlqSuffix), which is never compacted.
   (dict "name" $t.datasets "compacted" true) -}}
 {{- $all := list -}}
 {{- range $topics -}}
-{{- $all = append $all . -}}
-{{- $all = append $all (dict "name" (printf "%s%s" .name $t.dlqSuffix) "compacted" false) -}}
+{{- $all = append $all (merge (dict "partitions" $t.partitions) .) -}}
+{{- $all = append $all (dict "name" (printf "%s%s" .name $t.dlqSuffix) "compacted" false "partitions" $t.dlqPartitions) -}}
 {{- end -}}
 {{- toJson $all -}}
 {{- end -}}

@@ -112,7 +112,7 @@ class ProductionValuesTest {
         .isEqualTo("registry.example.com/ml/cyclegan/cli:0.1.0");
     assertThat(Manifests.list(container.path("args")))
         .extracting(JsonNode::asText)
-        .containsExactly("admin", "create-topics", "--partitions", "6");
+        .containsExactly("admin", "create-topics", "--partitions", "6", "--dlq-partitions", "1");
     assertThat(Manifests.list(container.path("env")))
         .extracting(e -> e.path("name").asText())
         .contains(

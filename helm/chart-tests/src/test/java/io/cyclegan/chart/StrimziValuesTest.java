@@ -19,7 +19,8 @@ class StrimziValuesTest {
               assertThat(topic.path("apiVersion").asText()).isEqualTo("kafka.strimzi.io/v1beta2");
               assertThat(topic.at("/metadata/labels/strimzi.io~1cluster").asText())
                   .isEqualTo("my-cluster");
-              assertThat(topic.at("/spec/partitions").asInt()).isEqualTo(3);
+              assertThat(topic.at("/spec/partitions").asInt())
+                  .isEqualTo(topic.at("/spec/topicName").asText().endsWith(".dlq") ? 1 : 3);
               assertThat(topic.at("/spec/replicas").asInt()).isEqualTo(3);
             })
         .extracting(topic -> topic.at("/spec/topicName").asText())
