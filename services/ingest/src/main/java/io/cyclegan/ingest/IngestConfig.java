@@ -1,0 +1,59 @@
+package io.cyclegan.ingest;
+
+import io.cyclegan.common.config.ConfigException;
+import io.cyclegan.common.config.Env;
+import io.cyclegan.common.config.ServiceSettings;
+import java.util.Map;
+
+/**
+ * Everything ingest reads from the environment, once (docs/configuration.md, "Ingest").
+ *
+ * @param settings what every service reads (Kafka, store, topics, side port, group)
+ * @param httpPort {@code CYCLEGAN_HTTP_PORT}, 0 for any free port
+ * @param maxImageBytes {@code CYCLEGAN_MAX_IMAGE_BYTES}
+ * @param maxImagePixels {@code CYCLEGAN_MAX_IMAGE_PIXELS}, read from the header before decoding
+ * @param maxUploadBytes {@code CYCLEGAN_MAX_UPLOAD_BYTES}, the largest HTTP request body
+ * @param threads {@code CYCLEGAN_INGEST_THREADS}, images validated in parallel
+ */
+public record IngestConfig(
+    ServiceSettings settings,
+    int httpPort,
+    long maxImageBytes,
+    long maxImagePixels,
+    long maxUploadBytes,
+    int threads) {
+
+  public static final String SERVICE = "ingest";
+  public static final int DEFAULT_METRICS_PORT = 9464;
+  public static final int DEFAULT_HTTP_PORT = 8080;
+  public static final long DEFAULT_MAX_IMAGE_BYTES = 1_048_576;
+  public static final long DEFAULT_MAX_IMAGE_PIXELS = 16_777_216;
+  public static final long DEFAULT_MAX_UPLOAD_BYTES = 104_857_600;
+
+  // Images are held in byte arrays, so no single one can exceed what an array holds.
+  private static final long MAX_ARRAY_BYTES = Integer.MAX_VALUE - 8;
+
+  public IngestConfig {
+    if (maxUploadBytes < maxImageBytes) {
+      throw new ConfigException(
+          "CYCLEGAN_MAX_UPLOAD_BYTES",
+          "expected at least CYCLEGAN_MAX_IMAGE_BYTES ("
+              + maxImageBytes
+              + ") so that one image fits in an upload, got "
+              + maxUploadBytes);
+    }
+  }
+
+  /** Reads the variables; a missing or malformed one throws a {@link ConfigException} naming it. */
+  public static IngestConfig fromEnv(Map<String, String> vars) {
+    Env env = new Env(vars);
+    return new IngestConfig(
+        ServiceSettings.fromEnv(env, SERVICE, DEFAULT_METRICS_PORT),
+        env.integer("CYCLEGAN_HTTP_PORT", DEFAULT_HTTP_PORT, 0, 65535),
+        env.longValue("CYCLEGAN_MAX_IMAGE_BYTES", DEFAULT_MAX_IMAGE_BYTES, 1, MAX_ARRAY_BYTES),
+        env.longValue("CYCLEGAN_MAX_IMAGE_PIXELS", DEFAULT_MAX_IMAGE_PIXELS, 1, Long.MAX_VALUE),
+        env.longValue("CYCLEGAN_MAX_UPLOAD_BYTES", DEFAULT_MAX_UPLOAD_BYTES, 1, MAX_ARRAY_BYTES),
+        env.integer(
+            "CYCLEGAN_INGEST_THREADS", Runtime.getRuntime().availableProcessors(), 1, 1024));
+  }
+}

@@ -1,0 +1,574 @@
+package io.cyclegan.ingest.http;
+
+import com.fasterxml.jackson.core.type.TypeReference;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpServer;
+import io.cyclegan.common.messages.CloudEvents;
+import io.cyclegan.common.messages.Headers;
+import io.cyclegan.common.messages.MessageCodec;
+import io.cyclegan.common.messages.Topics;
+import io.cyclegan.common.messages.TrainingCommand;
+import io.cyclegan.common.store.Names;
+import io.cyclegan.common.store.ObjectKeys;
+import io.cyclegan.common.store.ObjectStore;
+import io.cyclegan.common.store.StoreException;
+import io.cyclegan.ingest.catalog.Catalog;
+import io.cyclegan.ingest.routing.BatchResult;
+import io.cyclegan.ingest.routing.IngestInput;
+import io.cyclegan.ingest.routing.IngestProcessor;
+import io.cyclegan.ingest.routing.Outcome;
+import io.cyclegan.ingest.routing.RejectedInputException;
+import io.cyclegan.ingest.routing.Route;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.net.InetSocketAddress;
+import java.net.URLDecoder;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.slf4j.MDC;
+
+/**
+ * The HTTP API (docs/http-api.md) on the JDK's {@link HttpServer}. Image uploads become {@link
+ * IngestInput}s with the headers a Kafka producer would send and go through the same {@link
+ * IngestProcessor}; a request is answered once its outputs are durable. Errors are JSON: {@code
+ * {"status": 400, "error": "...", "reason": "..."}}.
+ */
+public final class HttpApi implements AutoCloseable {
+  private static final Logger log = LoggerFactory.getLogger(HttpApi.class);
+  private static final ObjectMapper JSON = MessageCodec.mapper();
+  private static final Duration SEND_TIMEOUT = Duration.ofSeconds(30);
+  private static final long MAX_JSON_BYTES = 1 << 20;
+  private static final int ZIP_BATCH = 16;
+  private static final int THREADS = 4;
+  private static final Set<String> JOB_FIELDS = Set.of("jobId", "model", "dataset", "params");
+
+  private final HttpServer server;
+  private final ExecutorService executor;
+  private final IngestProcessor processor;
+  private final ObjectStore store;
+  private final Catalog catalog;
+  private final KafkaProducer<byte[], byte[]> producer;
+  private final Topics topics;
+  private final long maxUploadBytes;
+  private final ZipImport zipImport;
+  private final String eventSource;
+
+  /**
+   * Starts listening.
+   *
+   * @param port 0 for any free port
+   * @param maxUploadBytes the largest request body ({@code CYCLEGAN_MAX_UPLOAD_BYTES})
+   * @param maxImageBytes the largest image, for zip entries
+   * @throws UncheckedIOException naming the port and its variable when it cannot be bound
+   */
+  public HttpApi(
+      String bindAddress,
+      int port,
+      IngestProcessor processor,
+      ObjectStore store,
+      KafkaProducer<byte[], byte[]> producer,
+      Topics topics,
+      long maxUploadBytes,
+      long maxImageBytes,
+      String eventSource) {
+    this.processor = processor;
+    this.store = store;
+    this.catalog = new Catalog(store);
+    this.producer = producer;
+    this.topics = topics;
+    this.maxUploadBytes = maxUploadBytes;
+    this.zipImport = new ZipImport(processor, maxImageBytes, ZIP_BATCH, SEND_TIMEOUT);
+    this.eventSource = eventSource;
+    try {
+      this.server = HttpServer.create(new InetSocketAddress(bindAddress, port), 0);
+    } catch (IOException e) {
+      throw new UncheckedIOException(
+          "cannot listen on "
+              + bindAddress
+              + ":"
+              + port
+              + " (CYCLEGAN_HTTP_PORT): "
+              + e.getMessage(),
+          e);
+    }
+    AtomicInteger n = new AtomicInteger();
+    this.executor =
+        Executors.newFixedThreadPool(
+            THREADS,
+            r -> {
+              Thread t = new Thread(r, "ingest-http-" + n.incrementAndGet());
+              t.setDaemon(true);
+              return t;
+            });
+    server.setExecutor(executor);
+    server.createContext("/", this::handle);
+    server.start();
+    log.info("HTTP API on {}:{}", bindAddress, port());
+  }
+
+  public int port() {
+    return server.getAddress().getPort();
+  }
+
+  private void handle(HttpExchange ex) {
+    try {
+      try {
+        route(ex);
+      } catch (ApiException e) {
+        error(ex, e.status(), e.reason(), e.getMessage());
+      } catch (StoreException | BatchResult.OutputNotDurableException e) {
+        log.warn("{} {}: {}", ex.getRequestMethod(), ex.getRequestURI().getRawPath(), e.toString());
+        error(ex, 503, "UNAVAILABLE", "try again later: " + e.getMessage());
+      } catch (RuntimeException e) {
+        log.error("{} {} failed", ex.getRequestMethod(), ex.getRequestURI().getRawPath(), e);
+        error(ex, 500, "INTERNAL", "internal error: " + e.getClass().getSimpleName());
+      }
+    } catch (IOException e) {
+      log.debug("client went away: {}", e.toString());
+    } finally {
+      MDC.remove("requestId");
+      ex.close();
+    }
+  }
+
+  private void route(HttpExchange ex) throws IOException {
+    List<String> path = segments(ex.getRequestURI().getRawPath());
+    String first = path.isEmpty() ? "" : path.get(0);
+    int n = path.size();
+    switch (first) {
+      case "datasets" -> {
+        if (n == 1) {
+          method(ex, "GET");
+          json(ex, 200, Map.of("datasets", catalog.datasets()));
+        } else if (n == 3) {
+          method(ex, "POST");
+          uploadToDataset(ex, path.get(1), path.get(2));
+        } else {
+          throw notFound(ex);
+        }
+      }
+      case "translate" -> {
+        if (n != 1) {
+          throw notFound(ex);
+        }
+        method(ex, "POST");
+        translate(ex);
+      }
+      case "results" -> {
+        if (n == 2) {
+          method(ex, "GET");
+          result(ex, path.get(1));
+        } else if (n == 3 && "output.png".equals(path.get(2))) {
+          method(ex, "GET");
+          output(ex, path.get(1));
+        } else {
+          throw notFound(ex);
+        }
+      }
+      case "jobs" -> {
+        if (n == 1) {
+          method(ex, "POST");
+          startJob(ex);
+        } else if (n == 2) {
+          method(ex, "GET");
+          jobState(ex, path.get(1));
+        } else if (n == 3 && "cancel".equals(path.get(2))) {
+          method(ex, "POST");
+          cancelJob(ex, path.get(1));
+        } else {
+          throw notFound(ex);
+        }
+      }
+      case "models" -> {
+        if (n != 1) {
+          throw notFound(ex);
+        }
+        method(ex, "GET");
+        json(ex, 200, Map.of("models", catalog.models()));
+      }
+      default -> throw notFound(ex);
+    }
+  }
+
+  // POST /datasets/{name}/{A|B}: one image, or a zip of images.
+  private void uploadToDataset(HttpExchange ex, String dataset, String domain) throws IOException {
+    Map<String, String> headers = new HashMap<>();
+    headers.put(Headers.PURPOSE, Headers.PURPOSE_DATASET);
+    headers.put(Headers.DATASET, dataset);
+    headers.put(Headers.DOMAIN, domain);
+    String contentType = contentType(ex);
+    if (isZip(contentType)) {
+      Route.Dataset route;
+      try {
+        route = processor.parser().dataset(IngestInput.fromHttp(headers, new byte[0]));
+      } catch (RejectedInputException e) {
+        throw ApiException.of(e);
+      }
+      byte[] body = body(ex, maxUploadBytes);
+      json(ex, 200, zipImport.run(body, route));
+      return;
+    }
+    declared(ex, contentType).forEach(headers::put);
+    Outcome outcome = ingestOne(headers, body(ex, maxUploadBytes));
+    Outcome.Stored s = (Outcome.Stored) outcome;
+    Map<String, Object> out = new LinkedHashMap<>();
+    out.put("dataset", s.route().dataset());
+    out.put("domain", s.route().domain());
+    out.put("key", s.key());
+    out.put("sha256", s.sha256());
+    out.put("width", s.width());
+    out.put("height", s.height());
+    out.put("duplicate", s.duplicate());
+    out.put("counts", s.counts());
+    json(ex, s.duplicate() ? 200 : 201, out);
+  }
+
+  // POST /translate?model=M&direction=AtoB[&version=V][&requestId=R]
+  private void translate(HttpExchange ex) throws IOException {
+    Map<String, String> query = query(ex);
+    String requestId = query.getOrDefault("requestId", UUID.randomUUID().toString());
+    MDC.put("requestId", requestId);
+    Map<String, String> headers = new HashMap<>();
+    headers.put(Headers.PURPOSE, Headers.PURPOSE_TRANSLATE);
+    headers.put(Headers.REQUEST_ID, requestId);
+    putIfPresent(headers, Headers.MODEL, query.get("model"));
+    putIfPresent(headers, Headers.DIRECTION, query.get("direction"));
+    putIfPresent(headers, Headers.MODEL_VERSION, query.get("version"));
+    declared(ex, contentType(ex)).forEach(headers::put);
+    Outcome.Submitted s = (Outcome.Submitted) ingestOne(headers, body(ex, maxUploadBytes));
+    Map<String, Object> out = new LinkedHashMap<>();
+    out.put("requestId", s.route().requestId());
+    out.put("status", "accepted");
+    out.put("model", s.route().model());
+    out.put("direction", s.route().direction());
+    out.put("inputKey", s.inputKey());
+    out.put("result", "/results/" + s.route().requestId());
+    json(ex, 202, out);
+  }
+
+  /** Runs one upload through the processor; a refusal becomes the matching HTTP error. */
+  private Outcome ingestOne(Map<String, String> headers, byte[] body) {
+    BatchResult result =
+        processor.process(IngestInput.fromHttp(headers, body)).awaitDurable(SEND_TIMEOUT);
+    Outcome outcome = result.outcomes().get(0);
+    if (outcome instanceof Outcome.Rejected r) {
+      throw ApiException.of(r.error());
+    }
+    return outcome;
+  }
+
+  // GET /results/{id}: the result document, pending while the input waits, else 404.
+  private void result(HttpExchange ex, String requestId) throws IOException {
+    requestId(requestId);
+    Optional<byte[]> doc = store.get(ObjectKeys.resultDocument(requestId));
+    if (doc.isPresent()) {
+      respond(ex, 200, "application/json", doc.get());
+    } else if (store.exists(ObjectKeys.requestInput(requestId))) {
+      json(ex, 200, Map.of("requestId", requestId, "status", "pending"));
+    } else {
+      throw ApiException.notFound("no translation request '" + requestId + "'");
+    }
+  }
+
+  // GET /results/{id}/output.png
+  private void output(HttpExchange ex, String requestId) throws IOException {
+    requestId(requestId);
+    byte[] png =
+        store
+            .get(ObjectKeys.resultOutput(requestId))
+            .orElseThrow(
+                () ->
+                    ApiException.notFound(
+                        "no output for request '"
+                            + requestId
+                            + "' (yet): see /results/"
+                            + requestId));
+    respond(ex, 200, "image/png", png);
+  }
+
+  // POST /jobs {"jobId","model","dataset","params"}: publishes the same command as the topic.
+  private void startJob(HttpExchange ex) throws IOException {
+    JsonNode body = jsonBody(ex);
+    for (Iterator<String> it = body.fieldNames(); it.hasNext(); ) {
+      String field = it.next();
+      if (!JOB_FIELDS.contains(field)) {
+        throw ApiException.badRequest(
+            "UNKNOWN_FIELD", "unknown field '" + field + "', expected some of " + JOB_FIELDS);
+      }
+    }
+    String jobId = text(body, "jobId");
+    if (jobId == null) {
+      jobId = "job-" + UUID.randomUUID();
+    }
+    name("job id", jobId, "INVALID_JOB_ID");
+    String model = name("model", required(body, "model"), "INVALID_MODEL");
+    String dataset = name("dataset", required(body, "dataset"), "INVALID_DATASET");
+    JsonNode params = body.get("params");
+    Map<String, Object> paramMap = Map.of();
+    if (params != null && !params.isNull()) {
+      if (!params.isObject()) {
+        throw ApiException.badRequest("INVALID_PARAMS", "field 'params' must be a JSON object");
+      }
+      paramMap = JSON.convertValue(params, new TypeReference<Map<String, Object>>() {});
+    }
+    publish(jobId, TrainingCommand.start(jobId, model, dataset, paramMap));
+    log.info("training job {} requested: model {} on dataset {}", jobId, model, dataset);
+    json(ex, 202, Map.of("jobId", jobId, "status", "submitted", "state", "/jobs/" + jobId));
+  }
+
+  // POST /jobs/{id}/cancel
+  private void cancelJob(HttpExchange ex, String jobId) throws IOException {
+    name("job id", jobId, "INVALID_JOB_ID");
+    publish(jobId, TrainingCommand.cancel(jobId));
+    log.info("training job {}: cancel requested", jobId);
+    json(ex, 202, Map.of("jobId", jobId, "status", "cancel requested"));
+  }
+
+  // GET /jobs/{id}: the training worker's durable state document, as it wrote it.
+  private void jobState(HttpExchange ex, String jobId) throws IOException {
+    name("job id", jobId, "INVALID_JOB_ID");
+    byte[] state =
+        store
+            .get(ObjectKeys.jobState(jobId))
+            .orElseThrow(() -> ApiException.notFound("no job '" + jobId + "'"));
+    respond(ex, 200, "application/json", state);
+  }
+
+  private void publish(String jobId, TrainingCommand command) {
+    try {
+      producer
+          .send(CloudEvents.record(topics.trainingCommands(), jobId, command, eventSource))
+          .get(SEND_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted", e);
+    } catch (ExecutionException | TimeoutException e) {
+      throw new BatchResult.OutputNotDurableException(
+          "the training command was not acknowledged: " + e.getMessage(), e);
+    }
+  }
+
+  private static void requestId(String id) {
+    if (!Names.isValidRequestId(id)) {
+      try {
+        Names.requireRequestId(id);
+      } catch (IllegalArgumentException e) {
+        throw ApiException.badRequest("INVALID_REQUEST_ID", e.getMessage());
+      }
+    }
+  }
+
+  private static String name(String kind, String value, String reason) {
+    try {
+      return Names.require(kind, value);
+    } catch (IllegalArgumentException e) {
+      throw ApiException.badRequest(reason, e.getMessage());
+    }
+  }
+
+  private static String required(JsonNode body, String field) {
+    String v = text(body, field);
+    if (v == null) {
+      throw ApiException.badRequest("MISSING_FIELD", "missing required field '" + field + "'");
+    }
+    return v;
+  }
+
+  private static String text(JsonNode body, String field) {
+    JsonNode v = body.get(field);
+    if (v == null || v.isNull()) {
+      return null;
+    }
+    if (!v.isTextual()) {
+      throw ApiException.badRequest("INVALID_FIELD", "field '" + field + "' must be a string");
+    }
+    return v.asText();
+  }
+
+  private JsonNode jsonBody(HttpExchange ex) throws IOException {
+    byte[] bytes = body(ex, MAX_JSON_BYTES);
+    JsonNode node;
+    try {
+      node = JSON.readTree(bytes);
+    } catch (IOException e) {
+      throw ApiException.badRequest(
+          "INVALID_JSON", "the body is not valid JSON: " + e.getMessage());
+    }
+    if (node == null || !node.isObject()) {
+      throw ApiException.badRequest("INVALID_JSON", "the body must be a JSON object");
+    }
+    return node;
+  }
+
+  /**
+   * The request body, refused with 413 as soon as it is known to exceed {@code limit}: from the
+   * Content-Length when given, else while reading.
+   */
+  private static byte[] body(HttpExchange ex, long limit) throws IOException {
+    String length = ex.getRequestHeaders().getFirst("Content-Length");
+    if (length != null) {
+      try {
+        long declared = Long.parseLong(length.trim());
+        if (declared > limit) {
+          throw tooLarge(declared + " bytes", limit);
+        }
+      } catch (NumberFormatException e) {
+        throw ApiException.badRequest("BAD_CONTENT_LENGTH", "Content-Length is not a number");
+      }
+    }
+    try (InputStream in = ex.getRequestBody()) {
+      byte[] bytes = in.readNBytes((int) Math.min(Integer.MAX_VALUE - 8, limit + 1));
+      if (bytes.length > limit) {
+        throw tooLarge("more than " + limit + " bytes", limit);
+      }
+      return bytes;
+    }
+  }
+
+  private static ApiException tooLarge(String size, long limit) {
+    return new ApiException(
+        413,
+        "BODY_TOO_LARGE",
+        "request body of " + size + " is over the limit of " + limit + " bytes");
+  }
+
+  /** What the upload declares: {@code ?filename=} and the Content-Type (when not generic). */
+  private static Map<String, String> declared(HttpExchange ex, String contentType) {
+    Map<String, String> out = new HashMap<>();
+    String filename = query(ex).get("filename");
+    if (filename != null) {
+      out.put(Headers.FILENAME, filename);
+    }
+    if (contentType != null && contentType.startsWith("image/")) {
+      out.put(Headers.CONTENT_TYPE, contentType);
+    }
+    return out;
+  }
+
+  private static String contentType(HttpExchange ex) {
+    String ct = ex.getRequestHeaders().getFirst("Content-Type");
+    if (ct == null) {
+      return null;
+    }
+    int semi = ct.indexOf(';');
+    return (semi < 0 ? ct : ct.substring(0, semi)).trim().toLowerCase(Locale.ROOT);
+  }
+
+  private static boolean isZip(String contentType) {
+    return "application/zip".equals(contentType)
+        || "application/x-zip-compressed".equals(contentType);
+  }
+
+  private static void putIfPresent(Map<String, String> map, String key, String value) {
+    if (value != null && !value.isBlank()) {
+      map.put(key, value);
+    }
+  }
+
+  private static Map<String, String> query(HttpExchange ex) {
+    Map<String, String> out = new HashMap<>();
+    String raw = ex.getRequestURI().getRawQuery();
+    if (raw == null || raw.isEmpty()) {
+      return out;
+    }
+    for (String pair : raw.split("&")) {
+      int eq = pair.indexOf('=');
+      String k = eq < 0 ? pair : pair.substring(0, eq);
+      String v = eq < 0 ? "" : pair.substring(eq + 1);
+      try {
+        out.putIfAbsent(
+            URLDecoder.decode(k, StandardCharsets.UTF_8),
+            URLDecoder.decode(v, StandardCharsets.UTF_8));
+      } catch (IllegalArgumentException e) {
+        throw ApiException.badRequest("BAD_QUERY", "malformed query parameter '" + pair + "'");
+      }
+    }
+    return out;
+  }
+
+  private static List<String> segments(String rawPath) {
+    List<String> out = new ArrayList<>();
+    Arrays.stream(rawPath.split("/")).filter(s -> !s.isEmpty()).forEach(out::add);
+    return out;
+  }
+
+  private static void method(HttpExchange ex, String expected) {
+    if (!expected.equals(ex.getRequestMethod())) {
+      ex.getResponseHeaders().set("Allow", expected);
+      throw new ApiException(
+          405,
+          "METHOD_NOT_ALLOWED",
+          ex.getRequestMethod()
+              + " is not allowed on "
+              + ex.getRequestURI().getRawPath()
+              + ", use "
+              + expected);
+    }
+  }
+
+  private static ApiException notFound(HttpExchange ex) {
+    return ApiException.notFound("no such resource: " + ex.getRequestURI().getRawPath());
+  }
+
+  private static void error(HttpExchange ex, int status, String reason, String message)
+      throws IOException {
+    ObjectNode body = JSON.createObjectNode();
+    body.put("status", status);
+    body.put("error", message);
+    body.put("reason", reason);
+    respond(ex, status, "application/json", JSON.writeValueAsBytes(body));
+  }
+
+  private static void json(HttpExchange ex, int status, Object body) throws IOException {
+    respond(ex, status, "application/json", JSON.writeValueAsBytes(body));
+  }
+
+  private static void respond(HttpExchange ex, int status, String contentType, byte[] body)
+      throws IOException {
+    ex.getResponseHeaders().set("Content-Type", contentType);
+    ex.sendResponseHeaders(status, body.length == 0 ? -1 : body.length);
+    try (OutputStream out = ex.getResponseBody()) {
+      out.write(body);
+    }
+  }
+
+  /** Stops accepting requests and gives those in progress up to two seconds to finish. */
+  @Override
+  public void close() {
+    server.stop(2);
+    executor.shutdown();
+    try {
+      if (!executor.awaitTermination(30, TimeUnit.SECONDS)) {
+        executor.shutdownNow();
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      executor.shutdownNow();
+    }
+  }
+}

@@ -1,0 +1,189 @@
+package io.cyclegan.ingest.http;
+
+import io.cyclegan.common.messages.Headers;
+import io.cyclegan.ingest.routing.BatchResult;
+import io.cyclegan.ingest.routing.IngestInput;
+import io.cyclegan.ingest.routing.IngestProcessor;
+import io.cyclegan.ingest.routing.Outcome;
+import io.cyclegan.ingest.routing.RejectReason;
+import io.cyclegan.ingest.routing.Route;
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.zip.ZipEntry;
+import java.util.zip.ZipInputStream;
+
+/**
+ * Imports the images of a zip archive into one dataset domain, in batches through the same
+ * processor as Kafka records. Memory stays bounded: entries are read one at a time, each at most
+ * the image limit, and at most {@code batchSize} images are held before they are processed.
+ */
+final class ZipImport {
+  /** More entries than any real dataset upload has; a zip of empty files is refused. */
+  static final int MAX_ENTRIES = 100_000;
+
+  private final IngestProcessor processor;
+  private final long maxImageBytes;
+  private final int batchSize;
+  private final Duration outputTimeout;
+
+  ZipImport(IngestProcessor processor, long maxImageBytes, int batchSize, Duration outputTimeout) {
+    this.processor = processor;
+    this.maxImageBytes = maxImageBytes;
+    this.batchSize = batchSize;
+    this.outputTimeout = outputTimeout;
+  }
+
+  /** An imported entry. */
+  record Accepted(String file, String key, boolean duplicate) {}
+
+  /** A refused entry with the reason, as in a dead letter. */
+  record Rejected(String file, String reason, String error) {}
+
+  /** An entry left out on purpose (not an image file). */
+  record Skipped(String file, String why) {}
+
+  /** What became of every entry. */
+  record Report(
+      String dataset,
+      String domain,
+      List<Accepted> accepted,
+      List<Rejected> rejected,
+      List<Skipped> skipped,
+      Map<String, Long> counts) {}
+
+  Report run(byte[] zip, Route.Dataset route) throws IOException {
+    if (!looksLikeZip(zip)) {
+      throw ApiException.badRequest(
+          "NOT_A_ZIP", "the body is not a zip archive (Content-Type says application/zip)");
+    }
+    List<Accepted> accepted = new ArrayList<>();
+    List<Rejected> rejected = new ArrayList<>();
+    List<Skipped> skipped = new ArrayList<>();
+    List<IngestInput> pending = new ArrayList<>();
+    List<String> pendingFiles = new ArrayList<>();
+    Map<String, Long> counts = null;
+    int entries = 0;
+    try (ZipInputStream in = new ZipInputStream(new ByteArrayInputStream(zip))) {
+      ZipEntry entry;
+      while ((entry = in.getNextEntry()) != null) {
+        if (++entries > MAX_ENTRIES) {
+          throw new ApiException(
+              413, "TOO_MANY_ENTRIES", "the zip has more than " + MAX_ENTRIES + " entries");
+        }
+        if (entry.isDirectory()) {
+          continue;
+        }
+        String file = entry.getName();
+        ZipEntryName name = ZipEntryName.of(file);
+        if (name instanceof ZipEntryName.Unsafe u) {
+          rejected.add(
+              new Rejected(file, RejectReason.UNSAFE_PATH.name(), "UNSAFE_PATH: " + u.why()));
+        } else if (name instanceof ZipEntryName.Skip s) {
+          skipped.add(new Skipped(file, s.why()));
+        } else {
+          byte[] bytes = readAtMost(in, maxImageBytes + 1);
+          if (bytes.length > maxImageBytes) {
+            rejected.add(
+                new Rejected(
+                    file,
+                    RejectReason.TOO_LARGE.name(),
+                    "TOO_LARGE: more than "
+                        + maxImageBytes
+                        + " bytes, the limit is "
+                        + maxImageBytes
+                        + " bytes"));
+          } else {
+            pending.add(input(route, ((ZipEntryName.Image) name).baseName(), bytes));
+            pendingFiles.add(file);
+          }
+        }
+        if (pending.size() >= batchSize) {
+          counts = flush(pending, pendingFiles, accepted, rejected, counts);
+        }
+      }
+    } catch (java.util.zip.ZipException e) {
+      throw ApiException.badRequest(
+          "BAD_ZIP",
+          "the zip archive is corrupt after entry "
+              + entries
+              + " ("
+              + e.getMessage()
+              + "); "
+              + accepted.size()
+              + " images before it were imported");
+    }
+    counts = flush(pending, pendingFiles, accepted, rejected, counts);
+    return new Report(
+        route.dataset(),
+        route.domain(),
+        accepted,
+        rejected,
+        skipped,
+        counts == null ? Map.of() : counts);
+  }
+
+  private Map<String, Long> flush(
+      List<IngestInput> pending,
+      List<String> files,
+      List<Accepted> accepted,
+      List<Rejected> rejected,
+      Map<String, Long> counts) {
+    if (pending.isEmpty()) {
+      return counts;
+    }
+    BatchResult result = processor.process(pending).awaitDurable(outputTimeout);
+    for (int i = 0; i < result.outcomes().size(); i++) {
+      Outcome o = result.outcomes().get(i);
+      String file = files.get(i);
+      if (o instanceof Outcome.Stored s) {
+        accepted.add(new Accepted(file, s.key(), s.duplicate()));
+        counts = s.counts();
+      } else if (o instanceof Outcome.Rejected r) {
+        rejected.add(new Rejected(file, r.reason().name(), r.error().describe()));
+      }
+    }
+    pending.clear();
+    files.clear();
+    return counts;
+  }
+
+  private static IngestInput input(Route.Dataset route, String baseName, byte[] bytes) {
+    return IngestInput.fromHttp(
+        Map.of(
+            Headers.PURPOSE,
+            Headers.PURPOSE_DATASET,
+            Headers.DATASET,
+            route.dataset(),
+            Headers.DOMAIN,
+            route.domain(),
+            Headers.FILENAME,
+            baseName),
+        bytes);
+  }
+
+  private static byte[] readAtMost(InputStream in, long limit) throws IOException {
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    byte[] buf = new byte[64 * 1024];
+    long total = 0;
+    int n;
+    while (total < limit && (n = in.read(buf, 0, (int) Math.min(buf.length, limit - total))) > 0) {
+      out.write(buf, 0, n);
+      total += n;
+    }
+    return out.toByteArray();
+  }
+
+  // A local file header, or the end record of an empty archive.
+  private static boolean looksLikeZip(byte[] b) {
+    return b.length >= 4
+        && b[0] == 'P'
+        && b[1] == 'K'
+        && ((b[2] == 3 && b[3] == 4) || (b[2] == 5 && b[3] == 6));
+  }
+}

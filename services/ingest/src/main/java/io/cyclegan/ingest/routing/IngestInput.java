@@ -1,0 +1,91 @@
+package io.cyclegan.ingest.routing;
+
+import io.cyclegan.common.messages.Headers;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.UUID;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.common.header.Header;
+
+/**
+ * One image to ingest with the headers that say what it is for, whether it came as a Kafka record
+ * or an HTTP upload (which builds the same headers).
+ *
+ * @param key the record key (the request id when no header gives one), or {@code null}
+ * @param image the untrusted bytes
+ * @param headers the {@code cg-*} (and {@code content-type}) headers, last value of each
+ * @param receivedAt when it arrived (the record timestamp for Kafka)
+ * @param source the Kafka record, kept for its dead letter; {@code null} for HTTP uploads, whose
+ *     caller is told of an error in the response instead
+ */
+public record IngestInput(
+    String key,
+    byte[] image,
+    Map<String, String> headers,
+    Instant receivedAt,
+    ConsumerRecord<byte[], byte[]> source) {
+
+  public IngestInput {
+    headers = Map.copyOf(headers);
+  }
+
+  public static IngestInput fromRecord(ConsumerRecord<byte[], byte[]> record) {
+    Map<String, String> headers = new HashMap<>();
+    for (Header h : record.headers()) {
+      if (h.value() != null) {
+        headers.put(h.key(), new String(h.value(), StandardCharsets.UTF_8));
+      }
+    }
+    return new IngestInput(
+        record.key() == null ? null : new String(record.key(), StandardCharsets.UTF_8),
+        record.value() == null ? new byte[0] : record.value(),
+        headers,
+        Instant.ofEpochMilli(record.timestamp()),
+        record);
+  }
+
+  /** An HTTP upload: no key, headers built by the API from the path and query. */
+  public static IngestInput fromHttp(Map<String, String> headers, byte[] body) {
+    return new IngestInput(null, body, headers, Instant.now(), null);
+  }
+
+  /** The header's value, or {@code null} when absent or blank. */
+  public String header(String name) {
+    String v = headers.get(name);
+    return v == null || v.isBlank() ? null : v.trim();
+  }
+
+  /**
+   * What the sender says the bytes are: the file name ({@code cg-filename}) or else the media type
+   * ({@code content-type}); the validator refuses content that contradicts it.
+   */
+  public String declaredFormat() {
+    String filename = header(Headers.FILENAME);
+    return filename != null ? filename : header(Headers.CONTENT_TYPE);
+  }
+
+  public boolean fromKafka() {
+    return source != null;
+  }
+
+  /**
+   * The request id of a record that names none: derived from its position in the log, so that a
+   * redelivered record gets the same id and rewrites the same objects instead of adding new ones.
+   */
+  String positionalId() {
+    if (source == null) {
+      return UUID.randomUUID().toString();
+    }
+    String position = source.topic() + "/" + source.partition() + "@" + source.offset();
+    return UUID.nameUUIDFromBytes(position.getBytes(StandardCharsets.UTF_8)).toString();
+  }
+
+  /** Where it came from, for log lines: {@code topic-partition@offset} or {@code http}. */
+  public String origin() {
+    return source == null
+        ? "http"
+        : source.topic() + "-" + source.partition() + "@" + source.offset();
+  }
+}

@@ -1,0 +1,444 @@
+package io.cyclegan.ingest.routing;
+
+import io.cyclegan.common.image.ImageRejectedException;
+import io.cyclegan.common.image.ImageValidator;
+import io.cyclegan.common.image.ValidatedImage;
+import io.cyclegan.common.messages.CloudEvents;
+import io.cyclegan.common.messages.DatasetEvent;
+import io.cyclegan.common.messages.Headers;
+import io.cyclegan.common.messages.Message;
+import io.cyclegan.common.messages.Topics;
+import io.cyclegan.common.messages.TranslateRequest;
+import io.cyclegan.common.messages.TranslateResult;
+import io.cyclegan.common.runtime.DeadLetters;
+import io.cyclegan.common.store.Names;
+import io.cyclegan.common.store.ObjectKeys;
+import io.cyclegan.common.store.ObjectStore;
+import io.cyclegan.ingest.catalog.Catalog;
+import io.cyclegan.ingest.metrics.IngestMetrics;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Future;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.clients.producer.RecordMetadata;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.slf4j.MDC;
+
+/**
+ * The one code path for every image, from a Kafka record or an HTTP upload: read the headers,
+ * validate the bytes, store, announce. A batch goes through four phases so that nothing is
+ * announced before it is stored:
+ *
+ * <ol>
+ *   <li>headers and validation, in parallel on the CPU pool (the decode is CPU-bound);
+ *   <li>store writes, in parallel on the I/O pool: dataset images only when absent (content
+ *       addressed), translation inputs always (same bytes, same key), error results;
+ *   <li>dataset counts, one listing per dataset per batch;
+ *   <li>sends: dataset events, claim checks, and for refused Kafka records their dead letter and,
+ *       for translation requests, an error result.
+ * </ol>
+ *
+ * A refused input never fails the batch. A store failure (after the store's own retries) does: it
+ * concerns every input alike, so the caller retries the batch rather than dead-lettering a whole
+ * outage. Thread-safe; the consumer and the HTTP API share one instance.
+ */
+public final class IngestProcessor {
+  private static final Logger log = LoggerFactory.getLogger(IngestProcessor.class);
+  private static final String REQUEST_ID = "requestId";
+
+  private final ImageValidator validator;
+  private final HeaderParser parser;
+  private final ObjectStore store;
+  private final Catalog catalog;
+  private final KafkaProducer<byte[], byte[]> producer;
+  private final DeadLetters deadLetters;
+  private final Topics topics;
+  private final IngestMetrics metrics;
+  private final ExecutorService cpuPool;
+  private final ExecutorService ioPool;
+  private final String eventSource;
+
+  /**
+   * @param cpuPool validates images ({@code CYCLEGAN_INGEST_THREADS} threads)
+   * @param ioPool runs store calls in parallel
+   * @param eventSource the CloudEvents {@code ce_source} of what ingest produces
+   */
+  public IngestProcessor(
+      ImageValidator validator,
+      HeaderParser parser,
+      ObjectStore store,
+      KafkaProducer<byte[], byte[]> producer,
+      DeadLetters deadLetters,
+      Topics topics,
+      IngestMetrics metrics,
+      ExecutorService cpuPool,
+      ExecutorService ioPool,
+      String eventSource) {
+    this.validator = validator;
+    this.parser = parser;
+    this.store = store;
+    this.catalog = new Catalog(store);
+    this.producer = producer;
+    this.deadLetters = deadLetters;
+    this.topics = topics;
+    this.metrics = metrics;
+    this.cpuPool = cpuPool;
+    this.ioPool = ioPool;
+    this.eventSource = eventSource;
+  }
+
+  public HeaderParser parser() {
+    return parser;
+  }
+
+  /** One input, as an HTTP upload sends it; see {@link #process(List)}. */
+  public BatchResult process(IngestInput input) {
+    return process(List.of(input));
+  }
+
+  /**
+   * Processes a batch. When it returns, every store write is done and every send is issued; wait on
+   * {@link BatchResult#awaitDurable} before acknowledging the inputs.
+   *
+   * @throws io.cyclegan.common.store.StoreException when the store fails; nothing was sent, and the
+   *     whole batch may be processed again
+   */
+  public BatchResult process(List<IngestInput> inputs) {
+    long start = System.nanoTime();
+    List<Checked> checked = validateAll(inputs);
+    Map<String, Boolean> existed = storeAll(checked);
+    Map<String, Map<String, Long>> counts = countDatasets(checked);
+    List<Outcome> outcomes = new ArrayList<>(checked.size());
+    List<Future<?>> sends = new ArrayList<>();
+    Map<String, Boolean> seenInBatch = new LinkedHashMap<>();
+    for (Checked c : checked) {
+      Outcome outcome = outcome(c, existed, seenInBatch, counts);
+      outcomes.add(outcome);
+      sends.addAll(send(outcome));
+      count(outcome);
+    }
+    metrics.batchRecords(inputs.size());
+    metrics.batch().record(System.nanoTime() - start, java.util.concurrent.TimeUnit.NANOSECONDS);
+    return new BatchResult(outcomes, sends);
+  }
+
+  /** An input after phase 1: a route and a normalised image, or the reason it was refused. */
+  private record Checked(
+      IngestInput input,
+      Route route,
+      byte[] png,
+      String sha256,
+      int width,
+      int height,
+      RejectedInputException error) {
+
+    String objectKey() {
+      if (route instanceof Route.Dataset d) {
+        return ObjectKeys.datasetImage(d.dataset(), d.domain(), sha256);
+      }
+      return ObjectKeys.requestInput(((Route.Translate) route).requestId());
+    }
+  }
+
+  private List<Checked> validateAll(List<IngestInput> inputs) {
+    List<CompletableFuture<Checked>> futures = new ArrayList<>(inputs.size());
+    for (IngestInput in : inputs) {
+      futures.add(CompletableFuture.supplyAsync(() -> check(in), cpuPool));
+    }
+    List<Checked> out = new ArrayList<>(inputs.size());
+    for (CompletableFuture<Checked> f : futures) {
+      out.add(f.join());
+    }
+    return out;
+  }
+
+  private Checked check(IngestInput in) {
+    Route route = null;
+    try {
+      route = parser.parse(in);
+      withRequestId(route);
+      long start = System.nanoTime();
+      ValidatedImage image;
+      try {
+        image = validator.validate(in.image(), in.declaredFormat());
+      } finally {
+        metrics
+            .validation()
+            .record(System.nanoTime() - start, java.util.concurrent.TimeUnit.NANOSECONDS);
+      }
+      return new Checked(
+          in, route, image.png(), image.sha256(), image.width(), image.height(), null);
+    } catch (RejectedInputException e) {
+      return rejected(in, route, e);
+    } catch (ImageRejectedException e) {
+      return rejected(
+          in, route, new RejectedInputException(RejectReason.of(e.reason()), e.getMessage(), e));
+    } catch (RuntimeException e) {
+      log.error("validator failed on input from {}", in.origin(), e);
+      return rejected(
+          in,
+          route,
+          new RejectedInputException(
+              RejectReason.UNEXPECTED,
+              "the image could not be processed: " + e.getClass().getSimpleName(),
+              e));
+    } finally {
+      MDC.remove(REQUEST_ID);
+    }
+  }
+
+  private static Checked rejected(IngestInput in, Route route, RejectedInputException e) {
+    return new Checked(in, route, null, null, 0, 0, e);
+  }
+
+  /** Phase 2. Returns, per dataset key, whether the image was in the store before this batch. */
+  private Map<String, Boolean> storeAll(List<Checked> checked) {
+    Map<String, Boolean> existed = new ConcurrentHashMap<>();
+    Map<String, byte[]> datasetImages = new LinkedHashMap<>();
+    List<Callable<Void>> writes = new ArrayList<>();
+    for (Checked c : checked) {
+      if (c.error() != null) {
+        parser
+            .reply(c.input())
+            .filter(r -> c.input().fromKafka() && Names.isValidRequestId(r.requestId()))
+            .ifPresent(
+                r ->
+                    writes.add(
+                        () -> {
+                          // Written before the result is published, so that the HTTP API can
+                          // answer from the store once the caller sees the result.
+                          store.putJson(
+                              ObjectKeys.resultDocument(r.requestId()), errorResult(r, c.error()));
+                          return null;
+                        }));
+      } else if (c.route() instanceof Route.Dataset) {
+        datasetImages.putIfAbsent(c.objectKey(), c.png());
+      } else {
+        writes.add(
+            () -> {
+              store.put(c.objectKey(), c.png(), "image/png");
+              return null;
+            });
+      }
+    }
+    datasetImages.forEach(
+        (key, png) ->
+            writes.add(
+                () -> {
+                  boolean present = store.exists(key);
+                  if (!present) {
+                    store.put(key, png, "image/png");
+                  }
+                  existed.put(key, present);
+                  return null;
+                }));
+    runAll(writes);
+    return existed;
+  }
+
+  /** Phase 3: one listing per dataset that received an image in this batch. */
+  private Map<String, Map<String, Long>> countDatasets(List<Checked> checked) {
+    Map<String, Map<String, Long>> counts = new ConcurrentHashMap<>();
+    List<Callable<Void>> listings = new ArrayList<>();
+    checked.stream()
+        .filter(c -> c.error() == null && c.route() instanceof Route.Dataset)
+        .map(c -> ((Route.Dataset) c.route()).dataset())
+        .distinct()
+        .forEach(
+            dataset ->
+                listings.add(
+                    () -> {
+                      counts.put(dataset, catalog.counts(dataset));
+                      return null;
+                    }));
+    runAll(listings);
+    return counts;
+  }
+
+  private void runAll(List<Callable<Void>> tasks) {
+    if (tasks.isEmpty()) {
+      return;
+    }
+    List<Future<Void>> futures;
+    try {
+      futures = ioPool.invokeAll(tasks);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted while writing to the store", e);
+    }
+    for (Future<Void> f : futures) {
+      try {
+        f.get();
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new IllegalStateException("interrupted while writing to the store", e);
+      } catch (ExecutionException e) {
+        if (e.getCause() instanceof RuntimeException re) {
+          throw re;
+        }
+        throw new CompletionException(e.getCause());
+      }
+    }
+  }
+
+  private Outcome outcome(
+      Checked c,
+      Map<String, Boolean> existed,
+      Map<String, Boolean> seenInBatch,
+      Map<String, Map<String, Long>> counts) {
+    if (c.error() != null) {
+      return new Outcome.Rejected(c.input(), c.error(), parser.reply(c.input()).orElse(null));
+    }
+    if (c.route() instanceof Route.Dataset d) {
+      String key = c.objectKey();
+      // The second copy of an image within one batch is a duplicate of the first.
+      boolean duplicate = seenInBatch.put(key, Boolean.TRUE) != null || existed.get(key);
+      return new Outcome.Stored(
+          c.input(), d, key, c.sha256(), c.width(), c.height(), duplicate, counts.get(d.dataset()));
+    }
+    return new Outcome.Submitted(
+        c.input(), (Route.Translate) c.route(), c.objectKey(), c.width(), c.height());
+  }
+
+  /** Phase 4 for one outcome: what it announces, as sends in flight. */
+  private List<Future<?>> send(Outcome outcome) {
+    List<Future<?>> sends = new ArrayList<>(2);
+    if (outcome instanceof Outcome.Stored s) {
+      DatasetEvent event =
+          DatasetEvent.of(
+              s.route().dataset(), s.route().domain(), s.counts(), s.key(), s.duplicate());
+      sends.add(producer.send(record(topics.datasets(), s.route().dataset(), event)));
+      log.debug(
+          "{} image {} from {}",
+          s.duplicate() ? "duplicate" : "stored",
+          s.key(),
+          s.input().origin());
+    } else if (outcome instanceof Outcome.Submitted t) {
+      Route.Translate r = t.route();
+      TranslateRequest claim =
+          TranslateRequest.of(
+              r.requestId(),
+              store.bucket(),
+              t.inputKey(),
+              r.model(),
+              r.modelVersion(),
+              r.direction(),
+              r.replyTopic(),
+              t.width(),
+              t.height(),
+              t.input().receivedAt());
+      sends.add(producer.send(record(topics.translateRequests(), r.requestId(), claim)));
+      MDC.put(REQUEST_ID, r.requestId());
+      try {
+        log.info(
+            "translation request from {} stored as {}, model {} {}",
+            t.input().origin(),
+            t.inputKey(),
+            r.model(),
+            r.direction());
+      } finally {
+        MDC.remove(REQUEST_ID);
+      }
+    } else if (outcome instanceof Outcome.Rejected rej) {
+      sends.addAll(sendRejection(rej));
+    }
+    return sends;
+  }
+
+  private List<Future<?>> sendRejection(Outcome.Rejected rej) {
+    IngestInput in = rej.input();
+    RejectedInputException e = rej.error();
+    if (rej.reply() != null) {
+      MDC.put(REQUEST_ID, rej.reply().requestId());
+    }
+    try {
+      if (!in.fromKafka()) {
+        // The HTTP caller is answered in the response; nothing is waiting on a topic.
+        log.info("refused upload: {}", e.describe());
+        return List.of();
+      }
+      List<Future<?>> sends = new ArrayList<>(2);
+      sends.add(deadLetters.send(e.reason().stage(), e.describe(), e.errorClass(), in.source()));
+      if (rej.reply() != null) {
+        sends.add(sendResult(rej.reply(), errorResult(rej.reply(), e)));
+      }
+      return sends;
+    } finally {
+      MDC.remove(REQUEST_ID);
+    }
+  }
+
+  private static TranslateResult errorResult(Reply reply, RejectedInputException e) {
+    return TranslateResult.error(reply.requestId(), reply.model(), reply.direction(), e.describe());
+  }
+
+  /**
+   * Sends a result to the caller's reply topic, falling back to the results topic when that send
+   * fails (a topic that does not exist and cannot be created), so the caller can still find it.
+   */
+  private CompletableFuture<RecordMetadata> sendResult(Reply reply, TranslateResult result) {
+    CompletableFuture<RecordMetadata> first =
+        sendAsync(record(reply.topic(), reply.requestId(), result));
+    if (reply.topic().equals(topics.translateResults())) {
+      return first;
+    }
+    return first.exceptionallyComposeAsync(
+        e -> {
+          log.warn(
+              "cannot answer request {} on reply topic {} ({}), answering on {}",
+              reply.requestId(),
+              reply.topic(),
+              e.getMessage(),
+              topics.translateResults());
+          return sendAsync(record(topics.translateResults(), reply.requestId(), result));
+        },
+        ioPool);
+  }
+
+  private CompletableFuture<RecordMetadata> sendAsync(ProducerRecord<byte[], byte[]> record) {
+    CompletableFuture<RecordMetadata> done = new CompletableFuture<>();
+    producer.send(
+        record,
+        (metadata, error) -> {
+          if (error == null) {
+            done.complete(metadata);
+          } else {
+            done.completeExceptionally(error);
+          }
+        });
+    return done;
+  }
+
+  private ProducerRecord<byte[], byte[]> record(String topic, String key, Message message) {
+    return CloudEvents.record(topic, key, message, eventSource);
+  }
+
+  private void count(Outcome outcome) {
+    String purpose = outcome.input().header(Headers.PURPOSE);
+    long bytes = outcome.input().image().length;
+    if (outcome instanceof Outcome.Rejected r) {
+      metrics.image(purpose, IngestMetrics.REJECTED, bytes);
+      metrics.rejected(r.reason().name());
+    } else if (outcome instanceof Outcome.Stored s && s.duplicate()) {
+      metrics.image(purpose, IngestMetrics.DUPLICATE, bytes);
+    } else {
+      metrics.image(purpose, IngestMetrics.ACCEPTED, bytes);
+    }
+  }
+
+  private static void withRequestId(Route route) {
+    if (route instanceof Route.Translate t) {
+      MDC.put(REQUEST_ID, t.requestId());
+    }
+  }
+}
