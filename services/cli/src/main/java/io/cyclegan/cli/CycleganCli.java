@@ -54,11 +54,10 @@ public final class CycleganCli implements Runnable {
   }
 
   public static void main(String[] args) {
-    // A CLI prints its own results; the services' INFO lines would bury them. Must be set before
-    // the first logger is created, which is when logback reads its configuration.
-    if (System.getProperty("CYCLEGAN_LOG_LEVEL") == null
-        && System.getenv("CYCLEGAN_LOG_LEVEL") == null) {
-      System.setProperty("CYCLEGAN_LOG_LEVEL", "WARN");
+    // Must be set before the first logger is created, which is when logback configures itself;
+    // the services' shared logback.xml logs at INFO, which would bury a command's output.
+    if (System.getProperty("logback.configurationFile") == null) {
+      System.setProperty("logback.configurationFile", "cyclegan-cli-logback.xml");
     }
     System.exit(commandLine(CliContext.system()).execute(args));
   }

@@ -107,7 +107,11 @@ public final class CreateTopicsCommand extends ClientCommand {
       } catch (ExecutionException e) {
         if (!(e.getCause() instanceof RetriableException) || System.nanoTime() - deadline > 0) {
           throw new IllegalStateException(
-              "cannot list the topics of the cluster: " + e.getCause().getMessage(), e.getCause());
+              "cannot list the topics of the cluster at "
+                  + connection().kafka().bootstrapServers()
+                  + " (--bootstrap-servers or KAFKA_BOOTSTRAP_SERVERS): "
+                  + e.getCause().getMessage(),
+              e.getCause());
         }
         err().println("waiting for the cluster: " + e.getCause().getMessage());
         // Waiting for a cluster that is still starting: no event to wait on.

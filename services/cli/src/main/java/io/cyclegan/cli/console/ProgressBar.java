@@ -14,6 +14,7 @@ public final class ProgressBar {
   private final String task;
   private final int total;
   private final int plainEvery;
+  private int lastShown = -1;
 
   public ProgressBar(PrintWriter out, boolean interactive, String task, int total) {
     this.line = new LiveLine(out, interactive);
@@ -23,10 +24,15 @@ public final class ProgressBar {
     this.plainEvery = Math.max(1, total / 20);
   }
 
+  /** Shows {@code done} of the total; without a console, only when it moved on a twentieth. */
   public void step(int done, String label) {
-    if (!interactive && done != total && done % plainEvery != 0) {
-      return;
+    if (!interactive) {
+      boolean milestone = done == total || done % plainEvery == 0;
+      if (done == lastShown || (!milestone && lastShown >= 0)) {
+        return;
+      }
     }
+    lastShown = done;
     line.update(render(done, label));
   }
 

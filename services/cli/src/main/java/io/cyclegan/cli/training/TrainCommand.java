@@ -24,7 +24,6 @@ import picocli.CommandLine.Option;
 @Command(
     name = "train",
     mixinStandardHelpOptions = true,
-    sortOptions = false,
     description = "Start a training job; with --follow, show its progress until it ends.")
 public final class TrainCommand extends ClientCommand {
 

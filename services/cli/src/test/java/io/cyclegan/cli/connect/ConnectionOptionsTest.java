@@ -1,0 +1,69 @@
+package io.cyclegan.cli.connect;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.cyclegan.common.config.Env;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+
+class ConnectionOptionsTest {
+
+  @Command
+  static final class Holder {
+    @Mixin ConnectionOptions options = new ConnectionOptions();
+  }
+
+  private static ConnectionOptions parse(String... args) {
+    Holder holder = new Holder();
+    new CommandLine(holder).parseArgs(args);
+    return holder.options;
+  }
+
+  @Test
+  void shouldUseTheLocalStackDefaultsWhenNothingIsSet() {
+    Connection c = parse().resolve(new Env(Map.of()));
+
+    assertThat(c.kafka().bootstrapServers()).isEqualTo("127.0.0.1:9092");
+    assertThat(c.s3().endpoint()).isEqualTo("http://127.0.0.1:9000");
+    assertThat(c.s3().bucket()).isEqualTo("cyclegan");
+    assertThat(c.s3().accessKey().reveal()).isEqualTo("cyclegan");
+    assertThat(c.s3().secretKey().reveal()).isEqualTo("cyclegan-secret");
+  }
+
+  @Test
+  void shouldPreferOptionsOverVariablesAndPassOtherKafkaVariablesThrough() {
+    Env env =
+        new Env(
+            Map.of(
+                "KAFKA_BOOTSTRAP_SERVERS", "kafka:9092",
+                "KAFKA_SECURITY_PROTOCOL", "SASL_SSL",
+                "S3_ENDPOINT", "https://s3.example",
+                "S3_BUCKET", "from-env",
+                "S3_SECRET_KEY", "env-secret",
+                "CYCLEGAN_TOPIC_IMAGES_IN", "custom.in"));
+
+    Connection fromEnv = parse().resolve(env);
+    Connection fromOptions =
+        parse("--bootstrap-servers", "other:9093", "--bucket", "from-option").resolve(env);
+
+    assertThat(fromEnv.kafka().bootstrapServers()).isEqualTo("kafka:9092");
+    assertThat(fromEnv.kafka().properties()).containsEntry("security.protocol", "SASL_SSL");
+    assertThat(fromEnv.s3().endpoint()).isEqualTo("https://s3.example");
+    assertThat(fromEnv.s3().bucket()).isEqualTo("from-env");
+    assertThat(fromEnv.topics().imagesIn()).isEqualTo("custom.in");
+    assertThat(fromOptions.kafka().bootstrapServers()).isEqualTo("other:9093");
+    assertThat(fromOptions.s3().bucket()).isEqualTo("from-option");
+  }
+
+  @Test
+  void shouldMaskSecretsWhenPrinted() {
+    Connection c =
+        parse("--s3-secret-key", "s3-very-secret")
+            .resolve(new Env(Map.of("KAFKA_SASL_JAAS_CONFIG", "password=\"kafka-very-secret\"")));
+
+    assertThat(c.toString()).doesNotContain("s3-very-secret").doesNotContain("kafka-very-secret");
+  }
+}
