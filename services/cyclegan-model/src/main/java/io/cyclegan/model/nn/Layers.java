@@ -78,7 +78,7 @@ public final class Layers {
     long h = x.getShape().get(2);
     long w = x.getShape().get(3);
     // (Cin, Cout, kh, kw) -> (Cout, Cin, kh, kw), flipped: f[a][b] = weight[2-a][2-b].
-    NDArray flipped = attach(weight.transpose(1, 0, 2, 3).flip(2, 3), m);
+    NDArray flipped = attach(attach(weight.transpose(1, 0, 2, 3), m).flip(2, 3), m);
     NDArray kEvenEven = attach(flipped.get(new NDIndex(":, :, 1:2, 1:2")), m);
     NDArray kEvenOdd = attach(flipped.get(new NDIndex(":, :, 1:2, ::2")), m);
     NDArray kOddEven = attach(flipped.get(new NDIndex(":, :, ::2, 1:2")), m);

@@ -58,8 +58,24 @@ public abstract class Network implements AutoCloseable {
           values[i] = (float) (random.nextGaussian() * INIT_STD);
         }
       }
-      p.set(values);
+      assign(p, values);
     }
+  }
+
+  /**
+   * Copies host values into a parameter in place, keeping its storage native. DJL's {@code
+   * NDArray.set(float[])} instead re-points the tensor at a Java direct buffer kept alive only by
+   * the wrapper, which we saw make training nondeterministic (a generator stopped learning in some
+   * runs); an in-place add of a temporary leaves libtorch owning the memory.
+   */
+  public static void assign(NDArray target, float[] values) {
+    GradMode.withoutGradients(
+        () -> {
+          try (NDManager scratch = target.getManager().newSubManager()) {
+            NDArray source = scratch.create(values, target.getShape());
+            target.muli(0).addi(source);
+          }
+        });
   }
 
   /**
@@ -69,6 +85,18 @@ public abstract class Network implements AutoCloseable {
   public void setTrainable(boolean trainable) {
     for (NDArray p : parameters.values()) {
       p.setRequiresGradient(trainable);
+    }
+  }
+
+  /**
+   * Copies host values into a new array of {@code manager} whose memory libtorch owns (see {@link
+   * #assign} for why not DJL's aliasing {@code create}).
+   */
+  public static NDArray upload(NDManager manager, float[] values, Shape shape) {
+    try (NDManager scratch = manager.newSubManager()) {
+      NDArray owned = scratch.create(values, shape).duplicate();
+      owned.attach(manager);
+      return owned;
     }
   }
 

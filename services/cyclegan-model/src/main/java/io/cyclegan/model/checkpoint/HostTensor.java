@@ -1,0 +1,59 @@
+package io.cyclegan.model.checkpoint;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
+import io.cyclegan.model.nn.Network;
+
+/**
+ * A float32 tensor copied to the heap, as stored in an archive.
+ *
+ * @param shape the dimensions
+ * @param data the values, row-major
+ */
+public record HostTensor(long[] shape, float[] data) {
+
+  /** Checks that the data fits the shape. */
+  public HostTensor {
+    if (new Shape(shape).size() != data.length) {
+      throw new IllegalArgumentException(
+          "shape "
+              + new Shape(shape)
+              + " needs "
+              + new Shape(shape).size()
+              + " values, got "
+              + data.length);
+    }
+  }
+
+  /** Copies an array to the host. */
+  public static HostTensor of(NDArray array) {
+    if (array.getDataType() != DataType.FLOAT32) {
+      throw new IllegalArgumentException("only float32 is stored, got " + array.getDataType());
+    }
+    return new HostTensor(array.getShape().getShape(), array.toFloatArray());
+  }
+
+  /** The DJL shape. */
+  public Shape djlShape() {
+    return new Shape(shape);
+  }
+
+  /**
+   * Copies the tensor into a new array of {@code manager} whose memory libtorch owns (DJL's {@code
+   * create} would alias a Java direct buffer; see {@link Network#assign}).
+   */
+  public NDArray toArray(NDManager manager) {
+    return Network.upload(manager, data, djlShape());
+  }
+
+  /** Copies the values into {@code target}, which must have the same shape. */
+  public void copyInto(NDArray target, String name) {
+    if (!target.getShape().equals(djlShape())) {
+      throw new IncompatibleCheckpointException(
+          name + ": checkpoint shape " + djlShape() + ", model shape " + target.getShape());
+    }
+    Network.assign(target, data);
+  }
+}
