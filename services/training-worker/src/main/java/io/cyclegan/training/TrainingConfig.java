@@ -1,0 +1,51 @@
+package io.cyclegan.training;
+
+import io.cyclegan.common.config.Env;
+import io.cyclegan.common.config.ServiceSettings;
+import java.nio.file.Path;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * Everything the training worker reads from the environment, once (docs/configuration.md, "Training
+ * worker").
+ *
+ * @param settings what every service reads (Kafka, store, topics, side port, group)
+ * @param device {@code CYCLEGAN_DEVICE}: {@code auto}, {@code cpu}, {@code gpu} or {@code gpu:N}; a
+ *     command's {@code params.device} overrides it
+ * @param cacheDir {@code CYCLEGAN_CACHE_DIR}: local copies of datasets, one folder per dataset
+ * @param progressEverySteps {@code CYCLEGAN_PROGRESS_EVERY_STEPS}: progress events, and the only
+ *     host reads of the losses, every this many steps
+ */
+public record TrainingConfig(
+    ServiceSettings settings, String device, Path cacheDir, int progressEverySteps) {
+
+  public static final String SERVICE = "training";
+  public static final int DEFAULT_METRICS_PORT = 9465;
+  public static final int DEFAULT_PROGRESS_EVERY_STEPS = 50;
+  static final String DEVICE_PATTERN = "auto|cpu|gpu|gpu:\\d+";
+
+  public TrainingConfig {
+    device = device.toLowerCase(Locale.ROOT);
+  }
+
+  /** Reads the variables; a missing or malformed one throws a ConfigException naming it. */
+  public static TrainingConfig fromEnv(Map<String, String> vars) {
+    Env env = new Env(vars);
+    return new TrainingConfig(
+        ServiceSettings.fromEnv(env, SERVICE, DEFAULT_METRICS_PORT),
+        env.matching("CYCLEGAN_DEVICE", "auto", "(?i)" + DEVICE_PATTERN, "auto, cpu, gpu or gpu:N")
+            .toLowerCase(Locale.ROOT),
+        Path.of(
+            env.string(
+                "CYCLEGAN_CACHE_DIR",
+                Path.of(System.getProperty("java.io.tmpdir"), "cyclegan-cache").toString())),
+        env.integer(
+            "CYCLEGAN_PROGRESS_EVERY_STEPS", DEFAULT_PROGRESS_EVERY_STEPS, 1, Integer.MAX_VALUE));
+  }
+
+  /** A copy with other service settings (tests give each in-process worker its own id). */
+  public TrainingConfig withSettings(ServiceSettings other) {
+    return new TrainingConfig(other, device, cacheDir, progressEverySteps);
+  }
+}

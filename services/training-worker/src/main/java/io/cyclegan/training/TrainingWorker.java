@@ -1,0 +1,210 @@
+package io.cyclegan.training;
+
+import io.cyclegan.common.config.ServiceSettings;
+import io.cyclegan.common.runtime.ServiceRuntime;
+import io.cyclegan.common.server.ReadinessCheck;
+import io.cyclegan.training.artifacts.CheckpointStore;
+import io.cyclegan.training.artifacts.ModelPublisher;
+import io.cyclegan.training.commands.CancelRequests;
+import io.cyclegan.training.commands.CancelWatcher;
+import io.cyclegan.training.commands.CommandHandler;
+import io.cyclegan.training.commands.CommandLoop;
+import io.cyclegan.training.data.DatasetCache;
+import io.cyclegan.training.job.JobEvents;
+import io.cyclegan.training.job.JobRunner;
+import io.cyclegan.training.job.JobServices;
+import io.cyclegan.training.job.JobSpec;
+import io.cyclegan.training.job.JobStore;
+import io.cyclegan.training.job.RunningJob;
+import io.cyclegan.training.metrics.TrainingMetrics;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+import java.util.Optional;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One training worker: a group consumer of the command topic that runs one job at a time, a cancel
+ * watcher, and the side server. Built from a {@link TrainingConfig} by {@link TrainingWorkerMain},
+ * by tests, and by {@code cyclegan up} in-process.
+ *
+ * <pre>{@code
+ * try (TrainingWorker worker = new TrainingWorker(config, "127.0.0.1")) {
+ *   worker.start();
+ *   ...
+ * } // close(): the running job checkpoints, its command stays uncommitted
+ * }</pre>
+ */
+public final class TrainingWorker implements AutoCloseable {
+  private static final Logger log = LoggerFactory.getLogger(TrainingWorker.class);
+  private static final Duration CLOSE_TIMEOUT = Duration.ofMinutes(3);
+
+  private final TrainingConfig config;
+  private final ServiceRuntime runtime;
+  private final KafkaProducer<byte[], byte[]> producer;
+  private final TrainingMetrics metrics;
+  private final CommandLoop loop;
+  private final CancelWatcher watcher;
+  private final Thread loopThread;
+  private final Thread watcherThread;
+  private boolean started;
+  private boolean closed;
+
+  /**
+   * Connects to Kafka and the store and opens the side port; reads nothing until {@link #start()}.
+   *
+   * @param bindAddress the side server's address ({@code 0.0.0.0} in a container)
+   */
+  public TrainingWorker(TrainingConfig config, String bindAddress) {
+    this.config = config;
+    ServiceSettings settings = config.settings();
+    this.runtime = new ServiceRuntime(TrainingConfig.SERVICE, settings, bindAddress);
+    try {
+      this.metrics = new TrainingMetrics(runtime.metrics().registry());
+      this.producer = runtime.kafka().producer("events");
+      String source = "/cyclegan/training/" + settings.instanceId();
+      String commands = settings.topics().trainingCommands();
+      JobEvents events = new JobEvents(producer, settings.topics().trainingEvents(), source);
+      JobStore jobs = new JobStore(runtime.store());
+      Path tmp = config.cacheDir().resolve(".tmp");
+      CancelRequests cancels = new CancelRequests();
+      JobServices services =
+          new JobServices(
+              runtime.store(),
+              jobs,
+              events,
+              new DatasetCache(runtime.store(), config.cacheDir()),
+              new CheckpointStore(runtime.store(), tmp),
+              new ModelPublisher(
+                  runtime.store(), producer, settings.topics().models(), source, tmp),
+              metrics,
+              spec ->
+                  cancels.isRequested(
+                      spec.jobId(),
+                      spec.source().partition(),
+                      spec.source().offset(),
+                      spec.commandTime()),
+              config.progressEverySteps(),
+              settings.instanceId());
+      this.loop =
+          new CommandLoop(
+              runtime
+                  .kafka()
+                  .consumer(
+                      "commands",
+                      settings.groupId(),
+                      runtime.groupInstanceId(),
+                      Map.of(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 1)),
+              commands,
+              new CommandHandler(
+                  jobs,
+                  events,
+                  runtime.deadLetters(),
+                  metrics,
+                  settings.groupId(),
+                  config.device(),
+                  settings.instanceId()),
+              (JobSpec spec) -> RunningJob.start(new JobRunner(spec, services)));
+      this.watcher =
+          new CancelWatcher(
+              () -> runtime.kafka().consumer("cancels", null, null, Map.of()),
+              runtime.admin(),
+              commands,
+              settings.groupId(),
+              cancels);
+    } catch (RuntimeException e) {
+      runtime.close();
+      throw e;
+    }
+    this.loopThread = new Thread(loop, "training-commands");
+    this.watcherThread = new Thread(watcher, "training-cancels");
+    watcherThread.setDaemon(true);
+    // Readiness stays true while a job trains: a busy worker is healthy, and a rollout must not
+    // stall behind a long job. It turns false only when the command loop has died.
+    runtime.addReadinessCheck(
+        new ReadinessCheck("training", () -> !started || loopThread.isAlive() || closed));
+  }
+
+  /** Starts reading commands and watching for cancels. */
+  public synchronized TrainingWorker start() {
+    if (started || closed) {
+      return this;
+    }
+    started = true;
+    watcherThread.start();
+    loopThread.start();
+    log.info(
+        "training worker {} reading {} in group {} (device {}, cache {}, progress every {} steps)",
+        config.settings().instanceId(),
+        config.settings().topics().trainingCommands(),
+        config.settings().groupId(),
+        config.device(),
+        config.cacheDir(),
+        config.progressEverySteps());
+    return this;
+  }
+
+  /**
+   * Waits until the group has assigned this worker its partitions and the cancel watcher reads;
+   * false on timeout.
+   */
+  public boolean awaitReady(Duration timeout) throws InterruptedException {
+    return loop.awaitAssignment(timeout) && watcher.awaitReady(timeout);
+  }
+
+  /** The id of the job running now, if any. */
+  public Optional<String> runningJobId() {
+    return loop.runningJob().map(JobSpec::jobId);
+  }
+
+  /** The side server's port ({@code /metrics}, {@code /healthz}, {@code /readyz}). */
+  public int sidePort() {
+    return runtime.sideServer().port();
+  }
+
+  /** The Prometheus text of this worker's registry. */
+  public String scrapeMetrics() {
+    return runtime.metrics().scrape();
+  }
+
+  /**
+   * Graceful stop (SIGTERM): the running job checkpoints and emits a {@code checkpoint} event, its
+   * command stays uncommitted so it resumes wherever its partition lands next; then every client
+   * closes.
+   */
+  @Override
+  public synchronized void close() {
+    if (closed) {
+      return;
+    }
+    closed = true;
+    if (started) {
+      loop.stop(CLOSE_TIMEOUT);
+    }
+    watcher.close();
+    producer.close();
+    runtime.close();
+  }
+
+  /**
+   * Simulates a crash, for tests: the job thread is interrupted and writes nothing more (no
+   * checkpoint, no event), and the consumer is closed without committing. Unlike a dead process the
+   * consumer still leaves the group, so the rebalance is immediate rather than after the session
+   * timeout. Returns when the job thread has ended (one trainer per JVM, see DESIGN.md).
+   */
+  public synchronized void crash() {
+    if (closed) {
+      return;
+    }
+    closed = true;
+    if (started) {
+      loop.crash();
+    }
+    watcher.close();
+    producer.close(Duration.ZERO);
+    runtime.close();
+  }
+}

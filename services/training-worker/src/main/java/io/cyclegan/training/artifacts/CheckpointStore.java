@@ -1,0 +1,99 @@
+package io.cyclegan.training.artifacts;
+
+import io.cyclegan.common.store.ObjectStore;
+import io.cyclegan.model.checkpoint.CorruptCheckpointException;
+import io.cyclegan.model.checkpoint.IncompatibleCheckpointException;
+import io.cyclegan.model.train.CycleGanTrainer;
+import io.cyclegan.training.job.CheckpointRef;
+import java.io.BufferedInputStream;
+import java.io.BufferedOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Writes and reads full training checkpoints. A checkpoint is written to a local file, uploaded as
+ * one object (a single PUT, or a multipart upload that becomes visible only when complete), and
+ * only then recorded in state.json by the caller: a crash at any point leaves either no reference
+ * or a reference to a complete object. Reading tries the newest reference first and falls back to
+ * older ones when an object is missing, cut short or damaged (the model module detects that).
+ */
+public final class CheckpointStore {
+  private static final Logger log = LoggerFactory.getLogger(CheckpointStore.class);
+
+  private final ObjectStore store;
+  private final Path tmpDir;
+
+  public CheckpointStore(ObjectStore store, Path tmpDir) {
+    this.store = store;
+    this.tmpDir = tmpDir;
+  }
+
+  /** Saves the trainer's current position under the version's prefix. */
+  public CheckpointRef save(CycleGanTrainer trainer, String model, String version)
+      throws IOException {
+    String key = JobKeys.checkpoint(model, version, trainer.epoch(), trainer.stepInEpoch());
+    Files.createDirectories(tmpDir);
+    Path tmp = Files.createTempFile(tmpDir, "checkpoint-", ".tmp");
+    try {
+      try (OutputStream out = new BufferedOutputStream(Files.newOutputStream(tmp))) {
+        trainer.saveCheckpoint(out);
+      }
+      long bytes = Files.size(tmp);
+      store.putFile(key, tmp, "application/octet-stream");
+      log.info("checkpoint {} written ({} bytes)", key, bytes);
+      return new CheckpointRef(
+          key, trainer.epoch(), trainer.stepInEpoch(), trainer.globalStep(), bytes, Instant.now());
+    } finally {
+      Files.deleteIfExists(tmp);
+    }
+  }
+
+  /** The checkpoint a resume used, and the newer ones it had to pass over with the reason. */
+  public record Restored(Optional<CheckpointRef> used, List<String> skipped) {}
+
+  /**
+   * Loads the newest usable checkpoint of {@code refs} (oldest first) into the trainer; when none
+   * is usable the trainer stays at epoch 0.
+   */
+  public Restored restoreNewest(CycleGanTrainer trainer, List<CheckpointRef> refs)
+      throws IOException {
+    List<String> skipped = new ArrayList<>();
+    Files.createDirectories(tmpDir);
+    for (int i = refs.size() - 1; i >= 0; i--) {
+      CheckpointRef ref = refs.get(i);
+      Path tmp = Files.createTempFile(tmpDir, "restore-", ".tmp");
+      try {
+        if (!store.getToFile(ref.key(), tmp)) {
+          skipped.add(ref.key() + ": missing from the store");
+          log.warn("checkpoint {} is missing, trying the previous one", ref.key());
+          continue;
+        }
+        try (InputStream in = new BufferedInputStream(Files.newInputStream(tmp))) {
+          // The model reads the whole stream and checks it before changing anything.
+          trainer.resume(in);
+          log.info("resumed from {} (epoch {}, step {})", ref.key(), ref.epoch(), ref.globalStep());
+          return new Restored(Optional.of(ref), skipped);
+        } catch (CorruptCheckpointException | IncompatibleCheckpointException e) {
+          skipped.add(ref.key() + ": " + e.getMessage());
+          log.warn(
+              "checkpoint {} is unusable ({}), trying the previous one", ref.key(), e.getMessage());
+        }
+      } finally {
+        Files.deleteIfExists(tmp);
+      }
+    }
+    if (!refs.isEmpty()) {
+      log.warn("no usable checkpoint among {}; starting from epoch 0", refs.size());
+    }
+    return new Restored(Optional.empty(), skipped);
+  }
+}

@@ -1,0 +1,157 @@
+package io.cyclegan.training.commands;
+
+import io.cyclegan.common.messages.MessageCodec;
+import io.cyclegan.common.messages.MessageFormatException;
+import io.cyclegan.common.messages.TrainingCommand;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.consumer.Consumer;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.WakeupException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Reads every partition of the command topic with a second consumer that belongs to no group
+ * (assigned partitions, no commits) and records each {@code cancel} in {@link CancelRequests}.
+ *
+ * <p>Why a second consumer: the group consumer pauses its partitions while a job runs, and a cancel
+ * is keyed by the job id, so it sits on the paused partition right behind its start; only a reader
+ * outside the group sees it within seconds. It starts at the group's committed offsets (the oldest
+ * command not yet done) rather than at the end, so a cancel sent while no worker was up is still
+ * seen when the start it follows is redelivered.
+ */
+public final class CancelWatcher implements Runnable, AutoCloseable {
+  private static final Logger log = LoggerFactory.getLogger(CancelWatcher.class);
+
+  private final Supplier<Consumer<byte[], byte[]>> consumerFactory;
+  private final Admin admin;
+  private final String topic;
+  private final String group;
+  private final CancelRequests requests;
+  private final CountDownLatch ready = new CountDownLatch(1);
+  private final CountDownLatch stopped = new CountDownLatch(1);
+  private volatile boolean running = true;
+  private volatile boolean started;
+  private volatile Consumer<byte[], byte[]> consumer;
+
+  public CancelWatcher(
+      Supplier<Consumer<byte[], byte[]>> consumerFactory,
+      Admin admin,
+      String topic,
+      String group,
+      CancelRequests requests) {
+    this.consumerFactory = consumerFactory;
+    this.admin = admin;
+    this.topic = topic;
+    this.group = group;
+    this.requests = requests;
+  }
+
+  @Override
+  public void run() {
+    started = true;
+    try (Consumer<byte[], byte[]> c = consumerFactory.get()) {
+      consumer = c;
+      if (!running) {
+        return;
+      }
+      List<TopicPartition> partitions =
+          c.partitionsFor(topic, Duration.ofSeconds(30)).stream()
+              .map(p -> new TopicPartition(topic, p.partition()))
+              .toList();
+      c.assign(partitions);
+      Map<TopicPartition, Long> start = startOffsets(Set.copyOf(partitions));
+      c.seekToBeginning(partitions);
+      start.forEach(c::seek);
+      ready.countDown();
+      log.info("watching {} partitions of {} for cancels", partitions.size(), topic);
+      while (running) {
+        for (ConsumerRecord<byte[], byte[]> r : c.poll(Duration.ofMillis(200))) {
+          recordIfCancel(r);
+        }
+      }
+    } catch (WakeupException e) {
+      // close() woke us up: fall through and close the consumer.
+    } catch (RuntimeException e) {
+      if (running) {
+        log.error("cancel watcher stopped: cancels will only be seen between jobs", e);
+      }
+    } finally {
+      ready.countDown();
+      stopped.countDown();
+    }
+  }
+
+  /** Waits until the watcher reads its partitions (tests, and start-up ordering). */
+  public boolean awaitReady(Duration timeout) throws InterruptedException {
+    return ready.await(timeout.toMillis(), TimeUnit.MILLISECONDS);
+  }
+
+  private Map<TopicPartition, Long> startOffsets(Set<TopicPartition> partitions) {
+    Map<TopicPartition, Long> out = new HashMap<>();
+    try {
+      Map<TopicPartition, OffsetAndMetadata> committed =
+          admin
+              .listConsumerGroupOffsets(group)
+              .partitionsToOffsetAndMetadata()
+              .get(30, TimeUnit.SECONDS);
+      committed.forEach(
+          (tp, om) -> {
+            if (om != null && partitions.contains(tp)) {
+              out.put(tp, om.offset());
+            }
+          });
+    } catch (Exception e) {
+      if (e instanceof InterruptedException) {
+        Thread.currentThread().interrupt();
+      }
+      // From the beginning then: slower, never wrong.
+      log.warn("cannot read the committed offsets of group {}: {}", group, e.toString());
+    }
+    return out;
+  }
+
+  private void recordIfCancel(ConsumerRecord<byte[], byte[]> r) {
+    try {
+      TrainingCommand command = MessageCodec.decode(r.value(), TrainingCommand.class);
+      if (!command.isStart()) {
+        requests.record(command.jobId(), r.partition(), r.offset(), r.timestamp());
+        log.info(
+            "cancel for job {} seen at {}-{}@{}",
+            command.jobId(),
+            r.topic(),
+            r.partition(),
+            r.offset());
+      }
+    } catch (MessageFormatException e) {
+      // The group consumer dead-letters it; here it is simply not a cancel.
+    }
+  }
+
+  @Override
+  public void close() {
+    running = false;
+    Consumer<byte[], byte[]> c = consumer;
+    if (c != null) {
+      c.wakeup();
+    }
+    if (!started) {
+      return;
+    }
+    try {
+      stopped.await(10, TimeUnit.SECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+}

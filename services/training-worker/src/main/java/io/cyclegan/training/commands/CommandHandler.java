@@ -1,0 +1,239 @@
+package io.cyclegan.training.commands;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.cyclegan.common.messages.MessageCodec;
+import io.cyclegan.common.messages.MessageFormatException;
+import io.cyclegan.common.messages.TrainingCommand;
+import io.cyclegan.common.messages.TrainingEvent;
+import io.cyclegan.common.messages.TrainingEvent.Type;
+import io.cyclegan.common.runtime.DeadLetters;
+import io.cyclegan.common.store.Names;
+import io.cyclegan.model.CycleGanConfig;
+import io.cyclegan.training.job.CommandSource;
+import io.cyclegan.training.job.JobEvents;
+import io.cyclegan.training.job.JobSpec;
+import io.cyclegan.training.job.JobState;
+import io.cyclegan.training.job.JobStatus;
+import io.cyclegan.training.job.JobStore;
+import io.cyclegan.training.metrics.TrainingMetrics;
+import java.nio.charset.StandardCharsets;
+import java.util.Map;
+import java.util.Optional;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.slf4j.MDC;
+
+/**
+ * Decides what one command means, on the poll thread, while no job runs here. The rules:
+ *
+ * <ul>
+ *   <li>a start whose job has no state.json is validated, then accepted and launched, or failed
+ *       with the bad field named;
+ *   <li>a start whose job has a state.json recorded from this very command (same group, topic,
+ *       partition and offset) is a redelivery: an unfinished job resumes, a finished one is just
+ *       committed;
+ *   <li>any other start of an existing job is a duplicate and starts nothing;
+ *   <li>a cancel reaching the group consumer concerns a job not running here: an unfinished one is
+ *       marked cancelled, a finished or unknown one is ignored with a log line.
+ * </ul>
+ */
+public final class CommandHandler {
+  private static final Logger log = LoggerFactory.getLogger(CommandHandler.class);
+
+  private final JobStore jobs;
+  private final JobEvents events;
+  private final DeadLetters deadLetters;
+  private final TrainingMetrics metrics;
+  private final String group;
+  private final String workerDevice;
+  private final String workerId;
+
+  public CommandHandler(
+      JobStore jobs,
+      JobEvents events,
+      DeadLetters deadLetters,
+      TrainingMetrics metrics,
+      String group,
+      String workerDevice,
+      String workerId) {
+    this.jobs = jobs;
+    this.events = events;
+    this.deadLetters = deadLetters;
+    this.metrics = metrics;
+    this.group = group;
+    this.workerDevice = workerDevice;
+    this.workerId = workerId;
+  }
+
+  Decision handle(ConsumerRecord<byte[], byte[]> record) {
+    TrainingCommand command;
+    try {
+      command = MessageCodec.decode(record.value(), TrainingCommand.class);
+    } catch (MessageFormatException e) {
+      return reject(record, e);
+    }
+    try {
+      Names.require("job id", command.jobId());
+    } catch (Names.InvalidNameException e) {
+      return reject(record, new MessageFormatException("jobId", e.getMessage()));
+    }
+    MDC.put("jobId", command.jobId());
+    try {
+      return command.isStart() ? start(command, record) : cancel(command);
+    } finally {
+      MDC.remove("jobId");
+    }
+  }
+
+  private Decision start(TrainingCommand command, ConsumerRecord<byte[], byte[]> record) {
+    String jobId = command.jobId();
+    CommandSource source =
+        new CommandSource(group, record.topic(), record.partition(), record.offset());
+    Optional<JobState> existing = jobs.read(jobId);
+    if (existing.isPresent()) {
+      JobState state = existing.get();
+      if (state.isRedeliveryOf(source)) {
+        if (state.state().isFinished()) {
+          log.info(
+              "start of job {} redelivered after it ended {}; committing", jobId, state.state());
+          return Decision.DONE;
+        }
+        log.info(
+            "start of job {} redelivered from {} while {} at epoch {}: resuming",
+            jobId,
+            source,
+            state.state(),
+            state.epoch());
+        return new Decision.Launch(
+            new JobSpec(
+                jobId,
+                state.model(),
+                state.dataset(),
+                resolve(command.params()),
+                source,
+                record.timestamp(),
+                state));
+      }
+      log.info(
+          "job {} already exists ({}), started from {}: duplicate",
+          jobId,
+          state.state(),
+          state.source());
+      events.sendAndWait(
+          TrainingEvent.of(jobId, Type.duplicate)
+              .withModel(state.model(), state.version())
+              .withError(
+                  "job "
+                      + jobId
+                      + " already exists (state "
+                      + state.state()
+                      + "); nothing started"));
+      metrics.job("duplicate");
+      return Decision.DONE;
+    }
+    CycleGanConfig config;
+    try {
+      Names.require("model", command.model());
+      Names.require("dataset", command.dataset());
+      config = resolve(command.params());
+    } catch (IllegalArgumentException e) {
+      String reason = "invalid start command: " + e.getMessage();
+      log.warn("job {} rejected: {}", jobId, reason);
+      JobState failed =
+          JobState.accepted(
+                  jobId, command.model(), command.dataset(), command.params(), source, workerId)
+              .finished(JobStatus.failed, reason);
+      jobs.write(failed);
+      events.sendAndWait(TrainingEvent.of(jobId, Type.failed).withError(reason));
+      metrics.job("failed");
+      return Decision.DONE;
+    }
+    JobState accepted =
+        jobs.write(
+            JobState.accepted(
+                jobId, command.model(), command.dataset(), command.params(), source, workerId));
+    events.sendAndWait(
+        TrainingEvent.of(jobId, Type.accepted).withModel(command.model(), accepted.version()));
+    metrics.job("accepted");
+    return new Decision.Launch(
+        new JobSpec(
+            jobId,
+            command.model(),
+            command.dataset(),
+            config,
+            source,
+            record.timestamp(),
+            accepted));
+  }
+
+  private Decision cancel(TrainingCommand command) {
+    String jobId = command.jobId();
+    Optional<JobState> existing = jobs.read(jobId);
+    if (existing.isEmpty()) {
+      log.info("cancel for unknown job {} ignored", jobId);
+      return Decision.DONE;
+    }
+    JobState state = existing.get();
+    if (state.state().isFinished()) {
+      log.info("cancel for job {} ignored: already {}", jobId, state.state());
+      return Decision.DONE;
+    }
+    // Not running here (this thread only reads commands between jobs), and its start is not
+    // pending on this partition, so no worker runs it: the cancel makes it final.
+    jobs.write(state.finished(JobStatus.cancelled, "cancelled by a command while not running"));
+    events.sendAndWait(
+        TrainingEvent.of(jobId, Type.cancelled)
+            .withModel(state.model(), state.version())
+            .withPosition(state.epoch(), state.step()));
+    metrics.job("cancelled");
+    return Decision.DONE;
+  }
+
+  /** The params with the worker's device unless the command names one. */
+  CycleGanConfig resolve(Map<String, Object> params) {
+    CycleGanConfig config = CycleGanConfig.fromParams(params);
+    if (params.get("device") == null) {
+      config = config.toBuilder().optDevice(workerDevice).build();
+    }
+    return config;
+  }
+
+  /**
+   * An unreadable command goes to the dead-letter topic; when it still names a valid job id that
+   * has no state yet, the job is also failed with the reason, so its sender hears of it.
+   */
+  private Decision reject(ConsumerRecord<byte[], byte[]> record, MessageFormatException e) {
+    deadLetters.sendAndWait("training-command", e, record);
+    String jobId = jobIdOf(record);
+    if (jobId != null && Names.isValid(jobId)) {
+      String reason = "invalid command: " + e.getMessage();
+      if (jobs.read(jobId).isEmpty()) {
+        jobs.write(
+            JobState.accepted(
+                    jobId,
+                    null,
+                    null,
+                    Map.of(),
+                    new CommandSource(group, record.topic(), record.partition(), record.offset()),
+                    workerId)
+                .finished(JobStatus.failed, reason));
+        events.sendAndWait(TrainingEvent.of(jobId, Type.failed).withError(reason));
+        metrics.job("failed");
+      }
+    }
+    return Decision.DONE;
+  }
+
+  private static String jobIdOf(ConsumerRecord<byte[], byte[]> record) {
+    try {
+      JsonNode tree = MessageCodec.mapper().readTree(record.value());
+      if (tree != null && tree.hasNonNull("jobId") && tree.get("jobId").isTextual()) {
+        return tree.get("jobId").asText();
+      }
+    } catch (Exception e) {
+      // Not JSON: fall back to the key.
+    }
+    return record.key() == null ? null : new String(record.key(), StandardCharsets.UTF_8);
+  }
+}

@@ -1,0 +1,192 @@
+package io.cyclegan.training.job;
+
+import com.fasterxml.jackson.annotation.JsonIgnore;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * The durable state of one job, {@code jobs/{jobId}/state.json}: the source of truth every worker
+ * reads before acting on a command, always written as one complete PUT.
+ *
+ * @param schema {@value #SCHEMA}
+ * @param jobId the job id (also the model version)
+ * @param state accepted, running, completed, failed or cancelled
+ * @param model the model name
+ * @param dataset the dataset name
+ * @param version the model version the job publishes ({@code = jobId})
+ * @param params the command's params as sent
+ * @param device the device it trains on, once started (e.g. {@code cpu()}, {@code gpu(0)})
+ * @param epoch epochs completed
+ * @param step steps done since the start of the job
+ * @param checkpoints complete checkpoints, oldest first; the last is the one to resume from
+ * @param error why the job failed
+ * @param source where the start command was read (group, topic, partition, offset)
+ * @param worker the instance id of the worker that last wrote this state
+ * @param createdAt when the job was accepted
+ * @param updatedAt when this state was written
+ * @param finishedAt when the job reached a final state
+ */
+public record JobState(
+    String schema,
+    String jobId,
+    JobStatus state,
+    String model,
+    String dataset,
+    String version,
+    Map<String, Object> params,
+    String device,
+    int epoch,
+    long step,
+    List<CheckpointRef> checkpoints,
+    String error,
+    CommandSource source,
+    String worker,
+    Instant createdAt,
+    Instant updatedAt,
+    Instant finishedAt) {
+
+  public static final String SCHEMA = "cyclegan.training.job-state/v1";
+
+  public JobState {
+    params = params == null ? Map.of() : params;
+    checkpoints = checkpoints == null ? List.of() : List.copyOf(checkpoints);
+  }
+
+  /** A new job, accepted from the command at {@code source}. */
+  public static JobState accepted(
+      String jobId,
+      String model,
+      String dataset,
+      Map<String, Object> params,
+      CommandSource source,
+      String worker) {
+    Instant now = Instant.now();
+    return new JobState(
+        SCHEMA,
+        jobId,
+        JobStatus.accepted,
+        model,
+        dataset,
+        jobId,
+        params,
+        null,
+        0,
+        0,
+        List.of(),
+        null,
+        source,
+        worker,
+        now,
+        now,
+        null);
+  }
+
+  /** True when {@code other} is the very command this job was accepted from, redelivered. */
+  public boolean isRedeliveryOf(CommandSource other) {
+    return source != null && source.equals(other);
+  }
+
+  /** The newest complete checkpoint, if any. */
+  @JsonIgnore
+  public Optional<CheckpointRef> latestCheckpoint() {
+    return checkpoints.isEmpty()
+        ? Optional.empty()
+        : Optional.of(checkpoints.get(checkpoints.size() - 1));
+  }
+
+  public JobState running(String onDevice, String byWorker) {
+    return new JobState(
+        schema,
+        jobId,
+        JobStatus.running,
+        model,
+        dataset,
+        version,
+        params,
+        onDevice,
+        epoch,
+        step,
+        checkpoints,
+        null,
+        source,
+        byWorker,
+        createdAt,
+        Instant.now(),
+        null);
+  }
+
+  public JobState atPosition(int epochsDone, long stepsDone) {
+    return new JobState(
+        schema,
+        jobId,
+        state,
+        model,
+        dataset,
+        version,
+        params,
+        device,
+        epochsDone,
+        stepsDone,
+        checkpoints,
+        error,
+        source,
+        worker,
+        createdAt,
+        Instant.now(),
+        finishedAt);
+  }
+
+  /** Records a checkpoint that is already completely in the store. */
+  public JobState withCheckpoint(CheckpointRef ref) {
+    // A resumed job rewrites the keys after the checkpoint it resumed from: keep the newest.
+    List<CheckpointRef> all = new ArrayList<>(checkpoints);
+    all.removeIf(c -> c.key().equals(ref.key()));
+    all.add(ref);
+    return new JobState(
+        schema,
+        jobId,
+        state,
+        model,
+        dataset,
+        version,
+        params,
+        device,
+        ref.epoch(),
+        ref.globalStep(),
+        all,
+        error,
+        source,
+        worker,
+        createdAt,
+        Instant.now(),
+        finishedAt);
+  }
+
+  public JobState finished(JobStatus status, String reason) {
+    if (!status.isFinished()) {
+      throw new IllegalArgumentException(status + " is not a final state");
+    }
+    Instant now = Instant.now();
+    return new JobState(
+        schema,
+        jobId,
+        status,
+        model,
+        dataset,
+        version,
+        params,
+        device,
+        epoch,
+        step,
+        checkpoints,
+        reason,
+        source,
+        worker,
+        createdAt,
+        now,
+        now);
+  }
+}

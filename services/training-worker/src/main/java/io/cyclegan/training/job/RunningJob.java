@@ -1,0 +1,70 @@
+package io.cyclegan.training.job;
+
+import java.time.Duration;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+
+/** A job running on its own thread; the poll loop holds one at most. */
+public final class RunningJob {
+  private final JobRunner runner;
+  private final Thread thread;
+  private final CompletableFuture<JobResult> result = new CompletableFuture<>();
+
+  private RunningJob(JobRunner runner) {
+    this.runner = runner;
+    this.thread =
+        new Thread(
+            () -> {
+              try {
+                result.complete(runner.run());
+              } catch (Throwable t) {
+                result.completeExceptionally(t);
+              }
+            },
+            "training-job-" + runner.spec().jobId());
+    thread.setDaemon(true);
+  }
+
+  /** Starts the runner on a new thread. */
+  public static RunningJob start(JobRunner runner) {
+    RunningJob job = new RunningJob(runner);
+    job.thread.start();
+    return job;
+  }
+
+  public JobSpec spec() {
+    return runner.spec();
+  }
+
+  public void requestStop(StopReason reason) {
+    runner.requestStop(reason);
+  }
+
+  /** Interrupts the job thread (a simulated crash: blocked reads and sleeps end at once). */
+  public void interrupt() {
+    thread.interrupt();
+  }
+
+  public boolean isDone() {
+    return result.isDone();
+  }
+
+  /** The result, waiting at most {@code timeout}; empty when the job is still running. */
+  public Optional<JobResult> await(Duration timeout) {
+    try {
+      return Optional.of(result.get(timeout.toMillis(), TimeUnit.MILLISECONDS));
+    } catch (TimeoutException e) {
+      return Optional.empty();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return Optional.empty();
+    } catch (ExecutionException e) {
+      // The runner catches everything; an Error (out of memory) leaves the command for redelivery.
+      return Optional.of(
+          new JobResult(spec().jobId(), JobStatus.running, JobResult.Disposition.LEAVE));
+    }
+  }
+}

@@ -1,0 +1,241 @@
+package io.cyclegan.training;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.cyclegan.common.config.S3Settings;
+import io.cyclegan.common.config.ServiceSettings;
+import io.cyclegan.common.messages.MessageCodec;
+import io.cyclegan.common.messages.TrainingCommand;
+import io.cyclegan.common.messages.TrainingEvent;
+import io.cyclegan.common.store.ObjectKeys;
+import io.cyclegan.common.store.ObjectStore;
+import io.cyclegan.localstack.LocalStack;
+import io.cyclegan.training.job.JobState;
+import java.awt.Color;
+import java.awt.Graphics2D;
+import java.awt.image.BufferedImage;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.Random;
+import java.util.UUID;
+import java.util.concurrent.TimeUnit;
+import javax.imageio.ImageIO;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.header.Header;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+
+/**
+ * One test's corner of the shared stack: its own command topic (3 partitions) and consumer group,
+ * so earlier tests' commands are never read again, plus helpers to seed datasets, send commands and
+ * read a job's events.
+ */
+final class TrainingFixture implements AutoCloseable {
+  /** The smallest network the model accepts, trained on 32 px crops. */
+  static Map<String, Object> tinyParams(int epochs, int decayEpochs) {
+    Map<String, Object> p = new LinkedHashMap<>();
+    p.put("epochs", epochs);
+    p.put("decayEpochs", decayEpochs);
+    p.put("imageSize", 32);
+    p.put("loadSize", 36);
+    p.put("generatorBlocks", 1);
+    p.put("ngf", 4);
+    p.put("ndf", 4);
+    p.put("poolSize", 2);
+    p.put("checkpointEvery", 1);
+    p.put("seed", 7);
+    return p;
+  }
+
+  final LocalStack stack;
+  final String suffix = UUID.randomUUID().toString().substring(0, 8);
+  final String commandsTopic = "cyclegan.training.commands.it-" + suffix;
+  final String group = "cyclegan-training-it-" + suffix;
+  final Path cacheDir;
+  final ObjectStore store;
+  private final KafkaProducer<byte[], byte[]> producer;
+  private final KafkaConsumer<byte[], byte[]> events;
+  private final Map<String, List<ReceivedEvent>> received = new HashMap<>();
+
+  /** An event as read, with the headers the schema has no field for. */
+  record ReceivedEvent(TrainingEvent event, Map<String, String> headers) {
+    TrainingEvent.Type type() {
+      return event.type();
+    }
+  }
+
+  TrainingFixture(LocalStack stack) throws Exception {
+    this.stack = stack;
+    this.cacheDir = Files.createTempDirectory("training-it-cache-");
+    this.store =
+        new ObjectStore(
+            S3Settings.of(
+                stack.s3Endpoint(), stack.bucket(), stack.accessKey(), stack.secretKey()));
+    Properties admin = new Properties();
+    admin.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, stack.bootstrapServers());
+    try (Admin a = Admin.create(admin)) {
+      a.createTopics(List.of(new NewTopic(commandsTopic, 3, (short) 1)))
+          .all()
+          .get(30, TimeUnit.SECONDS);
+    }
+    Properties p = new Properties();
+    p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, stack.bootstrapServers());
+    p.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
+    p.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
+    this.producer = new KafkaProducer<>(p);
+    Properties c = new Properties();
+    c.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, stack.bootstrapServers());
+    c.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
+    c.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
+    this.events = new KafkaConsumer<>(c);
+    String eventsTopic = "cyclegan.training.events";
+    List<TopicPartition> parts =
+        events.partitionsFor(eventsTopic).stream()
+            .map(i -> new TopicPartition(eventsTopic, i.partition()))
+            .toList();
+    events.assign(parts);
+    events.seekToEnd(parts);
+    parts.forEach(events::position); // resolve now, so later events are not skipped
+  }
+
+  TrainingConfig config(String instanceId) {
+    Map<String, String> env = new HashMap<>();
+    env.put("KAFKA_BOOTSTRAP_SERVERS", stack.bootstrapServers());
+    env.put("S3_ENDPOINT", stack.s3Endpoint());
+    env.put("S3_ACCESS_KEY", stack.accessKey());
+    env.put("S3_SECRET_KEY", stack.secretKey());
+    env.put("S3_BUCKET", stack.bucket());
+    env.put("CYCLEGAN_METRICS_PORT", "0");
+    env.put("CYCLEGAN_GROUP_ID", group);
+    env.put("CYCLEGAN_TOPIC_TRAINING_COMMANDS", commandsTopic);
+    env.put("CYCLEGAN_CACHE_DIR", cacheDir.toString());
+    env.put("CYCLEGAN_PROGRESS_EVERY_STEPS", "2");
+    env.put("CYCLEGAN_DEVICE", "cpu");
+    TrainingConfig config = TrainingConfig.fromEnv(env);
+    ServiceSettings s = config.settings();
+    // Distinct client ids for workers in one JVM, dynamic membership so a closed one leaves the
+    // group at once.
+    return config.withSettings(
+        new ServiceSettings(
+            s.kafka(), s.s3(), s.topics(), s.metricsPort(), instanceId, false, s.groupId()));
+  }
+
+  /** A started worker whose consumer has its partitions. */
+  TrainingWorker startWorker(String instanceId) throws InterruptedException {
+    TrainingWorker worker = new TrainingWorker(config(instanceId + "-" + suffix), "127.0.0.1");
+    worker.start();
+    assertThat(worker.awaitReady(Duration.ofSeconds(60))).as("worker ready").isTrue();
+    return worker;
+  }
+
+  String name(String base) {
+    return base + "-" + suffix;
+  }
+
+  /** Writes {@code count} PNGs per domain under datasets/{dataset}/A and /B, content-addressed. */
+  void seedDataset(String dataset, int count) {
+    Random random = new Random(dataset.hashCode());
+    for (String domain : List.of("A", "B")) {
+      for (int i = 0; i < count; i++) {
+        byte[] png = png(random, domain.equals("A"));
+        store.put(ObjectKeys.datasetImage(dataset, domain, sha256(png)), png, "image/png");
+      }
+    }
+  }
+
+  private static byte[] png(Random random, boolean circles) {
+    BufferedImage image = new BufferedImage(40, 40, BufferedImage.TYPE_INT_RGB);
+    Graphics2D g = image.createGraphics();
+    g.setColor(new Color(random.nextInt(0xffffff)));
+    g.fillRect(0, 0, 40, 40);
+    g.setColor(new Color(random.nextInt(0xffffff)));
+    int x = random.nextInt(20);
+    int y = random.nextInt(20);
+    if (circles) {
+      g.fillOval(x, y, 16, 16);
+    } else {
+      g.fillRect(x, y, 16, 16);
+    }
+    g.dispose();
+    try {
+      ByteArrayOutputStream out = new ByteArrayOutputStream();
+      ImageIO.write(image, "png", out);
+      return out.toByteArray();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  static String sha256(byte[] bytes) {
+    try {
+      return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
+    } catch (Exception e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  void send(TrainingCommand command) {
+    sendRaw(command.jobId(), MessageCodec.encode(command));
+  }
+
+  void sendRaw(String key, byte[] value) {
+    try {
+      producer
+          .send(new ProducerRecord<>(commandsTopic, key.getBytes(StandardCharsets.UTF_8), value))
+          .get(30, TimeUnit.SECONDS);
+    } catch (Exception e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  /** Every event of {@code jobId} received so far, in order (one key, one partition). */
+  synchronized List<ReceivedEvent> events(String jobId) {
+    for (ConsumerRecord<byte[], byte[]> r : events.poll(Duration.ofMillis(200))) {
+      TrainingEvent e = MessageCodec.decode(r.value(), TrainingEvent.class);
+      Map<String, String> headers = new LinkedHashMap<>();
+      for (Header h : r.headers()) {
+        headers.put(h.key(), new String(h.value(), StandardCharsets.UTF_8));
+      }
+      received
+          .computeIfAbsent(e.jobId(), k -> new ArrayList<>())
+          .add(new ReceivedEvent(e, headers));
+    }
+    return List.copyOf(received.getOrDefault(jobId, List.of()));
+  }
+
+  List<TrainingEvent.Type> types(String jobId) {
+    return events(jobId).stream().map(ReceivedEvent::type).toList();
+  }
+
+  JobState state(String jobId) {
+    return store.getJson(ObjectKeys.jobState(jobId), JobState.class).orElseThrow();
+  }
+
+  @Override
+  public void close() {
+    producer.close();
+    events.close();
+  }
+}

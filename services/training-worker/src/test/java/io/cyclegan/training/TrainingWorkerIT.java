@@ -1,0 +1,381 @@
+package io.cyclegan.training;
+
+import static io.cyclegan.common.messages.TrainingEvent.Type.accepted;
+import static io.cyclegan.common.messages.TrainingEvent.Type.cancelled;
+import static io.cyclegan.common.messages.TrainingEvent.Type.checkpoint;
+import static io.cyclegan.common.messages.TrainingEvent.Type.completed;
+import static io.cyclegan.common.messages.TrainingEvent.Type.duplicate;
+import static io.cyclegan.common.messages.TrainingEvent.Type.failed;
+import static io.cyclegan.common.messages.TrainingEvent.Type.progress;
+import static io.cyclegan.common.messages.TrainingEvent.Type.started;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import ai.djl.Device;
+import io.cyclegan.common.messages.MessageCodec;
+import io.cyclegan.common.messages.ModelAnnouncement;
+import io.cyclegan.common.messages.TrainingCommand;
+import io.cyclegan.common.messages.TrainingEvent;
+import io.cyclegan.common.store.ObjectKeys;
+import io.cyclegan.localstack.LocalStack;
+import io.cyclegan.localstack.LocalStackExtension;
+import io.cyclegan.model.translate.CycleGanTranslator;
+import io.cyclegan.model.translate.Direction;
+import io.cyclegan.training.TrainingFixture.ReceivedEvent;
+import io.cyclegan.training.artifacts.JobKeys;
+import io.cyclegan.training.job.CheckpointRef;
+import io.cyclegan.training.job.JobEvents;
+import io.cyclegan.training.job.JobState;
+import io.cyclegan.training.job.JobStatus;
+import java.awt.image.BufferedImage;
+import java.io.ByteArrayInputStream;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import javax.imageio.ImageIO;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+@ExtendWith(LocalStackExtension.class)
+class TrainingWorkerIT {
+  private static final Duration JOB_TIMEOUT = Duration.ofMinutes(3);
+
+  private TrainingFixture fixture;
+
+  @BeforeEach
+  void setUp(LocalStack stack) throws Exception {
+    fixture = new TrainingFixture(stack);
+  }
+
+  @AfterEach
+  void tearDown() {
+    fixture.close();
+  }
+
+  @Test
+  void shouldCompleteJobAndPublishModelWhenStartCommandArrives() throws Exception {
+    String dataset = fixture.name("shapes");
+    String model = fixture.name("zebra");
+    String jobId = fixture.name("job-complete");
+    fixture.seedDataset(dataset, 4);
+
+    try (TrainingWorker worker = fixture.startWorker("w1")) {
+      fixture.send(TrainingCommand.start(jobId, model, dataset, TrainingFixture.tinyParams(1, 1)));
+
+      await()
+          .atMost(JOB_TIMEOUT)
+          .untilAsserted(() -> assertThat(fixture.types(jobId)).containsAnyOf(completed, failed));
+      assertThat(fixture.types(jobId)).contains(completed);
+      List<ReceivedEvent> events = fixture.events(jobId);
+      List<TrainingEvent.Type> types = events.stream().map(ReceivedEvent::type).toList();
+      assertThat(types.subList(0, 2)).containsExactly(accepted, started);
+      assertThat(types.get(types.size() - 1)).isEqualTo(completed);
+      assertThat(types.subList(2, types.size() - 1)).containsOnly(progress, checkpoint);
+      assertThat(types).containsSubsequence(progress, checkpoint, progress, checkpoint, completed);
+      assertThat(events.get(1).headers()).containsEntry(JobEvents.DEVICE_HEADER, "cpu()");
+      assertThat(events.get(1).event().epoch()).isZero();
+      TrainingEvent firstProgress =
+          events.stream().filter(e -> e.type() == progress).findFirst().orElseThrow().event();
+      assertThat(firstProgress.losses()).containsOnlyKeys(TrainingEvent.LOSS_TERMS);
+      assertThat(firstProgress.imagesPerSecond()).isPositive();
+      assertThat(firstProgress.learningRate()).isEqualTo(0.0002);
+      TrainingEvent done = events.get(events.size() - 1).event();
+      assertThat(done.model()).isEqualTo(model);
+      assertThat(done.modelVersion()).isEqualTo(jobId);
+      assertThat(done.epoch()).isEqualTo(2);
+
+      JobState state = fixture.state(jobId);
+      assertThat(state.state()).isEqualTo(JobStatus.completed);
+      assertThat(state.device()).isEqualTo("cpu()");
+      assertThat(state.checkpoints())
+          .extracting(CheckpointRef::key)
+          .containsExactly(
+              JobKeys.checkpoint(model, jobId, 1, 0), JobKeys.checkpoint(model, jobId, 2, 0));
+
+      ModelAnnouncement announced = announcementOf(model);
+      assertThat(announced.version()).isEqualTo(jobId);
+      assertThat(announced.prefix()).isEqualTo(ObjectKeys.modelVersionPrefix(model, jobId));
+      assertThat(announced.imageSize()).isEqualTo(32);
+      ModelAnnouncement latest =
+          MessageCodec.decode(
+              fixture.store.get(ObjectKeys.modelLatest(model)).orElseThrow(),
+              ModelAnnouncement.class);
+      assertThat(latest.version()).isEqualTo(jobId);
+      assertThat(fixture.store.exists(JobKeys.modelConfig(model, jobId))).isTrue();
+
+      byte[] generators = fixture.store.get(ObjectKeys.modelGenerators(model, jobId)).orElseThrow();
+      try (CycleGanTranslator translator =
+          CycleGanTranslator.load(new ByteArrayInputStream(generators), Device.cpu())) {
+        BufferedImage input = new BufferedImage(40, 36, BufferedImage.TYPE_INT_RGB);
+        List<BufferedImage> out = translator.translate(List.of(input), Direction.A_TO_B);
+        assertThat(out.get(0).getWidth()).isEqualTo(40);
+        assertThat(out.get(0).getHeight()).isEqualTo(36);
+      }
+
+      BufferedImage grid =
+          ImageIO.read(
+              new ByteArrayInputStream(fixture.store.get(JobKeys.sample(jobId, 2)).orElseThrow()));
+      assertThat(grid).as("sample grid is a PNG").isNotNull();
+      assertThat(grid.getWidth()).isGreaterThan(3 * 32);
+      assertThat(grid.getHeight()).isGreaterThan(2 * 32);
+      String html =
+          new String(
+              fixture.store.get(JobKeys.report(jobId)).orElseThrow(), StandardCharsets.UTF_8);
+      assertThat(html)
+          .startsWith("<!DOCTYPE html>")
+          .contains(
+              "<svg", "<polyline", "src=\"samples/epoch-1.png\"", "src=\"samples/epoch-2.png\"")
+          .contains("completed")
+          .endsWith("</html>\n");
+      String csv =
+          new String(
+              fixture.store.get(JobKeys.losses(jobId)).orElseThrow(), StandardCharsets.UTF_8);
+      assertThat(csv.lines().findFirst().orElseThrow())
+          .startsWith("epoch,step_in_epoch,global_step,D_A");
+      assertThat(csv.lines().count()).isGreaterThan(2);
+
+      String metrics = worker.scrapeMetrics();
+      assertThat(metrics)
+          .contains(
+              "cyclegan_training_step_seconds_bucket",
+              "cyclegan_training_images_per_second",
+              "cyclegan_training_loss{",
+              "term=\"cycle_A\"",
+              "cyclegan_training_epoch",
+              "cyclegan_training_jobs_total{",
+              "state=\"completed\"",
+              "cyclegan_training_device_info{",
+              "device=\"cpu()\"");
+    }
+  }
+
+  @Test
+  void shouldFailNamingFieldWhenEpochsIsNegativeAndAnswerDuplicateToSecondStart() throws Exception {
+    String jobId = fixture.name("job-bad-epochs");
+    try (TrainingWorker worker = fixture.startWorker("w1")) {
+      Map<String, Object> params = TrainingFixture.tinyParams(1, 1);
+      params.put("epochs", -1);
+      fixture.send(TrainingCommand.start(jobId, "m", "d", params));
+      await()
+          .atMost(Duration.ofSeconds(60))
+          .untilAsserted(() -> assertThat(fixture.types(jobId)).containsExactly(failed));
+      assertThat(fixture.events(jobId).get(0).event().error()).contains("epochs");
+      assertThat(fixture.state(jobId).state()).isEqualTo(JobStatus.failed);
+      assertThat(fixture.state(jobId).error()).contains("epochs");
+
+      fixture.send(TrainingCommand.start(jobId, "m", "d", TrainingFixture.tinyParams(1, 1)));
+      await()
+          .atMost(Duration.ofSeconds(60))
+          .untilAsserted(() -> assertThat(fixture.types(jobId)).containsExactly(failed, duplicate));
+      assertThat(fixture.state(jobId).state()).isEqualTo(JobStatus.failed);
+    }
+  }
+
+  @Test
+  void shouldFailNamingFieldWhenParamIsUnknown() throws Exception {
+    String jobId = fixture.name("job-unknown-param");
+    try (TrainingWorker worker = fixture.startWorker("w1")) {
+      Map<String, Object> params = TrainingFixture.tinyParams(1, 1);
+      params.put("learningRate", 0.1);
+      fixture.send(TrainingCommand.start(jobId, "m", "d", params));
+      await()
+          .atMost(Duration.ofSeconds(60))
+          .untilAsserted(() -> assertThat(fixture.types(jobId)).containsExactly(failed));
+      assertThat(fixture.events(jobId).get(0).event().error()).contains("learningRate");
+    }
+  }
+
+  @Test
+  void shouldFailWithReasonWhenDatasetIsMissing() throws Exception {
+    String jobId = fixture.name("job-no-data");
+    String dataset = fixture.name("nothing-here");
+    try (TrainingWorker worker = fixture.startWorker("w1")) {
+      fixture.send(TrainingCommand.start(jobId, "m", dataset, TrainingFixture.tinyParams(1, 1)));
+      await()
+          .atMost(Duration.ofSeconds(60))
+          .untilAsserted(() -> assertThat(fixture.types(jobId)).contains(failed));
+      assertThat(fixture.types(jobId)).containsExactly(accepted, failed);
+      String error = fixture.events(jobId).get(1).event().error();
+      assertThat(error).contains(dataset).contains("domain A");
+      assertThat(fixture.state(jobId).state()).isEqualTo(JobStatus.failed);
+      assertThat(fixture.state(jobId).error()).isEqualTo(error);
+    }
+  }
+
+  @Test
+  void shouldCancelRunningJobWithinTenSeconds() throws Exception {
+    String dataset = fixture.name("shapes");
+    String jobId = fixture.name("job-cancel");
+    fixture.seedDataset(dataset, 4);
+    try (TrainingWorker worker = fixture.startWorker("w1")) {
+      fixture.send(TrainingCommand.start(jobId, "m", dataset, TrainingFixture.tinyParams(500, 0)));
+      await()
+          .atMost(JOB_TIMEOUT)
+          .untilAsserted(() -> assertThat(fixture.types(jobId)).contains(progress));
+
+      long sent = System.nanoTime();
+      fixture.send(TrainingCommand.cancel(jobId));
+      await()
+          .atMost(Duration.ofSeconds(10))
+          .untilAsserted(() -> assertThat(fixture.types(jobId)).contains(cancelled));
+      assertThat(Duration.ofNanos(System.nanoTime() - sent)).isLessThan(Duration.ofSeconds(10));
+      assertThat(fixture.state(jobId).state()).isEqualTo(JobStatus.cancelled);
+      await()
+          .atMost(Duration.ofSeconds(10))
+          .untilAsserted(() -> assertThat(worker.runningJobId()).isEmpty());
+      assertThat(fixture.types(jobId)).doesNotContain(completed, failed);
+    }
+  }
+
+  @Test
+  void shouldResumeFromCheckpointOnSecondWorkerWhenFirstCrashes() throws Exception {
+    String dataset = fixture.name("shapes");
+    String model = fixture.name("crashy");
+    String jobId = fixture.name("job-crash");
+    fixture.seedDataset(dataset, 6);
+    fixture.send(TrainingCommand.start(jobId, model, dataset, TrainingFixture.tinyParams(3, 1)));
+
+    TrainingWorker first = fixture.startWorker("w1");
+    await()
+        .atMost(JOB_TIMEOUT)
+        .untilAsserted(() -> assertThat(fixture.types(jobId)).contains(checkpoint));
+    first.crash();
+    JobState afterCrash = fixture.state(jobId);
+    assertThat(afterCrash.state()).as("crashed mid-job").isEqualTo(JobStatus.running);
+    CheckpointRef newest = afterCrash.latestCheckpoint().orElseThrow();
+    int seenBeforeRestart = fixture.events(jobId).size();
+
+    try (TrainingWorker second = fixture.startWorker("w2")) {
+      await()
+          .atMost(JOB_TIMEOUT)
+          .untilAsserted(() -> assertThat(fixture.types(jobId)).containsAnyOf(completed, failed));
+      assertThat(fixture.types(jobId)).contains(completed);
+    }
+    List<ReceivedEvent> afterRestart =
+        fixture.events(jobId).subList(seenBeforeRestart, fixture.events(jobId).size());
+    ReceivedEvent resumed = afterRestart.get(0);
+    assertThat(resumed.type()).isEqualTo(started);
+    assertThat(resumed.event().epoch()).isEqualTo(newest.epoch()).isGreaterThan(0);
+    assertThat(resumed.event().step()).isEqualTo(newest.globalStep());
+    assertThat(resumed.headers()).containsEntry(JobEvents.RESUMED_FROM_HEADER, newest.key());
+    assertThat(afterRestart)
+        .filteredOn(e -> e.type() == progress)
+        .allSatisfy(e -> assertThat(e.event().epoch()).isGreaterThan(newest.epoch()));
+    assertThat(afterRestart).extracting(ReceivedEvent::type).doesNotContain(accepted);
+    assertThat(fixture.state(jobId).state()).isEqualTo(JobStatus.completed);
+    assertThat(announcementOf(model).version()).isEqualTo(jobId);
+  }
+
+  @Test
+  void shouldUsePreviousCheckpointWhenNewestIsCutShort() throws Exception {
+    String dataset = fixture.name("shapes");
+    String model = fixture.name("cut");
+    String jobId = fixture.name("job-cut");
+    fixture.seedDataset(dataset, 6);
+    fixture.send(TrainingCommand.start(jobId, model, dataset, TrainingFixture.tinyParams(4, 1)));
+
+    TrainingWorker first = fixture.startWorker("w1");
+    await()
+        .atMost(JOB_TIMEOUT)
+        .untilAsserted(
+            () ->
+                assertThat(fixture.types(jobId))
+                    .filteredOn(t -> t == checkpoint)
+                    .hasSizeGreaterThanOrEqualTo(2));
+    first.crash();
+    List<CheckpointRef> refs = fixture.state(jobId).checkpoints();
+    assertThat(refs).hasSizeGreaterThanOrEqualTo(2);
+    CheckpointRef newest = refs.get(refs.size() - 1);
+    CheckpointRef previous = refs.get(refs.size() - 2);
+    byte[] whole = fixture.store.get(newest.key()).orElseThrow();
+    fixture.store.put(
+        newest.key(), java.util.Arrays.copyOf(whole, whole.length / 2), "application/octet-stream");
+    int seenBeforeRestart = fixture.events(jobId).size();
+
+    try (TrainingWorker second = fixture.startWorker("w2")) {
+      await()
+          .atMost(JOB_TIMEOUT)
+          .untilAsserted(() -> assertThat(fixture.types(jobId)).containsAnyOf(completed, failed));
+      assertThat(fixture.types(jobId)).contains(completed);
+    }
+    ReceivedEvent resumed = fixture.events(jobId).get(seenBeforeRestart);
+    assertThat(resumed.type()).isEqualTo(started);
+    assertThat(resumed.headers()).containsEntry(JobEvents.RESUMED_FROM_HEADER, previous.key());
+    assertThat(resumed.event().epoch()).isEqualTo(previous.epoch());
+    assertThat(fixture.state(jobId).state()).isEqualTo(JobStatus.completed);
+  }
+
+  @Test
+  void shouldCheckpointOnCloseAndResumeThereWhenRestarted() throws Exception {
+    String dataset = fixture.name("shapes");
+    String jobId = fixture.name("job-close");
+    fixture.seedDataset(dataset, 4);
+    fixture.send(TrainingCommand.start(jobId, "m", dataset, TrainingFixture.tinyParams(500, 0)));
+
+    TrainingWorker first = fixture.startWorker("w1");
+    await()
+        .atMost(JOB_TIMEOUT)
+        .untilAsserted(() -> assertThat(fixture.types(jobId)).contains(progress));
+    first.close();
+    List<ReceivedEvent> beforeRestart = fixture.events(jobId);
+    ReceivedEvent last = beforeRestart.get(beforeRestart.size() - 1);
+    assertThat(last.type()).isEqualTo(checkpoint);
+    assertThat(last.headers()).containsEntry(JobEvents.REASON_HEADER, "shutdown");
+    JobState state = fixture.state(jobId);
+    assertThat(state.state()).isEqualTo(JobStatus.running);
+    CheckpointRef saved = state.latestCheckpoint().orElseThrow();
+    assertThat(saved.globalStep()).isEqualTo(last.event().step()).isPositive();
+
+    try (TrainingWorker second = fixture.startWorker("w2")) {
+      await()
+          .atMost(JOB_TIMEOUT)
+          .untilAsserted(
+              () -> assertThat(fixture.events(jobId)).hasSizeGreaterThan(beforeRestart.size()));
+      ReceivedEvent resumed = fixture.events(jobId).get(beforeRestart.size());
+      assertThat(resumed.type()).isEqualTo(started);
+      assertThat(resumed.event().step()).isEqualTo(saved.globalStep());
+      assertThat(resumed.headers()).containsEntry(JobEvents.RESUMED_FROM_HEADER, saved.key());
+      fixture.send(TrainingCommand.cancel(jobId));
+      await()
+          .atMost(Duration.ofSeconds(10))
+          .untilAsserted(() -> assertThat(fixture.types(jobId)).contains(cancelled));
+    }
+  }
+
+  private ModelAnnouncement announcementOf(String model) {
+    Properties c = new Properties();
+    c.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, fixture.stack.bootstrapServers());
+    c.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
+    c.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
+    try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(c)) {
+      List<TopicPartition> parts =
+          consumer.partitionsFor("cyclegan.models").stream()
+              .map(i -> new TopicPartition("cyclegan.models", i.partition()))
+              .toList();
+      consumer.assign(parts);
+      consumer.seekToBeginning(parts);
+      ModelAnnouncement[] found = new ModelAnnouncement[1];
+      await()
+          .atMost(Duration.ofSeconds(30))
+          .until(
+              () -> {
+                for (ConsumerRecord<byte[], byte[]> r : consumer.poll(Duration.ofMillis(200))) {
+                  if (model.equals(new String(r.key(), StandardCharsets.UTF_8))) {
+                    found[0] = MessageCodec.decode(r.value(), ModelAnnouncement.class);
+                  }
+                }
+                return found[0] != null;
+              });
+      return found[0];
+    }
+  }
+}
