@@ -63,6 +63,7 @@ public final class HttpApi implements AutoCloseable {
   private static final ObjectMapper JSON = MessageCodec.mapper();
   private static final Duration SEND_TIMEOUT = Duration.ofSeconds(30);
   private static final long MAX_JSON_BYTES = 1 << 20;
+  private static final long MAX_SWALLOW_BYTES = 8L << 20;
   private static final int ZIP_BATCH = 16;
   private static final int THREADS = 4;
   private static final Set<String> JOB_FIELDS = Set.of("jobId", "model", "dataset", "params");
@@ -427,27 +428,42 @@ public final class HttpApi implements AutoCloseable {
 
   /**
    * The request body, refused with 413 as soon as it is known to exceed {@code limit}: from the
-   * Content-Length when given, else while reading.
+   * Content-Length when given, else while reading. The rest of an over-long body is read and
+   * dropped (up to {@link #MAX_SWALLOW_BYTES}, as Tomcat does) before answering: a server that
+   * closes with unread bytes sends a TCP reset, and the client would lose the 413.
    */
   private static byte[] body(HttpExchange ex, long limit) throws IOException {
     String length = ex.getRequestHeaders().getFirst("Content-Length");
-    if (length != null) {
-      try {
-        long declared = Long.parseLong(length.trim());
+    try (InputStream in = ex.getRequestBody()) {
+      if (length != null) {
+        long declared;
+        try {
+          declared = Long.parseLong(length.trim());
+        } catch (NumberFormatException e) {
+          throw ApiException.badRequest("BAD_CONTENT_LENGTH", "Content-Length is not a number");
+        }
         if (declared > limit) {
+          swallow(ex, in);
           throw tooLarge(declared + " bytes", limit);
         }
-      } catch (NumberFormatException e) {
-        throw ApiException.badRequest("BAD_CONTENT_LENGTH", "Content-Length is not a number");
       }
-    }
-    try (InputStream in = ex.getRequestBody()) {
       byte[] bytes = in.readNBytes((int) Math.min(Integer.MAX_VALUE - 8, limit + 1));
       if (bytes.length > limit) {
+        swallow(ex, in);
         throw tooLarge("more than " + limit + " bytes", limit);
       }
       return bytes;
     }
+  }
+
+  private static void swallow(HttpExchange ex, InputStream in) throws IOException {
+    long skipped = 0;
+    byte[] buf = new byte[64 * 1024];
+    int n;
+    while (skipped < MAX_SWALLOW_BYTES && (n = in.read(buf)) > 0) {
+      skipped += n;
+    }
+    ex.getResponseHeaders().set("Connection", "close");
   }
 
   private static ApiException tooLarge(String size, long limit) {

@@ -164,9 +164,12 @@ public final class IngestProcessor {
 
   private Checked check(IngestInput in) {
     Route route = null;
+    RequestIdInLogs requestId = RequestIdInLogs.of(null);
     try {
       route = parser.parse(in);
-      withRequestId(route);
+      if (route instanceof Route.Translate t) {
+        requestId = RequestIdInLogs.of(t.requestId());
+      }
       long start = System.nanoTime();
       ValidatedImage image;
       try {
@@ -193,7 +196,7 @@ public final class IngestProcessor {
               "the image could not be processed: " + e.getClass().getSimpleName(),
               e));
     } finally {
-      MDC.remove(REQUEST_ID);
+      requestId.close();
     }
   }
 
@@ -338,16 +341,13 @@ public final class IngestProcessor {
               t.height(),
               t.input().receivedAt());
       sends.add(producer.send(record(topics.translateRequests(), r.requestId(), claim)));
-      MDC.put(REQUEST_ID, r.requestId());
-      try {
+      try (RequestIdInLogs ignored = RequestIdInLogs.of(r.requestId())) {
         log.info(
             "translation request from {} stored as {}, model {} {}",
             t.input().origin(),
             t.inputKey(),
             r.model(),
             r.direction());
-      } finally {
-        MDC.remove(REQUEST_ID);
       }
     } else if (outcome instanceof Outcome.Rejected rej) {
       sends.addAll(sendRejection(rej));
@@ -358,10 +358,8 @@ public final class IngestProcessor {
   private List<Future<?>> sendRejection(Outcome.Rejected rej) {
     IngestInput in = rej.input();
     RejectedInputException e = rej.error();
-    if (rej.reply() != null) {
-      MDC.put(REQUEST_ID, rej.reply().requestId());
-    }
-    try {
+    try (RequestIdInLogs ignored =
+        RequestIdInLogs.of(rej.reply() == null ? null : rej.reply().requestId())) {
       if (!in.fromKafka()) {
         // The HTTP caller is answered in the response; nothing is waiting on a topic.
         log.info("refused upload: {}", e.describe());
@@ -373,8 +371,6 @@ public final class IngestProcessor {
         sends.add(sendResult(rej.reply(), errorResult(rej.reply(), e)));
       }
       return sends;
-    } finally {
-      MDC.remove(REQUEST_ID);
     }
   }
 
@@ -436,9 +432,36 @@ public final class IngestProcessor {
     }
   }
 
-  private static void withRequestId(Route route) {
-    if (route instanceof Route.Translate t) {
-      MDC.put(REQUEST_ID, t.requestId());
+  /**
+   * Puts a request id into the logging context ({@code requestId} in the MDC) and restores what was
+   * there on close, so that an HTTP thread keeps its own id after processing.
+   */
+  private static final class RequestIdInLogs implements AutoCloseable {
+    private final String previous;
+    private final boolean set;
+
+    private RequestIdInLogs(String requestId) {
+      this.previous = MDC.get(REQUEST_ID);
+      this.set = requestId != null;
+      if (set) {
+        MDC.put(REQUEST_ID, requestId);
+      }
+    }
+
+    static RequestIdInLogs of(String requestId) {
+      return new RequestIdInLogs(requestId);
+    }
+
+    @Override
+    public void close() {
+      if (!set) {
+        return;
+      }
+      if (previous == null) {
+        MDC.remove(REQUEST_ID);
+      } else {
+        MDC.put(REQUEST_ID, previous);
+      }
     }
   }
 }

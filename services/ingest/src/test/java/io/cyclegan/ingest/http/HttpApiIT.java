@@ -1,0 +1,420 @@
+package io.cyclegan.ingest.http;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.cyclegan.common.image.ImageValidator;
+import io.cyclegan.common.messages.Direction;
+import io.cyclegan.common.messages.MessageCodec;
+import io.cyclegan.common.messages.ModelAnnouncement;
+import io.cyclegan.common.messages.Topics;
+import io.cyclegan.common.messages.TrainingCommand;
+import io.cyclegan.common.messages.TranslateRequest;
+import io.cyclegan.common.messages.TranslateResult;
+import io.cyclegan.common.store.ObjectInfo;
+import io.cyclegan.common.store.ObjectKeys;
+import io.cyclegan.common.store.ObjectStore;
+import io.cyclegan.ingest.IngestService;
+import io.cyclegan.ingest.StackFixtures;
+import io.cyclegan.ingest.TestImages;
+import io.cyclegan.ingest.TopicTap;
+import io.cyclegan.localstack.LocalStack;
+import io.cyclegan.localstack.LocalStackExtension;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.zip.ZipEntry;
+import java.util.zip.ZipOutputStream;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+/** The HTTP API over real HTTP against the embedded stack. */
+@ExtendWith(LocalStackExtension.class)
+class HttpApiIT {
+  private static final Topics TOPICS = Topics.DEFAULTS;
+  private static final int MAX_IMAGE_BYTES = 64 * 1024;
+  private static final int MAX_UPLOAD_BYTES = 256 * 1024;
+
+  private static IngestService service;
+  private static ObjectStore store;
+  private static HttpClient http;
+
+  @BeforeAll
+  static void start(LocalStack stack) {
+    // Its own input topic, so this service does not consume what other tests publish.
+    String topic = "it.http.images." + id();
+    StackFixtures.createTopics(stack, topic, 1);
+    service =
+        new IngestService(
+                StackFixtures.config(
+                    stack,
+                    "CYCLEGAN_TOPIC_IMAGES_IN",
+                    topic,
+                    "CYCLEGAN_GROUP_ID",
+                    "ingest-http-it-" + id(),
+                    "CYCLEGAN_MAX_IMAGE_BYTES",
+                    Integer.toString(MAX_IMAGE_BYTES),
+                    "CYCLEGAN_MAX_UPLOAD_BYTES",
+                    Integer.toString(MAX_UPLOAD_BYTES)),
+                IngestService.LOOPBACK)
+            .start();
+    store = StackFixtures.store(stack);
+    http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+  }
+
+  @AfterAll
+  static void stop() {
+    if (service != null) {
+      service.close();
+    }
+  }
+
+  private static String id() {
+    return UUID.randomUUID().toString().substring(0, 8);
+  }
+
+  private static URI uri(String path) {
+    return URI.create("http://127.0.0.1:" + service.httpPort() + path);
+  }
+
+  private static HttpResponse<byte[]> post(String path, String contentType, byte[] body)
+      throws IOException, InterruptedException {
+    HttpRequest.Builder b =
+        HttpRequest.newBuilder(uri(path)).POST(HttpRequest.BodyPublishers.ofByteArray(body));
+    if (contentType != null) {
+      b.header("Content-Type", contentType);
+    }
+    return http.send(b.build(), HttpResponse.BodyHandlers.ofByteArray());
+  }
+
+  private static HttpResponse<byte[]> get(String path) throws IOException, InterruptedException {
+    return http.send(
+        HttpRequest.newBuilder(uri(path)).GET().build(), HttpResponse.BodyHandlers.ofByteArray());
+  }
+
+  private static JsonNode json(HttpResponse<byte[]> response) throws IOException {
+    assertThat(response.headers().firstValue("Content-Type")).hasValue("application/json");
+    return MessageCodec.mapper().readTree(response.body());
+  }
+
+  private static void assertError(HttpResponse<byte[]> response, int status, String reason)
+      throws IOException {
+    assertThat(response.statusCode()).isEqualTo(status);
+    JsonNode body = json(response);
+    assertThat(body.get("status").asInt()).isEqualTo(status);
+    assertThat(body.get("reason").asText()).isEqualTo(reason);
+    assertThat(body.get("error").asText()).isNotBlank();
+  }
+
+  @Test
+  void shouldStoreAnUploadedImageOnceWhenItIsUploadedTwice(LocalStack stack) throws Exception {
+    String dataset = "http-" + id();
+    byte[] png = TestImages.png(32, 32, 5);
+
+    HttpResponse<byte[]> first = post("/datasets/" + dataset + "/A", "image/png", png);
+    HttpResponse<byte[]> again = post("/datasets/" + dataset + "/A?filename=same.png", null, png);
+    HttpResponse<byte[]> other =
+        post("/datasets/" + dataset + "/B", "image/jpeg", TestImages.jpeg(16, 16));
+
+    assertThat(first.statusCode()).isEqualTo(201);
+    JsonNode stored = json(first);
+    assertThat(stored.get("key").asText()).startsWith("datasets/" + dataset + "/A/");
+    assertThat(stored.get("duplicate").asBoolean()).isFalse();
+    assertThat(stored.get("width").asInt()).isEqualTo(32);
+    assertThat(again.statusCode()).isEqualTo(200);
+    assertThat(json(again).get("duplicate").asBoolean()).isTrue();
+    assertThat(json(again).get("key").asText()).isEqualTo(stored.get("key").asText());
+    assertThat(other.statusCode()).isEqualTo(201);
+    assertThat(json(other).get("counts"))
+        .isEqualTo(MessageCodec.mapper().valueToTree(Map.of("A", 1, "B", 1)));
+
+    JsonNode datasets = json(get("/datasets")).get("datasets");
+    assertThat(datasets)
+        .anySatisfy(
+            d -> {
+              assertThat(d.get("name").asText()).isEqualTo(dataset);
+              assertThat(d.get("counts").get("A").asLong()).isEqualTo(1);
+              assertThat(d.get("counts").get("B").asLong()).isEqualTo(1);
+            });
+    try (TopicTap events = new TopicTap(stack, TOPICS.datasets())) {
+      assertThat(events.awaitKey(dataset, 3)).hasSize(3);
+    }
+  }
+
+  @Test
+  void shouldRefuseBadUploadsWithTheMatchingStatusAndReason() throws Exception {
+    String dataset = "http-bad-" + id();
+    String path = "/datasets/" + dataset + "/A";
+
+    assertError(post(path, "image/jpeg", TestImages.png(8, 8)), 415, "FORMAT_MISMATCH");
+    assertError(
+        post(path, "image/png", "hello".getBytes(StandardCharsets.UTF_8)), 415, "TEXT_NOT_IMAGE");
+    assertError(post(path, null, TestImages.gif(8, 8)), 415, "UNSUPPORTED_FORMAT");
+    assertError(
+        post(path, null, TestImages.truncate(TestImages.png(64, 64, 3), 0.6)), 400, "TRUNCATED");
+    assertError(post(path, null, new byte[0]), 400, "EMPTY");
+    assertError(post(path, null, TestImages.pngHeaderOnly(50_000, 50_000)), 413, "TOO_MANY_PIXELS");
+    assertError(post(path, null, TestImages.noisePng(200, 200)), 413, "TOO_LARGE");
+    assertError(post(path, null, new byte[MAX_UPLOAD_BYTES + 1]), 413, "BODY_TOO_LARGE");
+    assertError(post("/datasets/Bad..Name/A", null, TestImages.png(8, 8)), 400, "INVALID_DATASET");
+    assertError(
+        post("/datasets/" + dataset + "/C", null, TestImages.png(8, 8)), 400, "INVALID_DOMAIN");
+
+    assertThat(store.list("datasets/" + dataset + "/")).isEmpty();
+  }
+
+  @Test
+  void shouldImportOnlyTheSafeImagesWhenAZipHasFoldersTextAndTraversal() throws Exception {
+    String dataset = "zip-" + id();
+    byte[] h1 = TestImages.png(20, 20, 21);
+    byte[] escaping = TestImages.png(20, 20, 23);
+    byte[] zip =
+        zip(
+            Map.entry("horses/", new byte[0]),
+            Map.entry("horses/brown/h1.png", h1),
+            Map.entry("horses/h2.jpg", TestImages.jpeg(20, 20)),
+            Map.entry("copies/h1-again.png", h1),
+            Map.entry("readme.txt", "a dataset".getBytes(StandardCharsets.UTF_8)),
+            Map.entry("horses/.DS_Store", new byte[] {0, 1}),
+            Map.entry("../../x.png", escaping),
+            Map.entry("/abs/y.png", escaping),
+            Map.entry("bad/broken.png", TestImages.truncate(TestImages.png(64, 64, 22), 0.5)));
+
+    HttpResponse<byte[]> response = post("/datasets/" + dataset + "/B", "application/zip", zip);
+
+    assertThat(response.statusCode()).isEqualTo(200);
+    JsonNode report = json(response);
+    assertThat(report.get("accepted"))
+        .extracting(a -> a.get("file").asText())
+        .containsExactly("horses/brown/h1.png", "horses/h2.jpg", "copies/h1-again.png");
+    assertThat(report.get("accepted").get(2).get("duplicate").asBoolean()).isTrue();
+    List<String> rejected = new ArrayList<>();
+    report
+        .get("rejected")
+        .forEach(r -> rejected.add(r.get("file").asText() + " " + r.get("reason").asText()));
+    assertThat(rejected)
+        .containsExactlyInAnyOrder(
+            "../../x.png UNSAFE_PATH", "/abs/y.png UNSAFE_PATH", "bad/broken.png TRUNCATED");
+    assertThat(report.get("skipped"))
+        .extracting(s -> s.get("file").asText())
+        .containsExactlyInAnyOrder("readme.txt", "horses/.DS_Store");
+    assertThat(report.get("counts").get("B").asLong()).isEqualTo(2);
+
+    assertThat(store.list("datasets/" + dataset + "/B/")).hasSize(2);
+    String escapingHash = new ImageValidator(1 << 20, 1 << 20).validate(escaping, null).sha256();
+    assertThat(store.list("")).extracting(ObjectInfo::key).noneMatch(k -> k.contains(escapingHash));
+  }
+
+  @SafeVarargs
+  private static byte[] zip(Map.Entry<String, byte[]>... entries) throws IOException {
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    try (ZipOutputStream zip = new ZipOutputStream(out)) {
+      for (Map.Entry<String, byte[]> e : entries) {
+        zip.putNextEntry(new ZipEntry(e.getKey()));
+        zip.write(e.getValue());
+        zip.closeEntry();
+      }
+    }
+    return out.toByteArray();
+  }
+
+  @Test
+  void shouldRefuseABodyThatIsNoZipWhenDeclaredAsOne() throws Exception {
+    assertError(
+        post("/datasets/zip-" + id() + "/A", "application/zip", TestImages.png(8, 8)),
+        400,
+        "NOT_A_ZIP");
+  }
+
+  @Test
+  void shouldSubmitATranslationAndServeItsResultOnceWritten(LocalStack stack) throws Exception {
+    HttpResponse<byte[]> submitted =
+        post(
+            "/translate?model=zebra&direction=BtoA&version=v1",
+            "image/png",
+            TestImages.png(40, 20));
+
+    assertThat(submitted.statusCode()).isEqualTo(202);
+    String requestId = json(submitted).get("requestId").asText();
+    try (TopicTap claims = new TopicTap(stack, TOPICS.translateRequests())) {
+      TranslateRequest claim =
+          MessageCodec.decode(claims.awaitKey(requestId, 1).get(0).value(), TranslateRequest.class);
+      assertThat(claim.model()).isEqualTo("zebra");
+      assertThat(claim.modelVersion()).isEqualTo("v1");
+      assertThat(claim.direction()).isEqualTo(Direction.BtoA);
+      assertThat(claim.width()).isEqualTo(40);
+      assertThat(claim.inputKey()).isEqualTo(ObjectKeys.requestInput(requestId));
+    }
+    assertThat(json(get("/results/" + requestId)).get("status").asText()).isEqualTo("pending");
+    assertError(get("/results/" + requestId + "/output.png"), 404, "NOT_FOUND");
+
+    // What the inference worker (another module) writes when it is done.
+    byte[] output = TestImages.png(40, 20, 99);
+    store.put(ObjectKeys.resultOutput(requestId), output, "image/png");
+    store.putJson(
+        ObjectKeys.resultDocument(requestId),
+        TranslateResult.ok(
+            requestId,
+            stack.bucket(),
+            ObjectKeys.resultOutput(requestId),
+            "zebra",
+            "v1",
+            Direction.BtoA,
+            40,
+            20,
+            false,
+            new TranslateResult.Timings(1L, 2L, 3L)));
+
+    JsonNode result = json(get("/results/" + requestId));
+    assertThat(result.get("status").asText()).isEqualTo("ok");
+    assertThat(result.get("outputKey").asText()).isEqualTo(ObjectKeys.resultOutput(requestId));
+    HttpResponse<byte[]> png = get("/results/" + requestId + "/output.png");
+    assertThat(png.statusCode()).isEqualTo(200);
+    assertThat(png.headers().firstValue("Content-Type")).hasValue("image/png");
+    assertThat(png.body()).isEqualTo(output);
+  }
+
+  @Test
+  void shouldUseTheCallersRequestIdAndRefuseBadOnesWhenTranslating() throws Exception {
+    String mine = "my-req-" + id();
+
+    HttpResponse<byte[]> submitted =
+        post("/translate?model=zebra&requestId=" + mine, null, TestImages.png(8, 8));
+
+    assertThat(submitted.statusCode()).isEqualTo(202);
+    assertThat(json(submitted).get("requestId").asText()).isEqualTo(mine);
+    assertError(post("/translate", null, TestImages.png(8, 8)), 400, "MISSING_MODEL");
+    assertError(
+        post("/translate?model=zebra&direction=up", null, TestImages.png(8, 8)),
+        400,
+        "INVALID_DIRECTION");
+    assertError(post("/translate?model=zebra", "image/png", new byte[0]), 400, "EMPTY");
+    assertError(get("/results/no-such-" + id()), 404, "NOT_FOUND");
+    assertError(get("/results/bad..id"), 400, "INVALID_REQUEST_ID");
+  }
+
+  @Test
+  void shouldPublishTrainingCommandsAndServeTheJobStateWhenAsked(LocalStack stack)
+      throws Exception {
+    String jobId = "job-" + id();
+    String body =
+        "{\"jobId\":\""
+            + jobId
+            + "\",\"model\":\"zebra\",\"dataset\":\"horse2zebra\","
+            + "\"params\":{\"epochs\":2,\"imageSize\":64}}";
+
+    HttpResponse<byte[]> started =
+        post("/jobs", "application/json", body.getBytes(StandardCharsets.UTF_8));
+    HttpResponse<byte[]> cancelled = post("/jobs/" + jobId + "/cancel", null, new byte[0]);
+
+    assertThat(started.statusCode()).isEqualTo(202);
+    assertThat(json(started).get("jobId").asText()).isEqualTo(jobId);
+    assertThat(cancelled.statusCode()).isEqualTo(202);
+    try (TopicTap commands = new TopicTap(stack, TOPICS.trainingCommands())) {
+      List<TrainingCommand> received =
+          commands.awaitKey(jobId, 2).stream()
+              .map(r -> MessageCodec.decode(r.value(), TrainingCommand.class))
+              .toList();
+      assertThat(received.get(0).type()).isEqualTo("start");
+      assertThat(received.get(0).model()).isEqualTo("zebra");
+      assertThat(received.get(0).dataset()).isEqualTo("horse2zebra");
+      assertThat(received.get(0).params())
+          .containsEntry("epochs", 2)
+          .containsEntry("imageSize", 64);
+      assertThat(received.get(1).type()).isEqualTo("cancel");
+    }
+
+    assertError(get("/jobs/" + jobId), 404, "NOT_FOUND");
+    byte[] state =
+        ("{\"jobId\":\"" + jobId + "\",\"status\":\"running\",\"epoch\":1}")
+            .getBytes(StandardCharsets.UTF_8);
+    store.put(ObjectKeys.jobState(jobId), state, "application/json");
+    HttpResponse<byte[]> read = get("/jobs/" + jobId);
+    assertThat(read.statusCode()).isEqualTo(200);
+    assertThat(read.body()).isEqualTo(state);
+  }
+
+  @Test
+  void shouldRefuseBadJobRequestsNamingTheField() throws Exception {
+    assertError(
+        post("/jobs", "application/json", bytes("{\"model\":\"zebra\"}")), 400, "MISSING_FIELD");
+    assertError(
+        post("/jobs", "application/json", bytes("{\"model\":\"Zebra!\",\"dataset\":\"d\"}")),
+        400,
+        "INVALID_MODEL");
+    assertError(
+        post(
+            "/jobs",
+            "application/json",
+            bytes("{\"model\":\"z\",\"dataset\":\"d\",\"colour\":\"red\"}")),
+        400,
+        "UNKNOWN_FIELD");
+    assertError(post("/jobs", "application/json", bytes("not json")), 400, "INVALID_JSON");
+    assertError(post("/jobs/Bad..Id/cancel", null, new byte[0]), 400, "INVALID_JOB_ID");
+  }
+
+  private static byte[] bytes(String s) {
+    return s.getBytes(StandardCharsets.UTF_8);
+  }
+
+  @Test
+  void shouldListModelsWithTheirLatestAnnouncementWhenPresent(LocalStack stack) throws Exception {
+    String announced = "mdl-" + id();
+    String unannounced = "mdl-" + id();
+    store.putJson(
+        ObjectKeys.modelLatest(announced),
+        ModelAnnouncement.of(
+            announced,
+            "v3",
+            stack.bucket(),
+            ObjectKeys.modelVersionPrefix(announced, "v3"),
+            64,
+            "job-1",
+            Map.of()));
+    store.put(
+        ObjectKeys.modelGenerators(unannounced, "v1"),
+        new byte[] {1, 2, 3},
+        "application/octet-stream");
+
+    JsonNode models = json(get("/models")).get("models");
+
+    assertThat(models)
+        .anySatisfy(
+            m -> {
+              assertThat(m.get("name").asText()).isEqualTo(announced);
+              assertThat(m.get("latest").get("version").asText()).isEqualTo("v3");
+            })
+        .anySatisfy(
+            m -> {
+              assertThat(m.get("name").asText()).isEqualTo(unannounced);
+              assertThat(m.get("latest")).isNull();
+            });
+  }
+
+  @Test
+  void shouldAnswerUnknownPathsAndMethodsWithJsonErrors() throws Exception {
+    assertError(get("/nothing/here"), 404, "NOT_FOUND");
+    HttpResponse<byte[]> wrongMethod = get("/translate");
+    assertError(wrongMethod, 405, "METHOD_NOT_ALLOWED");
+    assertThat(wrongMethod.headers().firstValue("Allow")).hasValue("POST");
+
+    HttpResponse<String> ready =
+        http.send(
+            HttpRequest.newBuilder(
+                    URI.create("http://127.0.0.1:" + service.metricsPort() + "/readyz"))
+                .build(),
+            HttpResponse.BodyHandlers.ofString());
+    assertThat(ready.statusCode()).isEqualTo(200);
+    assertThat(ready.body()).contains("images-consumer ok");
+  }
+}
