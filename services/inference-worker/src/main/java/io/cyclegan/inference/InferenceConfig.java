@@ -1,0 +1,78 @@
+package io.cyclegan.inference;
+
+import io.cyclegan.common.config.ConfigException;
+import io.cyclegan.common.config.Env;
+import io.cyclegan.common.config.ServiceSettings;
+import java.util.Map;
+
+/**
+ * Everything the inference worker reads from the environment, once, at start-up.
+ *
+ * @param service Kafka, store, topics, side port, instance id and group
+ * @param device {@code auto}, {@code cpu}, {@code gpu} or {@code gpu:N} ({@code CYCLEGAN_DEVICE})
+ * @param maxBatch images per forward pass ({@code CYCLEGAN_MAX_BATCH})
+ * @param maxBatchDelayMs longest wait to fill a batch ({@code CYCLEGAN_MAX_BATCH_DELAY_MS})
+ * @param maxEdge longer inputs are scaled down to this edge ({@code CYCLEGAN_MAX_EDGE})
+ * @param modelCacheSize generators kept loaded ({@code CYCLEGAN_MODEL_CACHE_SIZE})
+ * @param bindAddress the side server's address; {@code 0.0.0.0} from the environment (a container),
+ *     {@code 127.0.0.1} when embedded in {@code cyclegan up} or a test
+ */
+public record InferenceConfig(
+    ServiceSettings service,
+    String device,
+    int maxBatch,
+    int maxBatchDelayMs,
+    int maxEdge,
+    int modelCacheSize,
+    String bindAddress) {
+
+  public static final String SERVICE = "inference";
+  public static final int DEFAULT_METRICS_PORT = 9466;
+
+  public InferenceConfig {
+    if (maxBatch < 1) {
+      throw new ConfigException("CYCLEGAN_MAX_BATCH", "must be >= 1, was " + maxBatch);
+    }
+    if (maxBatchDelayMs < 0) {
+      throw new ConfigException(
+          "CYCLEGAN_MAX_BATCH_DELAY_MS", "must be >= 0, was " + maxBatchDelayMs);
+    }
+    if (maxEdge < 8) {
+      throw new ConfigException("CYCLEGAN_MAX_EDGE", "must be >= 8, was " + maxEdge);
+    }
+    if (modelCacheSize < 1) {
+      throw new ConfigException("CYCLEGAN_MODEL_CACHE_SIZE", "must be >= 1, was " + modelCacheSize);
+    }
+  }
+
+  /** Reads the common variables and the inference worker's table of docs/configuration.md. */
+  public static InferenceConfig fromEnv(Map<String, String> vars) {
+    Env env = new Env(vars);
+    return new InferenceConfig(
+        ServiceSettings.fromEnv(env, SERVICE, DEFAULT_METRICS_PORT),
+        env.matching(
+            "CYCLEGAN_DEVICE",
+            "auto",
+            "(?i)auto|cpu|gpu|gpu:\\d+|cuda|cuda:\\d+",
+            "auto, cpu, gpu or gpu:N"),
+        env.integer("CYCLEGAN_MAX_BATCH", 8, 1, 1024),
+        env.integer("CYCLEGAN_MAX_BATCH_DELAY_MS", 20, 0, 60_000),
+        env.integer("CYCLEGAN_MAX_EDGE", 1024, 8, 16384),
+        env.integer("CYCLEGAN_MODEL_CACHE_SIZE", 4, 1, 1024),
+        "0.0.0.0");
+  }
+
+  /** The same configuration with a different side-server address. */
+  public InferenceConfig withBindAddress(String address) {
+    return new InferenceConfig(
+        service, device, maxBatch, maxBatchDelayMs, maxEdge, modelCacheSize, address);
+  }
+
+  /**
+   * Requests between the consumer and the last stage before the consumer pauses its partitions:
+   * enough for one batch being decoded, one in the model and one being published, per stage.
+   */
+  public int maxInFlight() {
+    return Math.max(16, 4 * maxBatch);
+  }
+}

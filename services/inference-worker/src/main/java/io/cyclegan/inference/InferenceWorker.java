@@ -1,0 +1,234 @@
+package io.cyclegan.inference;
+
+import ai.djl.Device;
+import ai.djl.engine.Engine;
+import io.cyclegan.common.messages.ModelAnnouncement;
+import io.cyclegan.common.runtime.ServiceRuntime;
+import io.cyclegan.common.server.ReadinessCheck;
+import io.cyclegan.common.store.ObjectKeys;
+import io.cyclegan.inference.delivery.InFlight;
+import io.cyclegan.inference.delivery.RequestConsumer;
+import io.cyclegan.inference.models.AnnouncementListener;
+import io.cyclegan.inference.models.ModelCache;
+import io.cyclegan.inference.models.ModelRef;
+import io.cyclegan.inference.models.ModelVersions;
+import io.cyclegan.inference.models.StoreModelLoader;
+import io.cyclegan.inference.pipeline.InferenceMetrics;
+import io.cyclegan.inference.pipeline.Pipeline;
+import io.cyclegan.model.device.DeviceSelector;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import java.time.Duration;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.common.TopicPartition;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One inference worker: consumes claim checks, translates them in dynamic batches, writes outputs
+ * and publishes results. Built from an {@link InferenceConfig} by {@link InferenceWorkerMain}, by
+ * {@code cyclegan up}, and by tests; {@link #start} starts it, {@link #close} stops it gracefully
+ * (in-flight requests finish, results are published, offsets committed), {@link #crash} stops it as
+ * a kill would (nothing committed, in-flight work dropped).
+ */
+public final class InferenceWorker implements AutoCloseable {
+  private static final Logger log = LoggerFactory.getLogger(InferenceWorker.class);
+  private static final long DRAIN_TIMEOUT_MS = 30_000;
+
+  private final InferenceConfig config;
+  private final ServiceRuntime runtime;
+  private final Device device;
+  private final ModelVersions versions;
+  private final ModelCache models;
+  private final ExecutorService prefetch;
+  private final KafkaProducer<byte[], byte[]> results;
+  private final Pipeline pipeline;
+  private final RequestConsumer consumer;
+  private final AnnouncementListener announcements;
+  private final InFlight inFlight;
+  private boolean started;
+  private boolean stopped;
+
+  /** Connects to Kafka and the store and loads the engine; nothing is consumed before start. */
+  public InferenceWorker(InferenceConfig config) {
+    this.config = config;
+    this.runtime =
+        new ServiceRuntime(InferenceConfig.SERVICE, config.service(), config.bindAddress());
+    try {
+      MeterRegistry registry = runtime.metrics().registry();
+      this.device = DeviceSelector.select(config.device());
+      log.info(
+          "engine {} {} on {}",
+          Engine.getInstance().getEngineName(),
+          Engine.getInstance().getVersion(),
+          device);
+      this.versions =
+          new ModelVersions(
+              model ->
+                  runtime.store().getJson(ObjectKeys.modelLatest(model), ModelAnnouncement.class));
+      this.models =
+          new ModelCache(
+              config.modelCacheSize(),
+              new StoreModelLoader(runtime.store(), device, registry),
+              registry);
+      this.prefetch =
+          Executors.newSingleThreadExecutor(
+              r -> {
+                Thread t = new Thread(r, "inference-model-prefetch");
+                t.setDaemon(true);
+                return t;
+              });
+      this.results = runtime.kafka().producer("results");
+      InferenceMetrics metrics = new InferenceMetrics(registry, config.maxBatch());
+      this.inFlight = new InFlight(config.maxInFlight());
+      Gauge.builder("cyclegan.inference.in.flight", inFlight, InFlight::count)
+          .description("requests taken from Kafka and not yet answered")
+          .register(registry);
+      this.pipeline =
+          new Pipeline(
+              new Pipeline.Settings(
+                  config.maxBatch(),
+                  config.maxBatchDelayMs(),
+                  config.maxEdge(),
+                  config.maxInFlight(),
+                  2,
+                  2),
+              runtime.store(),
+              versions,
+              models,
+              results,
+              runtime.deadLetters(),
+              config.service().topics().translateResults(),
+              "/cyclegan/inference/" + config.service().instanceId(),
+              metrics,
+              device);
+      this.consumer =
+          new RequestConsumer(
+              runtime
+                  .kafka()
+                  .consumer(
+                      "requests",
+                      config.service().groupId(),
+                      runtime.groupInstanceId(),
+                      Map.of(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, config.maxInFlight())),
+              config.service().topics().translateRequests(),
+              inFlight,
+              pipeline,
+              DRAIN_TIMEOUT_MS);
+      this.announcements =
+          new AnnouncementListener(
+              runtime.kafka().consumer("models", null),
+              config.service().topics().models(),
+              this::onAnnouncement);
+      runtime.addReadinessCheck(new ReadinessCheck("model-serving", this::isReady));
+    } catch (RuntimeException e) {
+      runtime.close();
+      throw e;
+    }
+  }
+
+  /** Starts consuming. */
+  public synchronized InferenceWorker start() {
+    if (started) {
+      throw new IllegalStateException("already started");
+    }
+    started = true;
+    announcements.start();
+    pipeline.start();
+    consumer.start();
+    log.info(
+        "inference worker consuming {} (group {}): maxBatch {}, maxBatchDelayMs {}, maxEdge {},"
+            + " model cache {}",
+        config.service().topics().translateRequests(),
+        config.service().groupId(),
+        config.maxBatch(),
+        config.maxBatchDelayMs(),
+        config.maxEdge(),
+        config.modelCacheSize());
+    return this;
+  }
+
+  private void onAnnouncement(ModelAnnouncement a) {
+    if (versions.announce(a)) {
+      log.info("model {} version {} announced", a.model(), a.version());
+      // Load the new version before requests need it, if this worker serves the model at all.
+      if (models.holdsAnyVersionOf(a.model())) {
+        models.prefetch(new ModelRef(a.model(), a.version()), prefetch);
+      }
+    }
+  }
+
+  /** Ready once the engine is loaded and the consumer has joined its group. */
+  public boolean isReady() {
+    return started && !stopped && consumer.joined();
+  }
+
+  /** The request partitions this worker owns now. */
+  public Set<TopicPartition> assignment() {
+    return consumer.assignment();
+  }
+
+  public MeterRegistry registry() {
+    return runtime.metrics().registry();
+  }
+
+  /** The side server's port ({@code /metrics}, {@code /healthz}, {@code /readyz}). */
+  public int metricsPort() {
+    return runtime.sideServer().port();
+  }
+
+  public Device device() {
+    return device;
+  }
+
+  /** Requests taken from Kafka and not yet answered. */
+  public int inFlight() {
+    return inFlight.count();
+  }
+
+  /** Graceful: stop taking requests, finish those in flight, publish, commit, close. */
+  @Override
+  public synchronized void close() {
+    if (stopped) {
+      return;
+    }
+    stopped = true;
+    if (started) {
+      pipeline.drain();
+      consumer.stop();
+      pipeline.close(DRAIN_TIMEOUT_MS);
+    }
+    announcements.close();
+    results.close(Duration.ofSeconds(10));
+    prefetch.shutdownNow();
+    models.close();
+    runtime.close();
+    log.info("inference worker stopped");
+  }
+
+  /**
+   * Stops like a killed process, for tests: the consumer closes without committing and every
+   * request in flight is dropped (results already sent stay sent).
+   */
+  public synchronized void crash() {
+    if (stopped) {
+      return;
+    }
+    stopped = true;
+    log.warn("inference worker crashing on purpose");
+    if (started) {
+      consumer.crash();
+      pipeline.crash();
+    }
+    announcements.close();
+    results.close(Duration.ZERO);
+    prefetch.shutdownNow();
+    models.close();
+    runtime.close();
+  }
+}

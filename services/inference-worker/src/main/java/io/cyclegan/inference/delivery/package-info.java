@@ -1,0 +1,2 @@
+/** At-least-once delivery: the request consumer, its offset bookkeeping and backpressure. */
+package io.cyclegan.inference.delivery;

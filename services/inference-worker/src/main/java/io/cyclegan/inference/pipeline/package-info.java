@@ -1,0 +1,2 @@
+/** The stages a request passes through: prepare, infer, publish. */
+package io.cyclegan.inference.pipeline;
