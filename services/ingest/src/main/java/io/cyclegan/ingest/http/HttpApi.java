@@ -283,16 +283,15 @@ public final class HttpApi implements AutoCloseable {
     return outcome;
   }
 
-  // GET /results/{id}: the result document, pending while the input waits, else 404.
+  // GET /results/{id}: the result document, else pending. Not 404 for an unknown id: a request
+  // sent over Kafka is unknown here until ingest has read it, and its caller should keep waiting.
   private void result(HttpExchange ex, String requestId) throws IOException {
     requestId(requestId);
     Optional<byte[]> doc = store.get(ObjectKeys.resultDocument(requestId));
     if (doc.isPresent()) {
       respond(ex, 200, "application/json", doc.get());
-    } else if (store.exists(ObjectKeys.requestInput(requestId))) {
-      json(ex, 200, Map.of("requestId", requestId, "status", "pending"));
     } else {
-      throw ApiException.notFound("no translation request '" + requestId + "'");
+      json(ex, 200, fields("requestId", requestId, "status", "pending"));
     }
   }
 
@@ -339,7 +338,7 @@ public final class HttpApi implements AutoCloseable {
     }
     publish(jobId, TrainingCommand.start(jobId, model, dataset, paramMap));
     log.info("training job {} requested: model {} on dataset {}", jobId, model, dataset);
-    json(ex, 202, Map.of("jobId", jobId, "status", "submitted", "state", "/jobs/" + jobId));
+    json(ex, 202, fields("jobId", jobId, "status", "submitted", "state", "/jobs/" + jobId));
   }
 
   // POST /jobs/{id}/cancel
@@ -347,7 +346,7 @@ public final class HttpApi implements AutoCloseable {
     name("job id", jobId, "INVALID_JOB_ID");
     publish(jobId, TrainingCommand.cancel(jobId));
     log.info("training job {}: cancel requested", jobId);
-    json(ex, 202, Map.of("jobId", jobId, "status", "cancel requested"));
+    json(ex, 202, fields("jobId", jobId, "status", "cancel requested"));
   }
 
   // GET /jobs/{id}: the training worker's durable state document, as it wrote it.
@@ -558,6 +557,15 @@ public final class HttpApi implements AutoCloseable {
     body.put("error", message);
     body.put("reason", reason);
     respond(ex, status, "application/json", JSON.writeValueAsBytes(body));
+  }
+
+  /** A JSON object whose fields keep the given order (names and values alternating). */
+  private static Map<String, Object> fields(Object... namesAndValues) {
+    Map<String, Object> out = new LinkedHashMap<>();
+    for (int i = 0; i < namesAndValues.length; i += 2) {
+      out.put((String) namesAndValues[i], namesAndValues[i + 1]);
+    }
+    return out;
   }
 
   private static void json(HttpExchange ex, int status, Object body) throws IOException {
