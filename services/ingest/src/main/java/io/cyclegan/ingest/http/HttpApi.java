@@ -103,7 +103,9 @@ public final class HttpApi implements AutoCloseable {
     this.producer = producer;
     this.topics = topics;
     this.maxUploadBytes = maxUploadBytes;
-    this.zipImport = new ZipImport(processor, maxImageBytes, ZIP_BATCH, SEND_TIMEOUT);
+    // Images barely compress, so a real archive expands to little more than its own size.
+    this.zipImport =
+        new ZipImport(processor, maxImageBytes, 4 * maxUploadBytes, ZIP_BATCH, SEND_TIMEOUT);
     this.eventSource = eventSource;
     try {
       this.server = HttpServer.create(new InetSocketAddress(bindAddress, port), 0);

@@ -29,12 +29,23 @@ final class ZipImport {
 
   private final IngestProcessor processor;
   private final long maxImageBytes;
+  private final long maxInflatedBytes;
   private final int batchSize;
   private final Duration outputTimeout;
 
-  ZipImport(IngestProcessor processor, long maxImageBytes, int batchSize, Duration outputTimeout) {
+  /**
+   * @param maxInflatedBytes the most bytes the whole archive may expand to, counting what is
+   *     skipped: a zip bomb is refused after that much work, not after inflating it all
+   */
+  ZipImport(
+      IngestProcessor processor,
+      long maxImageBytes,
+      long maxInflatedBytes,
+      int batchSize,
+      Duration outputTimeout) {
     this.processor = processor;
     this.maxImageBytes = maxImageBytes;
+    this.maxInflatedBytes = maxInflatedBytes;
     this.batchSize = batchSize;
     this.outputTimeout = outputTimeout;
   }
@@ -69,6 +80,7 @@ final class ZipImport {
     List<String> pendingFiles = new ArrayList<>();
     Map<String, Long> counts = null;
     int entries = 0;
+    Inflated inflated = new Inflated();
     try (ZipInputStream in = new ZipInputStream(new ByteArrayInputStream(zip))) {
       ZipEntry entry;
       while ((entry = in.getNextEntry()) != null) {
@@ -87,7 +99,7 @@ final class ZipImport {
         } else if (name instanceof ZipEntryName.Skip s) {
           skipped.add(new Skipped(file, s.why()));
         } else {
-          byte[] bytes = readAtMost(in, maxImageBytes + 1);
+          byte[] bytes = read(in, maxImageBytes + 1, inflated);
           if (bytes.length > maxImageBytes) {
             rejected.add(
                 new Rejected(
@@ -103,6 +115,9 @@ final class ZipImport {
             pendingFiles.add(file);
           }
         }
+        // Skipped, refused and over-long entries are read to their end here, counted, rather
+        // than by getNextEntry(), which would inflate any amount without telling.
+        drain(in, inflated);
         if (pending.size() >= batchSize) {
           counts = flush(pending, pendingFiles, accepted, rejected, counts);
         }
@@ -167,7 +182,12 @@ final class ZipImport {
         bytes);
   }
 
-  private static byte[] readAtMost(InputStream in, long limit) throws IOException {
+  /** Bytes inflated so far from one archive. */
+  private static final class Inflated {
+    long total;
+  }
+
+  private byte[] read(InputStream in, long limit, Inflated inflated) throws IOException {
     ByteArrayOutputStream out = new ByteArrayOutputStream();
     byte[] buf = new byte[64 * 1024];
     long total = 0;
@@ -175,8 +195,29 @@ final class ZipImport {
     while (total < limit && (n = in.read(buf, 0, (int) Math.min(buf.length, limit - total))) > 0) {
       out.write(buf, 0, n);
       total += n;
+      count(inflated, n);
     }
     return out.toByteArray();
+  }
+
+  private void drain(InputStream in, Inflated inflated) throws IOException {
+    byte[] buf = new byte[64 * 1024];
+    int n;
+    while ((n = in.read(buf)) > 0) {
+      count(inflated, n);
+    }
+  }
+
+  private void count(Inflated inflated, int n) {
+    inflated.total += n;
+    if (inflated.total > maxInflatedBytes) {
+      throw new ApiException(
+          413,
+          "ZIP_TOO_LARGE",
+          "the zip expands to more than "
+              + maxInflatedBytes
+              + " bytes; the import stopped there (images already imported stay)");
+    }
   }
 
   // A local file header, or the end record of an empty archive.

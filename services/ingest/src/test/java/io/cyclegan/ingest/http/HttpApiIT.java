@@ -229,6 +229,17 @@ class HttpApiIT {
   }
 
   @Test
+  void shouldStopAZipBombWhenItExpandsBeyondItsBudget() throws Exception {
+    // A few KB that inflate to 8 MiB, more than four times the 256 KiB upload limit: refused
+    // while reading, although the entry would only have been skipped.
+    byte[] bomb = zip(Map.entry("notes.txt", new byte[8 << 20]));
+    assertThat(bomb.length).isLessThan(MAX_UPLOAD_BYTES);
+
+    assertError(
+        post("/datasets/zip-" + id() + "/A", "application/zip", bomb), 413, "ZIP_TOO_LARGE");
+  }
+
+  @Test
   void shouldRefuseABodyThatIsNoZipWhenDeclaredAsOne() throws Exception {
     assertError(
         post("/datasets/zip-" + id() + "/A", "application/zip", TestImages.png(8, 8)),
