@@ -27,6 +27,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
@@ -128,7 +129,7 @@ public final class IngestProcessor {
       count(outcome);
     }
     metrics.batchRecords(inputs.size());
-    metrics.batch().record(System.nanoTime() - start, java.util.concurrent.TimeUnit.NANOSECONDS);
+    metrics.batch().record(System.nanoTime() - start, TimeUnit.NANOSECONDS);
     return new BatchResult(outcomes, sends);
   }
 
@@ -175,9 +176,7 @@ public final class IngestProcessor {
       try {
         image = validator.validate(in.image(), in.declaredFormat());
       } finally {
-        metrics
-            .validation()
-            .record(System.nanoTime() - start, java.util.concurrent.TimeUnit.NANOSECONDS);
+        metrics.validation().record(System.nanoTime() - start, TimeUnit.NANOSECONDS);
       }
       return new Checked(
           in, route, image.png(), image.sha256(), image.width(), image.height(), null);
