@@ -1,0 +1,77 @@
+package io.cyclegan.model;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class CycleGanConfigTest {
+
+  @Test
+  void shouldHaveReferenceDefaultsWhenNothingGiven() {
+    CycleGanConfig c = CycleGanConfig.defaults();
+    assertThat(c.toParams())
+        .containsExactly(
+            Map.entry("epochs", 100),
+            Map.entry("decayEpochs", 100),
+            Map.entry("imageSize", 256),
+            Map.entry("loadSize", 286),
+            Map.entry("generatorBlocks", 9),
+            Map.entry("ngf", 64),
+            Map.entry("ndf", 64),
+            Map.entry("lr", 0.0002),
+            Map.entry("beta1", 0.5),
+            Map.entry("lambdaCycle", 10.0),
+            Map.entry("lambdaIdentity", 0.5),
+            Map.entry("poolSize", 50),
+            Map.entry("batchSize", 1),
+            Map.entry("checkpointEvery", 5),
+            Map.entry("seed", 0L),
+            Map.entry("device", "auto"));
+  }
+
+  @Test
+  void shouldUseSixBlocksAndScaledLoadSizeWhenImageSizeAtMost128() {
+    CycleGanConfig c = CycleGanConfig.fromParams(Map.of("imageSize", 128));
+    assertThat(c.generatorBlocks()).isEqualTo(6);
+    assertThat(c.loadSize()).isEqualTo(143);
+    assertThat(
+            CycleGanConfig.fromParams(Map.of("imageSize", 64, "generatorBlocks", 9))
+                .generatorBlocks())
+        .isEqualTo(9);
+  }
+
+  @Test
+  void shouldNameFieldAndValueWhenInvalid() {
+    assertThatThrownBy(() -> CycleGanConfig.fromParams(Map.of("epochs", -1)))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessage("epochs must be >= 0, was -1");
+    assertThatThrownBy(() -> CycleGanConfig.fromParams(Map.of("imageSize", 250)))
+        .hasMessage("imageSize must be a multiple of 4, was 250");
+    assertThatThrownBy(() -> CycleGanConfig.fromParams(Map.of("imageSize", 256, "loadSize", 200)))
+        .hasMessage("loadSize must be >= 256, was 200");
+    assertThatThrownBy(() -> CycleGanConfig.fromParams(Map.of("lr", 0)))
+        .hasMessage("lr must be > 0, was 0.0");
+    assertThatThrownBy(() -> CycleGanConfig.fromParams(Map.of("device", "tpu")))
+        .hasMessage("device must be auto, cpu, gpu or gpu:N, was tpu");
+    assertThatThrownBy(() -> CycleGanConfig.fromParams(Map.of("ngf", 1.5)))
+        .hasMessage("ngf must be an integer, was 1.5");
+    assertThatThrownBy(() -> CycleGanConfig.fromParams(Map.of("beta1", "x")))
+        .hasMessage("beta1 must be a number, was \"x\"");
+  }
+
+  @Test
+  void shouldRefuseUnknownParameterByName() {
+    assertThatThrownBy(() -> CycleGanConfig.fromParams(Map.of("epochz", 3)))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageStartingWith("unknown parameter(s) [epochz]");
+  }
+
+  @Test
+  void shouldRoundTripWhenToParamsThenFromParams() {
+    CycleGanConfig c =
+        CycleGanConfig.builder().optImageSize(64).optNgf(16).optSeed(7).optDevice("gpu:1").build();
+    assertThat(CycleGanConfig.fromParams(c.toParams())).isEqualTo(c);
+  }
+}
