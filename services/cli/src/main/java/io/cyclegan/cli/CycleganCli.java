@@ -56,7 +56,9 @@ public final class CycleganCli implements Runnable {
   public static void main(String[] args) {
     // Must be set before the first logger is created, which is when logback configures itself;
     // the services' shared logback.xml logs at INFO, which would bury a command's output.
-    if (System.getProperty("logback.configurationFile") == null) {
+    // `up` runs the services, whose INFO lines (with job and request ids) are its output.
+    boolean runsServices = args.length > 0 && args[0].equals("up");
+    if (System.getProperty("logback.configurationFile") == null && !runsServices) {
       System.setProperty("logback.configurationFile", "cyclegan-cli-logback.xml");
     }
     System.exit(commandLine(CliContext.system()).execute(args));

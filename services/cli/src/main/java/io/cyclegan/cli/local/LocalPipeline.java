@@ -1,0 +1,200 @@
+package io.cyclegan.cli.local;
+
+import io.cyclegan.inference.InferenceConfig;
+import io.cyclegan.inference.InferenceWorker;
+import io.cyclegan.ingest.IngestConfig;
+import io.cyclegan.ingest.IngestService;
+import io.cyclegan.localstack.LocalStack;
+import io.cyclegan.training.TrainingConfig;
+import io.cyclegan.training.TrainingWorker;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.Map;
+
+/**
+ * The whole pipeline in one JVM: the local stack (embedded Kafka and S3) and the three services,
+ * each configured exactly as its own {@code main} would be, from a map of the same environment
+ * variables. Started in dependency order and closed in reverse.
+ */
+public final class LocalPipeline implements AutoCloseable {
+
+  /** Ports to listen on; 0 picks a free one. */
+  public record Ports(
+      int kafka, int s3, int http, int ingestMetrics, int trainingMetrics, int inferenceMetrics) {
+    public static final Ports WELL_KNOWN =
+        new Ports(
+            LocalStack.WELL_KNOWN_KAFKA_PORT,
+            LocalStack.WELL_KNOWN_S3_PORT,
+            IngestConfig.DEFAULT_HTTP_PORT,
+            IngestConfig.DEFAULT_METRICS_PORT,
+            TrainingConfig.DEFAULT_METRICS_PORT,
+            InferenceConfig.DEFAULT_METRICS_PORT);
+    public static final Ports ANY = new Ports(0, 0, 0, 0, 0, 0);
+  }
+
+  private final LocalStack stack;
+  private final IngestService ingest;
+  private final TrainingWorker training;
+  private final InferenceWorker inference;
+
+  private LocalPipeline(
+      LocalStack stack, IngestService ingest, TrainingWorker training, InferenceWorker inference) {
+    this.stack = stack;
+    this.ingest = ingest;
+    this.training = training;
+    this.inference = inference;
+  }
+
+  /**
+   * Starts everything on loopback.
+   *
+   * @param dataDir where Kafka's log, the S3 objects and the dataset cache live; kept when given, a
+   *     temporary folder deleted on close when {@code null}
+   * @throws PortTakenException naming the first well-known port that is already in use
+   */
+  public static LocalPipeline start(Ports ports, Path dataDir) {
+    requireFree("ingest HTTP API", ports.http(), "--http-port");
+    requireFree("ingest /metrics", ports.ingestMetrics(), "--metrics-ports");
+    requireFree("training /metrics", ports.trainingMetrics(), "--metrics-ports");
+    requireFree("inference /metrics", ports.inferenceMetrics(), "--metrics-ports");
+    LocalStack.Builder builder =
+        LocalStack.builder().optKafkaPort(ports.kafka()).optS3Port(ports.s3());
+    if (dataDir != null) {
+      builder.optDataDir(dataDir);
+    }
+    LocalStack stack = builder.build().start();
+    IngestService ingest = null;
+    TrainingWorker training = null;
+    InferenceWorker inference = null;
+    try {
+      Path cache = stack.dataDir().resolve("training-cache");
+      Files.createDirectories(cache);
+      ingest =
+          new IngestService(
+                  IngestConfig.fromEnv(
+                      env(
+                          stack,
+                          ports.ingestMetrics(),
+                          Map.of("CYCLEGAN_HTTP_PORT", "" + ports.http()))),
+                  IngestService.LOOPBACK)
+              .start();
+      training =
+          new TrainingWorker(
+                  TrainingConfig.fromEnv(
+                      env(
+                          stack,
+                          ports.trainingMetrics(),
+                          Map.of(
+                              "CYCLEGAN_CACHE_DIR",
+                              cache.toString(),
+                              "CYCLEGAN_PROGRESS_EVERY_STEPS",
+                              "10"))),
+                  IngestService.LOOPBACK)
+              .start();
+      inference =
+          new InferenceWorker(
+                  InferenceConfig.fromEnv(env(stack, ports.inferenceMetrics(), Map.of()))
+                      .withBindAddress(IngestService.LOOPBACK))
+              .start();
+      return new LocalPipeline(stack, ingest, training, inference);
+    } catch (IOException e) {
+      closeQuietly(inference, training, ingest, stack);
+      throw new UncheckedIOException(e);
+    } catch (RuntimeException e) {
+      closeQuietly(inference, training, ingest, stack);
+      throw e;
+    }
+  }
+
+  /** The variables a service in another process would need to join this stack. */
+  static Map<String, String> env(LocalStack stack, int metricsPort, Map<String, String> extra) {
+    Map<String, String> env = new HashMap<>();
+    env.put("KAFKA_BOOTSTRAP_SERVERS", stack.bootstrapServers());
+    env.put("S3_ENDPOINT", stack.s3Endpoint());
+    env.put("S3_REGION", stack.region());
+    env.put("S3_BUCKET", stack.bucket());
+    env.put("S3_ACCESS_KEY", stack.accessKey());
+    env.put("S3_SECRET_KEY", stack.secretKey());
+    env.put("CYCLEGAN_METRICS_PORT", Integer.toString(metricsPort));
+    env.putAll(extra);
+    return env;
+  }
+
+  public LocalStack stack() {
+    return stack;
+  }
+
+  public int httpPort() {
+    return ingest.httpPort();
+  }
+
+  public int ingestMetricsPort() {
+    return ingest.metricsPort();
+  }
+
+  public int trainingMetricsPort() {
+    return training.sidePort();
+  }
+
+  public int inferenceMetricsPort() {
+    return inference.metricsPort();
+  }
+
+  @Override
+  public void close() {
+    closeQuietly(inference, training, ingest, stack);
+  }
+
+  private static void closeQuietly(AutoCloseable... parts) {
+    RuntimeException first = null;
+    for (AutoCloseable part : parts) {
+      if (part == null) {
+        continue;
+      }
+      try {
+        part.close();
+      } catch (Exception e) {
+        if (first == null) {
+          first = new IllegalStateException("error while stopping the local pipeline", e);
+        } else {
+          first.addSuppressed(e);
+        }
+      }
+    }
+    if (first != null) {
+      throw first;
+    }
+  }
+
+  private static void requireFree(String what, int port, String option) {
+    if (port == 0) {
+      return;
+    }
+    try (ServerSocket socket = new ServerSocket()) {
+      socket.setReuseAddress(true);
+      socket.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), port));
+    } catch (IOException e) {
+      throw new PortTakenException(
+          what
+              + " port "
+              + port
+              + " on 127.0.0.1 is already in use; choose another with "
+              + option);
+    }
+  }
+
+  /** A port the pipeline must listen on is taken; the message names it and the option. */
+  public static final class PortTakenException extends RuntimeException {
+    private static final long serialVersionUID = 1L;
+
+    PortTakenException(String message) {
+      super(message);
+    }
+  }
+}
