@@ -190,10 +190,13 @@ public final class TrainingWorker implements AutoCloseable {
   }
 
   /**
-   * Simulates a crash, for tests: the job thread is interrupted and writes nothing more (no
-   * checkpoint, no event), and the consumer is closed without committing. Unlike a dead process the
-   * consumer still leaves the group, so the rebalance is immediate rather than after the session
-   * timeout. Returns when the job thread has ended (one trainer per JVM, see DESIGN.md).
+   * Simulates a crash, for tests: the job thread drops out before its next step and writes nothing
+   * more (no checkpoint, no event), and the consumer is closed without committing. The thread is
+   * not interrupted: with the current model module, a trainer interrupted mid-epoch leaves libtorch
+   * in a state that crashes the JVM when the next trainer (the "second worker") runs. Unlike a dead
+   * process the consumer still leaves the group, so the rebalance is immediate rather than after
+   * the session timeout. Returns when the job thread has ended (one trainer per JVM, see
+   * DESIGN.md).
    */
   public synchronized void crash() {
     if (closed) {

@@ -191,8 +191,7 @@ public final class CommandLoop implements Runnable {
       return;
     }
     if (crashing) {
-      job.await(Duration.ofSeconds(30));
-      current = null;
+      abandonCurrent();
       return;
     }
     Optional<JobResult> result = job.await(STOP_TIMEOUT);
@@ -208,8 +207,12 @@ public final class CommandLoop implements Runnable {
     RunningJob job = current;
     if (job != null) {
       job.requestStop(StopReason.ABANDON);
-      job.interrupt();
-      job.await(Duration.ofSeconds(30));
+      // Interrupt only a job that does not stop by itself: libtorch state left by a trainer
+      // interrupted mid-epoch crashes the JVM once the next trainer runs (see DESIGN.md).
+      if (job.await(Duration.ofSeconds(30)).isEmpty()) {
+        job.interrupt();
+        job.await(Duration.ofSeconds(30));
+      }
       current = null;
     }
   }
@@ -226,7 +229,7 @@ public final class CommandLoop implements Runnable {
   }
 
   /**
-   * Simulated crash: the job is abandoned (thread interrupted, nothing written) and the consumer
+   * Simulated crash: the job is abandoned before its next step (nothing written) and the consumer
    * closed without a commit.
    */
   public void crash() {
@@ -234,8 +237,8 @@ public final class CommandLoop implements Runnable {
     stopping = true;
     RunningJob job = current;
     if (job != null) {
+      // No interrupt (see abandonCurrent): the job drops out before its next step, writing nothing.
       job.requestStop(StopReason.ABANDON);
-      job.interrupt();
     }
     consumer.wakeup();
     await(Duration.ofSeconds(60));
