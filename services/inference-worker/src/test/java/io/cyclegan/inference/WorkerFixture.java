@@ -56,6 +56,7 @@ public final class WorkerFixture implements AutoCloseable {
   private final KafkaClients clients;
   private final KafkaProducer<byte[], byte[]> producer;
   private final Map<String, List<TranslateResult>> results = new ConcurrentHashMap<>();
+  private final Map<String, Long> firstArrivalMillis = new ConcurrentHashMap<>();
   private final List<ConsumerRecord<byte[], byte[]>> deadLetters = new CopyOnWriteArrayList<>();
   private final List<InferenceWorker> workers = new CopyOnWriteArrayList<>();
   private final Thread collector;
@@ -110,6 +111,7 @@ public final class WorkerFixture implements AutoCloseable {
         for (ConsumerRecord<byte[], byte[]> r : consumer.poll(Duration.ofMillis(100))) {
           if (r.topic().equals(resultsTopic)) {
             TranslateResult result = MessageCodec.decode(r.value(), TranslateResult.class);
+            firstArrivalMillis.putIfAbsent(result.requestId(), System.currentTimeMillis());
             results
                 .computeIfAbsent(result.requestId(), k -> new CopyOnWriteArrayList<>())
                 .add(result);
@@ -192,6 +194,27 @@ public final class WorkerFixture implements AutoCloseable {
     send(
         new ProducerRecord<>(
             requestsTopic, key == null ? null : key.getBytes(StandardCharsets.UTF_8), value));
+  }
+
+  /** Sends many claim checks at once, as a burst, and waits until the broker has them all. */
+  public void requestAll(List<TranslateRequest> requests) {
+    List<java.util.concurrent.Future<?>> sent = new ArrayList<>();
+    for (TranslateRequest r : requests) {
+      sent.add(producer.send(CloudEvents.record(requestsTopic, r.requestId(), r, "/it")));
+    }
+    producer.flush();
+    for (java.util.concurrent.Future<?> f : sent) {
+      try {
+        f.get(30, TimeUnit.SECONDS);
+      } catch (Exception e) {
+        throw new IllegalStateException("cannot send to " + requestsTopic, e);
+      }
+    }
+  }
+
+  /** When this fixture first saw a result for the request (epoch milliseconds). */
+  public Long firstArrivalMillis(String requestId) {
+    return firstArrivalMillis.get(requestId);
   }
 
   private void send(ProducerRecord<byte[], byte[]> record) {
