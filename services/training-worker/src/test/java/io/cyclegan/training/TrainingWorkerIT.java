@@ -12,6 +12,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import ai.djl.Device;
+import ai.djl.engine.Engine;
 import io.cyclegan.common.messages.MessageCodec;
 import io.cyclegan.common.messages.ModelAnnouncement;
 import io.cyclegan.common.messages.TrainingCommand;
@@ -29,6 +30,10 @@ import io.cyclegan.training.job.JobState;
 import io.cyclegan.training.job.JobStatus;
 import java.awt.image.BufferedImage;
 import java.io.ByteArrayInputStream;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
@@ -41,6 +46,7 @@ import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -222,6 +228,17 @@ class TrainingWorkerIT {
           .atMost(JOB_TIMEOUT)
           .untilAsserted(() -> assertThat(fixture.types(jobId)).contains(progress));
 
+      HttpResponse<String> ready =
+          HttpClient.newHttpClient()
+              .send(
+                  HttpRequest.newBuilder(
+                          URI.create("http://127.0.0.1:" + worker.sidePort() + "/readyz"))
+                      .build(),
+                  HttpResponse.BodyHandlers.ofString());
+      assertThat(ready.statusCode()).as("ready while training").isEqualTo(200);
+      assertThat(ready.body()).contains("training ok");
+      assertThat(worker.runningJobId()).contains(jobId);
+
       long sent = System.nanoTime();
       fixture.send(TrainingCommand.cancel(jobId));
       await()
@@ -348,6 +365,24 @@ class TrainingWorkerIT {
       await()
           .atMost(Duration.ofSeconds(10))
           .untilAsserted(() -> assertThat(fixture.types(jobId)).contains(cancelled));
+    }
+  }
+
+  @Test
+  void shouldFailNamingDeviceWhenGpuIsRequestedAndNoneIsUsable() throws Exception {
+    Assumptions.assumeTrue(Engine.getInstance().getGpuCount() == 0, "a GPU is usable here");
+    String dataset = fixture.name("shapes");
+    String jobId = fixture.name("job-gpu");
+    fixture.seedDataset(dataset, 2);
+    try (TrainingWorker worker = fixture.startWorker("w1")) {
+      Map<String, Object> params = TrainingFixture.tinyParams(1, 0);
+      params.put("device", "gpu");
+      fixture.send(TrainingCommand.start(jobId, "m", dataset, params));
+      await()
+          .atMost(Duration.ofSeconds(60))
+          .untilAsserted(() -> assertThat(fixture.types(jobId)).contains(failed));
+      assertThat(fixture.types(jobId)).containsExactly(accepted, failed);
+      assertThat(fixture.state(jobId).error()).contains("device gpu", "no GPU is usable");
     }
   }
 
