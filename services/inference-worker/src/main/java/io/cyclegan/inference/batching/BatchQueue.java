@@ -2,7 +2,6 @@ package io.cyclegan.inference.batching;
 
 import java.util.List;
 import java.util.Optional;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
 
@@ -114,20 +113,6 @@ public final class BatchQueue<T> {
       closed = true;
       changed.signalAll();
       return draining ? List.of() : batcher.clear();
-    } finally {
-      lock.unlock();
-    }
-  }
-
-  /** Waits until nothing is queued, at most {@code timeout}; true when empty. */
-  public boolean awaitEmpty(long timeout, TimeUnit unit) throws InterruptedException {
-    long left = unit.toNanos(timeout);
-    lock.lock();
-    try {
-      while (batcher.size() > 0 && left > 0) {
-        left = changed.awaitNanos(left);
-      }
-      return batcher.size() == 0;
     } finally {
       lock.unlock();
     }
