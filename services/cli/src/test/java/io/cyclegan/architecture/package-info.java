@@ -1,0 +1,2 @@
+/** Rules that hold the modules' layering across the whole code base. */
+package io.cyclegan.architecture;
