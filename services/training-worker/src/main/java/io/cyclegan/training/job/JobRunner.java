@@ -150,7 +150,7 @@ public final class JobRunner implements TrainingListener {
                   .withModel(spec.model(), spec.version()),
               headers);
       TrainingOutcome outcome = t.train(this, this::stopBeforeStep);
-      if (outcome == TrainingOutcome.COMPLETED) {
+      if (outcome == TrainingOutcome.COMPLETED && stopReason != StopReason.ABANDON) {
         return complete();
       }
       return stopped();
@@ -161,6 +161,9 @@ public final class JobRunner implements TrainingListener {
 
   @Override
   public void onProgress(TrainingProgress p) {
+    if (stopReason == StopReason.ABANDON) {
+      return; // another worker may own the job now: say nothing more
+    }
     Map<String, Double> losses = new LinkedHashMap<>();
     p.losses().toMap().forEach((term, v) -> losses.put(term, v.doubleValue()));
     lastLosses.putAll(losses);
@@ -183,6 +186,9 @@ public final class JobRunner implements TrainingListener {
 
   @Override
   public void onEpochEnd(EpochSummary s) {
+    if (stopReason == StopReason.ABANDON) {
+      return; // write nothing: another worker may own the job now
+    }
     if (lastStepCheckNanos != 0) {
       services.metrics().step(Duration.ofNanos(System.nanoTime() - lastStepCheckNanos));
     }
