@@ -132,7 +132,13 @@ public final class TrainingCheckpoint {
       }
     }
     for (String pool : List.of("poolA", "poolB")) {
-      for (int i = 0; i < state.get(pool).getAsInt(); i++) {
+      int count = state.get(pool).getAsInt();
+      int capacity = (pool.equals("poolA") ? model.poolA() : model.poolB()).capacity();
+      if (count > capacity) {
+        throw new IncompatibleCheckpointException(
+            pool + ": checkpoint holds " + count + " images, requested poolSize " + capacity);
+      }
+      for (int i = 0; i < count; i++) {
         require(t, pool + "/" + i);
       }
     }
