@@ -69,17 +69,36 @@ public final class LocalPipeline implements AutoCloseable {
       builder.optDataDir(dataDir);
     }
     LocalStack stack = builder.build().start();
+    try {
+      return startServices(
+          stack, connection(stack), ports, stack.dataDir().resolve("training-cache"));
+    } catch (RuntimeException e) {
+      stack.close();
+      throw e;
+    }
+  }
+
+  /**
+   * Starts the three services in this process against any Kafka and S3 (a real cluster, or
+   * containers in tests), given the connection variables the services read.
+   */
+  public static LocalPipeline startServices(
+      Map<String, String> connection, Ports ports, Path cacheDir) {
+    return startServices(null, connection, ports, cacheDir);
+  }
+
+  private static LocalPipeline startServices(
+      LocalStack stack, Map<String, String> connection, Ports ports, Path cacheDir) {
     IngestService ingest = null;
     TrainingWorker training = null;
     InferenceWorker inference = null;
     try {
-      Path cache = stack.dataDir().resolve("training-cache");
-      Files.createDirectories(cache);
+      Files.createDirectories(cacheDir);
       ingest =
           new IngestService(
                   IngestConfig.fromEnv(
                       env(
-                          stack,
+                          connection,
                           ports.ingestMetrics(),
                           Map.of("CYCLEGAN_HTTP_PORT", "" + ports.http()))),
                   IngestService.LOOPBACK)
@@ -88,44 +107,50 @@ public final class LocalPipeline implements AutoCloseable {
           new TrainingWorker(
                   TrainingConfig.fromEnv(
                       env(
-                          stack,
+                          connection,
                           ports.trainingMetrics(),
                           Map.of(
                               "CYCLEGAN_CACHE_DIR",
-                              cache.toString(),
+                              cacheDir.toString(),
                               "CYCLEGAN_PROGRESS_EVERY_STEPS",
                               "10"))),
                   IngestService.LOOPBACK)
               .start();
       inference =
           new InferenceWorker(
-                  InferenceConfig.fromEnv(env(stack, ports.inferenceMetrics(), Map.of()))
+                  InferenceConfig.fromEnv(env(connection, ports.inferenceMetrics(), Map.of()))
                       .withBindAddress(IngestService.LOOPBACK))
               .start();
       return new LocalPipeline(stack, ingest, training, inference);
     } catch (IOException e) {
-      closeQuietly(inference, training, ingest, stack);
+      closeQuietly(inference, training, ingest);
       throw new UncheckedIOException(e);
     } catch (RuntimeException e) {
-      closeQuietly(inference, training, ingest, stack);
+      closeQuietly(inference, training, ingest);
       throw e;
     }
   }
 
-  /** The variables a service in another process would need to join this stack. */
-  static Map<String, String> env(LocalStack stack, int metricsPort, Map<String, String> extra) {
-    Map<String, String> env = new HashMap<>();
-    env.put("KAFKA_BOOTSTRAP_SERVERS", stack.bootstrapServers());
-    env.put("S3_ENDPOINT", stack.s3Endpoint());
-    env.put("S3_REGION", stack.region());
-    env.put("S3_BUCKET", stack.bucket());
-    env.put("S3_ACCESS_KEY", stack.accessKey());
-    env.put("S3_SECRET_KEY", stack.secretKey());
+  /** The variables that connect a service to the local stack. */
+  static Map<String, String> connection(LocalStack stack) {
+    return Map.of(
+        "KAFKA_BOOTSTRAP_SERVERS", stack.bootstrapServers(),
+        "S3_ENDPOINT", stack.s3Endpoint(),
+        "S3_REGION", stack.region(),
+        "S3_BUCKET", stack.bucket(),
+        "S3_ACCESS_KEY", stack.accessKey(),
+        "S3_SECRET_KEY", stack.secretKey());
+  }
+
+  private static Map<String, String> env(
+      Map<String, String> connection, int metricsPort, Map<String, String> extra) {
+    Map<String, String> env = new HashMap<>(connection);
     env.put("CYCLEGAN_METRICS_PORT", Integer.toString(metricsPort));
     env.putAll(extra);
     return env;
   }
 
+  /** The embedded stack, or {@code null} when the services run against an outside Kafka and S3. */
   public LocalStack stack() {
     return stack;
   }
