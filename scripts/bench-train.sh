@@ -6,7 +6,10 @@
 #
 # Usage: scripts/bench-train.sh [size/blocks/ngf ...]      default: 64/6/64 32/2/8
 # Environment: BENCH_DEVICE (auto|cpu|gpu|gpu:N, default auto), BENCH_STEPS (default 7),
-#   BENCH_WARMUP (default 2), SKIP_BUILD=1 to reuse target/classes, MVN_FLAGS (default -o).
+#   BENCH_WARMUP (default 2), SKIP_BUILD=1 to reuse target/classes, MVN_FLAGS (default -o),
+#   BENCH_JAVA_OPTS (extra JVM options, e.g. -Dai.djl.pytorch.num_threads=1). libgomp reads
+#   OMP_WAIT_POLICY from the environment: on a machine shared with other busy processes,
+#   OMP_WAIT_POLICY=passive gives steadier figures (see docs/benchmarks.md).
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -25,7 +28,8 @@ if [[ ! -s "$CLASSPATH_FILE" || "$MODULE/pom.xml" -nt "$CLASSPATH_FILE" ]]; then
     -DincludeScope=runtime -Dmdep.outputFile="$CLASSPATH_FILE" >&2
 fi
 
-exec java -Xmx4g -Dai.djl.offline=true \
+# shellcheck disable=SC2086
+exec java -Xmx4g -Dai.djl.offline=true ${BENCH_JAVA_OPTS:-} \
   -Dbench.device="${BENCH_DEVICE:-auto}" \
   -Dbench.steps="${BENCH_STEPS:-7}" \
   -Dbench.warmup="${BENCH_WARMUP:-2}" \

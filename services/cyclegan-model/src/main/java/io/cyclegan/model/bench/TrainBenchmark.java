@@ -4,6 +4,7 @@ import ai.djl.Device;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
+import ai.djl.pytorch.jni.JniUtils;
 import io.cyclegan.model.CycleGanConfig;
 import io.cyclegan.model.device.DeviceSelector;
 import io.cyclegan.model.nn.FlopCount;
@@ -47,7 +48,7 @@ public final class TrainBenchmark {
           String.format(
               Locale.ROOT,
               "{\"imageSize\": %d, \"generatorBlocks\": %d, \"ngf\": %d, \"ndf\": %d,"
-                  + " \"device\": \"%s\", \"threads\": %d, \"stepSeconds\": %.4f,"
+                  + " \"device\": \"%s\", \"cpus\": %d, \"threads\": %d, \"stepSeconds\": %.4f,"
                   + " \"stepGflop\": %.2f, \"gflops\": %.1f, \"matmulGflops\": %.1f,"
                   + " \"fractionOfMatmul\": %.3f, \"loadAverage\": %.2f}",
               size,
@@ -56,6 +57,7 @@ public final class TrainBenchmark {
               ngf,
               device,
               Runtime.getRuntime().availableProcessors(),
+              JniUtils.getNumThreads(),
               seconds,
               flops / 1e9,
               flops / seconds / 1e9,
