@@ -82,6 +82,10 @@ public final class BatchPrefetcher implements AutoCloseable {
       offerFailure(new UncheckedIOException("cannot read a training image", e));
     } catch (RuntimeException e) {
       offerFailure(e);
+    } catch (Error e) {
+      // Without this the consumer would wait forever for a batch that never comes.
+      offerFailure(new IllegalStateException("prefetch thread failed", e));
+      throw e;
     }
   }
 

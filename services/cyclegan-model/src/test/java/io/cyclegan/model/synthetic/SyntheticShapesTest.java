@@ -3,6 +3,7 @@ package io.cyclegan.model.synthetic;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
+import io.cyclegan.model.data.ImageSource;
 import java.awt.image.BufferedImage;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -77,6 +78,9 @@ class SyntheticShapesTest {
       assertThat(t.count()).isEqualTo(4);
       assertThat(tb.count()).isEqualTo(4);
     }
+    ImageSource a = ImageSource.ofDirectory(dir.resolve("A"));
+    assertThat(a.size()).isEqualTo(3);
+    assertThat(pixels(a.load(2))).containsExactly(pixels(shapes.trainA(2)));
     BufferedImage read = ImageIO.read(dir.resolve("testB/00001.png").toFile());
     assertThat(pixels(read)).containsExactly(pixels(SyntheticShapes.mapToB(shapes.testA(1))));
   }
