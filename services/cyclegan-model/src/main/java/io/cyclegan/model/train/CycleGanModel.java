@@ -110,16 +110,16 @@ public final class CycleGanModel implements AutoCloseable {
       NDArray idtB;
       if (lambdaIdt > 0) {
         // The reference skips these forwards when the identity weight is 0.
-        idtA = GanLosses.l1(generatorA.forward(realB), realB).mul(lambdaIdt);
-        idtB = GanLosses.l1(generatorB.forward(realA), realA).mul(lambdaIdt);
+        idtA = GanLosses.scaled(GanLosses.l1(generatorA.forward(realB), realB), lambdaIdt);
+        idtB = GanLosses.scaled(GanLosses.l1(generatorB.forward(realA), realA), lambdaIdt);
       } else {
         idtA = step.zeros(new Shape());
         idtB = step.zeros(new Shape());
       }
       NDArray ganA = GanLosses.lsgan(discriminatorA.forward(fakeB), 1f);
       NDArray ganB = GanLosses.lsgan(discriminatorB.forward(fakeA), 1f);
-      NDArray cycleA = GanLosses.l1(recA, realA).mul(lambdaCycle);
-      NDArray cycleB = GanLosses.l1(recB, realB).mul(lambdaCycle);
+      NDArray cycleA = GanLosses.scaled(GanLosses.l1(recA, realA), lambdaCycle);
+      NDArray cycleB = GanLosses.scaled(GanLosses.l1(recB, realB), lambdaCycle);
       result = new GeneratorStep(fakeA, fakeB, ganA, ganB, cycleA, cycleB, idtA, idtB);
       collector.backward(result.total());
     } finally {

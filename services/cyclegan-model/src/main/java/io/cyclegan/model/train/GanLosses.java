@@ -1,6 +1,7 @@
 package io.cyclegan.model.train;
 
 import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.types.Shape;
 
 /** The loss functions of CycleGAN (Zhu et al. 2017, section 3 and 5.2). */
 public final class GanLosses {
@@ -12,7 +13,7 @@ public final class GanLosses {
    * Not DJL's {@code Loss.l2Loss}, which is half of it.
    */
   public static NDArray lsgan(NDArray prediction, float target) {
-    return prediction.sub(target).square().mean();
+    return prediction.sub(scalar(prediction, target)).square().mean();
   }
 
   /** Mean absolute error, for the cycle and identity terms. */
@@ -22,6 +23,22 @@ public final class GanLosses {
 
   /** Discriminator loss: the average of the real and fake LSGAN terms (the reference halves). */
   public static NDArray discriminator(NDArray predictionOnReal, NDArray predictionOnFake) {
-    return lsgan(predictionOnReal, 1f).add(lsgan(predictionOnFake, 0f)).mul(0.5f);
+    return scaled(lsgan(predictionOnReal, 1f).add(lsgan(predictionOnFake, 0f)), 0.5f);
+  }
+
+  /**
+   * {@code x * factor} for use inside a recorded graph. Not {@code NDArray.mul(Number)}: on the
+   * PyTorch engine that wraps the number in a tensor over a Java direct buffer and closes it at
+   * once, while the multiplication's backward node keeps that tensor to scale the gradient; when
+   * the garbage collector has freed the buffer by then, the gradient is scaled by whatever the
+   * memory holds. We saw exactly that as a generator that randomly stopped learning. Here the
+   * factor is a libtorch-owned tensor that the graph keeps alive.
+   */
+  public static NDArray scaled(NDArray x, float factor) {
+    return x.mul(scalar(x, factor));
+  }
+
+  private static NDArray scalar(NDArray like, float value) {
+    return like.getManager().full(new Shape(), value, like.getDataType());
   }
 }
