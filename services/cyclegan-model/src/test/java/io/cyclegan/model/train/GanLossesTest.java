@@ -23,6 +23,29 @@ class GanLossesTest {
   }
 
   @Test
+  void shouldKeepGradientScaleWhenGarbageCollectedBeforeBackward() {
+    // The scale factor must outlive Java's garbage collection until backward (DJL's
+    // mul(Number) does not guarantee that: its scalar lives in a freed Java buffer).
+    try (NDManager m = NDManager.newBaseManager()) {
+      NDArray x = m.create(new float[] {1f, 2f});
+      x.setRequiresGradient(true);
+      try (ai.djl.training.GradientCollector gc =
+          ai.djl.engine.Engine.getInstance().newGradientCollector()) {
+        NDArray y = GanLosses.scaled(x, 3f).sum();
+        for (int i = 0; i < 3; i++) {
+          System.gc();
+          java.nio.ByteBuffer junk = java.nio.ByteBuffer.allocateDirect(4096);
+          while (junk.hasRemaining()) {
+            junk.put((byte) 0x7F);
+          }
+        }
+        gc.backward(y);
+      }
+      assertThat(x.getGradient().toFloatArray()).containsExactly(3f, 3f);
+    }
+  }
+
+  @Test
   void shouldBeMeanAbsoluteErrorWhenL1() {
     try (NDManager m = NDManager.newBaseManager()) {
       NDArray a = m.create(new float[] {1f, -1f, 0.5f, 0f});
