@@ -14,11 +14,11 @@ import javax.imageio.ImageIO;
 
 /**
  * A synthetic unpaired data set whose true A-to-B mapping is known: A is coloured rectangles and
- * ellipses on a plain background, all in warm colours (red above blue); B is other scenes of the
- * same kind under the fixed colour transform {@link #mapToB} (red and blue channels swapped), so B
- * is cool. Swapping is its own inverse, a 1x1 convolution a tiny generator learns quickly, and
- * because the A palette is not symmetric under channel permutations, no other permutation maps A
- * onto B, so the GAN has one right answer.
+ * ellipses in three fixed warm colours on a fixed sand background (red above blue); B is other
+ * scenes of the same kind under the fixed colour transform {@link #mapToB} (red and blue channels
+ * swapped), so B is cool. Swapping is its own inverse, a 1x1 convolution a tiny generator learns
+ * quickly, and because the A palette is not symmetric under channel permutations, no other
+ * permutation maps A onto B, so the GAN has one right answer.
  *
  * <p>Every image is a function of (seed, role, index): the set is the same on every machine.
  *
@@ -121,11 +121,11 @@ public record SyntheticShapes(int size, long seed) {
     BufferedImage image = new BufferedImage(size, size, BufferedImage.TYPE_INT_RGB);
     Graphics2D g = image.createGraphics();
     try {
-      g.setColor(warm(random, 0.3));
+      g.setColor(BACKGROUND);
       g.fillRect(0, 0, size, size);
       int shapes = 1 + random.nextInt(3);
       for (int s = 0; s < shapes; s++) {
-        g.setColor(warm(random, 1.0));
+        g.setColor(SHAPE_COLOURS[random.nextInt(SHAPE_COLOURS.length)]);
         int w = size / 5 + random.nextInt(size / 2);
         int h = size / 5 + random.nextInt(size / 2);
         int x = random.nextInt(size - w + 1);
@@ -142,11 +142,18 @@ public record SyntheticShapes(int size, long seed) {
     return image;
   }
 
-  /** A colour with red in [0.55, 1] and blue in [0, 0.45]; {@code greenScale} damps green. */
-  private static Color warm(SplitMix64 random, double greenScale) {
-    float r = (float) (0.55 + 0.45 * random.nextDouble());
-    float gr = (float) (greenScale * random.nextDouble());
-    float b = (float) (0.45 * random.nextDouble());
-    return new Color(r, gr, b);
-  }
+  /**
+   * One fixed warm palette rather than random colours per image: the reference generator
+   * instance-normalises every feature map, which removes each image's absolute colour (a flat
+   * background of a random shade is indistinguishable from any other after the first layer), so
+   * with random palettes even a supervised generator plateaus at an L1 of about 0.2 and a CycleGAN
+   * only learns the average colour of B. With a fixed palette the mapping is a function of what the
+   * network can see (measured: supervised L1 0.04, CycleGAN held-out L1 at 0.15 of the identity
+   * baseline after 1200 steps at 32 px).
+   */
+  private static final Color BACKGROUND = new Color(0.85f, 0.75f, 0.55f);
+
+  private static final Color[] SHAPE_COLOURS = {
+    new Color(0.90f, 0.10f, 0.10f), new Color(0.95f, 0.55f, 0.10f), new Color(0.95f, 0.90f, 0.20f)
+  };
 }
