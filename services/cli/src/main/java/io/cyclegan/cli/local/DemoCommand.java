@@ -64,13 +64,13 @@ public final class DemoCommand implements Callable<Integer> {
 
   @Option(
       names = "--epochs",
-      defaultValue = "1",
+      defaultValue = "5",
       description = "epochs at constant LR (default ${DEFAULT-VALUE})")
   int epochs;
 
   @Option(
       names = "--decay-epochs",
-      defaultValue = "1",
+      defaultValue = "5",
       description = "epochs of linear LR decay (default ${DEFAULT-VALUE})")
   int decayEpochs;
 
