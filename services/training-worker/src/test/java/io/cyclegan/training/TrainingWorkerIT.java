@@ -343,6 +343,16 @@ class TrainingWorkerIT {
         .atMost(JOB_TIMEOUT)
         .untilAsserted(() -> assertThat(fixture.types(jobId)).contains(progress));
     first.close();
+    // The fixture reads events in the background: wait for the shutdown checkpoint to arrive.
+    await()
+        .atMost(JOB_TIMEOUT)
+        .untilAsserted(
+            () ->
+                assertThat(fixture.events(jobId))
+                    .anySatisfy(
+                        e ->
+                            assertThat(e.headers())
+                                .containsEntry(JobEvents.REASON_HEADER, "shutdown")));
     List<ReceivedEvent> beforeRestart = fixture.events(jobId);
     ReceivedEvent last = beforeRestart.get(beforeRestart.size() - 1);
     assertThat(last.type()).isEqualTo(checkpoint);
