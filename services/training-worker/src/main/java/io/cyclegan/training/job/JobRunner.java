@@ -231,6 +231,10 @@ public final class JobRunner implements TrainingListener {
   private void checkpoint(String reason) throws IOException {
     CheckpointRef ref = services.checkpoints().save(trainer, spec.model(), spec.version());
     state = services.jobs().write(state.withCheckpoint(ref));
+    announce(ref, reason);
+  }
+
+  private void announce(CheckpointRef ref, String reason) {
     services
         .events()
         .send(
@@ -273,13 +277,16 @@ public final class JobRunner implements TrainingListener {
         return new JobResult(spec.jobId(), JobStatus.cancelled, JobResult.Disposition.COMMIT);
       }
       // Shutdown or revocation: save the position so the next owner loses nothing.
-      if (trainer != null
-          && trainer.globalStep() > 0
-          && state
-              .latestCheckpoint()
-              .map(c -> c.globalStep() < trainer.globalStep())
-              .orElse(true)) {
-        checkpoint(reason.name().toLowerCase(java.util.Locale.ROOT));
+      String why = reason.name().toLowerCase(java.util.Locale.ROOT);
+      if (trainer != null && trainer.globalStep() > 0) {
+        java.util.Optional<CheckpointRef> latest = state.latestCheckpoint();
+        if (latest.map(c -> c.globalStep() < trainer.globalStep()).orElse(true)) {
+          checkpoint(why);
+        } else {
+          // Stopped right after an epoch-end checkpoint: that one already holds this position,
+          // so say it is where the job resumes rather than write the same state again.
+          announce(latest.get(), why);
+        }
       }
       log.info("job {} stopped ({}), left for redelivery", spec.jobId(), reason);
       return new JobResult(spec.jobId(), state.state(), JobResult.Disposition.LEAVE);
