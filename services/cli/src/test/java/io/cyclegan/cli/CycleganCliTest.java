@@ -18,13 +18,18 @@ class CycleganCliTest {
   }
 
   @Test
-  void shouldSayNotAvailableYetWhenUpOrDemoIsRun() {
-    CliRun.Result up = CliRun.runPlain(Map.of(), "up");
-    CliRun.Result demo = CliRun.runPlain(Map.of(), "demo");
+  void shouldNameTheTakenPortWhenUpCannotListen() throws Exception {
+    try (java.net.ServerSocket taken =
+        new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+      CliRun.Result up =
+          CliRun.runPlain(Map.of(), "up", "--http-port", Integer.toString(taken.getLocalPort()));
 
-    assertThat(up.exitCode()).isEqualTo(ExitCodes.FAILED);
-    assertThat(up.err()).contains("not available yet");
-    assertThat(demo.err()).contains("not available yet");
+      assertThat(up.exitCode()).isEqualTo(ExitCodes.FAILED);
+      assertThat(up.err())
+          .contains("ingest HTTP API port " + taken.getLocalPort())
+          .contains("already in use")
+          .contains("--http-port");
+    }
   }
 
   @Test
