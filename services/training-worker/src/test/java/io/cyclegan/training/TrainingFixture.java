@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.cyclegan.common.config.S3Settings;
 import io.cyclegan.common.config.ServiceSettings;
+import io.cyclegan.common.messages.Headers;
 import io.cyclegan.common.messages.MessageCodec;
 import io.cyclegan.common.messages.TrainingCommand;
 import io.cyclegan.common.messages.TrainingEvent;
@@ -223,6 +224,18 @@ final class TrainingFixture implements AutoCloseable {
           .add(new ReceivedEvent(e, headers));
     }
     return List.copyOf(received.getOrDefault(jobId, List.of()));
+  }
+
+  /**
+   * The events of {@code jobId} sent by the worker started as {@code instanceId}, told apart by
+   * their CloudEvents source rather than by arrival: a crashed worker's last events may still be on
+   * their way when the next one starts.
+   */
+  List<ReceivedEvent> eventsFrom(String jobId, String instanceId) {
+    String source = "/cyclegan/training/" + instanceId + "-" + suffix;
+    return events(jobId).stream()
+        .filter(e -> source.equals(e.headers().get(Headers.CE_SOURCE)))
+        .toList();
   }
 
   List<TrainingEvent.Type> types(String jobId) {

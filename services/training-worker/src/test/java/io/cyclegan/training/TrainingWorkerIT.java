@@ -269,7 +269,6 @@ class TrainingWorkerIT {
     JobState afterCrash = fixture.state(jobId);
     assertThat(afterCrash.state()).as("crashed mid-job").isEqualTo(JobStatus.running);
     CheckpointRef newest = afterCrash.latestCheckpoint().orElseThrow();
-    int seenBeforeRestart = fixture.events(jobId).size();
 
     try (TrainingWorker second = fixture.startWorker("w2")) {
       await()
@@ -277,8 +276,7 @@ class TrainingWorkerIT {
           .untilAsserted(() -> assertThat(fixture.types(jobId)).containsAnyOf(completed, failed));
       assertThat(fixture.types(jobId)).contains(completed);
     }
-    List<ReceivedEvent> afterRestart =
-        fixture.events(jobId).subList(seenBeforeRestart, fixture.events(jobId).size());
+    List<ReceivedEvent> afterRestart = fixture.eventsFrom(jobId, "w2");
     ReceivedEvent resumed = afterRestart.get(0);
     assertThat(resumed.type()).isEqualTo(started);
     assertThat(resumed.event().epoch()).isEqualTo(newest.epoch()).isGreaterThan(0);
@@ -316,7 +314,6 @@ class TrainingWorkerIT {
     byte[] whole = fixture.store.get(newest.key()).orElseThrow();
     fixture.store.put(
         newest.key(), java.util.Arrays.copyOf(whole, whole.length / 2), "application/octet-stream");
-    int seenBeforeRestart = fixture.events(jobId).size();
 
     try (TrainingWorker second = fixture.startWorker("w2")) {
       await()
@@ -324,7 +321,7 @@ class TrainingWorkerIT {
           .untilAsserted(() -> assertThat(fixture.types(jobId)).containsAnyOf(completed, failed));
       assertThat(fixture.types(jobId)).contains(completed);
     }
-    ReceivedEvent resumed = fixture.events(jobId).get(seenBeforeRestart);
+    ReceivedEvent resumed = fixture.eventsFrom(jobId, "w2").get(0);
     assertThat(resumed.type()).isEqualTo(started);
     assertThat(resumed.headers()).containsEntry(JobEvents.RESUMED_FROM_HEADER, previous.key());
     assertThat(resumed.event().epoch()).isEqualTo(previous.epoch());
@@ -365,9 +362,8 @@ class TrainingWorkerIT {
     try (TrainingWorker second = fixture.startWorker("w2")) {
       await()
           .atMost(JOB_TIMEOUT)
-          .untilAsserted(
-              () -> assertThat(fixture.events(jobId)).hasSizeGreaterThan(beforeRestart.size()));
-      ReceivedEvent resumed = fixture.events(jobId).get(beforeRestart.size());
+          .untilAsserted(() -> assertThat(fixture.eventsFrom(jobId, "w2")).isNotEmpty());
+      ReceivedEvent resumed = fixture.eventsFrom(jobId, "w2").get(0);
       assertThat(resumed.type()).isEqualTo(started);
       assertThat(resumed.event().step()).isEqualTo(saved.globalStep());
       assertThat(resumed.headers()).containsEntry(JobEvents.RESUMED_FROM_HEADER, saved.key());
