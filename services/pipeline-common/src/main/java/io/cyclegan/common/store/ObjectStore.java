@@ -15,6 +15,7 @@ import io.minio.StatObjectArgs;
 import io.minio.StatObjectResponse;
 import io.minio.UploadObjectArgs;
 import io.minio.errors.ErrorResponseException;
+import io.minio.http.HttpUtils;
 import io.minio.messages.Item;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
@@ -29,6 +30,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import okhttp3.OkHttpClient;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -56,10 +58,23 @@ public final class ObjectStore {
             .endpoint(settings.endpoint())
             .region(settings.region())
             .credentials(settings.accessKey().reveal(), settings.secretKey().reveal())
+            .httpClient(httpClient())
             .build();
     this.bucket = settings.bucket();
     this.maxAttempts = maxAttempts;
     this.firstBackoff = firstBackoff;
+  }
+
+  /**
+   * The MinIO client's own default (HTTP/1.1, 5-minute timeouts, {@code SSL_CERT_FILE} honoured)
+   * with {@code TCP_NODELAY} on its sockets: see {@link NoDelaySocketFactory}.
+   */
+  static OkHttpClient httpClient() {
+    long timeout = Duration.ofMinutes(5).toMillis();
+    return HttpUtils.newDefaultHttpClient(timeout, timeout, timeout)
+        .newBuilder()
+        .socketFactory(new NoDelaySocketFactory())
+        .build();
   }
 
   public String bucket() {
