@@ -20,6 +20,6 @@ cp="$module/target/test-classes:$module/target/classes:$(cat "$module/target/ben
 # share the cores (measured here: the same bare batch took 0.13 s to 1.75 s); passive waiting
 # kept it within 15%.
 export OMP_WAIT_POLICY=${OMP_WAIT_POLICY:-passive}
-exec java -Xmx4g -Dai.djl.offline=true \
+exec java -Xmx4g -Dai.djl.offline=true ${JAVA_OPTS:-} \
   -Dlogback.configurationFile="$module/src/test/resources/logback-bench.xml" \
   -cp "$cp" io.cyclegan.inference.bench.InferenceBenchmark "$@"
