@@ -4,6 +4,7 @@ import io.cyclegan.common.messages.MessageCodec;
 import io.cyclegan.common.messages.MessageFormatException;
 import io.cyclegan.common.messages.TrainingCommand;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -29,15 +30,23 @@ import org.slf4j.LoggerFactory;
  * outside the group sees it within seconds. It starts at the group's committed offsets (the oldest
  * command not yet done) rather than at the end, so a cancel sent while no worker was up is still
  * seen when the start it follows is redelivered.
+ *
+ * <p>Partitions added to the topic later (to scale out the workers) are picked up within {@code
+ * partitionCheck} and read from their beginning: a new partition holds only commands sent after it
+ * was made.
  */
 public final class CancelWatcher implements Runnable, AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(CancelWatcher.class);
+
+  /** How often a running watcher looks for new partitions unless told otherwise. */
+  public static final Duration DEFAULT_PARTITION_CHECK = Duration.ofSeconds(30);
 
   private final Supplier<Consumer<byte[], byte[]>> consumerFactory;
   private final Admin admin;
   private final String topic;
   private final String group;
   private final CancelRequests requests;
+  private final Duration partitionCheck;
   private final CountDownLatch ready = new CountDownLatch(1);
   private final CountDownLatch stopped = new CountDownLatch(1);
   private volatile boolean running = true;
@@ -50,11 +59,25 @@ public final class CancelWatcher implements Runnable, AutoCloseable {
       String topic,
       String group,
       CancelRequests requests) {
+    this(consumerFactory, admin, topic, group, requests, DEFAULT_PARTITION_CHECK);
+  }
+
+  /**
+   * @param partitionCheck how often to look for partitions added to the topic
+   */
+  public CancelWatcher(
+      Supplier<Consumer<byte[], byte[]>> consumerFactory,
+      Admin admin,
+      String topic,
+      String group,
+      CancelRequests requests,
+      Duration partitionCheck) {
     this.consumerFactory = consumerFactory;
     this.admin = admin;
     this.topic = topic;
     this.group = group;
     this.requests = requests;
+    this.partitionCheck = partitionCheck;
   }
 
   @Override
@@ -75,9 +98,14 @@ public final class CancelWatcher implements Runnable, AutoCloseable {
       start.forEach(c::seek);
       ready.countDown();
       log.info("watching {} partitions of {} for cancels", partitions.size(), topic);
+      long nextCheck = System.nanoTime() + partitionCheck.toNanos();
       while (running) {
         for (ConsumerRecord<byte[], byte[]> r : c.poll(Duration.ofMillis(200))) {
           recordIfCancel(r);
+        }
+        if (System.nanoTime() - nextCheck >= 0) {
+          followNewPartitions(c);
+          nextCheck = System.nanoTime() + partitionCheck.toNanos();
         }
       }
     } catch (WakeupException e) {
@@ -95,6 +123,44 @@ public final class CancelWatcher implements Runnable, AutoCloseable {
   /** Waits until the watcher reads its partitions (tests, and start-up ordering). */
   public boolean awaitReady(Duration timeout) throws InterruptedException {
     return ready.await(timeout.toMillis(), TimeUnit.MILLISECONDS);
+  }
+
+  /** Adds partitions created since the last look, from their beginning. */
+  private void followNewPartitions(Consumer<byte[], byte[]> c) {
+    int count;
+    try {
+      count =
+          admin
+              .describeTopics(List.of(topic))
+              .allTopicNames()
+              .get(30, TimeUnit.SECONDS)
+              .get(topic)
+              .partitions()
+              .size();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      running = false;
+      return;
+    } catch (Exception e) {
+      log.warn("cannot look for new partitions of {}: {}", topic, e.toString());
+      return;
+    }
+    Set<TopicPartition> assigned = c.assignment();
+    if (count <= assigned.size()) {
+      return;
+    }
+    List<TopicPartition> added = new ArrayList<>();
+    for (int p = 0; p < count; p++) {
+      TopicPartition tp = new TopicPartition(topic, p);
+      if (!assigned.contains(tp)) {
+        added.add(tp);
+      }
+    }
+    List<TopicPartition> all = new ArrayList<>(assigned);
+    all.addAll(added);
+    c.assign(all);
+    c.seekToBeginning(added);
+    log.info("{} now has {} partitions: watching {} more for cancels", topic, count, added);
   }
 
   private Map<TopicPartition, Long> startOffsets(Set<TopicPartition> partitions) {
