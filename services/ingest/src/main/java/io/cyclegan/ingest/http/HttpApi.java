@@ -11,6 +11,7 @@ import io.cyclegan.common.messages.Headers;
 import io.cyclegan.common.messages.MessageCodec;
 import io.cyclegan.common.messages.Topics;
 import io.cyclegan.common.messages.TrainingCommand;
+import io.cyclegan.common.server.HttpServers;
 import io.cyclegan.common.store.Names;
 import io.cyclegan.common.store.ObjectKeys;
 import io.cyclegan.common.store.ObjectStore;
@@ -108,7 +109,7 @@ public final class HttpApi implements AutoCloseable {
         new ZipImport(processor, maxImageBytes, 4 * maxUploadBytes, ZIP_BATCH, SEND_TIMEOUT);
     this.eventSource = eventSource;
     try {
-      this.server = HttpServer.create(new InetSocketAddress(bindAddress, port), 0);
+      this.server = HttpServers.create(new InetSocketAddress(bindAddress, port));
     } catch (IOException e) {
       throw new UncheckedIOException(
           "cannot listen on "

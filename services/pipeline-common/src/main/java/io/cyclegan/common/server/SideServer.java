@@ -21,7 +21,7 @@ public final class SideServer implements AutoCloseable {
   private final List<ReadinessCheck> checks = new CopyOnWriteArrayList<>();
 
   public SideServer(String bindAddress, int port, Metrics metrics) throws IOException {
-    this.server = HttpServer.create(new InetSocketAddress(bindAddress, port), 0);
+    this.server = HttpServers.create(new InetSocketAddress(bindAddress, port));
     this.executor =
         Executors.newFixedThreadPool(
             2,
