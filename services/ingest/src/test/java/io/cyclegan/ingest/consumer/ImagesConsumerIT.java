@@ -7,6 +7,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.cyclegan.common.image.ImageValidator;
+import io.cyclegan.common.image.TestImages;
 import io.cyclegan.common.messages.DatasetEvent;
 import io.cyclegan.common.messages.Direction;
 import io.cyclegan.common.messages.Headers;
@@ -18,7 +19,6 @@ import io.cyclegan.common.store.ObjectInfo;
 import io.cyclegan.common.store.ObjectStore;
 import io.cyclegan.ingest.IngestService;
 import io.cyclegan.ingest.StackFixtures;
-import io.cyclegan.ingest.TestImages;
 import io.cyclegan.ingest.TopicTap;
 import io.cyclegan.ingest.routing.RejectReason;
 import io.cyclegan.localstack.LocalStack;

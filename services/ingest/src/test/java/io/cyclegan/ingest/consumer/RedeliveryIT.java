@@ -4,6 +4,7 @@ import static io.cyclegan.ingest.StackFixtures.image;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import io.cyclegan.common.image.TestImages;
 import io.cyclegan.common.messages.DatasetEvent;
 import io.cyclegan.common.messages.Headers;
 import io.cyclegan.common.messages.MessageCodec;
@@ -14,7 +15,6 @@ import io.cyclegan.common.store.ObjectStore;
 import io.cyclegan.ingest.IngestConfig;
 import io.cyclegan.ingest.IngestService;
 import io.cyclegan.ingest.StackFixtures;
-import io.cyclegan.ingest.TestImages;
 import io.cyclegan.ingest.TopicTap;
 import io.cyclegan.localstack.LocalStack;
 import io.cyclegan.localstack.LocalStackExtension;

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.cyclegan.common.image.ImageValidator;
+import io.cyclegan.common.image.TestImages;
 import io.cyclegan.common.messages.Direction;
 import io.cyclegan.common.messages.MessageCodec;
 import io.cyclegan.common.messages.ModelAnnouncement;
@@ -16,7 +17,6 @@ import io.cyclegan.common.store.ObjectKeys;
 import io.cyclegan.common.store.ObjectStore;
 import io.cyclegan.ingest.IngestService;
 import io.cyclegan.ingest.StackFixtures;
-import io.cyclegan.ingest.TestImages;
 import io.cyclegan.ingest.TopicTap;
 import io.cyclegan.localstack.LocalStack;
 import io.cyclegan.localstack.LocalStackExtension;

@@ -11,7 +11,10 @@ import java.util.zip.CRC32;
 import java.util.zip.Deflater;
 import javax.imageio.ImageIO;
 
-/** Good and bad image bytes for validation tests. */
+/**
+ * Good and bad image bytes for tests; the services' tests get it through pipeline-common's
+ * test-jar.
+ */
 public final class TestImages {
   private TestImages() {}
 
@@ -24,6 +27,26 @@ public final class TestImages {
     g.fillOval(width / 4, height / 4, width / 2, height / 2);
     g.dispose();
     return img;
+  }
+
+  /** A picture whose colours depend on {@code seed}: distinct seeds give distinct images. */
+  public static byte[] png(int width, int height, int seed) {
+    BufferedImage img = picture(width, height);
+    img.setRGB(0, 0, seed & 0xFFFFFF);
+    img.setRGB(width - 1, height - 1, (seed * 31) & 0xFFFFFF);
+    return encode(img, "png");
+  }
+
+  /** Random pixels, which PNG cannot compress: about {@code 3 * width * height} bytes. */
+  public static byte[] noisePng(int width, int height) {
+    java.util.Random random = new java.util.Random(width * 31L + height);
+    BufferedImage img = new BufferedImage(width, height, BufferedImage.TYPE_INT_RGB);
+    for (int y = 0; y < height; y++) {
+      for (int x = 0; x < width; x++) {
+        img.setRGB(x, y, random.nextInt(0x1000000));
+      }
+    }
+    return encode(img, "png");
   }
 
   public static byte[] png(int width, int height) {
