@@ -13,7 +13,6 @@ import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import org.slf4j.Logger;
@@ -57,23 +56,19 @@ public final class CheckpointStore {
     }
   }
 
-  /** The checkpoint a resume used, and the newer ones it had to pass over with the reason. */
-  public record Restored(Optional<CheckpointRef> used, List<String> skipped) {}
-
   /**
-   * Loads the newest usable checkpoint of {@code refs} (oldest first) into the trainer; when none
-   * is usable the trainer stays at epoch 0.
+   * Loads the newest usable checkpoint of {@code refs} (oldest first) into the trainer and returns
+   * it; when none is usable (each one passed over is logged with the reason) the trainer stays at
+   * epoch 0.
    */
-  public Restored restoreNewest(CycleGanTrainer trainer, List<CheckpointRef> refs)
+  public Optional<CheckpointRef> restoreNewest(CycleGanTrainer trainer, List<CheckpointRef> refs)
       throws IOException {
-    List<String> skipped = new ArrayList<>();
     Files.createDirectories(tmpDir);
     for (int i = refs.size() - 1; i >= 0; i--) {
       CheckpointRef ref = refs.get(i);
       Path tmp = Files.createTempFile(tmpDir, "restore-", ".tmp");
       try {
         if (!store.getToFile(ref.key(), tmp)) {
-          skipped.add(ref.key() + ": missing from the store");
           log.warn("checkpoint {} is missing, trying the previous one", ref.key());
           continue;
         }
@@ -81,9 +76,8 @@ public final class CheckpointStore {
           // The model reads the whole stream and checks it before changing anything.
           trainer.resume(in);
           log.info("resumed from {} (epoch {}, step {})", ref.key(), ref.epoch(), ref.globalStep());
-          return new Restored(Optional.of(ref), skipped);
+          return Optional.of(ref);
         } catch (CorruptCheckpointException | IncompatibleCheckpointException e) {
-          skipped.add(ref.key() + ": " + e.getMessage());
           log.warn(
               "checkpoint {} is unusable ({}), trying the previous one", ref.key(), e.getMessage());
         }
@@ -94,6 +88,6 @@ public final class CheckpointStore {
     if (!refs.isEmpty()) {
       log.warn("no usable checkpoint among {}; starting from epoch 0", refs.size());
     }
-    return new Restored(Optional.empty(), skipped);
+    return Optional.empty();
   }
 }

@@ -1,5 +1,6 @@
 package io.cyclegan.training.commands;
 
+import io.cyclegan.training.job.JobEvents;
 import io.cyclegan.training.job.JobResult;
 import io.cyclegan.training.job.JobSpec;
 import io.cyclegan.training.job.RunningJob;
@@ -118,7 +119,11 @@ public final class CommandLoop implements Runnable {
     Decision decision;
     try {
       decision = handler.handle(record);
-    } catch (KafkaException | IllegalStateException | io.cyclegan.common.store.StoreException e) {
+    } catch (KafkaException
+        | IllegalStateException
+        | io.cyclegan.common.store.StoreException
+        | JobEvents.EventsUnavailableException e) {
+      // Kafka or the store is away: the command is read again later, not lost or dead-lettered.
       decision = new Decision.Retry(e.toString());
     }
     if (decision instanceof Decision.Launch launch) {

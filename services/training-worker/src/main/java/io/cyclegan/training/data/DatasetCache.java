@@ -69,7 +69,11 @@ public final class DatasetCache {
           files.add(file);
           continue;
         }
-        store.getToFile(object.key(), file);
+        if (!store.getToFile(object.key(), file)) {
+          log.warn(
+              "{} was listed but is gone (deleted meanwhile); training without it", object.key());
+          continue;
+        }
         downloaded++;
         if (!isValid(file, name, object.size())) {
           // Not content-addressed as ingest writes it (someone put it by hand): usable, but it

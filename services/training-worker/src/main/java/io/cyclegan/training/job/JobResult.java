@@ -4,10 +4,9 @@ package io.cyclegan.training.job;
  * How a job's run ended, for the poll loop.
  *
  * @param jobId the job
- * @param status the state the job is in now
  * @param disposition what to do with the command's offset
  */
-public record JobResult(String jobId, JobStatus status, Disposition disposition) {
+public record JobResult(String jobId, Disposition disposition) {
 
   /** What the poll loop does with the command after the run. */
   public enum Disposition {

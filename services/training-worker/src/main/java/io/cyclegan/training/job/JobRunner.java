@@ -10,7 +10,6 @@ import io.cyclegan.model.train.EpochSummary;
 import io.cyclegan.model.train.TrainingListener;
 import io.cyclegan.model.train.TrainingOutcome;
 import io.cyclegan.model.train.TrainingProgress;
-import io.cyclegan.training.artifacts.CheckpointStore;
 import io.cyclegan.training.artifacts.JobKeys;
 import io.cyclegan.training.data.DatasetCache;
 import io.cyclegan.training.report.LossLog;
@@ -24,6 +23,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Optional;
 import java.util.stream.IntStream;
 import javax.imageio.ImageIO;
 import org.slf4j.Logger;
@@ -57,22 +57,11 @@ public final class JobRunner implements TrainingListener {
     return spec;
   }
 
-  /**
-   * Asks the job to stop before its next step. The strongest reason wins: abandoning (crash, lost
-   * partition) over a user's cancel over a checkpointing stop (shutdown, revocation).
-   */
+  /** Asks the job to stop before its next step; the strongest reason so far wins. */
   public synchronized void requestStop(StopReason reason) {
-    if (stopReason == null || rank(reason) > rank(stopReason)) {
+    if (stopReason == null || reason.outranks(stopReason)) {
       stopReason = reason;
     }
-  }
-
-  private static int rank(StopReason r) {
-    return switch (r) {
-      case SHUTDOWN, REVOKED -> 0;
-      case CANCEL -> 1;
-      case ABANDON -> 2;
-    };
   }
 
   public JobResult run() {
@@ -103,6 +92,9 @@ public final class JobRunner implements TrainingListener {
         spec.dataset(),
         device);
     DatasetCache.Sync a = services.datasets().sync(spec.dataset(), "A", this::stopRequested);
+    if (stopRequested()) {
+      return stopped();
+    }
     DatasetCache.Sync b = services.datasets().sync(spec.dataset(), "B", this::stopRequested);
     if (stopRequested()) {
       return stopped();
@@ -116,9 +108,9 @@ public final class JobRunner implements TrainingListener {
             .optLossReadEverySteps(services.progressEverySteps())
             .build()) {
       trainer = t;
-      CheckpointStore.Restored restored =
+      Optional<CheckpointRef> restored =
           services.checkpoints().restoreNewest(t, state.checkpoints());
-      if (restored.used().isPresent()) {
+      if (restored.isPresent()) {
         services
             .store()
             .get(JobKeys.losses(spec.jobId()))
@@ -141,7 +133,7 @@ public final class JobRunner implements TrainingListener {
       services.metrics().running(true);
       Map<String, String> headers = new LinkedHashMap<>();
       headers.put(JobEvents.DEVICE_HEADER, device.toString());
-      restored.used().ifPresent(r -> headers.put(JobEvents.RESUMED_FROM_HEADER, r.key()));
+      restored.ifPresent(r -> headers.put(JobEvents.RESUMED_FROM_HEADER, r.key()));
       services
           .events()
           .send(
@@ -257,7 +249,7 @@ public final class JobRunner implements TrainingListener {
                 .withPosition(trainer.epoch(), trainer.globalStep())
                 .withModel(spec.model(), spec.version()));
     services.metrics().job("completed");
-    return new JobResult(spec.jobId(), JobStatus.completed, JobResult.Disposition.COMMIT);
+    return new JobResult(spec.jobId(), JobResult.Disposition.COMMIT);
   }
 
   private JobResult stopped() {
@@ -274,12 +266,12 @@ public final class JobRunner implements TrainingListener {
         }
         services.events().sendAndWait(position(event(Type.cancelled)));
         services.metrics().job("cancelled");
-        return new JobResult(spec.jobId(), JobStatus.cancelled, JobResult.Disposition.COMMIT);
+        return new JobResult(spec.jobId(), JobResult.Disposition.COMMIT);
       }
       // Shutdown or revocation: save the position so the next owner loses nothing.
       String why = reason.name().toLowerCase(java.util.Locale.ROOT);
       if (trainer != null && trainer.globalStep() > 0) {
-        java.util.Optional<CheckpointRef> latest = state.latestCheckpoint();
+        Optional<CheckpointRef> latest = state.latestCheckpoint();
         if (latest.map(c -> c.globalStep() < trainer.globalStep()).orElse(true)) {
           checkpoint(why);
         } else {
@@ -289,7 +281,7 @@ public final class JobRunner implements TrainingListener {
         }
       }
       log.info("job {} stopped ({}), left for redelivery", spec.jobId(), reason);
-      return new JobResult(spec.jobId(), state.state(), JobResult.Disposition.LEAVE);
+      return new JobResult(spec.jobId(), JobResult.Disposition.LEAVE);
     } catch (Exception e) {
       log.error("job {} could not record its stop ({})", spec.jobId(), reason, e);
       return leave();
@@ -300,7 +292,7 @@ public final class JobRunner implements TrainingListener {
     log.warn(
         "job {} abandoned on this worker; it resumes where its command is redelivered",
         spec.jobId());
-    return new JobResult(spec.jobId(), state.state(), JobResult.Disposition.LEAVE);
+    return new JobResult(spec.jobId(), JobResult.Disposition.LEAVE);
   }
 
   private JobResult fail(String reason) {
@@ -309,11 +301,11 @@ public final class JobRunner implements TrainingListener {
       state = services.jobs().write(state.finished(JobStatus.failed, reason));
       services.events().sendAndWait(position(event(Type.failed)).withError(reason));
       services.metrics().job("failed");
-      return new JobResult(spec.jobId(), JobStatus.failed, JobResult.Disposition.COMMIT);
+      return new JobResult(spec.jobId(), JobResult.Disposition.COMMIT);
     } catch (RuntimeException e) {
       log.error(
           "job {} could not record its failure; its command will be read again", spec.jobId(), e);
-      return new JobResult(spec.jobId(), state.state(), JobResult.Disposition.RETRY);
+      return new JobResult(spec.jobId(), JobResult.Disposition.RETRY);
     }
   }
 

@@ -63,8 +63,7 @@ public final class RunningJob {
       return Optional.empty();
     } catch (ExecutionException e) {
       // The runner catches everything; an Error (out of memory) leaves the command for redelivery.
-      return Optional.of(
-          new JobResult(spec().jobId(), JobStatus.running, JobResult.Disposition.LEAVE));
+      return Optional.of(new JobResult(spec().jobId(), JobResult.Disposition.LEAVE));
     }
   }
 }

@@ -1,32 +1,27 @@
 package io.cyclegan.training.job;
 
-/** Why a running job was asked to stop before its last epoch. */
+/**
+ * Why a running job was asked to stop before its last epoch, weakest first: when several reasons
+ * arrive, the strongest wins (abandoning over a user's cancel over a checkpointing stop).
+ */
 public enum StopReason {
-  /** A user's cancel command: the job ends cancelled and its command is committed. */
-  CANCEL(true, false),
   /** The worker is shutting down: checkpoint, leave the command uncommitted. */
-  SHUTDOWN(false, true),
+  SHUTDOWN,
   /** The job's partition is being revoked (rebalance): checkpoint, leave it uncommitted. */
-  REVOKED(false, true),
+  REVOKED,
+  /** A user's cancel command: the job ends cancelled and its command is committed. */
+  CANCEL,
   /**
    * The partition was lost (the group already gave it away) or the worker is simulating a crash:
    * write nothing, since another worker may own the job now.
    */
-  ABANDON(false, false);
+  ABANDON;
 
-  private final boolean finishesJob;
-  private final boolean checkpoints;
-
-  StopReason(boolean finishesJob, boolean checkpoints) {
-    this.finishesJob = finishesJob;
-    this.checkpoints = checkpoints;
+  boolean outranks(StopReason other) {
+    return strength() > other.strength();
   }
 
-  public boolean finishesJob() {
-    return finishesJob;
-  }
-
-  public boolean checkpoints() {
-    return checkpoints;
+  private int strength() {
+    return this == REVOKED ? SHUTDOWN.ordinal() : ordinal();
   }
 }
