@@ -133,10 +133,6 @@ public final class LocalStack implements AutoCloseable {
     return requireStarted().bootstrapServers();
   }
 
-  public int kafkaPort() {
-    return requireStarted().port();
-  }
-
   /** {@code http://127.0.0.1:<port>}, path-style. */
   public String s3Endpoint() {
     return "http://" + Ports.LOOPBACK + ":" + s3Port();

@@ -6,8 +6,8 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 
-/** Loopback port checks and free-port picking. */
-final class Ports {
+/** Loopback port checks (also for the services `cyclegan up` starts) and free-port picking. */
+public final class Ports {
 
   static final String LOOPBACK = "127.0.0.1";
 
@@ -17,7 +17,7 @@ final class Ports {
    * Fails with a {@link PortInUseException} naming {@code port} when it cannot be bound on the
    * loopback address. Checked before any server starts so that a clash leaves nothing half-up.
    */
-  static void requireFree(String what, int port, String hint) {
+  public static void requireFree(String what, int port, String hint) {
     try (ServerSocket socket = new ServerSocket()) {
       // Same option the servers use, so a port left in TIME_WAIT by our own restart still counts
       // as free while a live listener does not.

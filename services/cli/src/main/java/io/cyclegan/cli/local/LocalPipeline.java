@@ -5,13 +5,11 @@ import io.cyclegan.inference.InferenceWorker;
 import io.cyclegan.ingest.IngestConfig;
 import io.cyclegan.ingest.IngestService;
 import io.cyclegan.localstack.LocalStack;
+import io.cyclegan.localstack.PortInUseException;
 import io.cyclegan.training.TrainingConfig;
 import io.cyclegan.training.TrainingWorker;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
-import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashMap;
@@ -56,7 +54,7 @@ public final class LocalPipeline implements AutoCloseable {
    *
    * @param dataDir where Kafka's log, the S3 objects and the dataset cache live; kept when given, a
    *     temporary folder deleted on close when {@code null}
-   * @throws PortTakenException naming the first well-known port that is already in use
+   * @throws PortInUseException naming the first well-known port that is already in use
    */
   public static LocalPipeline start(Ports ports, Path dataDir) {
     requireFree("ingest HTTP API", ports.http(), "--http-port");
@@ -198,28 +196,8 @@ public final class LocalPipeline implements AutoCloseable {
   }
 
   private static void requireFree(String what, int port, String option) {
-    if (port == 0) {
-      return;
-    }
-    try (ServerSocket socket = new ServerSocket()) {
-      socket.setReuseAddress(true);
-      socket.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), port));
-    } catch (IOException e) {
-      throw new PortTakenException(
-          what
-              + " port "
-              + port
-              + " on 127.0.0.1 is already in use; choose another with "
-              + option);
-    }
-  }
-
-  /** A port the pipeline must listen on is taken; the message names it and the option. */
-  public static final class PortTakenException extends RuntimeException {
-    private static final long serialVersionUID = 1L;
-
-    PortTakenException(String message) {
-      super(message);
+    if (port != 0) {
+      io.cyclegan.localstack.Ports.requireFree(what, port, "; choose another with " + option);
     }
   }
 }

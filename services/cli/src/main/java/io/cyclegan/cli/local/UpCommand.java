@@ -70,7 +70,7 @@ public final class UpCommand implements Callable<Integer> {
     LocalPipeline pipeline;
     try {
       pipeline = LocalPipeline.start(ports, dataDir);
-    } catch (LocalPipeline.PortTakenException | PortInUseException e) {
+    } catch (PortInUseException e) {
       err.println("cyclegan up: " + e.getMessage());
       return ExitCodes.FAILED;
     }

@@ -4,14 +4,7 @@ package io.cyclegan.common.config;
 public final class ConfigException extends RuntimeException {
   private static final long serialVersionUID = 1L;
 
-  private final String variable;
-
   public ConfigException(String variable, String message) {
     super(variable + ": " + message);
-    this.variable = variable;
-  }
-
-  public String variable() {
-    return variable;
   }
 }

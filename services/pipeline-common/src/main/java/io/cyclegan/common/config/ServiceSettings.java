@@ -23,19 +23,22 @@ public record ServiceSettings(
    * @param defaultMetricsPort the service's well-known side port
    */
   public static ServiceSettings fromEnv(Env env, String service, int defaultMetricsPort) {
+    // Static membership only when an operator gives a stable id (a pod name): two processes
+    // sharing a default host name would fence each other.
+    boolean given = env.optional("CYCLEGAN_INSTANCE_ID").isPresent();
     return new ServiceSettings(
         KafkaSettings.fromEnv(env),
         S3Settings.fromEnv(env),
         Topics.fromEnv(env.asMap()),
         env.integer("CYCLEGAN_METRICS_PORT", defaultMetricsPort, 0, 65535),
-        env.matching(
-            "CYCLEGAN_INSTANCE_ID",
-            defaultInstanceId(service),
-            "[A-Za-z0-9._-]{1,200}",
-            "letters, digits, '.', '_' or '-'"),
-        // Static membership only when an operator gives a stable id (a pod name): two
-        // processes sharing a default host name would fence each other.
-        env.optional("CYCLEGAN_INSTANCE_ID").isPresent(),
+        given
+            ? env.matching(
+                "CYCLEGAN_INSTANCE_ID",
+                null,
+                "[A-Za-z0-9._-]{1,200}",
+                "letters, digits, '.', '_' or '-'")
+            : defaultInstanceId(service), // a host name lookup, only when needed
+        given,
         env.string("CYCLEGAN_GROUP_ID", "cyclegan-" + service));
   }
 

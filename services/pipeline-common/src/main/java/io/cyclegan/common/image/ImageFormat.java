@@ -5,27 +5,21 @@ import java.util.Optional;
 
 /** Image formats told apart by their magic bytes; only PNG and JPEG are decoded. */
 public enum ImageFormat {
-  PNG(true, "image/png"),
-  JPEG(true, "image/jpeg"),
-  GIF(false, "image/gif"),
-  WEBP(false, "image/webp"),
-  BMP(false, "image/bmp"),
-  TIFF(false, "image/tiff");
+  PNG(true),
+  JPEG(true),
+  GIF(false),
+  WEBP(false),
+  BMP(false),
+  TIFF(false);
 
   private final boolean supported;
-  private final String mediaType;
 
-  ImageFormat(boolean supported, String mediaType) {
+  ImageFormat(boolean supported) {
     this.supported = supported;
-    this.mediaType = mediaType;
   }
 
   public boolean supported() {
     return supported;
-  }
-
-  public String mediaType() {
-    return mediaType;
   }
 
   /** The format the bytes really are, from their signature. */

@@ -40,14 +40,6 @@ public final class ImageValidator {
     this.maxPixels = maxPixels;
   }
 
-  public long maxBytes() {
-    return maxBytes;
-  }
-
-  public long maxPixels() {
-    return maxPixels;
-  }
-
   /**
    * Validates and normalises {@code bytes}.
    *
@@ -96,7 +88,7 @@ public final class ImageValidator {
     BufferedImage decoded = decode(bytes, format);
     BufferedImage rgb = toRgb(decoded);
     byte[] png = encodePng(rgb);
-    return new ValidatedImage(format, rgb.getWidth(), rgb.getHeight(), rgb, png, sha256(png));
+    return new ValidatedImage(format, rgb.getWidth(), rgb.getHeight(), png, sha256(png));
   }
 
   private BufferedImage decode(byte[] bytes, ImageFormat format) {

@@ -35,10 +35,6 @@ public final class KafkaClients implements AutoCloseable {
     this.clientIdPrefix = clientIdPrefix;
   }
 
-  public KafkaSettings settings() {
-    return settings;
-  }
-
   /** An idempotent producer of byte keys and values, {@code acks=all}. */
   public KafkaProducer<byte[], byte[]> producer(String name) {
     return producer(name, Map.of());

@@ -21,21 +21,4 @@ final class Fields {
           "schema", "unsupported schema '" + actual + "', expected '" + expected + "'");
     }
   }
-
-  static <E extends Enum<E>> E oneOf(Class<E> type, String value, String field) {
-    required(value, field);
-    for (E constant : type.getEnumConstants()) {
-      if (constant.toString().equals(value)) {
-        return constant;
-      }
-    }
-    throw new MessageFormatException(
-        field,
-        "field '"
-            + field
-            + "' is '"
-            + value
-            + "', expected one of "
-            + java.util.Arrays.toString(type.getEnumConstants()));
-  }
 }

@@ -58,10 +58,6 @@ public final class MessageCodec {
     }
   }
 
-  public static String encodeToString(Message message) {
-    return new String(encode(message), StandardCharsets.UTF_8);
-  }
-
   /** Reads a message of the given type, checking its schema version first. */
   public static <T extends Message> T decode(byte[] json, Class<T> type) {
     if (json == null || json.length == 0) {

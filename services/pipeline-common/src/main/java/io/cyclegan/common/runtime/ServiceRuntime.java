@@ -22,7 +22,6 @@ import org.slf4j.LoggerFactory;
 public final class ServiceRuntime implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(ServiceRuntime.class);
 
-  private final String service;
   private final ServiceSettings settings;
   private final Metrics metrics;
   private final KafkaClients kafka;
@@ -36,29 +35,23 @@ public final class ServiceRuntime implements AutoCloseable {
    *     on a laptop)
    */
   public ServiceRuntime(String service, ServiceSettings settings, String bindAddress) {
-    this.service = service;
     this.settings = settings;
     this.metrics = new Metrics(service);
-    this.kafka =
-        new KafkaClients(
-            settings.kafka(),
-            metrics.registry(),
-            "cyclegan-" + service + "-" + settings.instanceId());
-    this.admin = kafka.admin();
-    this.store = new ObjectStore(settings.s3());
-    store.ensureBucket();
-    this.deadLetters =
-        new DeadLetters(kafka.producer("dlq"), settings.topics(), metrics.registry());
     try {
-      this.sideServer = new SideServer(bindAddress, settings.metricsPort(), metrics);
-    } catch (IOException e) {
-      close();
-      throw new UncheckedIOException(
-          "cannot listen on port "
-              + settings.metricsPort()
-              + " (CYCLEGAN_METRICS_PORT): "
-              + e.getMessage(),
-          e);
+      this.kafka =
+          new KafkaClients(
+              settings.kafka(),
+              metrics.registry(),
+              "cyclegan-" + service + "-" + settings.instanceId());
+      this.admin = kafka.admin();
+      this.store = new ObjectStore(settings.s3());
+      store.ensureBucket();
+      this.deadLetters =
+          new DeadLetters(kafka.producer("dlq"), settings.topics(), metrics.registry());
+      this.sideServer = sideServer(bindAddress, settings.metricsPort(), metrics);
+    } catch (RuntimeException e) {
+      close(); // what was built so far: one JVM may go on (tests, `cyclegan up`)
+      throw e;
     }
     KafkaReadiness kafkaReady = new KafkaReadiness(admin);
     sideServer.addCheck(new ReadinessCheck("kafka", kafkaReady::isReachable));
@@ -72,12 +65,13 @@ public final class ServiceRuntime implements AutoCloseable {
         sideServer.port());
   }
 
-  public String service() {
-    return service;
-  }
-
-  public ServiceSettings settings() {
-    return settings;
+  private static SideServer sideServer(String bindAddress, int port, Metrics metrics) {
+    try {
+      return new SideServer(bindAddress, port, metrics);
+    } catch (IOException e) {
+      throw new UncheckedIOException(
+          "cannot listen on port " + port + " (CYCLEGAN_METRICS_PORT): " + e.getMessage(), e);
+    }
   }
 
   public Metrics metrics() {
@@ -125,7 +119,9 @@ public final class ServiceRuntime implements AutoCloseable {
     if (admin != null) {
       admin.close();
     }
-    kafka.close();
+    if (kafka != null) {
+      kafka.close();
+    }
     metrics.close();
   }
 }

@@ -52,8 +52,6 @@ public final class Names {
   public static final class InvalidNameException extends IllegalArgumentException {
     private static final long serialVersionUID = 1L;
 
-    private final String kind;
-
     InvalidNameException(String kind, String name) {
       this(
           kind,
@@ -70,11 +68,6 @@ public final class Names {
               + (name == null ? "" : name.length() > 80 ? name.substring(0, 80) + "..." : name)
               + "': "
               + rule);
-      this.kind = kind;
-    }
-
-    public String kind() {
-      return kind;
     }
   }
 }

@@ -264,7 +264,10 @@ public final class ObjectStore {
         });
   }
 
-  /** The immediate "sub-folders" of {@code prefix} (e.g. dataset or model names). */
+  /**
+   * The immediate "sub-folders" of {@code prefix} (e.g. dataset or model names), from one delimited
+   * listing: the objects below them are not walked.
+   */
   public List<String> listPrefixes(String prefix) {
     return call(
         "list " + prefix,
@@ -272,11 +275,7 @@ public final class ObjectStore {
           java.util.TreeSet<String> out = new java.util.TreeSet<>();
           for (Result<Item> r :
               client.listObjects(
-                  ListObjectsArgs.builder()
-                      .bucket(bucket)
-                      .prefix(prefix)
-                      .recursive(true)
-                      .build())) {
+                  ListObjectsArgs.builder().bucket(bucket).prefix(prefix).delimiter("/").build())) {
             String rest = r.get().objectName().substring(prefix.length());
             int slash = rest.indexOf('/');
             if (slash > 0) {

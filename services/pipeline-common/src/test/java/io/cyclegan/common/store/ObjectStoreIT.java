@@ -52,6 +52,17 @@ class ObjectStoreIT {
   }
 
   @Test
+  void shouldNameTheSubFoldersOfAPrefixWithoutTheirContents() {
+    byte[] bytes = "x".getBytes(StandardCharsets.UTF_8);
+    store.put("it/prefixes/zebra/v1/checkpoints/epoch-1.ckpt", bytes, "application/octet-stream");
+    store.put("it/prefixes/zebra/latest.json", bytes, "application/json");
+    store.put("it/prefixes/horse/v2/generators.bin", bytes, "application/octet-stream");
+    store.put("it/prefixes/loose.txt", bytes, "text/plain");
+
+    assertThat(store.listPrefixes("it/prefixes/")).containsExactly("horse", "zebra");
+  }
+
+  @Test
   void shouldRoundTripJsonDocuments() {
     store.putJson("it/json/state.json", Map.of("state", "running", "epoch", 3));
 
