@@ -25,14 +25,6 @@ public final class LocalPipeline implements AutoCloseable {
   /** Ports to listen on; 0 picks a free one. */
   public record Ports(
       int kafka, int s3, int http, int ingestMetrics, int trainingMetrics, int inferenceMetrics) {
-    public static final Ports WELL_KNOWN =
-        new Ports(
-            LocalStack.WELL_KNOWN_KAFKA_PORT,
-            LocalStack.WELL_KNOWN_S3_PORT,
-            IngestConfig.DEFAULT_HTTP_PORT,
-            IngestConfig.DEFAULT_METRICS_PORT,
-            TrainingConfig.DEFAULT_METRICS_PORT,
-            InferenceConfig.DEFAULT_METRICS_PORT);
     public static final Ports ANY = new Ports(0, 0, 0, 0, 0, 0);
   }
 

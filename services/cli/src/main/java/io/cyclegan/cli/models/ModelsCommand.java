@@ -3,11 +3,10 @@ package io.cyclegan.cli.models;
 import io.cyclegan.cli.CliContext;
 import io.cyclegan.cli.ClientCommand;
 import io.cyclegan.cli.ExitCodes;
-import io.cyclegan.common.store.ObjectInfo;
+import io.cyclegan.common.store.Names;
+import io.cyclegan.common.store.ObjectKeys;
 import io.cyclegan.common.store.ObjectStore;
 import java.util.Map;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import picocli.CommandLine.Command;
 
 /**
@@ -16,8 +15,6 @@ import picocli.CommandLine.Command;
  */
 @Command(name = "models", mixinStandardHelpOptions = true, description = "List published models.")
 public final class ModelsCommand extends ClientCommand {
-  private static final Pattern LATEST_KEY = Pattern.compile("models/([^/]+)/latest\\.json");
-
   ModelsCommand(CliContext context) {
     super(context);
   }
@@ -26,15 +23,17 @@ public final class ModelsCommand extends ClientCommand {
   public Integer call() {
     ObjectStore store = connection().store();
     int count = 0;
-    for (ObjectInfo info : store.list("models/")) {
-      Matcher m = LATEST_KEY.matcher(info.key());
-      if (!m.matches()) {
-        continue;
+    for (String name : store.listPrefixes("models/")) {
+      if (!Names.isValid(name)) {
+        continue; // not written by the pipeline
       }
       @SuppressWarnings("unchecked")
-      Map<String, Object> latest = store.getJson(info.key(), Map.class).orElse(Map.of());
-      out().println(line(m.group(1), latest));
-      count++;
+      Map<String, Object> latest =
+          store.getJson(ObjectKeys.modelLatest(name), Map.class).orElse(null);
+      if (latest != null) {
+        out().println(line(name, latest));
+        count++;
+      }
     }
     if (count == 0) {
       out().println("no models");

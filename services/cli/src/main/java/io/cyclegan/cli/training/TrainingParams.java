@@ -11,12 +11,6 @@ import picocli.CommandLine.Option;
  */
 public final class TrainingParams {
 
-  /** The contract's defaults for the two values an ETA needs when they are not given. */
-  static final int DEFAULT_EPOCHS = 100;
-
-  static final int DEFAULT_DECAY_EPOCHS = 100;
-  static final int DEFAULT_BATCH_SIZE = 1;
-
   @Option(names = "--epochs", paramLabel = "N", description = "epochs at the initial learning rate")
   Integer epochs;
 
