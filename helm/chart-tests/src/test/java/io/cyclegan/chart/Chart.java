@@ -15,6 +15,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.stream.Stream;
 
 /** The chart under test: renders it with helm-java (Helm in-process, no binary, no network). */
 final class Chart {
@@ -48,6 +49,21 @@ final class Chart {
   static Manifests render(String ciValuesFile) {
     return CACHE.computeIfAbsent(
         ciValuesFile == null ? "" : ciValuesFile, f -> render(ciValuesFile, Map.of()));
+  }
+
+  /**
+   * Every values set the chart is tested with: {@code null} for the defaults, then each file of the
+   * chart's {@code ci/} folder by name.
+   */
+  static Stream<String> valuesSets() {
+    try (Stream<Path> files = Files.list(CHART.resolve("ci"))) {
+      List<String> names = new ArrayList<>();
+      names.add(null);
+      files.map(f -> f.getFileName().toString()).sorted().forEach(names::add);
+      return names.stream();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
   }
 
   static Manifests renderDefaults() {

@@ -18,12 +18,7 @@ class ConfigurationTableTest {
   private static final String INSTANCE_ID = "CYCLEGAN_INSTANCE_ID";
 
   static Stream<Arguments> servicesAndValues() {
-    return Stream.of(
-            null,
-            "gpu-values.yaml",
-            "existing-secret-values.yaml",
-            "keda-values.yaml",
-            "production-values.yaml")
+    return Chart.valuesSets()
         .flatMap(
             values -> Workloads.SERVICES.stream().map(service -> Arguments.of(service, values)));
   }

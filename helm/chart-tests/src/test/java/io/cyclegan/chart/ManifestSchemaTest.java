@@ -3,9 +3,6 @@ package io.cyclegan.chart;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Stream;
@@ -16,19 +13,14 @@ import org.junit.jupiter.params.provider.MethodSource;
 /** Every rendered manifest, for the default values and each ci values file, fits the API. */
 class ManifestSchemaTest {
 
-  static Stream<String> valuesFiles() throws IOException {
-    try (Stream<Path> files = Files.list(Chart.CHART.resolve("ci"))) {
-      List<String> names =
-          new ArrayList<>(files.map(f -> f.getFileName().toString()).sorted().toList());
-      names.add(0, "(defaults)");
-      return names.stream();
-    }
+  static Stream<String> valuesSets() {
+    return Chart.valuesSets();
   }
 
   @ParameterizedTest(name = "{0}")
-  @MethodSource("valuesFiles")
+  @MethodSource("valuesSets")
   void shouldRenderOnlyFieldsTheKubernetesApiHas(String valuesFile) {
-    Manifests manifests = Chart.render(valuesFile.equals("(defaults)") ? null : valuesFile);
+    Manifests manifests = Chart.render(valuesFile);
     List<String> problems = new ArrayList<>();
     for (JsonNode document : manifests.documents()) {
       problems.addAll(KubernetesSchema.problems(document));

@@ -32,14 +32,7 @@ class ProductionValuesTest {
   }
 
   static Stream<String> valuesSets() {
-    return Stream.of(
-        null,
-        "production-values.yaml",
-        "existing-secret-values.yaml",
-        "gpu-values.yaml",
-        "keda-values.yaml",
-        "hpa-values.yaml",
-        "strimzi-values.yaml");
+    return Chart.valuesSets();
   }
 
   @ParameterizedTest(name = "{0}")
