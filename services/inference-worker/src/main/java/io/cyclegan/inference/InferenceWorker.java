@@ -182,10 +182,6 @@ public final class InferenceWorker implements AutoCloseable {
     return runtime.sideServer().port();
   }
 
-  public Device device() {
-    return device;
-  }
-
   /** Requests taken from Kafka and not yet answered. */
   public int inFlight() {
     return inFlight.count();

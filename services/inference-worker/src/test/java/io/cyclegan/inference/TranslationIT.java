@@ -143,6 +143,41 @@ class TranslationIT {
   }
 
   @Test
+  void shouldAnswerOnTheResultsTopicWhenTheReplyTopicCannotBeWritten(LocalStack stack) {
+    byte[] gens = TestModels.generators(4, 1, 22);
+    try (WorkerFixture f = new WorkerFixture(stack, "badreply")) {
+      f.publishModel("badreply-model", "v1", gens);
+      f.startWorker(Map.of());
+      f.putInput("badreply-1", TestModels.image(16, 16, 2));
+      TranslateRequest base =
+          f.claimCheck("badreply-1", "badreply-model", null, Direction.AtoB, 16, 16);
+      f.request(
+          new TranslateRequest(
+              base.schema(),
+              base.requestId(),
+              base.bucket(),
+              base.inputKey(),
+              base.model(),
+              base.modelVersion(),
+              base.direction(),
+              "no such topic!",
+              base.width(),
+              base.height(),
+              base.receivedAt()));
+      await()
+          .atMost(Duration.ofSeconds(60))
+          .untilAsserted(() -> assertThat(f.results("badreply-1")).isNotEmpty());
+      assertThat(f.results("badreply-1").get(0).status()).isEqualTo(TranslateResult.Status.ok);
+
+      // Answered, so committed: a restarted worker would not repeat it.
+      f.closeWorkers();
+      Map<Integer, Long> used = new java.util.HashMap<>(f.endOffsets());
+      used.values().removeIf(end -> end == 0); // partitions the request did not land on
+      assertThat(f.committedOffsets()).isEqualTo(used);
+    }
+  }
+
+  @Test
   void shouldServeABurstInBatchesLargerThanOne(LocalStack stack) {
     byte[] gens = TestModels.generators(4, 1, 31);
     try (WorkerFixture f = new WorkerFixture(stack, "burst")) {

@@ -2,6 +2,7 @@ package io.cyclegan.inference;
 
 import io.cyclegan.common.config.KafkaSettings;
 import io.cyclegan.common.config.S3Settings;
+import io.cyclegan.common.image.ImageValidator;
 import io.cyclegan.common.kafka.KafkaClients;
 import io.cyclegan.common.messages.CloudEvents;
 import io.cyclegan.common.messages.DeadLetter;
@@ -12,7 +13,6 @@ import io.cyclegan.common.messages.TranslateRequest;
 import io.cyclegan.common.messages.TranslateResult;
 import io.cyclegan.common.store.ObjectKeys;
 import io.cyclegan.common.store.ObjectStore;
-import io.cyclegan.inference.images.OutputImages;
 import io.cyclegan.localstack.LocalStack;
 import java.awt.image.BufferedImage;
 import java.io.ByteArrayInputStream;
@@ -167,7 +167,7 @@ public final class WorkerFixture implements AutoCloseable {
 
   /** Stores an input image under {@code requests/{id}/input.png}. */
   public void putInput(String requestId, BufferedImage image) {
-    store.put(ObjectKeys.requestInput(requestId), OutputImages.png(image), "image/png");
+    store.put(ObjectKeys.requestInput(requestId), ImageValidator.encodePng(image), "image/png");
   }
 
   public TranslateRequest claimCheck(

@@ -80,16 +80,6 @@ public final class BatchQueue<T> {
     }
   }
 
-  /** Requests waiting. */
-  public int size() {
-    lock.lock();
-    try {
-      return batcher.size();
-    } finally {
-      lock.unlock();
-    }
-  }
-
   /**
    * From now on batches go out without waiting to fill (a graceful stop); with {@code close} after,
    * {@link #take} returns what is left, then empty.

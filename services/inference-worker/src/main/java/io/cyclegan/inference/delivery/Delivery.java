@@ -12,7 +12,6 @@ public final class Delivery {
   private final ConsumerRecord<byte[], byte[]> record;
   private final OffsetTracker.Partition partition;
   private final InFlight inFlight;
-  private final long polledNanos;
   private final AtomicBoolean finished = new AtomicBoolean();
 
   Delivery(
@@ -20,15 +19,10 @@ public final class Delivery {
     this.record = record;
     this.partition = partition;
     this.inFlight = inFlight;
-    this.polledNanos = System.nanoTime();
   }
 
   public ConsumerRecord<byte[], byte[]> record() {
     return record;
-  }
-
-  public long polledNanos() {
-    return polledNanos;
   }
 
   /** Marks the record done: its offset may be committed. Idempotent. */

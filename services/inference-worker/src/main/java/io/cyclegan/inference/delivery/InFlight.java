@@ -13,10 +13,6 @@ public final class InFlight {
     this.limit = limit;
   }
 
-  public int limit() {
-    return limit;
-  }
-
   synchronized void acquire() {
     count++;
   }

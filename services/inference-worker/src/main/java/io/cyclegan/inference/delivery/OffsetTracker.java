@@ -32,10 +32,6 @@ public final class OffsetTracker {
       this.topicPartition = topicPartition;
     }
 
-    public TopicPartition topicPartition() {
-      return topicPartition;
-    }
-
     /** Marks the request at {@code offset} as finished: its result is published. */
     public synchronized void finish(long offset) {
       unfinished.remove(offset);

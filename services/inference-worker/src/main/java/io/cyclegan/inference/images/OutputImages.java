@@ -2,10 +2,6 @@ package io.cyclegan.inference.images;
 
 import io.cyclegan.model.data.ImageTensors;
 import java.awt.image.BufferedImage;
-import java.io.ByteArrayOutputStream;
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import javax.imageio.ImageIO;
 
 /** Crops a generator output back to its input's size and encodes it as PNG. */
 public final class OutputImages {
@@ -26,17 +22,5 @@ public final class OutputImages {
       }
     }
     return ImageTensors.fromChw(chw, 0, w, h);
-  }
-
-  public static byte[] png(BufferedImage image) {
-    ByteArrayOutputStream out = new ByteArrayOutputStream(image.getWidth() * image.getHeight());
-    try {
-      if (!ImageIO.write(image, "png", out)) {
-        throw new IllegalStateException("no PNG writer available");
-      }
-    } catch (IOException e) {
-      throw new UncheckedIOException("cannot encode PNG", e);
-    }
-    return out.toByteArray();
   }
 }

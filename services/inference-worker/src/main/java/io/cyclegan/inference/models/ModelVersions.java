@@ -41,11 +41,6 @@ public final class ModelVersions {
     return after == a && (before[0] == null || !before[0].version().equals(a.version()));
   }
 
-  /** The newest known version of {@code model}, if it is known without asking the store. */
-  public Optional<String> known(String model) {
-    return Optional.ofNullable(latest.get(model)).map(ModelAnnouncement::version);
-  }
-
   /**
    * The version a request gets: the pinned one, or the newest.
    *

@@ -4,7 +4,6 @@ import io.cyclegan.common.messages.TranslateRequest;
 import io.cyclegan.inference.delivery.Delivery;
 import io.cyclegan.inference.images.PreparedImage;
 import io.cyclegan.inference.models.ModelCache;
-import java.util.Optional;
 
 /**
  * One request on its way through the stages. Each field is written by one stage and read by the
@@ -22,10 +21,6 @@ final class PendingRequest {
 
   PendingRequest(Delivery delivery) {
     this.delivery = delivery;
-  }
-
-  Optional<TranslateRequest> request() {
-    return Optional.ofNullable(request);
   }
 
   /** Returns the model lease, once the forward pass no longer needs it. */

@@ -1,6 +1,7 @@
 package io.cyclegan.inference.pipeline;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.cyclegan.common.image.ImageValidator;
 import io.cyclegan.common.messages.CloudEvents;
 import io.cyclegan.common.messages.MessageCodec;
 import io.cyclegan.common.messages.TranslateRequest;
@@ -20,8 +21,10 @@ import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.producer.Callback;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.RecordMetadata;
+import org.apache.kafka.common.KafkaException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.slf4j.MDC;
@@ -103,7 +106,7 @@ final class PublishStage {
     try {
       PreparedImage im = r.image;
       byte[] png =
-          OutputImages.png(
+          ImageValidator.encodePng(
               OutputImages.crop(
                   r.output,
                   r.outputOffset,
@@ -216,21 +219,45 @@ final class PublishStage {
         r.request != null && r.request.replyTopic() != null && !r.request.replyTopic().isBlank()
             ? r.request.replyTopic()
             : defaultTopic;
-    producer.send(
-        CloudEvents.record(topic, id, result, source),
+    publish(r, topic, result, ok);
+  }
+
+  /**
+   * Publishes {@code result}; the request is finished once Kafka acknowledges it. A reply topic
+   * that cannot be written (a bad name, no right to create it) gets the result on the default topic
+   * instead, as ingest does, so the caller can still find it and the offset moves on; only a
+   * failure on the default topic leaves the request to be redelivered.
+   */
+  private void publish(PendingRequest r, String topic, TranslateResult result, boolean ok) {
+    String id = result.requestId();
+    Callback acknowledged =
         (md, error) -> {
-          if (error != null) {
+          if (error == null) {
+            (ok ? metrics.ok : metrics.error).increment();
+            if (result.timings() != null && result.timings().totalMs() != null) {
+              metrics.latency.record(result.timings().totalMs(), TimeUnit.MILLISECONDS);
+            }
+            r.delivery.finish();
+          } else if (!topic.equals(defaultTopic)) {
+            log.warn(
+                "cannot answer {} on reply topic {} ({}), answering on {}",
+                id,
+                topic,
+                error.toString(),
+                defaultTopic);
+            // Not on the producer's I/O thread: a send may block on metadata.
+            submit(r, () -> publish(r, defaultTopic, result, ok));
+          } else {
             // Not finished: the offset stays uncommitted and the request is redelivered.
             log.error("result of {} not published to {}: {}", id, topic, error.toString());
             r.delivery.abandon();
-            return;
           }
-          (ok ? metrics.ok : metrics.error).increment();
-          if (result.timings() != null && result.timings().totalMs() != null) {
-            metrics.latency.record(result.timings().totalMs(), TimeUnit.MILLISECONDS);
-          }
-          r.delivery.finish();
-        });
+        };
+    try {
+      producer.send(CloudEvents.record(topic, id, result, source), acknowledged);
+    } catch (KafkaException e) {
+      acknowledged.onCompletion(null, e); // refused before sending, e.g. an invalid topic name
+    }
   }
 
   /** A bad claim check's request id: its {@code requestId} field if any, else the record key. */
