@@ -168,7 +168,7 @@ public record CycleGanConfig(
         case "poolSize" -> b.optPoolSize(integer(k, v));
         case "batchSize" -> b.optBatchSize(integer(k, v));
         case "checkpointEvery" -> b.optCheckpointEvery(integer(k, v));
-        case "seed" -> b.optSeed((long) number(k, v));
+        case "seed" -> b.optSeed(longInteger(k, v));
         case "device" -> b.optDevice(String.valueOf(v));
         default -> throw new IllegalStateException(k);
       }
@@ -224,6 +224,32 @@ public record CycleGanConfig(
     } catch (NumberFormatException e) {
       throw new IllegalArgumentException(key + " must be a number, was \"" + v + "\"", e);
     }
+  }
+
+  /** A whole number, exactly: a JSON integer stays a {@code long}, never a rounded double. */
+  private static long longInteger(String key, Object v) {
+    if (v instanceof Long || v instanceof Integer || v instanceof Short || v instanceof Byte) {
+      return ((Number) v).longValue();
+    }
+    if (v instanceof java.math.BigInteger big) {
+      try {
+        return big.longValueExact();
+      } catch (ArithmeticException e) {
+        throw new IllegalArgumentException(key + " must be a 64-bit integer, was " + v, e);
+      }
+    }
+    if (v instanceof String text) {
+      try {
+        return Long.parseLong(text.trim());
+      } catch (NumberFormatException e) {
+        throw new IllegalArgumentException(key + " must be an integer, was \"" + v + "\"", e);
+      }
+    }
+    double d = number(key, v);
+    if (d != Math.rint(d) || Math.abs(d) > 0x1p53) {
+      throw new IllegalArgumentException(key + " must be an integer, was " + v);
+    }
+    return (long) d;
   }
 
   private static int integer(String key, Object v) {

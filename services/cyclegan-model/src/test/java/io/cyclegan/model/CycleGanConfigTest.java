@@ -62,6 +62,16 @@ class CycleGanConfigTest {
   }
 
   @Test
+  void shouldKeepEverySeedBitAndRefuseFractionalSeeds() {
+    long big = (1L << 53) + 1; // not representable as a double
+    assertThat(CycleGanConfig.fromParams(Map.of("seed", big)).seed()).isEqualTo(big);
+    assertThat(CycleGanConfig.fromParams(Map.of("seed", Long.toString(big))).seed()).isEqualTo(big);
+    assertThat(CycleGanConfig.fromParams(Map.of("seed", 7.0)).seed()).isEqualTo(7L);
+    assertThatThrownBy(() -> CycleGanConfig.fromParams(Map.of("seed", 1.5)))
+        .hasMessage("seed must be an integer, was 1.5");
+  }
+
+  @Test
   void shouldRefuseUnknownParameterByName() {
     assertThatThrownBy(() -> CycleGanConfig.fromParams(Map.of("epochz", 3)))
         .isInstanceOf(IllegalArgumentException.class)
