@@ -1,8 +1,8 @@
 package io.cyclegan.model;
 
+import io.cyclegan.model.device.DeviceSelector;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
@@ -95,10 +95,9 @@ public record CycleGanConfig(
     atLeast("poolSize", poolSize, 0);
     atLeast("batchSize", batchSize, 1);
     atLeast("checkpointEvery", checkpointEvery, 0);
-    if (device == null
-        || !device.toLowerCase(Locale.ROOT).matches("auto|cpu|gpu|gpu:\\d+|cuda|cuda:\\d+")) {
+    if (device == null || !device.matches(DeviceSelector.SPEC_PATTERN)) {
       throw new IllegalArgumentException(
-          "device must be auto, cpu, gpu or gpu:N, was " + (device == null ? "null" : device));
+          "device must be " + DeviceSelector.SPEC_WORDS + ", was " + device);
     }
   }
 

@@ -3,6 +3,7 @@ package io.cyclegan.inference;
 import io.cyclegan.common.config.ConfigException;
 import io.cyclegan.common.config.Env;
 import io.cyclegan.common.config.ServiceSettings;
+import io.cyclegan.model.device.DeviceSelector;
 import java.util.Map;
 
 /**
@@ -51,10 +52,7 @@ public record InferenceConfig(
     return new InferenceConfig(
         ServiceSettings.fromEnv(env, SERVICE, DEFAULT_METRICS_PORT),
         env.matching(
-            "CYCLEGAN_DEVICE",
-            "auto",
-            "(?i)auto|cpu|gpu|gpu:\\d+|cuda|cuda:\\d+",
-            "auto, cpu, gpu or gpu:N"),
+            "CYCLEGAN_DEVICE", "auto", DeviceSelector.SPEC_PATTERN, DeviceSelector.SPEC_WORDS),
         env.integer("CYCLEGAN_MAX_BATCH", 8, 1, 1024),
         env.integer("CYCLEGAN_MAX_BATCH_DELAY_MS", 20, 0, 60_000),
         env.integer("CYCLEGAN_MAX_EDGE", 1024, 8, 16384),

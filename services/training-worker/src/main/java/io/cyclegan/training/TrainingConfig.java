@@ -2,6 +2,7 @@ package io.cyclegan.training;
 
 import io.cyclegan.common.config.Env;
 import io.cyclegan.common.config.ServiceSettings;
+import io.cyclegan.model.device.DeviceSelector;
 import java.nio.file.Path;
 import java.util.Locale;
 import java.util.Map;
@@ -23,7 +24,6 @@ public record TrainingConfig(
   public static final String SERVICE = "training";
   public static final int DEFAULT_METRICS_PORT = 9465;
   public static final int DEFAULT_PROGRESS_EVERY_STEPS = 50;
-  static final String DEVICE_PATTERN = "auto|cpu|gpu|gpu:\\d+";
 
   public TrainingConfig {
     device = device.toLowerCase(Locale.ROOT);
@@ -34,8 +34,8 @@ public record TrainingConfig(
     Env env = new Env(vars);
     return new TrainingConfig(
         ServiceSettings.fromEnv(env, SERVICE, DEFAULT_METRICS_PORT),
-        env.matching("CYCLEGAN_DEVICE", "auto", "(?i)" + DEVICE_PATTERN, "auto, cpu, gpu or gpu:N")
-            .toLowerCase(Locale.ROOT),
+        env.matching(
+            "CYCLEGAN_DEVICE", "auto", DeviceSelector.SPEC_PATTERN, DeviceSelector.SPEC_WORDS),
         Path.of(
             env.string(
                 "CYCLEGAN_CACHE_DIR",

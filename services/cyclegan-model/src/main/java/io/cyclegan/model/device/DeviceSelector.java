@@ -17,6 +17,12 @@ public final class DeviceSelector {
 
   private DeviceSelector() {}
 
+  /** Every device spelling {@link #select} accepts, in any case ({@code cuda} means gpu). */
+  public static final String SPEC_PATTERN = "(?i)auto|cpu|gpu|gpu:\\d+|cuda|cuda:\\d+";
+
+  /** {@link #SPEC_PATTERN} in words, for error messages. */
+  public static final String SPEC_WORDS = "auto, cpu, gpu or gpu:N";
+
   /** Selects with the GPU count of the default engine, and logs the choice. */
   public static Device select(String spec) {
     Engine engine = Engine.getInstance();
