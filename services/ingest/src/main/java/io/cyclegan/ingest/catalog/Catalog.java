@@ -7,10 +7,13 @@ import io.cyclegan.common.store.ObjectKeys;
 import io.cyclegan.common.store.ObjectStore;
 import java.io.IOException;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.TreeMap;
+import java.util.TreeSet;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -40,10 +43,32 @@ public final class Catalog {
 
   /** Images per domain of one dataset, {@code A} and {@code B} always present, from one listing. */
   public Map<String, Long> counts(String dataset) {
+    return counts(dataset, imageKeys(dataset));
+  }
+
+  /** The keys of one dataset's images (both domains), from one listing. */
+  public Set<String> imageKeys(String dataset) {
+    String prefix = DATASETS + dataset + "/";
+    Set<String> keys = new TreeSet<>();
+    for (ObjectInfo o : store.list(prefix)) {
+      if (domainOf(o.key().substring(prefix.length())).isPresent()) {
+        keys.add(o.key());
+      }
+    }
+    return keys;
+  }
+
+  /**
+   * Images per domain among {@code keys} of {@code dataset}, {@code A} and {@code B} always
+   * present.
+   */
+  public static Map<String, Long> counts(String dataset, Collection<String> keys) {
     String prefix = DATASETS + dataset + "/";
     Map<String, Long> counts = emptyCounts();
-    for (ObjectInfo o : store.list(prefix)) {
-      domainOf(o.key().substring(prefix.length())).ifPresent(d -> counts.merge(d, 1L, Long::sum));
+    for (String key : keys) {
+      if (key.startsWith(prefix)) {
+        domainOf(key.substring(prefix.length())).ifPresent(d -> counts.merge(d, 1L, Long::sum));
+      }
     }
     return counts;
   }

@@ -17,9 +17,12 @@ import io.cyclegan.common.store.ObjectStore;
 import io.cyclegan.ingest.catalog.Catalog;
 import io.cyclegan.ingest.metrics.IngestMetrics;
 import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
@@ -42,9 +45,11 @@ import org.slf4j.MDC;
  *
  * <ol>
  *   <li>headers and validation, in parallel on the CPU pool (the decode is CPU-bound);
+ *   <li>one listing per dataset that receives an image, in parallel on the I/O pool: what is there
+ *       already, so a duplicate needs no request of its own, and the counts;
  *   <li>store writes, in parallel on the I/O pool: dataset images only when absent (content
- *       addressed), translation inputs always (same bytes, same key), error results;
- *   <li>dataset counts, one listing per dataset per batch;
+ *       addressed), translation inputs always (same bytes, same key), error results; the counts are
+ *       the listing plus what the batch added;
  *   <li>sends: dataset events, claim checks, and for refused Kafka records their dead letter and,
  *       for translation requests, an error result.
  * </ol>
@@ -117,8 +122,9 @@ public final class IngestProcessor {
   public BatchResult process(List<IngestInput> inputs) {
     long start = System.nanoTime();
     List<Checked> checked = validateAll(inputs);
-    Map<String, Boolean> existed = storeAll(checked);
-    Map<String, Map<String, Long>> counts = countDatasets(checked);
+    Map<String, Set<String>> listed = listDatasets(checked);
+    Map<String, Boolean> existed = storeAll(checked, listed);
+    Map<String, Map<String, Long>> counts = countDatasets(checked, listed);
     List<Outcome> outcomes = new ArrayList<>(checked.size());
     List<Future<?>> sends = new ArrayList<>();
     Map<String, Boolean> seenInBatch = new LinkedHashMap<>();
@@ -203,8 +209,27 @@ public final class IngestProcessor {
     return new Checked(in, route, null, null, 0, 0, e);
   }
 
-  /** Phase 2. Returns, per dataset key, whether the image was in the store before this batch. */
-  private Map<String, Boolean> storeAll(List<Checked> checked) {
+  /** Phase 2: the image keys of each dataset that receives an image in this batch. */
+  private Map<String, Set<String>> listDatasets(List<Checked> checked) {
+    Map<String, Set<String>> listed = new ConcurrentHashMap<>();
+    List<Callable<Void>> listings = new ArrayList<>();
+    checked.stream()
+        .filter(c -> c.error() == null && c.route() instanceof Route.Dataset)
+        .map(c -> ((Route.Dataset) c.route()).dataset())
+        .distinct()
+        .forEach(
+            dataset ->
+                listings.add(
+                    () -> {
+                      listed.put(dataset, catalog.imageKeys(dataset));
+                      return null;
+                    }));
+    runAll(listings);
+    return listed;
+  }
+
+  /** Phase 3. Returns, per dataset key, whether the image was in the store before this batch. */
+  private Map<String, Boolean> storeAll(List<Checked> checked, Map<String, Set<String>> listed) {
     Map<String, Boolean> existed = new ConcurrentHashMap<>();
     Map<String, byte[]> datasetImages = new LinkedHashMap<>();
     List<Callable<Void>> writes = new ArrayList<>();
@@ -223,8 +248,10 @@ public final class IngestProcessor {
                               ObjectKeys.resultDocument(r.requestId()), errorResult(r, c.error()));
                           return null;
                         }));
-      } else if (c.route() instanceof Route.Dataset) {
-        datasetImages.putIfAbsent(c.objectKey(), c.png());
+      } else if (c.route() instanceof Route.Dataset d) {
+        if (datasetImages.putIfAbsent(c.objectKey(), c.png()) == null) {
+          existed.put(c.objectKey(), listed.get(d.dataset()).contains(c.objectKey()));
+        }
       } else {
         writes.add(
             () -> {
@@ -234,36 +261,31 @@ public final class IngestProcessor {
       }
     }
     datasetImages.forEach(
-        (key, png) ->
+        (key, png) -> {
+          if (!existed.get(key)) {
             writes.add(
                 () -> {
-                  boolean present = store.exists(key);
-                  if (!present) {
-                    store.put(key, png, "image/png");
-                  }
-                  existed.put(key, present);
+                  store.put(key, png, "image/png");
                   return null;
-                }));
+                });
+          }
+        });
     runAll(writes);
     return existed;
   }
 
-  /** Phase 3: one listing per dataset that received an image in this batch. */
-  private Map<String, Map<String, Long>> countDatasets(List<Checked> checked) {
-    Map<String, Map<String, Long>> counts = new ConcurrentHashMap<>();
-    List<Callable<Void>> listings = new ArrayList<>();
-    checked.stream()
-        .filter(c -> c.error() == null && c.route() instanceof Route.Dataset)
-        .map(c -> ((Route.Dataset) c.route()).dataset())
-        .distinct()
-        .forEach(
-            dataset ->
-                listings.add(
-                    () -> {
-                      counts.put(dataset, catalog.counts(dataset));
-                      return null;
-                    }));
-    runAll(listings);
+  /** The counts each dataset has now: its listing plus what this batch wrote. */
+  private static Map<String, Map<String, Long>> countDatasets(
+      List<Checked> checked, Map<String, Set<String>> listed) {
+    Map<String, Set<String>> now = new HashMap<>();
+    listed.forEach((dataset, keys) -> now.put(dataset, new HashSet<>(keys)));
+    for (Checked c : checked) {
+      if (c.error() == null && c.route() instanceof Route.Dataset d) {
+        now.get(d.dataset()).add(c.objectKey());
+      }
+    }
+    Map<String, Map<String, Long>> counts = new HashMap<>();
+    now.forEach((dataset, keys) -> counts.put(dataset, Catalog.counts(dataset, keys)));
     return counts;
   }
 
