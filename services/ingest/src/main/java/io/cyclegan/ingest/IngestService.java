@@ -17,7 +17,6 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
-import javax.imageio.ImageIO;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
@@ -90,8 +89,6 @@ public final class IngestService implements AutoCloseable {
       throw new IllegalStateException("already started");
     }
     started = true;
-    // Decoding from memory: no cache files in a read-only container, and faster.
-    ImageIO.setUseCache(false);
     ServiceSettings s = config.settings();
     try {
       runtime = new ServiceRuntime(IngestConfig.SERVICE, s, bindAddress);

@@ -6,6 +6,7 @@ import java.awt.image.BufferedImage;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import javax.imageio.ImageIO;
+import javax.imageio.stream.MemoryCacheImageInputStream;
 
 /** Decodes an input, scales it down to the maximum edge, and pads it to the generator's grid. */
 public final class InputImages {
@@ -20,7 +21,7 @@ public final class InputImages {
   public static PreparedImage prepare(byte[] bytes, int maxEdge) {
     BufferedImage image;
     try {
-      image = ImageIO.read(new ByteArrayInputStream(bytes));
+      image = ImageIO.read(new MemoryCacheImageInputStream(new ByteArrayInputStream(bytes)));
     } catch (IOException | RuntimeException e) {
       throw new UnreadableImageException("input is not a readable image: " + e.getMessage(), e);
     }

@@ -20,6 +20,9 @@ import javax.imageio.ImageIO;
 import javax.imageio.ImageReader;
 import javax.imageio.event.IIOReadWarningListener;
 import javax.imageio.stream.ImageInputStream;
+import javax.imageio.stream.ImageOutputStream;
+import javax.imageio.stream.MemoryCacheImageInputStream;
+import javax.imageio.stream.MemoryCacheImageOutputStream;
 
 /**
  * The checks every untrusted image goes through, cheapest first: byte size, real format from the
@@ -92,7 +95,9 @@ public final class ImageValidator {
   }
 
   private BufferedImage decode(byte[] bytes, ImageFormat format) {
-    try (ImageInputStream in = ImageIO.createImageInputStream(new ByteArrayInputStream(bytes))) {
+    // A memory-backed stream: ImageIO's default caches to a temporary file (slower, and it fails
+    // in a read-only container).
+    try (ImageInputStream in = new MemoryCacheImageInputStream(new ByteArrayInputStream(bytes))) {
       Iterator<ImageReader> readers = ImageIO.getImageReaders(in);
       if (!readers.hasNext()) {
         throw new ImageRejectedException(Reason.CORRUPT, "no decoder accepts this " + format);
@@ -179,11 +184,11 @@ public final class ImageValidator {
     return rgb;
   }
 
-  /** PNG bytes of an image (no metadata is written). */
+  /** PNG bytes of an image (no metadata is written), encoded in memory. */
   public static byte[] encodePng(BufferedImage image) {
     ByteArrayOutputStream out = new ByteArrayOutputStream(image.getWidth() * image.getHeight());
-    try {
-      if (!ImageIO.write(image, "png", out)) {
+    try (ImageOutputStream ios = new MemoryCacheImageOutputStream(out)) {
+      if (!ImageIO.write(image, "png", ios)) {
         throw new IllegalStateException("no PNG writer");
       }
     } catch (IOException e) {

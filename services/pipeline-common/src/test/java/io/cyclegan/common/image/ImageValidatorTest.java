@@ -4,9 +4,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.cyclegan.common.image.ImageRejectedException.Reason;
+import java.io.File;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import javax.imageio.ImageIO;
 import org.assertj.core.api.ThrowableAssert.ThrowingCallable;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 class ImageValidatorTest {
   private final ImageValidator validator = new ImageValidator(1024 * 1024, 4096L * 4096);
@@ -105,5 +110,27 @@ class ImageValidatorTest {
     return assertThatThrownBy(call)
         .isInstanceOf(ImageRejectedException.class)
         .satisfies(e -> assertThat(((ImageRejectedException) e).reason()).isEqualTo(reason));
+  }
+
+  @Test
+  void shouldDecodeAndEncodeInMemoryWhenNoCacheDirectoryIsUsable(@TempDir Path dir)
+      throws Exception {
+    byte[] png = TestImages.png(32, 24);
+    java.awt.image.BufferedImage picture = TestImages.picture(8, 8);
+    // As in a read-only container: ImageIO's default file cache cannot be created.
+    Path gone = Files.createDirectory(dir.resolve("cache"));
+    boolean useCache = ImageIO.getUseCache();
+    File cacheDir = ImageIO.getCacheDirectory();
+    ImageIO.setUseCache(true);
+    ImageIO.setCacheDirectory(gone.toFile());
+    Files.delete(gone);
+    try {
+      ValidatedImage image = validator.validate(png, "image/png");
+      assertThat(image.width()).isEqualTo(32);
+      assertThat(ImageValidator.encodePng(picture)).isNotEmpty();
+    } finally {
+      ImageIO.setCacheDirectory(cacheDir);
+      ImageIO.setUseCache(useCache);
+    }
   }
 }

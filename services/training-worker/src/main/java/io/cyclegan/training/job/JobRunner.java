@@ -1,6 +1,7 @@
 package io.cyclegan.training.job;
 
 import ai.djl.Device;
+import io.cyclegan.common.image.ImageValidator;
 import io.cyclegan.common.messages.TrainingEvent;
 import io.cyclegan.common.messages.TrainingEvent.Type;
 import io.cyclegan.model.data.ImageSource;
@@ -15,7 +16,6 @@ import io.cyclegan.training.data.DatasetCache;
 import io.cyclegan.training.report.LossLog;
 import io.cyclegan.training.report.LossRow;
 import io.cyclegan.training.report.ReportPage;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -25,7 +25,6 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
 import java.util.stream.IntStream;
-import javax.imageio.ImageIO;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.slf4j.MDC;
@@ -321,9 +320,8 @@ public final class JobRunner implements TrainingListener {
   }
 
   private void writeSample(int epoch) throws IOException {
-    ByteArrayOutputStream png = new ByteArrayOutputStream();
-    ImageIO.write(trainer.renderSampleGrid(), "png", png);
-    services.store().put(JobKeys.sample(spec.jobId(), epoch), png.toByteArray(), "image/png");
+    byte[] png = ImageValidator.encodePng(trainer.renderSampleGrid());
+    services.store().put(JobKeys.sample(spec.jobId(), epoch), png, "image/png");
   }
 
   private void writeLosses() {
