@@ -122,19 +122,7 @@ class TranslationIT {
       f.startWorker(Map.of("CYCLEGAN_TOPIC_TRANSLATE_RESULTS", f.resultsTopic + ".default"));
       f.putInput("reply-1", TestModels.image(16, 16, 1));
       TranslateRequest base = f.claimCheck("reply-1", "reply-model", null, Direction.BtoA, 16, 16);
-      f.request(
-          new TranslateRequest(
-              base.schema(),
-              base.requestId(),
-              base.bucket(),
-              base.inputKey(),
-              base.model(),
-              base.modelVersion(),
-              base.direction(),
-              f.resultsTopic,
-              base.width(),
-              base.height(),
-              base.receivedAt()));
+      f.request(withReplyTopic(base, f.resultsTopic));
       await()
           .atMost(Duration.ofSeconds(60))
           .untilAsserted(() -> assertThat(f.results("reply-1")).isNotEmpty());
@@ -151,19 +139,7 @@ class TranslationIT {
       f.putInput("badreply-1", TestModels.image(16, 16, 2));
       TranslateRequest base =
           f.claimCheck("badreply-1", "badreply-model", null, Direction.AtoB, 16, 16);
-      f.request(
-          new TranslateRequest(
-              base.schema(),
-              base.requestId(),
-              base.bucket(),
-              base.inputKey(),
-              base.model(),
-              base.modelVersion(),
-              base.direction(),
-              "no such topic!",
-              base.width(),
-              base.height(),
-              base.receivedAt()));
+      f.request(withReplyTopic(base, "no such topic!"));
       await()
           .atMost(Duration.ofSeconds(60))
           .untilAsserted(() -> assertThat(f.results("badreply-1")).isNotEmpty());
@@ -202,5 +178,20 @@ class TranslationIT {
       assertThat(batches.count()).isLessThan(count);
       assertThat(batches.max()).isGreaterThan(1).isLessThanOrEqualTo(8);
     }
+  }
+
+  private static TranslateRequest withReplyTopic(TranslateRequest q, String replyTopic) {
+    return new TranslateRequest(
+        q.schema(),
+        q.requestId(),
+        q.bucket(),
+        q.inputKey(),
+        q.model(),
+        q.modelVersion(),
+        q.direction(),
+        replyTopic,
+        q.width(),
+        q.height(),
+        q.receivedAt());
   }
 }

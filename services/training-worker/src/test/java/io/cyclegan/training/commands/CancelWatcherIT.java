@@ -18,13 +18,8 @@ import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewPartitions;
 import org.apache.kafka.clients.admin.NewTopic;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
@@ -39,14 +34,14 @@ class CancelWatcherIT {
     adminProps.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, stack.bootstrapServers());
     CancelRequests requests = new CancelRequests();
     try (Admin admin = Admin.create(adminProps);
-        KafkaProducer<byte[], byte[]> producer = producer(stack)) {
+        KafkaProducer<byte[], byte[]> producer = TestKafka.producer(stack)) {
       admin
           .createTopics(List.of(new NewTopic(topic, 1, (short) 1)))
           .all()
           .get(30, TimeUnit.SECONDS);
       CancelWatcher watcher =
           new CancelWatcher(
-              () -> consumer(stack),
+              () -> TestKafka.consumer(stack, null),
               admin,
               topic,
               "watch-group-" + suffix,
@@ -87,22 +82,5 @@ class CancelWatcherIT {
                 command.jobId().getBytes(StandardCharsets.UTF_8),
                 MessageCodec.encode(command)))
         .get(30, TimeUnit.SECONDS);
-  }
-
-  private static KafkaProducer<byte[], byte[]> producer(LocalStack stack) {
-    Properties p = new Properties();
-    p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, stack.bootstrapServers());
-    p.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
-    p.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
-    return new KafkaProducer<>(p);
-  }
-
-  private static KafkaConsumer<byte[], byte[]> consumer(LocalStack stack) {
-    Properties c = new Properties();
-    c.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, stack.bootstrapServers());
-    c.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
-    c.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
-    c.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
-    return new KafkaConsumer<>(c);
   }
 }

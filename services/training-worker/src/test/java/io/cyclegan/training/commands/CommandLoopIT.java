@@ -32,16 +32,12 @@ import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewTopic;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.Callback;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.MockProducer;
-import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.common.errors.TimeoutException;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -90,7 +86,7 @@ class CommandLoopIT {
 
     FirstSendFails events = new FirstSendFails();
     SimpleMeterRegistry registry = new SimpleMeterRegistry();
-    try (KafkaProducer<byte[], byte[]> producer = producer(stack)) {
+    try (KafkaProducer<byte[], byte[]> producer = TestKafka.producer(stack)) {
       CommandHandler handler =
           new CommandHandler(
               jobs,
@@ -102,7 +98,7 @@ class CommandLoopIT {
               "w1");
       CommandLoop loop =
           new CommandLoop(
-              consumer(stack, group),
+              TestKafka.consumer(stack, group),
               topic,
               handler,
               spec -> {
@@ -135,25 +131,5 @@ class CommandLoopIT {
         thread.join(10_000);
       }
     }
-  }
-
-  private static KafkaProducer<byte[], byte[]> producer(LocalStack stack) {
-    Properties p = new Properties();
-    p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, stack.bootstrapServers());
-    p.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
-    p.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
-    return new KafkaProducer<>(p);
-  }
-
-  private static KafkaConsumer<byte[], byte[]> consumer(LocalStack stack, String group) {
-    Properties c = new Properties();
-    c.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, stack.bootstrapServers());
-    c.put(ConsumerConfig.GROUP_ID_CONFIG, group);
-    c.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
-    c.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
-    c.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, "1");
-    c.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
-    c.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
-    return new KafkaConsumer<>(c);
   }
 }
