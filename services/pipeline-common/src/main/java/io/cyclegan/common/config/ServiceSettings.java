@@ -1,5 +1,6 @@
 package io.cyclegan.common.config;
 
+import io.cyclegan.common.fault.RetryPolicy;
 import io.cyclegan.common.messages.Topics;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
@@ -15,7 +16,31 @@ public record ServiceSettings(
     int metricsPort,
     String instanceId,
     boolean staticMembership,
-    String groupId) {
+    String groupId,
+    RetryPolicy retry) {
+
+  public ServiceSettings {
+    if (retry == null) {
+      retry = RetryPolicy.DEFAULT;
+    }
+  }
+
+  /** Settings with the default retry policy. */
+  public ServiceSettings(
+      KafkaSettings kafka,
+      S3Settings s3,
+      Topics topics,
+      int metricsPort,
+      String instanceId,
+      boolean staticMembership,
+      String groupId) {
+    this(kafka, s3, topics, metricsPort, instanceId, staticMembership, groupId, null);
+  }
+
+  public ServiceSettings withRetry(RetryPolicy policy) {
+    return new ServiceSettings(
+        kafka, s3, topics, metricsPort, instanceId, staticMembership, groupId, policy);
+  }
 
   /**
    * @param service the service's short name ({@code ingest}, {@code training}, {@code inference}),
@@ -39,7 +64,8 @@ public record ServiceSettings(
                 "letters, digits, '.', '_' or '-'")
             : defaultInstanceId(service), // a host name lookup, only when needed
         given,
-        env.string("CYCLEGAN_GROUP_ID", "cyclegan-" + service));
+        env.string("CYCLEGAN_GROUP_ID", "cyclegan-" + service),
+        RetryPolicy.fromEnv(env));
   }
 
   private static String defaultInstanceId(String service) {

@@ -36,4 +36,13 @@ public final class Headers {
   public static final String SOURCE_PARTITION = "cg-source-partition";
   public static final String SOURCE_OFFSET = "cg-source-offset";
   public static final String ERROR_TIME = "cg-error-time";
+
+  /**
+   * On a dead letter whose original value was too big to send with its headers: the object key in
+   * the bucket where the value was put instead.
+   */
+  public static final String DEAD_LETTER_VALUE_KEY = "cg-dead-letter-value-key";
+
+  /** On a dead letter sent without its value and with no copy in the store: why, and the size. */
+  public static final String DEAD_LETTER_VALUE_DROPPED = "cg-dead-letter-value-dropped";
 }

@@ -12,15 +12,24 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 
 /**
- * The side port of a service: {@code /metrics} (Prometheus text), {@code /healthz} (the process is
- * alive) and {@code /readyz} (every {@link ReadinessCheck} passes; the body lists each).
+ * The side port of a service: {@code /metrics} (Prometheus text), {@code /healthz} (every
+ * long-lived loop of the {@link Liveness} is alive: 503 naming the dead ones otherwise) and {@code
+ * /readyz} (every {@link ReadinessCheck} passes; the body lists each). Both answer from state kept
+ * up to date in the background; neither calls Kafka or S3 on the request thread.
  */
 public final class SideServer implements AutoCloseable {
   private final HttpServer server;
   private final ExecutorService executor;
   private final List<ReadinessCheck> checks = new CopyOnWriteArrayList<>();
+  private final Liveness liveness;
 
   public SideServer(String bindAddress, int port, Metrics metrics) throws IOException {
+    this(bindAddress, port, metrics, new Liveness());
+  }
+
+  public SideServer(String bindAddress, int port, Metrics metrics, Liveness liveness)
+      throws IOException {
+    this.liveness = liveness;
     this.server = HttpServers.create(new InetSocketAddress(bindAddress, port));
     this.executor =
         Executors.newFixedThreadPool(
@@ -34,7 +43,7 @@ public final class SideServer implements AutoCloseable {
     server.createContext(
         "/metrics",
         ex -> respond(ex, 200, "text/plain; version=0.0.4; charset=utf-8", metrics.scrape()));
-    server.createContext("/healthz", ex -> respond(ex, 200, "text/plain", "ok\n"));
+    server.createContext("/healthz", this::healthz);
     server.createContext("/readyz", this::readyz);
     server.start();
   }
@@ -46,6 +55,18 @@ public final class SideServer implements AutoCloseable {
 
   public int port() {
     return server.getAddress().getPort();
+  }
+
+  public Liveness liveness() {
+    return liveness;
+  }
+
+  private void healthz(HttpExchange ex) throws IOException {
+    if (liveness.healthy()) {
+      respond(ex, 200, "text/plain", "ok\n");
+    } else {
+      respond(ex, 503, "text/plain", String.join("\n", liveness.lines()) + "\n");
+    }
   }
 
   private void readyz(HttpExchange ex) throws IOException {

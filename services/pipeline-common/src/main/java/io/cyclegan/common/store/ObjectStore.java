@@ -2,6 +2,10 @@ package io.cyclegan.common.store;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.cyclegan.common.config.S3Settings;
+import io.cyclegan.common.fault.Dependency;
+import io.cyclegan.common.fault.Faults;
+import io.cyclegan.common.fault.Retrier;
+import io.cyclegan.common.fault.RetryPolicy;
 import io.cyclegan.common.messages.MessageCodec;
 import io.minio.BucketExistsArgs;
 import io.minio.GetObjectArgs;
@@ -20,13 +24,11 @@ import io.minio.messages.Item;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
-import java.net.ConnectException;
-import java.net.SocketTimeoutException;
-import java.net.UnknownHostException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -36,42 +38,98 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Bytes and JSON documents in one bucket of an S3-compatible store. Uses only plain S3 calls (no
- * MinIO-only API), so AWS S3, Ceph RGW, SeaweedFS or Garage work too. Connection errors are retried
- * a bounded number of times with exponential backoff; S3 error responses are not.
+ * MinIO-only API), so AWS S3, Ceph RGW, SeaweedFS or Garage work too.
+ *
+ * <p>Faults (see docs/reliability.md): a transient one (connection refused or reset, a timeout, a
+ * 5xx, throttling) is retried with the {@link RetryPolicy}'s capped, jittered backoff until the
+ * budget, or the deadline of a {@link #withDeadline} view, is spent, and then surfaces as a {@link
+ * StoreUnavailableException}, which callers treat as "wait and try again later", never as a reason
+ * to fail work. Any other error is a plain {@link StoreException} at once. Connect and read
+ * timeouts are seconds, not the client's default minutes, so a hung (not refusing) store is noticed
+ * and retried like a refusing one.
  */
 public final class ObjectStore {
   private static final Logger log = LoggerFactory.getLogger(ObjectStore.class);
   private static final long PART_SIZE = 8L * 1024 * 1024;
 
+  /** A refused connection is seen at once; a black-holed one after this. */
+  static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(3);
+
+  /**
+   * The longest silence within one response (or one write of a request body). A store answers a
+   * request's headers in milliseconds and streams steadily after that; 15 s of silence is a hang.
+   */
+  static final Duration READ_TIMEOUT = Duration.ofSeconds(15);
+
+  /** What a person at a command line waits for at most before an error: a short budget. */
+  public static final RetryPolicy INTERACTIVE =
+      new RetryPolicy(Duration.ofMillis(200), Duration.ofSeconds(2), Duration.ofSeconds(10));
+
   private final MinioClient client;
+  private final MinioClient probeClient;
   private final String bucket;
-  private final int maxAttempts;
-  private final Duration firstBackoff;
+  private final Retrier retrier;
+  private final Instant deadline;
 
+  /** A store for interactive clients (the CLI): transient faults are retried for 10 s. */
   public ObjectStore(S3Settings settings) {
-    this(settings, 4, Duration.ofMillis(200));
-  }
-
-  public ObjectStore(S3Settings settings, int maxAttempts, Duration firstBackoff) {
-    this.client =
-        MinioClient.builder()
-            .endpoint(settings.endpoint())
-            .region(settings.region())
-            .credentials(settings.accessKey().reveal(), settings.secretKey().reveal())
-            .httpClient(httpClient())
-            .build();
-    this.bucket = settings.bucket();
-    this.maxAttempts = maxAttempts;
-    this.firstBackoff = firstBackoff;
+    this(settings, INTERACTIVE, new Dependency("object-store"));
   }
 
   /**
-   * The MinIO client's own default (HTTP/1.1, 5-minute timeouts, {@code SSL_CERT_FILE} honoured)
-   * with {@code TCP_NODELAY} on its sockets: see {@link NoDelaySocketFactory}.
+   * @param policy how long transient faults are waited out
+   * @param dependency the state that readiness and metrics show, updated by every call
    */
-  static OkHttpClient httpClient() {
-    long timeout = Duration.ofMinutes(5).toMillis();
-    return HttpUtils.newDefaultHttpClient(timeout, timeout, timeout)
+  public ObjectStore(S3Settings settings, RetryPolicy policy, Dependency dependency) {
+    this.client = client(settings, httpClient(CONNECT_TIMEOUT, READ_TIMEOUT));
+    this.probeClient = client(settings, httpClient(Duration.ofSeconds(2), Duration.ofSeconds(2)));
+    this.bucket = settings.bucket();
+    this.retrier = new Retrier(policy, dependency, ObjectStore::isTransient);
+    this.deadline = null;
+  }
+
+  private ObjectStore(ObjectStore base, Retrier retrier, Instant deadline) {
+    this.client = base.client;
+    this.probeClient = base.probeClient;
+    this.bucket = base.bucket;
+    this.retrier = retrier;
+    this.deadline = deadline;
+  }
+
+  private static MinioClient client(S3Settings settings, OkHttpClient http) {
+    return MinioClient.builder()
+        .endpoint(settings.endpoint())
+        .region(settings.region())
+        .credentials(settings.accessKey().reveal(), settings.secretKey().reveal())
+        .httpClient(http)
+        .build();
+  }
+
+  /**
+   * The same store, whose calls give up waiting for a transient fault at {@code deadline} (or the
+   * budget, if sooner): for work with a deadline of its own, such as a translation request.
+   */
+  public ObjectStore withDeadline(Instant deadline) {
+    return new ObjectStore(this, retrier, deadline);
+  }
+
+  /** The same store with another retry policy (same client, same dependency state). */
+  public ObjectStore withPolicy(RetryPolicy policy) {
+    return new ObjectStore(
+        this, new Retrier(policy, retrier.dependency(), ObjectStore::isTransient), deadline);
+  }
+
+  /** The store's state as the last calls saw it: for readiness and metrics. */
+  public Dependency dependency() {
+    return retrier.dependency();
+  }
+
+  /**
+   * The MinIO client's own default (HTTP/1.1, {@code SSL_CERT_FILE} honoured) with {@code
+   * TCP_NODELAY} on its sockets ({@link NoDelaySocketFactory}) and timeouts of seconds.
+   */
+  static OkHttpClient httpClient(Duration connect, Duration read) {
+    return HttpUtils.newDefaultHttpClient(connect.toMillis(), read.toMillis(), read.toMillis())
         .newBuilder()
         .socketFactory(new NoDelaySocketFactory())
         .build();
@@ -94,11 +152,19 @@ public final class ObjectStore {
         });
   }
 
-  /** True when the store answers and the bucket exists: the readiness check. */
+  /**
+   * True when the store answers within 2 s and the bucket exists. One call, no retry: for a
+   * background probe, never for a request thread. Updates {@link #dependency()}.
+   */
   public boolean isReachable() {
     try {
-      return client.bucketExists(BucketExistsArgs.builder().bucket(bucket).build());
+      boolean exists = probeClient.bucketExists(BucketExistsArgs.builder().bucket(bucket).build());
+      retrier.dependency().succeeded();
+      return exists;
     } catch (Exception e) {
+      if (isTransient(e)) {
+        retrier.dependency().failed(e);
+      }
       return false;
     }
   }
@@ -128,15 +194,22 @@ public final class ObjectStore {
                     .build()));
   }
 
-  /** Writes a stream of unknown length, in parts. */
+  /**
+   * Writes a stream of unknown length, in parts. Tried once: a stream cannot be read twice, so a
+   * transient fault surfaces at once as a {@link StoreUnavailableException} for the caller to redo.
+   */
   public void putStream(String key, InputStream in, String contentType) {
-    call(
-        "put " + key,
-        () ->
-            client.putObject(
-                PutObjectArgs.builder().bucket(bucket).object(key).contentType(contentType).stream(
-                        in, -1, PART_SIZE)
-                    .build()));
+    withPolicy(new RetryPolicy(Duration.ZERO, Duration.ZERO, Duration.ZERO))
+        .call(
+            "put " + key,
+            () ->
+                client.putObject(
+                    PutObjectArgs.builder()
+                        .bucket(bucket)
+                        .object(key)
+                        .contentType(contentType)
+                        .stream(in, -1, PART_SIZE)
+                        .build()));
   }
 
   public void putJson(String key, Object document) {
@@ -305,62 +378,40 @@ public final class ObjectStore {
     return "NoSuchKey".equals(code) || "NoSuchObject".equals(code) || "NotFound".equals(code);
   }
 
-  @FunctionalInterface
-  private interface StoreCall<T> {
-    T run() throws Exception;
-  }
-
-  private <T> T call(String what, StoreCall<T> action) {
-    Duration backoff = firstBackoff;
-    for (int attempt = 1; ; attempt++) {
-      try {
-        return action.run();
-      } catch (Exception e) {
-        if (!isTransient(e) || attempt >= maxAttempts) {
-          throw new StoreException(
-              "object store: "
-                  + what
-                  + " in bucket "
-                  + bucket
-                  + " failed"
-                  + (attempt > 1 ? " after " + attempt + " attempts" : "")
-                  + ": "
-                  + describe(e),
-              e);
-        }
-        log.warn(
-            "object store: {} failed ({}), retrying in {} ms",
-            what,
-            describe(e),
-            backoff.toMillis());
-        try {
-          Thread.sleep(backoff.toMillis()); // backoff between retries, not synchronisation
-        } catch (InterruptedException ie) {
-          Thread.currentThread().interrupt();
-          throw new StoreException("object store: " + what + " interrupted", ie);
-        }
-        backoff = backoff.multipliedBy(2);
+  private <T> T call(String what, Retrier.Call<T> action) {
+    try {
+      return retrier.call(what, action, deadline);
+    } catch (Retrier.GaveUp e) {
+      Throwable cause = e.getCause();
+      String message =
+          "object store: "
+              + what
+              + " failed"
+              + (e.attempts() > 1 ? " after " + e.attempts() + " attempts" : "")
+              + ": "
+              + describe(cause);
+      if (e.transientFault()) {
+        throw new StoreUnavailableException(message, cause);
       }
+      throw new StoreException(message, cause);
     }
   }
 
-  private static boolean isTransient(Throwable e) {
+  static boolean isTransient(Throwable e) {
     for (Throwable t = e; t != null; t = t.getCause()) {
-      if (t instanceof ConnectException
-          || t instanceof SocketTimeoutException
-          || t instanceof UnknownHostException
-          || t instanceof java.io.EOFException
-          || (t instanceof IOException && t.getClass().getName().startsWith("java.net"))) {
-        return true;
-      }
       if (t instanceof ErrorResponseException ere) {
         String code = ere.errorResponse().code();
         return "SlowDown".equals(code)
             || "InternalError".equals(code)
-            || "ServiceUnavailable".equals(code);
+            || "ServiceUnavailable".equals(code)
+            || "RequestTimeout".equals(code)
+            || "RequestTimeTooSkewed".equals(code);
+      }
+      if (t instanceof io.minio.errors.ServerException) {
+        return true; // an HTTP 5xx without an S3 error document
       }
     }
-    return false;
+    return Faults.isTransient(e);
   }
 
   private static String describe(Throwable e) {

@@ -94,16 +94,22 @@ class ObjectStoreIT {
   }
 
   @Test
-  void shouldReportUnreachableStoreAfterBoundedRetries() {
+  void shouldReportUnreachableStoreAsUnavailableOnceTheBudgetIsSpent() {
+    io.cyclegan.common.fault.Dependency state = new io.cyclegan.common.fault.Dependency("s3");
     ObjectStore dead =
         new ObjectStore(
             S3Settings.of("http://127.0.0.1:1", "x-bucket", "a", "b"),
-            2,
-            java.time.Duration.ofMillis(10));
+            new io.cyclegan.common.fault.RetryPolicy(
+                java.time.Duration.ofMillis(10),
+                java.time.Duration.ofMillis(20),
+                java.time.Duration.ofMillis(300)),
+            state);
 
     assertThat(dead.isReachable()).isFalse();
     org.assertj.core.api.Assertions.assertThatThrownBy(() -> dead.get("k"))
-        .isInstanceOf(StoreException.class)
-        .hasMessageContaining("after 2 attempts");
+        .isInstanceOf(StoreUnavailableException.class)
+        .hasMessageContaining("attempts")
+        .hasMessageNotContaining("x-bucket");
+    assertThat(state.isUp()).isFalse();
   }
 }
