@@ -41,15 +41,25 @@ final class EmbeddedKafka {
 
   private final Path logDir;
   private final int port;
+  private final int advertisedPort;
   private final int controllerPort;
   private KafkaRaftServer server;
 
-  EmbeddedKafka(Path logDir, int port, int controllerPort) {
+  /**
+   * @param port the client listener's port
+   * @param advertisedPort the port put in metadata for clients; another than {@code port} when a
+   *     {@link FaultProxy} in front of the broker must stay in the path of every connection, since
+   *     clients reconnect to the advertised address after the bootstrap
+   * @param controllerPort the KRaft controller listener's port
+   */
+  EmbeddedKafka(Path logDir, int port, int advertisedPort, int controllerPort) {
     this.logDir = logDir;
     this.port = port;
+    this.advertisedPort = advertisedPort;
     this.controllerPort = controllerPort;
   }
 
+  /** The broker's own listener, whatever it advertises. */
   String bootstrapServers() {
     return Ports.LOOPBACK + ":" + port;
   }
@@ -161,7 +171,7 @@ final class EmbeddedKafka {
     // log, so a reused data directory may come back on other ports.
     props.put("controller.quorum.voters", "1@" + Ports.LOOPBACK + ":" + controllerPort);
     props.put("listeners", listener + ",CONTROLLER://" + Ports.LOOPBACK + ":" + controllerPort);
-    props.put("advertised.listeners", listener);
+    props.put("advertised.listeners", "PLAINTEXT://" + Ports.LOOPBACK + ":" + advertisedPort);
     props.put("controller.listener.names", "CONTROLLER");
     props.put("inter.broker.listener.name", "PLAINTEXT");
     props.put("listener.security.protocol.map", "PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT");

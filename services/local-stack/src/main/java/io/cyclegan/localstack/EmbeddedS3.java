@@ -11,25 +11,36 @@ import org.jclouds.blobstore.BlobStoreContext;
 /**
  * An S3-compatible server: S3Proxy in front of jclouds' filesystem blob store, one folder per
  * bucket under {@code baseDir}, listening on loopback only.
+ *
+ * <p>It can be stopped and started again: the second start binds the port the first one got (even
+ * when port 0 was asked for) and reads the same folder, so clients that keep the endpoint see every
+ * object again, as after a real store's restart.
  */
 final class EmbeddedS3 {
 
   private final Path baseDir;
-  private final int requestedPort;
   private final String accessKey;
   private final String secretKey;
+  // The requested port until the first start, then the port that start bound.
+  private int port;
+  private boolean bound;
   private BlobStoreContext context;
   private S3Proxy proxy;
 
   EmbeddedS3(Path baseDir, int requestedPort, String accessKey, String secretKey) {
     this.baseDir = baseDir;
-    this.requestedPort = requestedPort;
+    this.port = requestedPort;
     this.accessKey = accessKey;
     this.secretKey = secretKey;
   }
 
-  /** Starts the server and creates {@code bucket} if it is not there yet. */
+  /**
+   * Starts the server and creates {@code bucket} if it is not there yet; does nothing when it runs.
+   */
   synchronized void start(String bucket) {
+    if (proxy != null) {
+      return;
+    }
     Properties overrides = new Properties();
     overrides.setProperty("jclouds.filesystem.basedir", baseDir.toString());
     context =
@@ -42,7 +53,7 @@ final class EmbeddedS3 {
     proxy =
         S3Proxy.builder()
             .blobStore(context.getBlobStore())
-            .endpoint(URI.create("http://" + Ports.LOOPBACK + ":" + requestedPort))
+            .endpoint(URI.create("http://" + Ports.LOOPBACK + ":" + port))
             .awsAuthentication(AuthenticationType.AWS_V2_OR_V4, accessKey, secretKey)
             // Recent AWS SDKs and CLIs send x-amz-checksum-* and x-amz-sdk-checksum-algorithm on
             // every upload; S3Proxy 2.6 answers unknown x-amz-* headers with NotImplemented.
@@ -51,21 +62,33 @@ final class EmbeddedS3 {
     try {
       proxy.start();
     } catch (Exception e) {
-      stop();
-      throw new IllegalStateException(
-          "S3 server did not start on " + Ports.LOOPBACK + ":" + requestedPort, e);
+      IllegalStateException failure =
+          new IllegalStateException("S3 server did not start on " + Ports.LOOPBACK + ":" + port, e);
+      try {
+        stop();
+      } catch (RuntimeException cleanup) {
+        failure.addSuppressed(cleanup);
+      }
+      throw failure;
     }
+    port = proxy.getPort();
+    bound = true;
     context.getBlobStore().createContainerInLocation(null, bucket);
   }
 
-  /** The bound port, known once started. */
+  /** The bound port, known once started and kept while stopped (a restart binds it again). */
   synchronized int port() {
-    if (proxy == null) {
-      throw new IllegalStateException("S3 server is not running");
+    if (!bound) {
+      throw new IllegalStateException("S3 server has not started yet");
     }
-    return proxy.getPort();
+    return port;
   }
 
+  synchronized boolean isRunning() {
+    return proxy != null;
+  }
+
+  /** Stops the server; {@link #start(String)} brings it back on the same port and folder. */
   synchronized void stop() {
     Exception failure = null;
     if (proxy != null) {

@@ -27,6 +27,9 @@ class NoDelaySocketFactoryTest {
 
   @Test
   void shouldBeTheSocketFactoryOfTheStoresHttpClient() {
-    assertThat(ObjectStore.httpClient().socketFactory()).isInstanceOf(NoDelaySocketFactory.class);
+    assertThat(
+            ObjectStore.httpClient(ObjectStore.CONNECT_TIMEOUT, ObjectStore.READ_TIMEOUT)
+                .socketFactory())
+        .isInstanceOf(NoDelaySocketFactory.class);
   }
 }
