@@ -1,5 +1,6 @@
 package io.cyclegan.ingest.consumer;
 
+import io.cyclegan.common.fault.ConsumerErrors;
 import io.cyclegan.ingest.routing.IngestInput;
 import io.cyclegan.ingest.routing.IngestProcessor;
 import java.time.Duration;

@@ -1,9 +1,8 @@
-package io.cyclegan.ingest.consumer;
+package io.cyclegan.common.fault;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.cyclegan.common.store.StoreException;
-import io.cyclegan.ingest.routing.BatchResult;
 import java.util.Map;
 import org.apache.kafka.clients.consumer.OffsetOutOfRangeException;
 import org.apache.kafka.common.TopicPartition;
@@ -40,7 +39,8 @@ class ConsumerErrorsTest {
     assertThat(ConsumerErrors.classify(new StoreException("store down", null)))
         .isEqualTo(ConsumerErrors.Action.RETRY_BATCH);
     assertThat(
-            ConsumerErrors.classify(new BatchResult.OutputNotDurableException("send failed", null)))
+            ConsumerErrors.classify(
+                new io.cyclegan.common.store.StoreUnavailableException("store away", null)))
         .isEqualTo(ConsumerErrors.Action.RETRY_BATCH);
   }
 }

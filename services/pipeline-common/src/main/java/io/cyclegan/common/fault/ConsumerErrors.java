@@ -1,5 +1,6 @@
-package io.cyclegan.ingest.consumer;
+package io.cyclegan.common.fault;
 
+import io.cyclegan.common.runtime.DeadLetters;
 import org.apache.kafka.clients.consumer.NoOffsetForPartitionException;
 import org.apache.kafka.clients.consumer.OffsetOutOfRangeException;
 import org.apache.kafka.common.errors.AuthenticationException;
@@ -9,15 +10,21 @@ import org.apache.kafka.common.errors.InvalidGroupIdException;
 import org.apache.kafka.common.errors.UnsupportedVersionException;
 
 /**
- * Sorts what the poll loop catches, as apache/kafka's example {@code Consumer} does: errors no
- * retry can fix stop the loop; a lost position resets it; everything else retries the batch.
+ * The one consumer-error policy of every poll loop (ingest's images consumer, the training command
+ * loop, the inference request consumer), sorted as apache/kafka's example {@code Consumer} does:
+ * errors no retry can fix stop the loop (and the loop reports itself dead, so the pod restarts and
+ * an operator sees why); a lost position resets it; everything else, transient faults first of all,
+ * retries the same records after a backoff, never skipping them.
  */
-final class ConsumerErrors {
+public final class ConsumerErrors {
   private ConsumerErrors() {}
 
   /** What the loop does about an error. */
-  enum Action {
-    /** Stop consuming and report the service unhealthy: credentials, rights, a fenced id. */
+  public enum Action {
+    /**
+     * Stop consuming and report the service unhealthy: credentials, rights, a fenced id, a missing
+     * dead-letter topic.
+     */
     STOP,
     /** The committed offset is gone (retention): start the partitions again from the earliest. */
     RESET_OFFSETS,
@@ -25,7 +32,12 @@ final class ConsumerErrors {
     RETRY_BATCH
   }
 
-  static Action classify(Throwable e) {
+  public static Action classify(Throwable e) {
+    for (Throwable t = e; t != null; t = t.getCause()) {
+      if (t instanceof DeadLetters.DeadLetterTopicException) {
+        return Action.STOP;
+      }
+    }
     if (e instanceof AuthenticationException
         || e instanceof AuthorizationException
         || e instanceof FencedInstanceIdException
