@@ -8,6 +8,7 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import java.util.regex.Pattern;
@@ -233,6 +234,21 @@ public final class LocalStack implements AutoCloseable {
 
   public String region() {
     return REGION;
+  }
+
+  /**
+   * The environment variables a service reads to reach this stack ({@code KAFKA_BOOTSTRAP_SERVERS},
+   * {@code S3_ENDPOINT}, {@code S3_REGION}, {@code S3_BUCKET}, {@code S3_ACCESS_KEY}, {@code
+   * S3_SECRET_KEY}): the one place tests, {@code cyclegan up} and the chaos run take them from.
+   */
+  public Map<String, String> connectionEnv() {
+    return Map.of(
+        "KAFKA_BOOTSTRAP_SERVERS", bootstrapServers(),
+        "S3_ENDPOINT", s3Endpoint(),
+        "S3_REGION", region(),
+        "S3_BUCKET", bucket(),
+        "S3_ACCESS_KEY", accessKey(),
+        "S3_SECRET_KEY", secretKey());
   }
 
   public String bucket() {
