@@ -54,11 +54,19 @@ public final class InferenceWorker implements AutoCloseable {
   private boolean started;
   private boolean stopped;
 
-  /** Connects to Kafka and the store and loads the engine; nothing is consumed before start. */
+  /** As {@link #InferenceWorker(InferenceConfig, String)} on {@code config.bindAddress()}. */
   public InferenceWorker(InferenceConfig config) {
+    this(config, config.bindAddress());
+  }
+
+  /**
+   * Connects to Kafka and the store and loads the engine; nothing is consumed before start.
+   *
+   * @param bindAddress the side server's address ({@code 0.0.0.0} in a container)
+   */
+  public InferenceWorker(InferenceConfig config, String bindAddress) {
     this.config = config;
-    this.runtime =
-        new ServiceRuntime(InferenceConfig.SERVICE, config.service(), config.bindAddress());
+    this.runtime = new ServiceRuntime(InferenceConfig.SERVICE, config.service(), bindAddress);
     try {
       MeterRegistry registry = runtime.metrics().registry();
       this.device = DeviceSelector.select(config.device());
@@ -132,10 +140,13 @@ public final class InferenceWorker implements AutoCloseable {
     }
   }
 
-  /** Starts consuming. */
+  /** Starts consuming; a second call does nothing. */
   public synchronized InferenceWorker start() {
+    if (stopped) {
+      throw new IllegalStateException("the inference worker is closed");
+    }
     if (started) {
-      throw new IllegalStateException("already started");
+      return this;
     }
     started = true;
     announcements.start();
@@ -175,6 +186,15 @@ public final class InferenceWorker implements AutoCloseable {
 
   public MeterRegistry registry() {
     return runtime.metrics().registry();
+  }
+
+  public InferenceConfig config() {
+    return config;
+  }
+
+  /** Metrics, clients, store, dead letters and the liveness of the worker's loops. */
+  public ServiceRuntime runtime() {
+    return runtime;
   }
 
   /** The side server's port ({@code /metrics}, {@code /healthz}, {@code /readyz}). */

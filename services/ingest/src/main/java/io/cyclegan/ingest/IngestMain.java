@@ -9,11 +9,18 @@ public final class IngestMain {
   public static void main(String[] args) {
     Shutdown.startOrExit(
         IngestConfig.SERVICE,
-        () ->
-            new IngestService(IngestConfig.fromEnv(System.getenv()), IngestService.ALL_INTERFACES)
-                // Exit on a separate thread: System.exit runs the shutdown hook, which waits for
-                // the consumer thread that reported the error.
-                .onFatal(e -> new Thread(() -> System.exit(1), "ingest-fatal-exit").start())
-                .start());
+        () -> {
+          IngestService ingest =
+              new IngestService(
+                  IngestConfig.fromEnv(System.getenv()), IngestService.ALL_INTERFACES);
+          // A dead loop (the images consumer, the dead-letter topic) takes the process down, so
+          // the pod restarts. Exit on a separate thread: System.exit runs the shutdown hook, which
+          // waits for the thread that reported the death.
+          ingest
+              .runtime()
+              .liveness()
+              .onDeath(loop -> new Thread(() -> System.exit(1), "ingest-fatal-exit").start());
+          return ingest.start();
+        });
   }
 }

@@ -4,19 +4,22 @@ import io.cyclegan.common.config.ServiceSettings;
 import io.cyclegan.common.image.ImageValidator;
 import io.cyclegan.common.runtime.ServiceRuntime;
 import io.cyclegan.common.server.ReadinessCheck;
+import io.cyclegan.common.store.ObjectStore;
 import io.cyclegan.ingest.consumer.ImagesConsumer;
 import io.cyclegan.ingest.http.HttpApi;
 import io.cyclegan.ingest.metrics.IngestMetrics;
 import io.cyclegan.ingest.routing.HeaderParser;
 import io.cyclegan.ingest.routing.IngestProcessor;
+import io.cyclegan.ingest.routing.ReplySender;
 import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.Deque;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.function.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
@@ -26,7 +29,11 @@ import org.slf4j.LoggerFactory;
 /**
  * The running ingest service, built from an {@link IngestConfig}: the side server, the consumer of
  * {@code cyclegan.images.in}, and the HTTP API, all sharing one {@link IngestProcessor}. {@code
- * IngestMain} runs one per process; tests and {@code cyclegan up} run one in-process:
+ * IngestMain} runs one per process; tests and {@code cyclegan up} run one in-process.
+ *
+ * <p>The lifecycle of all three services: the constructor builds everything (connects, binds both
+ * ports) or, failing, closes what it built and throws; {@link #start()} starts the loops and
+ * serving and may be called again; {@link #close()} stops in reverse order and may be called again.
  *
  * <pre>{@code
  * try (IngestService ingest = new IngestService(config, IngestService.LOOPBACK).start()) {
@@ -43,139 +50,174 @@ public final class IngestService implements AutoCloseable {
   /** Bind address in a container. */
   public static final String ALL_INTERFACES = "0.0.0.0";
 
-  // A batch of up to 100 images of up to 1 MiB is decoded in seconds; the poll interval
-  // (5 minutes) leaves room for a slow store.
+  // A batch of up to 100 images of up to 1 MiB is decoded in seconds. One attempt at it waits at
+  // most STORE_WAIT for the store and OUTPUT_TIMEOUT for the broker, well inside the poll interval
+  // (5 minutes); a longer outage is waited out between attempts, with the partitions paused.
   private static final int MAX_POLL_RECORDS = 100;
+  private static final Duration STORE_WAIT = Duration.ofSeconds(30);
   private static final Duration OUTPUT_TIMEOUT = Duration.ofSeconds(60);
+
+  // A reply to a topic the broker has no metadata for waits this long, on a reply thread, before
+  // it goes to the results topic instead (ReplySender).
+  private static final String REPLY_MAX_BLOCK_MS = "2000";
 
   private final IngestConfig config;
   private final String bindAddress;
-  private Consumer<Throwable> onFatal =
-      e -> log.error("the ingest consumer stopped; the service is no longer ready");
-
-  private ServiceRuntime runtime;
-  private KafkaProducer<byte[], byte[]> producer;
-  private ExecutorService cpuPool;
-  private ExecutorService ioPool;
-  private ImagesConsumer consumer;
-  private HttpApi http;
+  private final ServiceRuntime runtime;
+  private final KafkaProducer<byte[], byte[]> producer;
+  private final ReplySender replies;
+  private final ExecutorService cpuPool;
+  private final ExecutorService ioPool;
+  private final ImagesConsumer consumer;
+  private final HttpApi http;
   private boolean started;
   private boolean closed;
 
   /**
+   * Connects to Kafka and the store (creating the bucket) and binds both ports; nothing is read or
+   * served before {@link #start()}. On failure everything built so far is closed again.
+   *
    * @param bindAddress where the HTTP API and the side server listen: {@link #LOOPBACK} or {@link
    *     #ALL_INTERFACES}
    */
   public IngestService(IngestConfig config, String bindAddress) {
     this.config = Objects.requireNonNull(config, "config");
     this.bindAddress = Objects.requireNonNull(bindAddress, "bindAddress");
-  }
-
-  /**
-   * What to do when the consumer stops on an error no retry can fix (credentials, rights, a fenced
-   * instance id). The default logs; {@code IngestMain} exits so the pod restarts.
-   */
-  public IngestService onFatal(Consumer<Throwable> listener) {
-    this.onFatal = Objects.requireNonNull(listener, "listener");
-    return this;
-  }
-
-  /**
-   * Connects to Kafka and the store (creating the bucket), binds both ports and starts consuming.
-   * On failure everything built so far is closed again.
-   */
-  public synchronized IngestService start() {
-    if (started) {
-      throw new IllegalStateException("already started");
-    }
-    started = true;
     ServiceSettings s = config.settings();
+    String source = "/cyclegan/ingest/" + s.instanceId();
+    Deque<AutoCloseable> built = new ArrayDeque<>();
     try {
-      runtime = new ServiceRuntime(IngestConfig.SERVICE, s, bindAddress);
-      // A reply topic that cannot be created fails in seconds, not the default minute.
-      producer =
-          runtime.kafka().producer("ingest", Map.of(ProducerConfig.MAX_BLOCK_MS_CONFIG, "15000"));
-      cpuPool = pool("ingest-validate", config.threads());
-      ioPool = pool("ingest-store", Math.max(4, 2 * config.threads()));
-      String source = "/cyclegan/ingest/" + s.instanceId();
+      this.runtime = built(built, new ServiceRuntime(IngestConfig.SERVICE, s, bindAddress));
+      // A topic whose metadata is missing fails a send in seconds, not the default minute.
+      this.producer =
+          built(
+              built,
+              runtime
+                  .kafka()
+                  .producer("ingest", Map.of(ProducerConfig.MAX_BLOCK_MS_CONFIG, "15000")),
+              p -> p.close(Duration.ofSeconds(10)));
+      this.replies =
+          built(
+              built,
+              new ReplySender(
+                  runtime
+                      .kafka()
+                      .producer(
+                          "replies",
+                          Map.of(
+                              ProducerConfig.MAX_BLOCK_MS_CONFIG, REPLY_MAX_BLOCK_MS,
+                              ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, "5000",
+                              ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, "10000")),
+                  producer,
+                  s.topics().translateResults(),
+                  source));
+      this.cpuPool =
+          built(built, pool("ingest-validate", config.threads()), IngestService::shutdown);
+      this.ioPool =
+          built(
+              built,
+              pool("ingest-store", Math.max(4, 2 * config.threads())),
+              IngestService::shutdown);
+      IngestMetrics metrics = new IngestMetrics(runtime.metrics().registry());
       IngestProcessor processor =
           new IngestProcessor(
               new ImageValidator(config.maxImageBytes(), config.maxImagePixels()),
               new HeaderParser(s.topics()),
               runtime.store(),
               producer,
+              replies,
               runtime.deadLetters(),
               s.topics(),
-              new IngestMetrics(runtime.metrics().registry()),
+              metrics,
               cpuPool,
               ioPool,
               source);
-      consumer =
-          new ImagesConsumer(
-              runtime
-                  .kafka()
-                  .consumer(
-                      "images",
-                      s.groupId(),
-                      runtime.groupInstanceId(),
-                      Map.of(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, MAX_POLL_RECORDS)),
-              s.topics().imagesIn(),
-              processor,
-              OUTPUT_TIMEOUT,
-              e -> onFatal.accept(e));
-      runtime.addReadinessCheck(new ReadinessCheck("images-consumer", consumer::isHealthy));
-      http =
-          new HttpApi(
-              bindAddress,
-              config.httpPort(),
-              processor,
-              runtime.store(),
-              producer,
-              s.topics(),
-              config.maxUploadBytes(),
-              config.maxImageBytes(),
-              source);
-      consumer.start();
-      log.info(
-          "ingest ready: HTTP on {}:{}, metrics on {}, consuming {} as group {}",
-          bindAddress,
-          http.port(),
-          runtime.sideServer().port(),
-          s.topics().imagesIn(),
-          s.groupId());
-      return this;
+      this.consumer =
+          built(
+              built,
+              new ImagesConsumer(
+                  runtime
+                      .kafka()
+                      .consumer(
+                          "images",
+                          s.groupId(),
+                          runtime.groupInstanceId(),
+                          Map.of(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, MAX_POLL_RECORDS)),
+                  s.topics().imagesIn(),
+                  processor,
+                  new ImagesConsumer.Settings(STORE_WAIT, OUTPUT_TIMEOUT, runtime.retry()),
+                  runtime.liveness(),
+                  metrics));
+      this.http =
+          built(
+              built,
+              new HttpApi(
+                  bindAddress,
+                  config.httpPort(),
+                  processor,
+                  // A person is waiting: reads give up on a store fault in seconds, with a 503.
+                  runtime.store().withPolicy(ObjectStore.INTERACTIVE),
+                  producer,
+                  s.topics(),
+                  config.maxUploadBytes(),
+                  config.maxImageBytes(),
+                  source));
     } catch (RuntimeException e) {
-      close();
+      closeAll(built);
       throw e;
     }
+    runtime.addReadinessCheck(
+        new ReadinessCheck(
+            ImagesConsumer.LOOP_NAME, () -> consumer.isHealthy() && !consumer.isWaiting()));
   }
 
-  /** The HTTP API's port (the bound one when configured as 0). */
-  public int httpPort() {
-    requireStarted();
-    return http.port();
-  }
-
-  /** The side server's port: {@code /metrics}, {@code /healthz}, {@code /readyz}. */
-  public int metricsPort() {
-    requireStarted();
-    return runtime.sideServer().port();
+  /** Starts consuming and serving HTTP; a second call does nothing. */
+  public synchronized IngestService start() {
+    if (closed) {
+      throw new IllegalStateException("the ingest service is closed");
+    }
+    if (started) {
+      return this;
+    }
+    started = true;
+    consumer.start();
+    http.start();
+    log.info(
+        "ingest ready: HTTP on {}:{}, metrics on {}, consuming {} as group {}",
+        bindAddress,
+        http.port(),
+        runtime.sideServer().port(),
+        config.settings().topics().imagesIn(),
+        config.settings().groupId());
+    return this;
   }
 
   public IngestConfig config() {
     return config;
   }
 
-  private void requireStarted() {
-    if (http == null || closed) {
-      throw new IllegalStateException("the ingest service is not running");
-    }
+  /**
+   * Metrics, clients, store, dead letters and the {@link ServiceRuntime#liveness()} of the loops
+   * ({@code IngestMain} exits when one dies).
+   */
+  public ServiceRuntime runtime() {
+    return runtime;
+  }
+
+  /** The HTTP API's port (the bound one when configured as 0). */
+  public int httpPort() {
+    return http.port();
+  }
+
+  /** The side server's port: {@code /metrics}, {@code /healthz}, {@code /readyz}. */
+  public int metricsPort() {
+    return runtime.sideServer().port();
   }
 
   /**
-   * Stops gracefully, in reverse order: no new HTTP requests (those in progress finish), the
-   * consumer finishes and commits its batch in hand, then the pools, the producer (flushing) and
-   * the shared clients close.
+   * Stops gracefully, in reverse order of construction: no new HTTP requests (those in progress
+   * finish), the consumer finishes and commits its batch in hand, then the pools, the reply and
+   * main producers (flushing) and the shared clients close. A second call does nothing.
    */
   @Override
   public synchronized void close() {
@@ -183,21 +225,40 @@ public final class IngestService implements AutoCloseable {
       return;
     }
     closed = true;
-    if (http != null) {
-      http.close();
-    }
-    if (consumer != null) {
-      consumer.close();
-    }
-    shutdown(cpuPool);
+    http.close();
+    consumer.close();
     shutdown(ioPool);
-    if (producer != null) {
-      producer.close(Duration.ofSeconds(10));
-    }
-    if (runtime != null) {
-      runtime.close();
-    }
+    shutdown(cpuPool);
+    replies.close();
+    producer.close(Duration.ofSeconds(10));
+    runtime.close();
     log.info("ingest stopped");
+  }
+
+  private static <T extends AutoCloseable> T built(Deque<AutoCloseable> built, T part) {
+    built.push(part);
+    return part;
+  }
+
+  private static <T> T built(Deque<AutoCloseable> built, T part, Closer<T> closer) {
+    built.push(() -> closer.close(part));
+    return part;
+  }
+
+  @FunctionalInterface
+  private interface Closer<T> {
+    void close(T part);
+  }
+
+  /** Closes what the constructor built, newest first, keeping the first error as the cause. */
+  private static void closeAll(Deque<AutoCloseable> built) {
+    while (!built.isEmpty()) {
+      try {
+        built.pop().close();
+      } catch (Exception e) {
+        log.warn("error while closing after a failed start: {}", e.toString());
+      }
+    }
   }
 
   private static ExecutorService pool(String name, int threads) {
@@ -212,9 +273,6 @@ public final class IngestService implements AutoCloseable {
   }
 
   private static void shutdown(ExecutorService pool) {
-    if (pool == null) {
-      return;
-    }
     pool.shutdown();
     try {
       if (!pool.awaitTermination(30, TimeUnit.SECONDS)) {

@@ -3,7 +3,14 @@ package io.cyclegan.ingest;
 import io.cyclegan.common.config.S3Settings;
 import io.cyclegan.common.store.ObjectStore;
 import io.cyclegan.localstack.LocalStack;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -11,10 +18,14 @@ import java.util.Properties;
 import java.util.concurrent.ExecutionException;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.ListOffsetsResult;
 import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.admin.OffsetSpec;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 
 /** Builds what integration tests need against the shared embedded stack. */
@@ -95,5 +106,69 @@ public final class StackFixtures {
 
   public static String key(org.apache.kafka.clients.consumer.ConsumerRecord<byte[], byte[]> r) {
     return r.key() == null ? null : new String(r.key(), StandardCharsets.UTF_8);
+  }
+
+  public static Admin admin(LocalStack stack) {
+    Properties p = new Properties();
+    p.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, stack.bootstrapServers());
+    return Admin.create(p);
+  }
+
+  /**
+   * Records of {@code topic} the group has not committed yet, summed over its partitions: 0 when
+   * the committed offsets have reached the end offsets.
+   */
+  public static long uncommitted(LocalStack stack, String group, String topic) {
+    try (Admin admin = admin(stack)) {
+      Map<TopicPartition, OffsetSpec> latest = new HashMap<>();
+      admin
+          .describeTopics(List.of(topic))
+          .allTopicNames()
+          .get()
+          .get(topic)
+          .partitions()
+          .forEach(p -> latest.put(new TopicPartition(topic, p.partition()), OffsetSpec.latest()));
+      Map<TopicPartition, ListOffsetsResult.ListOffsetsResultInfo> ends =
+          admin.listOffsets(latest).all().get();
+      Map<TopicPartition, OffsetAndMetadata> committed =
+          admin.listConsumerGroupOffsets(group).partitionsToOffsetAndMetadata().get();
+      long lag = 0;
+      for (TopicPartition tp : latest.keySet()) {
+        OffsetAndMetadata c = committed.get(tp);
+        lag += ends.get(tp).offset() - (c == null ? 0 : c.offset());
+      }
+      return lag;
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(e);
+    } catch (ExecutionException e) {
+      throw new IllegalStateException("cannot read the offsets of " + group, e.getCause());
+    }
+  }
+
+  /** A GET on the side server or the HTTP API of a service on this machine. */
+  public static HttpResponse<String> get(int port, String path) {
+    try {
+      return HttpClient.newHttpClient()
+          .send(
+              HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
+                  .timeout(Duration.ofSeconds(20))
+                  .build(),
+              HttpResponse.BodyHandlers.ofString());
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(e);
+    }
+  }
+
+  /** The value of one Prometheus sample, by the start of its line (name and labels), or 0. */
+  public static double sample(String prometheusText, String nameAndLabels) {
+    return prometheusText
+        .lines()
+        .filter(l -> l.startsWith(nameAndLabels))
+        .mapToDouble(l -> Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1)))
+        .sum();
   }
 }

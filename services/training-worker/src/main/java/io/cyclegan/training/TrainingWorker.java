@@ -128,9 +128,12 @@ public final class TrainingWorker implements AutoCloseable {
         new ReadinessCheck("training", () -> !started || loopThread.isAlive() || closed));
   }
 
-  /** Starts reading commands and watching for cancels. */
+  /** Starts reading commands and watching for cancels; a second call does nothing. */
   public synchronized TrainingWorker start() {
-    if (started || closed) {
+    if (closed) {
+      throw new IllegalStateException("the training worker is closed");
+    }
+    if (started) {
       return this;
     }
     started = true;
@@ -160,9 +163,23 @@ public final class TrainingWorker implements AutoCloseable {
     return loop.runningJob().map(JobSpec::jobId);
   }
 
+  public TrainingConfig config() {
+    return config;
+  }
+
+  /** Metrics, clients, store, dead letters and the liveness of the worker's loops. */
+  public ServiceRuntime runtime() {
+    return runtime;
+  }
+
   /** The side server's port ({@code /metrics}, {@code /healthz}, {@code /readyz}). */
-  public int sidePort() {
+  public int metricsPort() {
     return runtime.sideServer().port();
+  }
+
+  /** The old name of {@link #metricsPort()}, until its callers move. */
+  public int sidePort() {
+    return metricsPort();
   }
 
   /** The Prometheus text of this worker's registry. */

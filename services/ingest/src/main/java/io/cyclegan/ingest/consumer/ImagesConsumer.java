@@ -1,18 +1,22 @@
 package io.cyclegan.ingest.consumer;
 
 import io.cyclegan.common.fault.ConsumerErrors;
+import io.cyclegan.common.fault.RetryPolicy;
+import io.cyclegan.common.server.Liveness;
+import io.cyclegan.ingest.metrics.IngestMetrics;
+import io.cyclegan.ingest.routing.BatchResult;
 import io.cyclegan.ingest.routing.IngestInput;
 import io.cyclegan.ingest.routing.IngestProcessor;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.TimeUnit;
-import java.util.function.Consumer;
 import org.apache.kafka.clients.consumer.CloseOptions;
 import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -32,67 +36,99 @@ import org.slf4j.LoggerFactory;
  * work, and a crash at any point redelivers at most the batch in hand, whose outputs are
  * idempotent.
  *
- * <p>A refused record never stops the loop (the processor dead-letters it). A failure of the store
- * or of a send rewinds the batch and retries it with a growing backoff. Only errors no retry can
- * fix ({@link ConsumerErrors.Action#STOP}) end the loop, and are reported to {@code onFatal}.
+ * <p>Errors follow {@link ConsumerErrors}. A refused record is not an error of the loop (the
+ * processor dead-letters it). A store or broker fault rewinds the batch and retries it after the
+ * {@link RetryPolicy}'s backoff; while it waits, the loop keeps polling with its partitions paused,
+ * so the group never sees it as stuck ({@code max.poll.interval.ms}), and a retry does not send
+ * again what the failed attempt already made durable (a claim check, a dead letter). It waits for
+ * as long as the outage budget; then, and on an error no retry can fix ({@link
+ * ConsumerErrors.Action#STOP}), the loop ends and is reported dead to the {@link Liveness}, which
+ * takes the process down.
  */
 public final class ImagesConsumer implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(ImagesConsumer.class);
+
+  /** The loop's name in {@code /healthz} and {@code /readyz}. */
+  public static final String LOOP_NAME = "images-consumer";
+
   private static final Duration POLL_TIMEOUT = Duration.ofMillis(250);
-  private static final Duration FIRST_BACKOFF = Duration.ofMillis(500);
-  private static final Duration MAX_BACKOFF = Duration.ofSeconds(30);
   private static final Duration CLOSE_TIMEOUT = Duration.ofSeconds(10);
 
   private final KafkaConsumer<byte[], byte[]> consumer;
   private final String topic;
   private final IngestProcessor processor;
-  private final Duration outputTimeout;
-  private final Consumer<Throwable> onFatal;
+  private final Settings settings;
+  private final Liveness liveness;
+  private final IngestMetrics metrics;
   private final Thread thread;
   private final CountDownLatch stopRequested = new CountDownLatch(1);
+  private final Set<RecordId> durableInFailedBatch = new HashSet<>();
   private volatile boolean running = true;
-  private volatile Throwable failure;
-  private Duration backoff = FIRST_BACKOFF;
+  private volatile boolean waiting;
+  private int attempt;
+  private Instant failingSince;
+  private long retryAtNanos;
+
+  /**
+   * How long the loop waits for what.
+   *
+   * @param storeWait how long one attempt at a batch waits out a store fault before the batch is
+   *     rewound; keeps an attempt well inside {@code max.poll.interval.ms}
+   * @param outputTimeout how long to wait for the broker to acknowledge a batch's outputs
+   * @param retry the backoff between attempts and the outage budget, after which the loop dies
+   */
+  public record Settings(Duration storeWait, Duration outputTimeout, RetryPolicy retry) {}
 
   /**
    * @param consumer used only from this object's thread from {@link #start()} on, and closed by it
-   * @param outputTimeout how long to wait for the broker to acknowledge a batch's outputs
-   * @param onFatal told once when the loop stops on an error no retry can fix
+   * @param liveness told when the loop dies
    */
   public ImagesConsumer(
       KafkaConsumer<byte[], byte[]> consumer,
       String topic,
       IngestProcessor processor,
-      Duration outputTimeout,
-      Consumer<Throwable> onFatal) {
+      Settings settings,
+      Liveness liveness,
+      IngestMetrics metrics) {
     this.consumer = consumer;
     this.topic = topic;
     this.processor = processor;
-    this.outputTimeout = outputTimeout;
-    this.onFatal = onFatal;
-    this.thread = new Thread(this::run, "ingest-consumer");
+    this.settings = settings;
+    this.liveness = liveness;
+    this.metrics = metrics;
+    // Not a daemon: with the HTTP server, this thread is what keeps the process running.
+    this.thread = new Thread(liveness.guard(LOOP_NAME, this::run), "ingest-consumer");
+    metrics.waitingBatch(() -> waiting);
   }
 
-  public void start() {
-    thread.start();
+  /** Starts the loop's thread; a second call does nothing. */
+  public synchronized void start() {
+    if (thread.getState() == Thread.State.NEW && running) {
+      thread.start();
+    }
   }
 
-  /** False once the loop stopped on a fatal error; {@code /readyz} reports it. */
+  /** False once the loop has died; {@code /readyz} reports it, {@code /healthz} too. */
   public boolean isHealthy() {
-    return failure == null;
+    return liveness.reason(LOOP_NAME).isEmpty();
+  }
+
+  /** True while a batch waits to be retried after a store or broker fault. */
+  public boolean isWaiting() {
+    return waiting;
   }
 
   private void run() {
     try {
-      consumer.subscribe(List.of(topic), new LoggingRebalanceListener());
+      consumer.subscribe(List.of(topic), new Rebalances());
       log.info("consuming {}", topic);
       while (running) {
-        pollAndProcess();
+        if (waiting) {
+          waitForRetry();
+        } else {
+          pollAndProcess();
+        }
       }
-    } catch (RuntimeException e) {
-      failure = e;
-      log.error("stopped consuming {}: {}", topic, e.toString(), e);
-      onFatal.accept(e);
     } finally {
       try {
         // Every processed batch is already committed: closing only leaves the group.
@@ -111,20 +147,60 @@ public final class ImagesConsumer implements AutoCloseable {
       handle(e, null);
       return;
     }
-    if (records.isEmpty()) {
-      return;
+    if (!records.isEmpty()) {
+      process(records);
     }
+  }
+
+  private void process(ConsumerRecords<byte[], byte[]> records) {
+    List<ConsumerRecord<byte[], byte[]>> todo = new ArrayList<>(records.count());
+    for (ConsumerRecord<byte[], byte[]> r : records) {
+      if (!durableInFailedBatch.contains(RecordId.of(r))) {
+        todo.add(r);
+      }
+    }
+    BatchResult result = null;
     try {
-      List<IngestInput> inputs = new ArrayList<>(records.count());
-      for (ConsumerRecord<byte[], byte[]> r : records) {
+      List<IngestInput> inputs = new ArrayList<>(todo.size());
+      for (ConsumerRecord<byte[], byte[]> r : todo) {
         inputs.add(IngestInput.fromRecord(r));
       }
-      processor.process(inputs).awaitDurable(outputTimeout);
-      consumer.commitSync(nextOffsets(records));
-      backoff = FIRST_BACKOFF;
+      if (!inputs.isEmpty()) {
+        result = processor.process(inputs, Instant.now().plus(settings.storeWait()));
+        result.awaitDurable(settings.outputTimeout());
+      }
+      Map<TopicPartition, OffsetAndMetadata> next = nextOffsets(records);
+      consumer.commitSync(next);
+      forgetBelow(next);
+      recovered();
     } catch (RuntimeException e) {
+      if (result != null) {
+        rememberDurable(todo, result.durable());
+      }
       handle(e, records);
     }
+  }
+
+  /**
+   * What a failed attempt made durable is not sent again by the retry: a claim check would reach
+   * the inference worker twice, and a dead letter that only fits without its value would be put in
+   * the store again. Only while this consumer keeps the partition; after a crash the batch is
+   * redone whole, which the outputs' idempotency covers.
+   */
+  private void rememberDurable(List<ConsumerRecord<byte[], byte[]>> todo, List<Boolean> durable) {
+    for (int i = 0; i < todo.size(); i++) {
+      if (durable.get(i)) {
+        durableInFailedBatch.add(RecordId.of(todo.get(i)));
+      }
+    }
+  }
+
+  private void forgetBelow(Map<TopicPartition, OffsetAndMetadata> committed) {
+    durableInFailedBatch.removeIf(
+        id -> {
+          OffsetAndMetadata c = committed.get(id.partition());
+          return c != null && id.offset() < c.offset();
+        });
   }
 
   private void handle(RuntimeException e, ConsumerRecords<byte[], byte[]> batch) {
@@ -138,19 +214,82 @@ public final class ImagesConsumer implements AutoCloseable {
         log.warn("no valid offset for {}: starting them from the earliest record", partitions);
         consumer.seekToBeginning(partitions);
       }
-      case RETRY_BATCH -> {
-        log.warn(
-            "{} failed, retrying in {} ms: {}",
-            batch == null ? "poll" : "batch of " + batch.count(),
-            backoff.toMillis(),
-            e.toString());
-        if (batch != null) {
-          rewind(batch);
-        }
-        pause(backoff);
-        Duration doubled = backoff.multipliedBy(2);
-        backoff = doubled.compareTo(MAX_BACKOFF) > 0 ? MAX_BACKOFF : doubled;
-      }
+      case RETRY_BATCH -> retryLater(e, batch);
+    }
+  }
+
+  private void retryLater(RuntimeException e, ConsumerRecords<byte[], byte[]> batch) {
+    Instant now = Instant.now();
+    if (failingSince == null) {
+      failingSince = now;
+    }
+    attempt++;
+    Duration failing = Duration.between(failingSince, now);
+    if (failing.compareTo(settings.retry().budget()) > 0) {
+      throw new OutageBudgetSpentException(
+          (batch == null ? "polling " + topic : "a batch of " + batch.count() + " records")
+              + " has failed for "
+              + failing.toSeconds()
+              + " s, longer than the outage budget of "
+              + settings.retry().budget().toSeconds()
+              + " s (CYCLEGAN_OUTAGE_BUDGET_SECONDS); last error: "
+              + e,
+          e);
+    }
+    Duration backoff = settings.retry().backoff(attempt);
+    String what = batch == null ? "poll" : "batch of " + batch.count();
+    if (attempt == 1 || attempt % 10 == 0) {
+      log.warn(
+          "{} failed (attempt {}, failing for {} s), retrying in {} ms: {}",
+          what,
+          attempt,
+          failing.toSeconds(),
+          backoff.toMillis(),
+          e.toString());
+    } else {
+      log.info("{} failed again (attempt {}): {}", what, attempt, e.toString());
+    }
+    metrics.batchRetried();
+    if (batch != null) {
+      rewind(batch);
+    }
+    consumer.pause(consumer.assignment());
+    retryAtNanos = System.nanoTime() + backoff.toNanos();
+    waiting = true;
+  }
+
+  private void recovered() {
+    if (failingSince != null) {
+      log.info(
+          "batch done after {} attempts, {} s after the first failure",
+          attempt + 1,
+          Duration.between(failingSince, Instant.now()).toSeconds());
+    }
+    failingSince = null;
+    attempt = 0;
+  }
+
+  /**
+   * The backoff: polls with every partition paused, so the consumer stays in its group and
+   * rebalances still happen, until the retry is due or close() is called.
+   */
+  private void waitForRetry() {
+    long left = retryAtNanos - System.nanoTime();
+    if (left <= 0 || stopRequested.getCount() == 0) {
+      consumer.resume(consumer.paused());
+      waiting = false;
+      return;
+    }
+    ConsumerRecords<byte[], byte[]> records;
+    try {
+      consumer.pause(consumer.assignment()); // partitions assigned while waiting wait too
+      records = consumer.poll(Duration.ofNanos(Math.min(left, POLL_TIMEOUT.toNanos())));
+    } catch (RuntimeException e) {
+      handle(e, null);
+      return;
+    }
+    if (!records.isEmpty()) {
+      rewind(records); // from a partition assigned within that poll: read it after the wait
     }
   }
 
@@ -161,16 +300,6 @@ public final class ImagesConsumer implements AutoCloseable {
       if (assigned.contains(tp)) {
         consumer.seek(tp, batch.records(tp).get(0).offset());
       }
-    }
-  }
-
-  private void pause(Duration d) {
-    try {
-      // Waits on the stop signal rather than sleeping, so close() is not held up by a backoff.
-      stopRequested.await(d.toMillis(), TimeUnit.MILLISECONDS);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      running = false;
     }
   }
 
@@ -185,15 +314,17 @@ public final class ImagesConsumer implements AutoCloseable {
   }
 
   /**
-   * Stops after the batch in hand is processed and committed, then closes the consumer. Waits at
-   * most {@code timeout}.
+   * Stops after the batch in hand is processed and committed (a batch waiting for a retry is left
+   * uncommitted), then closes the consumer. Waits at most {@code timeout}.
    */
   public void close(Duration timeout) {
     running = false;
     stopRequested.countDown();
-    if (thread.getState() == Thread.State.NEW) {
-      consumer.close(CloseOptions.timeout(CLOSE_TIMEOUT));
-      return;
+    synchronized (this) {
+      if (thread.getState() == Thread.State.NEW) {
+        consumer.close(CloseOptions.timeout(CLOSE_TIMEOUT));
+        return;
+      }
     }
     if (thread.isAlive() && Thread.currentThread() != thread) {
       try {
@@ -212,7 +343,23 @@ public final class ImagesConsumer implements AutoCloseable {
     close(Duration.ofSeconds(60));
   }
 
-  private static final class LoggingRebalanceListener implements ConsumerRebalanceListener {
+  /** The loop waited longer than the outage budget: it ends, and the process with it. */
+  static final class OutageBudgetSpentException extends RuntimeException {
+    private static final long serialVersionUID = 1L;
+
+    OutageBudgetSpentException(String message, Throwable cause) {
+      super(message, cause);
+    }
+  }
+
+  private record RecordId(TopicPartition partition, long offset) {
+    static RecordId of(ConsumerRecord<?, ?> r) {
+      return new RecordId(new TopicPartition(r.topic(), r.partition()), r.offset());
+    }
+  }
+
+  /** Logs assignments; a partition that leaves also leaves the memory of its durable records. */
+  private final class Rebalances implements ConsumerRebalanceListener {
     @Override
     public void onPartitionsAssigned(Collection<TopicPartition> partitions) {
       if (!partitions.isEmpty()) {
@@ -226,11 +373,13 @@ public final class ImagesConsumer implements AutoCloseable {
       if (!partitions.isEmpty()) {
         log.info("revoked {}", partitions);
       }
+      durableInFailedBatch.removeIf(id -> partitions.contains(id.partition()));
     }
 
     @Override
     public void onPartitionsLost(Collection<TopicPartition> partitions) {
       log.warn("lost {}; their uncommitted records go to the next owner", partitions);
+      durableInFailedBatch.removeIf(id -> partitions.contains(id.partition()));
     }
   }
 }

@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
+import io.cyclegan.common.fault.Faults;
 import io.cyclegan.common.messages.CloudEvents;
 import io.cyclegan.common.messages.Headers;
 import io.cyclegan.common.messages.MessageCodec;
@@ -16,6 +17,7 @@ import io.cyclegan.common.store.Names;
 import io.cyclegan.common.store.ObjectKeys;
 import io.cyclegan.common.store.ObjectStore;
 import io.cyclegan.common.store.StoreException;
+import io.cyclegan.common.store.StoreUnavailableException;
 import io.cyclegan.ingest.catalog.Catalog;
 import io.cyclegan.ingest.routing.BatchResult;
 import io.cyclegan.ingest.routing.IngestInput;
@@ -31,6 +33,7 @@ import java.net.InetSocketAddress;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
@@ -58,11 +61,21 @@ import org.slf4j.MDC;
  * IngestInput}s with the headers a Kafka producer would send and go through the same {@link
  * IngestProcessor}; a request is answered once its outputs are durable. Errors are JSON: {@code
  * {"status": 400, "error": "...", "reason": "..."}}.
+ *
+ * <p>A store or broker fault is never the caller's fault: it is a 503 {@code UNAVAILABLE} with a
+ * {@code Retry-After}, after waiting at most {@link #STORE_WAIT} for the store, and its message
+ * names no host, endpoint or bucket (the details are logged). A store that refuses a call for good
+ * is a 500.
  */
 public final class HttpApi implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(HttpApi.class);
   private static final ObjectMapper JSON = MessageCodec.mapper();
   private static final Duration SEND_TIMEOUT = Duration.ofSeconds(30);
+
+  /** How long an upload waits out a store fault before it is answered 503. */
+  static final Duration STORE_WAIT = Duration.ofSeconds(10);
+
+  private static final String RETRY_AFTER_SECONDS = "5";
   private static final long MAX_JSON_BYTES = 1 << 20;
   private static final long MAX_SWALLOW_BYTES = 8L << 20;
   private static final int ZIP_BATCH = 16;
@@ -79,10 +92,12 @@ public final class HttpApi implements AutoCloseable {
   private final long maxUploadBytes;
   private final ZipImport zipImport;
   private final String eventSource;
+  private boolean started;
 
   /**
-   * Starts listening.
+   * Binds the port; requests are served from {@link #start()} on.
    *
+   * @param store for the API's own reads, with a short retry budget (a person is waiting)
    * @param port 0 for any free port
    * @param maxUploadBytes the largest request body ({@code CYCLEGAN_MAX_UPLOAD_BYTES})
    * @param maxImageBytes the largest image, for zip entries
@@ -106,7 +121,8 @@ public final class HttpApi implements AutoCloseable {
     this.maxUploadBytes = maxUploadBytes;
     // Images barely compress, so a real archive expands to little more than its own size.
     this.zipImport =
-        new ZipImport(processor, maxImageBytes, 4 * maxUploadBytes, ZIP_BATCH, SEND_TIMEOUT);
+        new ZipImport(
+            processor, maxImageBytes, 4 * maxUploadBytes, ZIP_BATCH, STORE_WAIT, SEND_TIMEOUT);
     this.eventSource = eventSource;
     try {
       this.server = HttpServers.create(new InetSocketAddress(bindAddress, port));
@@ -131,8 +147,13 @@ public final class HttpApi implements AutoCloseable {
             });
     server.setExecutor(executor);
     server.createContext("/", this::handle);
+  }
+
+  /** Starts serving requests. */
+  public synchronized void start() {
+    started = true;
     server.start();
-    log.info("HTTP API on {}:{}", bindAddress, port());
+    log.info("HTTP API on port {}", port());
   }
 
   public int port() {
@@ -145,10 +166,18 @@ public final class HttpApi implements AutoCloseable {
         route(ex);
       } catch (ApiException e) {
         error(ex, e.status(), e.reason(), e.getMessage());
-      } catch (StoreException | BatchResult.OutputNotDurableException e) {
-        log.warn("{} {}: {}", ex.getRequestMethod(), ex.getRequestURI().getRawPath(), e.toString());
-        error(ex, 503, "UNAVAILABLE", "try again later: " + e.getMessage());
+      } catch (StoreUnavailableException e) {
+        unavailable(ex, e, "the object store is unavailable");
+      } catch (BatchResult.OutputNotDurableException e) {
+        unavailable(ex, e, "Kafka did not acknowledge the request in time");
+      } catch (StoreException e) {
+        log.error("{} {} failed", ex.getRequestMethod(), ex.getRequestURI().getRawPath(), e);
+        error(ex, 500, "STORE_ERROR", "the object store refused the request");
       } catch (RuntimeException e) {
+        if (Faults.isTransient(e)) {
+          unavailable(ex, e, "a service the API depends on is unavailable");
+          return;
+        }
         log.error("{} {} failed", ex.getRequestMethod(), ex.getRequestURI().getRawPath(), e);
         error(ex, 500, "INTERNAL", "internal error: " + e.getClass().getSimpleName());
       }
@@ -158,6 +187,14 @@ public final class HttpApi implements AutoCloseable {
       MDC.remove("requestId");
       ex.close();
     }
+  }
+
+  /** 503 with a message safe to show: the details (hosts, keys) go to the log only. */
+  private static void unavailable(HttpExchange ex, RuntimeException e, String what)
+      throws IOException {
+    log.warn("{} {}: {}", ex.getRequestMethod(), ex.getRequestURI().getRawPath(), e.toString());
+    ex.getResponseHeaders().set("Retry-After", RETRY_AFTER_SECONDS);
+    error(ex, 503, "UNAVAILABLE", what + "; try again in a few seconds");
   }
 
   private void route(HttpExchange ex) throws IOException {
@@ -278,7 +315,9 @@ public final class HttpApi implements AutoCloseable {
   /** Runs one upload through the processor; a refusal becomes the matching HTTP error. */
   private Outcome ingestOne(Map<String, String> headers, byte[] body) {
     BatchResult result =
-        processor.process(IngestInput.fromHttp(headers, body)).awaitDurable(SEND_TIMEOUT);
+        processor
+            .process(IngestInput.fromHttp(headers, body), Instant.now().plus(STORE_WAIT))
+            .awaitDurable(SEND_TIMEOUT);
     Outcome outcome = result.outcomes().get(0);
     if (outcome instanceof Outcome.Rejected r) {
       throw ApiException.of(r.error());
@@ -586,8 +625,9 @@ public final class HttpApi implements AutoCloseable {
 
   /** Stops accepting requests and gives those in progress up to two seconds to finish. */
   @Override
-  public void close() {
-    server.stop(2);
+  public synchronized void close() {
+    // A server never started has no request to wait for (stop would wait the whole delay).
+    server.stop(started ? 2 : 0);
     executor.shutdown();
     try {
       if (!executor.awaitTermination(30, TimeUnit.SECONDS)) {

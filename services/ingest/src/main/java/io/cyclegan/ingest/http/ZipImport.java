@@ -12,6 +12,7 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -31,6 +32,7 @@ final class ZipImport {
   private final long maxImageBytes;
   private final long maxInflatedBytes;
   private final int batchSize;
+  private final Duration storeWait;
   private final Duration outputTimeout;
 
   /**
@@ -42,11 +44,13 @@ final class ZipImport {
       long maxImageBytes,
       long maxInflatedBytes,
       int batchSize,
+      Duration storeWait,
       Duration outputTimeout) {
     this.processor = processor;
     this.maxImageBytes = maxImageBytes;
     this.maxInflatedBytes = maxInflatedBytes;
     this.batchSize = batchSize;
+    this.storeWait = storeWait;
     this.outputTimeout = outputTimeout;
   }
 
@@ -152,7 +156,8 @@ final class ZipImport {
     if (pending.isEmpty()) {
       return counts;
     }
-    BatchResult result = processor.process(pending).awaitDurable(outputTimeout);
+    BatchResult result =
+        processor.process(pending, Instant.now().plus(storeWait)).awaitDurable(outputTimeout);
     for (int i = 0; i < result.outcomes().size(); i++) {
       Outcome o = result.outcomes().get(i);
       String file = files.get(i);

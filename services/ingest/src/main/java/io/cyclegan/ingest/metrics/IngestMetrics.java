@@ -3,15 +3,20 @@ package io.cyclegan.ingest.metrics;
 import io.cyclegan.common.messages.Headers;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.DistributionSummary;
+import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
+import java.util.function.BooleanSupplier;
 
 /**
  * The ingest meters. Prometheus names: {@code cyclegan_ingest_images_total{purpose,outcome}},
  * {@code cyclegan_ingest_rejections_total{reason}}, {@code cyclegan_ingest_bytes_total{purpose}},
  * {@code cyclegan_ingest_validation_seconds} and {@code cyclegan_ingest_batch_seconds}
- * (histograms), {@code cyclegan_ingest_batch_records} (histogram). Dead letters are counted by
- * {@code DeadLetters} as {@code cyclegan_dlq_records_total{stage}}.
+ * (histograms), {@code cyclegan_ingest_batch_records} (histogram), {@code
+ * cyclegan_ingest_batch_retries_total} (batches rewound after a store or broker fault) and {@code
+ * cyclegan_ingest_batch_waiting} (1 while a batch waits to be retried). Dead letters are counted by
+ * {@code DeadLetters} as {@code cyclegan_dlq_records_total{stage}}; the store's and Kafka's own
+ * state is {@code cyclegan_dependency_up{dependency}} and {@code cyclegan_retries_total}.
  */
 public final class IngestMetrics {
   /** {@code outcome} tag values. */
@@ -24,6 +29,7 @@ public final class IngestMetrics {
   private final Timer validation;
   private final Timer batch;
   private final DistributionSummary batchRecords;
+  private final Counter batchRetries;
 
   public IngestMetrics(MeterRegistry registry) {
     this.registry = registry;
@@ -43,6 +49,22 @@ public final class IngestMetrics {
             .description("inputs per processed batch")
             .serviceLevelObjectives(1, 2, 5, 10, 20, 50, 100, 200, 500)
             .register(registry);
+    this.batchRetries =
+        Counter.builder("cyclegan.ingest.batch.retries")
+            .description("batches rewound to be retried after a store or broker fault")
+            .register(registry);
+  }
+
+  /** Registers the gauge of whether a batch is waiting for its retry. */
+  public void waitingBatch(BooleanSupplier waiting) {
+    Gauge.builder("cyclegan.ingest.batch.waiting", waiting, w -> w.getAsBoolean() ? 1 : 0)
+        .description("1 while a batch waits to be retried after a store or broker fault")
+        .strongReference(true) // the supplier is a lambda no one else holds
+        .register(registry);
+  }
+
+  public void batchRetried() {
+    batchRetries.increment();
   }
 
   /**

@@ -16,6 +16,7 @@ import io.cyclegan.common.store.ObjectKeys;
 import io.cyclegan.common.store.ObjectStore;
 import io.cyclegan.ingest.catalog.Catalog;
 import io.cyclegan.ingest.metrics.IngestMetrics;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -33,7 +34,6 @@ import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.clients.producer.RecordMetadata;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.slf4j.MDC;
@@ -54,9 +54,10 @@ import org.slf4j.MDC;
  *       for translation requests, an error result.
  * </ol>
  *
- * A refused input never fails the batch. A store failure (after the store's own retries) does: it
- * concerns every input alike, so the caller retries the batch rather than dead-lettering a whole
- * outage. Thread-safe; the consumer and the HTTP API share one instance.
+ * A refused input never fails the batch. A store failure (after the store's own retries, until the
+ * caller's deadline) does: it concerns every input alike, so the caller retries the batch (the
+ * consumer) or answers 503 (the HTTP API) rather than refusing or dead-lettering valid images
+ * during an outage. Thread-safe; the consumer and the HTTP API share one instance.
  */
 public final class IngestProcessor {
   private static final Logger log = LoggerFactory.getLogger(IngestProcessor.class);
@@ -65,8 +66,8 @@ public final class IngestProcessor {
   private final ImageValidator validator;
   private final HeaderParser parser;
   private final ObjectStore store;
-  private final Catalog catalog;
   private final KafkaProducer<byte[], byte[]> producer;
+  private final ReplySender replies;
   private final DeadLetters deadLetters;
   private final Topics topics;
   private final IngestMetrics metrics;
@@ -75,6 +76,7 @@ public final class IngestProcessor {
   private final String eventSource;
 
   /**
+   * @param replies delivers error results to reply topics
    * @param cpuPool validates images ({@code CYCLEGAN_INGEST_THREADS} threads)
    * @param ioPool runs store calls in parallel
    * @param eventSource the CloudEvents {@code ce_source} of what ingest produces
@@ -84,6 +86,7 @@ public final class IngestProcessor {
       HeaderParser parser,
       ObjectStore store,
       KafkaProducer<byte[], byte[]> producer,
+      ReplySender replies,
       DeadLetters deadLetters,
       Topics topics,
       IngestMetrics metrics,
@@ -93,8 +96,8 @@ public final class IngestProcessor {
     this.validator = validator;
     this.parser = parser;
     this.store = store;
-    this.catalog = new Catalog(store);
     this.producer = producer;
+    this.replies = replies;
     this.deadLetters = deadLetters;
     this.topics = topics;
     this.metrics = metrics;
@@ -107,31 +110,36 @@ public final class IngestProcessor {
     return parser;
   }
 
-  /** One input, as an HTTP upload sends it; see {@link #process(List)}. */
-  public BatchResult process(IngestInput input) {
-    return process(List.of(input));
+  /** One input, as an HTTP upload sends it; see {@link #process(List, Instant)}. */
+  public BatchResult process(IngestInput input, Instant storeDeadline) {
+    return process(List.of(input), storeDeadline);
   }
 
   /**
    * Processes a batch. When it returns, every store write is done and every send is issued; wait on
    * {@link BatchResult#awaitDurable} before acknowledging the inputs.
    *
-   * @throws io.cyclegan.common.store.StoreException when the store fails; nothing was sent, and the
-   *     whole batch may be processed again
+   * @param storeDeadline until when store calls wait out a transient fault (within the service's
+   *     outage budget): the consumer keeps a batch well inside {@code max.poll.interval.ms}, the
+   *     HTTP API inside a client's patience
+   * @throws io.cyclegan.common.store.StoreUnavailableException when the store is still away at the
+   *     deadline, {@link io.cyclegan.common.store.StoreException} when it refuses a call; nothing
+   *     was sent, and the whole batch may be processed again
    */
-  public BatchResult process(List<IngestInput> inputs) {
+  public BatchResult process(List<IngestInput> inputs, Instant storeDeadline) {
     long start = System.nanoTime();
+    ObjectStore batchStore = store.withDeadline(storeDeadline);
     List<Checked> checked = validateAll(inputs);
-    Map<String, Set<String>> listed = listDatasets(checked);
-    Map<String, Boolean> existed = storeAll(checked, listed);
+    Map<String, Set<String>> listed = listDatasets(checked, new Catalog(batchStore));
+    Map<String, Boolean> existed = storeAll(checked, listed, batchStore);
     Map<String, Map<String, Long>> counts = countDatasets(checked, listed);
     List<Outcome> outcomes = new ArrayList<>(checked.size());
-    List<Future<?>> sends = new ArrayList<>();
+    List<List<Future<?>>> sends = new ArrayList<>(checked.size());
     Map<String, Boolean> seenInBatch = new LinkedHashMap<>();
     for (Checked c : checked) {
       Outcome outcome = outcome(c, existed, seenInBatch, counts);
       outcomes.add(outcome);
-      sends.addAll(send(outcome));
+      sends.add(send(outcome));
       count(outcome);
     }
     metrics.batchRecords(inputs.size());
@@ -210,7 +218,7 @@ public final class IngestProcessor {
   }
 
   /** Phase 2: the image keys of each dataset that receives an image in this batch. */
-  private Map<String, Set<String>> listDatasets(List<Checked> checked) {
+  private Map<String, Set<String>> listDatasets(List<Checked> checked, Catalog catalog) {
     Map<String, Set<String>> listed = new ConcurrentHashMap<>();
     List<Callable<Void>> listings = new ArrayList<>();
     checked.stream()
@@ -229,7 +237,8 @@ public final class IngestProcessor {
   }
 
   /** Phase 3. Returns, per dataset key, whether the image was in the store before this batch. */
-  private Map<String, Boolean> storeAll(List<Checked> checked, Map<String, Set<String>> listed) {
+  private Map<String, Boolean> storeAll(
+      List<Checked> checked, Map<String, Set<String>> listed, ObjectStore store) {
     Map<String, Boolean> existed = new ConcurrentHashMap<>();
     Map<String, byte[]> datasetImages = new LinkedHashMap<>();
     List<Callable<Void>> writes = new ArrayList<>();
@@ -389,7 +398,7 @@ public final class IngestProcessor {
       List<Future<?>> sends = new ArrayList<>(2);
       sends.add(deadLetters.send(e.reason().stage(), e.describe(), e.errorClass(), in.source()));
       if (rej.reply() != null) {
-        sends.add(sendResult(rej.reply(), errorResult(rej.reply(), e)));
+        sends.add(replies.send(rej.reply(), errorResult(rej.reply(), e)));
       }
       return sends;
     }
@@ -397,43 +406,6 @@ public final class IngestProcessor {
 
   private static TranslateResult errorResult(Reply reply, RejectedInputException e) {
     return TranslateResult.error(reply.requestId(), reply.model(), reply.direction(), e.describe());
-  }
-
-  /**
-   * Sends a result to the caller's reply topic, falling back to the results topic when that send
-   * fails (a topic that does not exist and cannot be created), so the caller can still find it.
-   */
-  private CompletableFuture<RecordMetadata> sendResult(Reply reply, TranslateResult result) {
-    CompletableFuture<RecordMetadata> first =
-        sendAsync(record(reply.topic(), reply.requestId(), result));
-    if (reply.topic().equals(topics.translateResults())) {
-      return first;
-    }
-    return first.exceptionallyComposeAsync(
-        e -> {
-          log.warn(
-              "cannot answer request {} on reply topic {} ({}), answering on {}",
-              reply.requestId(),
-              reply.topic(),
-              e.getMessage(),
-              topics.translateResults());
-          return sendAsync(record(topics.translateResults(), reply.requestId(), result));
-        },
-        ioPool);
-  }
-
-  private CompletableFuture<RecordMetadata> sendAsync(ProducerRecord<byte[], byte[]> record) {
-    CompletableFuture<RecordMetadata> done = new CompletableFuture<>();
-    producer.send(
-        record,
-        (metadata, error) -> {
-          if (error == null) {
-            done.complete(metadata);
-          } else {
-            done.completeExceptionally(error);
-          }
-        });
-    return done;
   }
 
   private ProducerRecord<byte[], byte[]> record(String topic, String key, Message message) {

@@ -42,26 +42,28 @@ class FencedConsumerIT {
             "ingest-fenced-" + run,
             "CYCLEGAN_INSTANCE_ID",
             "ingest-0");
-    AtomicReference<Throwable> fatal = new AtomicReference<>();
+    AtomicReference<String> died = new AtomicReference<>();
 
-    try (IngestService first =
-        new IngestService(config, IngestService.LOOPBACK).onFatal(fatal::set).start()) {
-      await().atMost(Duration.ofSeconds(30)).until(() -> ready(first) == 200);
+    try (IngestService first = new IngestService(config, IngestService.LOOPBACK)) {
+      first.runtime().liveness().onDeath(died::set);
+      first.start();
+      await().atMost(Duration.ofSeconds(30)).until(() -> status(first, "/readyz") == 200);
       try (IngestService second = new IngestService(config, IngestService.LOOPBACK).start()) {
         await()
             .atMost(Duration.ofSeconds(60))
-            .untilAsserted(
-                () -> assertThat(fatal.get()).isInstanceOf(FencedInstanceIdException.class));
-        assertThat(ready(first)).isEqualTo(503);
+            .untilAsserted(() -> assertThat(died.get()).isEqualTo(ImagesConsumer.LOOP_NAME));
+        assertThat(first.runtime().liveness().reason(ImagesConsumer.LOOP_NAME))
+            .contains(FencedInstanceIdException.class.getSimpleName());
+        assertThat(status(first, "/readyz")).isEqualTo(503);
+        assertThat(status(first, "/healthz")).isEqualTo(503);
       }
     }
   }
 
-  private static int ready(IngestService service) throws Exception {
+  private static int status(IngestService service, String path) throws Exception {
     return HttpClient.newHttpClient()
         .send(
-            HttpRequest.newBuilder(
-                    URI.create("http://127.0.0.1:" + service.metricsPort() + "/readyz"))
+            HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + service.metricsPort() + path))
                 .build(),
             HttpResponse.BodyHandlers.discarding())
         .statusCode();
