@@ -62,6 +62,7 @@ public final class TrainingWorker implements AutoCloseable {
   private final TrainingConfig config;
   private final ServiceRuntime runtime;
   private final KafkaProducer<byte[], byte[]> producer;
+  private final JobEvents events;
   private final TrainingMetrics metrics;
   private final CommandLoop loop;
   private final CancelWatcher watcher;
@@ -90,7 +91,7 @@ public final class TrainingWorker implements AutoCloseable {
       RetryPolicy onPollThread = retry.withBudget(min(retry.budget(), POLL_THREAD_BUDGET));
       Retrier kafkaRetrier =
           new Retrier(retry, new Dependency("kafka-producer").bindTo(runtime.metrics().registry()));
-      JobEvents events =
+      this.events =
           new JobEvents(producer, settings.topics().trainingEvents(), source, kafkaRetrier);
       ModelPublisher publisher =
           new ModelPublisher(
@@ -240,6 +241,7 @@ public final class TrainingWorker implements AutoCloseable {
       loop.stop(CLOSE_TIMEOUT);
     }
     watcher.close();
+    events.close();
     producer.close();
     runtime.close();
   }
@@ -262,6 +264,7 @@ public final class TrainingWorker implements AutoCloseable {
       loop.crash();
     }
     watcher.close();
+    events.close();
     producer.close(Duration.ZERO);
     runtime.close();
   }

@@ -8,10 +8,17 @@ import io.cyclegan.common.messages.CloudEvents;
 import io.cyclegan.common.messages.TrainingEvent;
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
+import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.clients.producer.RecordMetadata;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -24,10 +31,14 @@ import org.slf4j.LoggerFactory;
  * events) waits for the broker's acknowledgement and, while Kafka is away, sends again with the
  * retry policy's backoff until the outage budget is spent; only then does it throw {@link
  * EventsUnavailableException}, a transient fault. {@link #sendProgress} never waits and never
- * throws: a progress event that Kafka does not take within the producer's {@code
- * delivery.timeout.ms} is dropped, since the next one supersedes it.
+ * throws: a progress event is dropped when the sender is still busy with an earlier event (Kafka is
+ * away: the producer's {@code send} blocks for metadata up to {@code max.block.ms}) or when Kafka
+ * does not take it within {@code delivery.timeout.ms}; the next one supersedes it.
+ *
+ * <p>Every event goes through one sender thread, in the order the job emits them, so a blocked
+ * {@code send} never stalls the training steps and a progress event never overtakes a checkpoint.
  */
-public final class JobEvents {
+public final class JobEvents implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(JobEvents.class);
 
   /** Header naming the device a {@code started} event's job trains on. */
@@ -43,7 +54,7 @@ public final class JobEvents {
   private final String topic;
   private final String source;
   private final Retrier retrier;
-  private final AtomicBoolean droppingProgress = new AtomicBoolean();
+  private final Sender sender;
 
   /**
    * Events with the default retry policy (tests and tools).
@@ -59,10 +70,20 @@ public final class JobEvents {
    */
   public JobEvents(
       Producer<byte[], byte[]> producer, String topic, String source, Retrier retrier) {
+    this(producer, topic, source, retrier, new Sender());
+  }
+
+  private JobEvents(
+      Producer<byte[], byte[]> producer,
+      String topic,
+      String source,
+      Retrier retrier,
+      Sender sender) {
     this.producer = producer;
     this.topic = topic;
     this.source = source;
     this.retrier = retrier;
+    this.sender = sender;
   }
 
   /**
@@ -70,7 +91,8 @@ public final class JobEvents {
    * polling and reads the command again later.
    */
   public JobEvents withPolicy(RetryPolicy policy) {
-    return new JobEvents(producer, topic, source, new Retrier(policy, retrier.dependency()));
+    return new JobEvents(
+        producer, topic, source, new Retrier(policy, retrier.dependency()), sender);
   }
 
   /**
@@ -78,26 +100,26 @@ public final class JobEvents {
    * outage), never retried: the next progress event carries newer figures.
    */
   public void sendProgress(TrainingEvent event) {
-    try {
-      producer.send(
-          record(event, Map.of()),
-          (metadata, error) -> {
-            if (error == null) {
-              if (droppingProgress.compareAndSet(true, false)) {
-                log.info("progress events are delivered again");
+    ProducerRecord<byte[], byte[]> record = record(event, Map.of());
+    boolean offered =
+        sender.offer(
+            () -> {
+              try {
+                producer.send(
+                    record,
+                    (metadata, error) -> {
+                      if (error == null) {
+                        sender.delivered();
+                      } else {
+                        sender.dropped(error);
+                      }
+                    });
+              } catch (RuntimeException e) {
+                sender.dropped(e);
               }
-            } else if (droppingProgress.compareAndSet(false, true)) {
-              log.warn(
-                  "progress events are being dropped while Kafka is away: {}", error.toString());
-            }
-          });
-    } catch (RuntimeException e) {
-      if (!Faults.isTransient(e)) {
-        throw e;
-      }
-      if (droppingProgress.compareAndSet(false, true)) {
-        log.warn("progress events are being dropped while Kafka is away: {}", e.toString());
-      }
+            });
+    if (!offered) {
+      sender.dropped(null);
     }
   }
 
@@ -118,11 +140,11 @@ public final class JobEvents {
       retrier.call(
           "send " + event.type() + " event of job " + event.jobId(),
           () -> {
-            try {
-              return producer.send(record(event, headers)).get();
-            } catch (ExecutionException e) {
-              throw e.getCause() instanceof Exception cause ? cause : e;
-            }
+            // Handed to the producer on the sender thread, then acknowledged by the broker.
+            RecordMetadata acknowledged =
+                result(result(sender.submit(() -> producer.send(record(event, headers)))));
+            sender.delivered();
+            return acknowledged;
           });
     } catch (Retrier.GaveUp e) {
       String message =
@@ -132,6 +154,20 @@ public final class JobEvents {
       }
       throw new IllegalStateException(message, e.getCause());
     }
+  }
+
+  private static <T> T result(Future<T> future) throws Exception {
+    try {
+      return future.get();
+    } catch (ExecutionException e) {
+      throw e.getCause() instanceof Exception cause ? cause : e;
+    }
+  }
+
+  /** Stops the sender thread (events not yet handed to the producer are dropped). */
+  @Override
+  public void close() {
+    sender.close();
   }
 
   private ProducerRecord<byte[], byte[]> record(TrainingEvent event, Map<String, String> headers) {
@@ -150,6 +186,78 @@ public final class JobEvents {
 
     EventsUnavailableException(String message, Throwable cause) {
       super(message, cause);
+    }
+  }
+
+  /**
+   * The one thread that hands events to the producer, in order. A progress event is only offered:
+   * it is dropped when an earlier send has not returned yet (the producer is blocked on a broker
+   * that is away).
+   */
+  private static final class Sender {
+    private final ExecutorService thread =
+        Executors.newSingleThreadExecutor(
+            r -> {
+              Thread t = new Thread(r, "training-events");
+              t.setDaemon(true);
+              return t;
+            });
+    private final AtomicInteger busy = new AtomicInteger();
+    private final AtomicBoolean dropping = new AtomicBoolean();
+
+    boolean offer(Runnable send) {
+      if (!busy.compareAndSet(0, 1)) {
+        return false;
+      }
+      try {
+        thread.execute(
+            () -> {
+              try {
+                send.run();
+              } finally {
+                busy.decrementAndGet();
+              }
+            });
+        return true;
+      } catch (RejectedExecutionException e) {
+        busy.decrementAndGet();
+        return false;
+      }
+    }
+
+    <T> Future<T> submit(Callable<T> send) {
+      busy.incrementAndGet();
+      try {
+        return thread.submit(
+            () -> {
+              try {
+                return send.call();
+              } finally {
+                busy.decrementAndGet();
+              }
+            });
+      } catch (RejectedExecutionException e) {
+        busy.decrementAndGet();
+        throw new IllegalStateException("the events sender is closed", e);
+      }
+    }
+
+    void delivered() {
+      if (dropping.compareAndSet(true, false)) {
+        log.info("progress events are delivered again");
+      }
+    }
+
+    void dropped(Throwable why) {
+      if (dropping.compareAndSet(false, true)) {
+        log.warn(
+            "progress events are being dropped while Kafka is away{}",
+            why == null ? " (an earlier event is still waiting)" : ": " + why);
+      }
+    }
+
+    void close() {
+      thread.shutdownNow();
     }
   }
 }

@@ -67,7 +67,7 @@ public record ParamBounds(
               + c.ndf()
               + ", generatorBlocks "
               + c.generatorBlocks()
-              + "), above this worker's budget of "
+              + "), above this worker's bound of "
               + mib(budget)
               + " MiB ("
               + memory.describe()
