@@ -3,6 +3,7 @@ package io.cyclegan.training;
 import io.cyclegan.common.config.Env;
 import io.cyclegan.common.config.ServiceSettings;
 import io.cyclegan.model.device.DeviceSelector;
+import io.cyclegan.training.limits.ParamBounds;
 import java.nio.file.Path;
 import java.util.Locale;
 import java.util.Map;
@@ -17,13 +18,22 @@ import java.util.Map;
  * @param cacheDir {@code CYCLEGAN_CACHE_DIR}: local copies of datasets, one folder per dataset
  * @param progressEverySteps {@code CYCLEGAN_PROGRESS_EVERY_STEPS}: progress events, and the only
  *     host reads of the losses, every this many steps
+ * @param maxAttempts {@code CYCLEGAN_TRAINING_MAX_ATTEMPTS}: how many runs of one job may end
+ *     without a word (the worker killed: out of memory, a native crash) before it is failed
+ * @param bounds the largest params this worker trains ({@code CYCLEGAN_TRAINING_MAX_*})
  */
 public record TrainingConfig(
-    ServiceSettings settings, String device, Path cacheDir, int progressEverySteps) {
+    ServiceSettings settings,
+    String device,
+    Path cacheDir,
+    int progressEverySteps,
+    int maxAttempts,
+    ParamBounds bounds) {
 
   public static final String SERVICE = "training";
   public static final int DEFAULT_METRICS_PORT = 9465;
   public static final int DEFAULT_PROGRESS_EVERY_STEPS = 50;
+  public static final int DEFAULT_MAX_ATTEMPTS = 3;
 
   public TrainingConfig {
     device = device.toLowerCase(Locale.ROOT);
@@ -41,11 +51,13 @@ public record TrainingConfig(
                 "CYCLEGAN_CACHE_DIR",
                 Path.of(System.getProperty("java.io.tmpdir"), "cyclegan-cache").toString())),
         env.integer(
-            "CYCLEGAN_PROGRESS_EVERY_STEPS", DEFAULT_PROGRESS_EVERY_STEPS, 1, Integer.MAX_VALUE));
+            "CYCLEGAN_PROGRESS_EVERY_STEPS", DEFAULT_PROGRESS_EVERY_STEPS, 1, Integer.MAX_VALUE),
+        env.integer("CYCLEGAN_TRAINING_MAX_ATTEMPTS", DEFAULT_MAX_ATTEMPTS, 1, 1000),
+        ParamBounds.fromEnv(env));
   }
 
   /** A copy with other service settings (tests give each in-process worker its own id). */
   public TrainingConfig withSettings(ServiceSettings other) {
-    return new TrainingConfig(other, device, cacheDir, progressEverySteps);
+    return new TrainingConfig(other, device, cacheDir, progressEverySteps, maxAttempts, bounds);
   }
 }

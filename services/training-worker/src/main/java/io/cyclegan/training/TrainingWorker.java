@@ -1,7 +1,11 @@
 package io.cyclegan.training;
 
 import io.cyclegan.common.config.ServiceSettings;
+import io.cyclegan.common.fault.Dependency;
+import io.cyclegan.common.fault.Retrier;
+import io.cyclegan.common.fault.RetryPolicy;
 import io.cyclegan.common.runtime.ServiceRuntime;
+import io.cyclegan.common.server.Liveness;
 import io.cyclegan.common.server.ReadinessCheck;
 import io.cyclegan.training.artifacts.CheckpointStore;
 import io.cyclegan.training.artifacts.ModelPublisher;
@@ -10,6 +14,7 @@ import io.cyclegan.training.commands.CancelWatcher;
 import io.cyclegan.training.commands.CommandHandler;
 import io.cyclegan.training.commands.CommandLoop;
 import io.cyclegan.training.data.DatasetCache;
+import io.cyclegan.training.job.Attempts;
 import io.cyclegan.training.job.JobEvents;
 import io.cyclegan.training.job.JobRunner;
 import io.cyclegan.training.job.JobServices;
@@ -42,9 +47,22 @@ public final class TrainingWorker implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(TrainingWorker.class);
   private static final Duration CLOSE_TIMEOUT = Duration.ofMinutes(3);
 
+  /**
+   * How long the command loop's own store reads and event sends wait out an outage before the
+   * command is read again: well within {@code max.poll.interval.ms} (5 minutes).
+   */
+  private static final Duration POLL_THREAD_BUDGET = Duration.ofSeconds(30);
+
+  /** The command loop's name in {@code /healthz}. */
+  public static final String COMMAND_LOOP = "training-commands";
+
+  /** The cancel watcher's name in {@code /healthz}. */
+  public static final String CANCEL_WATCHER = "training-cancels";
+
   private final TrainingConfig config;
   private final ServiceRuntime runtime;
   private final KafkaProducer<byte[], byte[]> producer;
+  private final JobEvents events;
   private final TrainingMetrics metrics;
   private final CommandLoop loop;
   private final CancelWatcher watcher;
@@ -67,9 +85,24 @@ public final class TrainingWorker implements AutoCloseable {
       this.producer = runtime.kafka().producer("events");
       String source = "/cyclegan/training/" + settings.instanceId();
       String commands = settings.topics().trainingCommands();
-      JobEvents events = new JobEvents(producer, settings.topics().trainingEvents(), source);
+      RetryPolicy retry = runtime.retry();
+      // The poll thread gives up sooner than a job: it must go on polling, and it reads the
+      // command again afterwards.
+      RetryPolicy onPollThread = retry.withBudget(min(retry.budget(), POLL_THREAD_BUDGET));
+      Retrier kafkaRetrier =
+          new Retrier(retry, new Dependency("kafka-producer").bindTo(runtime.metrics().registry()));
+      this.events =
+          new JobEvents(producer, settings.topics().trainingEvents(), source, kafkaRetrier);
+      ModelPublisher publisher =
+          new ModelPublisher(
+              runtime.store(),
+              producer,
+              settings.topics().models(),
+              source,
+              tmpDir(),
+              kafkaRetrier);
       JobStore jobs = new JobStore(runtime.store());
-      Path tmp = config.cacheDir().resolve(".tmp");
+      Attempts attempts = new Attempts(config.maxAttempts());
       CancelRequests cancels = new CancelRequests();
       JobServices services =
           new JobServices(
@@ -77,9 +110,8 @@ public final class TrainingWorker implements AutoCloseable {
               jobs,
               events,
               new DatasetCache(runtime.store(), config.cacheDir()),
-              new CheckpointStore(runtime.store(), tmp),
-              new ModelPublisher(
-                  runtime.store(), producer, settings.topics().models(), source, tmp),
+              new CheckpointStore(runtime.store(), tmpDir()),
+              publisher,
               metrics,
               spec ->
                   cancels.isRequested(
@@ -88,7 +120,9 @@ public final class TrainingWorker implements AutoCloseable {
                       spec.source().offset(),
                       spec.commandTime()),
               config.progressEverySteps(),
-              settings.instanceId());
+              settings.instanceId(),
+              attempts);
+      Liveness liveness = runtime.liveness();
       this.loop =
           new CommandLoop(
               runtime
@@ -100,32 +134,46 @@ public final class TrainingWorker implements AutoCloseable {
                       Map.of(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 1)),
               commands,
               new CommandHandler(
-                  jobs,
-                  events,
+                  new JobStore(runtime.store().withPolicy(onPollThread)),
+                  events.withPolicy(onPollThread),
                   runtime.deadLetters(),
                   metrics,
                   settings.groupId(),
                   config.device(),
-                  settings.instanceId()),
-              (JobSpec spec) -> RunningJob.start(new JobRunner(spec, services)));
+                  settings.instanceId(),
+                  config.bounds(),
+                  attempts,
+                  publisher.withPolicy(onPollThread)),
+              (JobSpec spec) -> RunningJob.start(new JobRunner(spec, services), liveness),
+              retry);
       this.watcher =
           new CancelWatcher(
               () -> runtime.kafka().consumer("cancels", null, null, Map.of()),
               runtime.admin(),
               commands,
               settings.groupId(),
-              cancels);
+              cancels,
+              CancelWatcher.DEFAULT_PARTITION_CHECK,
+              retry);
+      // Not a daemon: the command loop is what keeps the process alive after main() returns.
+      this.loopThread = new Thread(liveness.guard(COMMAND_LOOP, loop), COMMAND_LOOP);
+      this.watcherThread = liveness.thread(CANCEL_WATCHER, watcher);
     } catch (RuntimeException e) {
       runtime.close();
       throw e;
     }
-    this.loopThread = new Thread(loop, "training-commands");
-    this.watcherThread = new Thread(watcher, "training-cancels");
-    watcherThread.setDaemon(true);
     // Readiness stays true while a job trains: a busy worker is healthy, and a rollout must not
     // stall behind a long job. It turns false only when the command loop has died.
     runtime.addReadinessCheck(
         new ReadinessCheck("training", () -> !started || loopThread.isAlive() || closed));
+  }
+
+  private Path tmpDir() {
+    return config.cacheDir().resolve(".tmp");
+  }
+
+  private static Duration min(Duration a, Duration b) {
+    return a.compareTo(b) <= 0 ? a : b;
   }
 
   /** Starts reading commands and watching for cancels; a second call does nothing. */
@@ -177,9 +225,12 @@ public final class TrainingWorker implements AutoCloseable {
     return runtime.sideServer().port();
   }
 
-  /** The old name of {@link #metricsPort()}, until its callers move. */
-  public int sidePort() {
-    return metricsPort();
+  /**
+   * The worker's long-lived loops (command loop, cancel watcher, job thread): {@code /healthz}
+   * fails when one has died; the main exits the process then ({@link Liveness#onDeath}).
+   */
+  public Liveness liveness() {
+    return runtime.liveness();
   }
 
   /** The Prometheus text of this worker's registry. */
@@ -202,6 +253,7 @@ public final class TrainingWorker implements AutoCloseable {
       loop.stop(CLOSE_TIMEOUT);
     }
     watcher.close();
+    events.close();
     producer.close();
     runtime.close();
   }
@@ -224,6 +276,7 @@ public final class TrainingWorker implements AutoCloseable {
       loop.crash();
     }
     watcher.close();
+    events.close();
     producer.close(Duration.ZERO);
     runtime.close();
   }

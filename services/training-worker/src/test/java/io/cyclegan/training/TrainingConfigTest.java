@@ -31,6 +31,37 @@ class TrainingConfigTest {
     assertThat(config.settings().groupId()).isEqualTo("cyclegan-training");
     assertThat(config.settings().topics().trainingCommands())
         .isEqualTo("cyclegan.training.commands");
+    assertThat(config.maxAttempts()).isEqualTo(3);
+    assertThat(config.bounds().maxImageSize()).isEqualTo(1024);
+    assertThat(config.bounds().maxWidth()).isEqualTo(256);
+    assertThat(config.bounds().maxGeneratorBlocks()).isEqualTo(24);
+    assertThat(config.bounds().maxBatchSize()).isEqualTo(16);
+  }
+
+  @Test
+  void shouldReadAttemptsAndBoundsWhenSet() {
+    TrainingConfig config =
+        TrainingConfig.fromEnv(
+            env(
+                "CYCLEGAN_TRAINING_MAX_ATTEMPTS", "5",
+                "CYCLEGAN_TRAINING_MAX_IMAGE_SIZE", "512",
+                "CYCLEGAN_TRAINING_MAX_WIDTH", "128",
+                "CYCLEGAN_TRAINING_MAX_BLOCKS", "9",
+                "CYCLEGAN_TRAINING_MAX_BATCH_SIZE", "4",
+                "CYCLEGAN_TRAINING_MEMORY_BUDGET_MB", "2048"));
+    assertThat(config.maxAttempts()).isEqualTo(5);
+    assertThat(config.bounds().maxImageSize()).isEqualTo(512);
+    assertThat(config.bounds().maxWidth()).isEqualTo(128);
+    assertThat(config.bounds().maxGeneratorBlocks()).isEqualTo(9);
+    assertThat(config.bounds().maxBatchSize()).isEqualTo(4);
+    assertThat(config.bounds().memory().bytes()).isEqualTo(2048L << 20);
+  }
+
+  @Test
+  void shouldNameVariableWhenMaxAttemptsIsZero() {
+    assertThatThrownBy(() -> TrainingConfig.fromEnv(env("CYCLEGAN_TRAINING_MAX_ATTEMPTS", "0")))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining("CYCLEGAN_TRAINING_MAX_ATTEMPTS");
   }
 
   @Test

@@ -6,11 +6,13 @@ import io.cyclegan.common.config.S3Settings;
 import io.cyclegan.common.config.ServiceSettings;
 import io.cyclegan.common.messages.Headers;
 import io.cyclegan.common.messages.MessageCodec;
+import io.cyclegan.common.messages.ModelAnnouncement;
 import io.cyclegan.common.messages.TrainingCommand;
 import io.cyclegan.common.messages.TrainingEvent;
 import io.cyclegan.common.store.ObjectKeys;
 import io.cyclegan.common.store.ObjectStore;
 import io.cyclegan.localstack.LocalStack;
+import io.cyclegan.localstack.ServiceProcess;
 import io.cyclegan.training.job.JobState;
 import java.awt.Color;
 import java.awt.Graphics2D;
@@ -43,6 +45,7 @@ import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
@@ -121,31 +124,65 @@ final class TrainingFixture implements AutoCloseable {
     parts.forEach(events::position); // resolve now, so later events are not skipped
   }
 
-  TrainingConfig config(String instanceId) {
-    Map<String, String> env = new HashMap<>();
-    env.put("KAFKA_BOOTSTRAP_SERVERS", stack.bootstrapServers());
-    env.put("S3_ENDPOINT", stack.s3Endpoint());
-    env.put("S3_ACCESS_KEY", stack.accessKey());
-    env.put("S3_SECRET_KEY", stack.secretKey());
-    env.put("S3_BUCKET", stack.bucket());
+  /** The environment of a worker on this fixture's topic and group, as a deployment sets it. */
+  Map<String, String> env(String instanceId) {
+    Map<String, String> env = new HashMap<>(stack.connectionEnv());
     env.put("CYCLEGAN_METRICS_PORT", "0");
     env.put("CYCLEGAN_GROUP_ID", group);
     env.put("CYCLEGAN_TOPIC_TRAINING_COMMANDS", commandsTopic);
     env.put("CYCLEGAN_CACHE_DIR", cacheDir.toString());
     env.put("CYCLEGAN_PROGRESS_EVERY_STEPS", "2");
     env.put("CYCLEGAN_DEVICE", "cpu");
+    env.put("CYCLEGAN_INSTANCE_ID", instanceId + "-" + suffix);
+    return env;
+  }
+
+  TrainingConfig config(String instanceId) {
+    return config(instanceId, Map.of());
+  }
+
+  /**
+   * An in-process worker's config, with {@code extra} variables on top of {@link #env}. Dynamic
+   * membership, so a closed worker leaves the group at once.
+   */
+  TrainingConfig config(String instanceId, Map<String, String> extra) {
+    Map<String, String> env = env(instanceId);
+    env.putAll(extra);
     TrainingConfig config = TrainingConfig.fromEnv(env);
     ServiceSettings s = config.settings();
-    // Distinct client ids for workers in one JVM, dynamic membership so a closed one leaves the
-    // group at once.
     return config.withSettings(
         new ServiceSettings(
-            s.kafka(), s.s3(), s.topics(), s.metricsPort(), instanceId, false, s.groupId()));
+            s.kafka(),
+            s.s3(),
+            s.topics(),
+            s.metricsPort(),
+            s.instanceId(),
+            false,
+            s.groupId(),
+            s.retry()));
+  }
+
+  /**
+   * A training worker's main in a JVM of its own (not started), for real SIGKILL. Static membership
+   * (its instance id) with a short session, so the group gives a killed worker's partitions away
+   * within seconds.
+   */
+  ServiceProcess process(String instanceId) {
+    Map<String, String> env = env(instanceId);
+    env.put("KAFKA_SESSION_TIMEOUT_MS", "6000");
+    env.put("KAFKA_HEARTBEAT_INTERVAL_MS", "1000");
+    env.put("OMP_WAIT_POLICY", "passive");
+    return ServiceProcess.builder()
+        .setMainClass(TrainingWorkerMain.class.getName())
+        .optEnv(env)
+        .optJvmOptions(List.of("-Xmx512m"))
+        .optSystemProperties(Map.of("ai.djl.offline", "true"))
+        .build();
   }
 
   /** A started worker whose consumer has its partitions. */
   TrainingWorker startWorker(String instanceId) throws InterruptedException {
-    TrainingWorker worker = new TrainingWorker(config(instanceId + "-" + suffix), "127.0.0.1");
+    TrainingWorker worker = new TrainingWorker(config(instanceId), "127.0.0.1");
     worker.start();
     assertThat(worker.awaitReady(Duration.ofSeconds(60))).as("worker ready").isTrue();
     return worker;
@@ -202,8 +239,13 @@ final class TrainingFixture implements AutoCloseable {
   }
 
   void sendRaw(String key, byte[] value) {
+    sendAt(key, value);
+  }
+
+  /** Sends a command and says where it landed (to write a state.json that names it). */
+  RecordMetadata sendAt(String key, byte[] value) {
     try {
-      producer
+      return producer
           .send(new ProducerRecord<>(commandsTopic, key.getBytes(StandardCharsets.UTF_8), value))
           .get(30, TimeUnit.SECONDS);
     } catch (Exception e) {
@@ -240,6 +282,48 @@ final class TrainingFixture implements AutoCloseable {
 
   List<TrainingEvent.Type> types(String jobId) {
     return events(jobId).stream().map(ReceivedEvent::type).toList();
+  }
+
+  /**
+   * Every announcement of {@code model} on {@code cyclegan.models} so far, oldest first (one read
+   * of the topic from its beginning).
+   */
+  List<ModelAnnouncement> announcements(String model) {
+    return keyedRecords("cyclegan.models", model).stream()
+        .map(r -> MessageCodec.decode(r.value(), ModelAnnouncement.class))
+        .toList();
+  }
+
+  /** The dead letters of this fixture's command topic keyed {@code key} (one read of the DLQ). */
+  List<ConsumerRecord<byte[], byte[]>> deadLetters(String key) {
+    return keyedRecords(commandsTopic + ".dlq", key);
+  }
+
+  private List<ConsumerRecord<byte[], byte[]>> keyedRecords(String topic, String key) {
+    Properties c = new Properties();
+    c.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, stack.bootstrapServers());
+    c.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
+    c.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
+    List<ConsumerRecord<byte[], byte[]>> found = new ArrayList<>();
+    try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(c)) {
+      List<TopicPartition> parts =
+          consumer.partitionsFor(topic, Duration.ofSeconds(10)).stream()
+              .map(i -> new TopicPartition(topic, i.partition()))
+              .toList();
+      consumer.assign(parts);
+      consumer.seekToBeginning(parts);
+      Map<TopicPartition, Long> end = consumer.endOffsets(parts);
+      long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+      while (parts.stream().anyMatch(p -> consumer.position(p) < end.get(p))
+          && System.nanoTime() < deadline) {
+        for (ConsumerRecord<byte[], byte[]> r : consumer.poll(Duration.ofMillis(200))) {
+          if (r.key() != null && key.equals(new String(r.key(), StandardCharsets.UTF_8))) {
+            found.add(r);
+          }
+        }
+      }
+    }
+    return found;
   }
 
   JobState state(String jobId) {

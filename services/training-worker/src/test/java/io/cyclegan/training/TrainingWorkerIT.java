@@ -232,7 +232,7 @@ class TrainingWorkerIT {
           HttpClient.newHttpClient()
               .send(
                   HttpRequest.newBuilder(
-                          URI.create("http://127.0.0.1:" + worker.sidePort() + "/readyz"))
+                          URI.create("http://127.0.0.1:" + worker.metricsPort() + "/readyz"))
                       .build(),
                   HttpResponse.BodyHandlers.ofString());
       assertThat(ready.statusCode()).as("ready while training").isEqualTo(200);

@@ -148,7 +148,7 @@ public final class LocalPipeline implements AutoCloseable {
   }
 
   public int trainingMetricsPort() {
-    return training.sidePort();
+    return training.metricsPort();
   }
 
   public int inferenceMetricsPort() {

@@ -1,5 +1,8 @@
 package io.cyclegan.training.artifacts;
 
+import io.cyclegan.common.fault.Faults;
+import io.cyclegan.common.fault.Retrier;
+import io.cyclegan.common.fault.RetryPolicy;
 import io.cyclegan.common.messages.CloudEvents;
 import io.cyclegan.common.messages.MessageCodec;
 import io.cyclegan.common.messages.ModelAnnouncement;
@@ -14,9 +17,8 @@ import java.nio.file.Path;
 import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import org.apache.kafka.clients.producer.Producer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -25,6 +27,12 @@ import org.slf4j.LoggerFactory;
  * Publishes a finished job as a model version, in an order that never lets a reader see a pointer
  * to something missing: the generators export and config.json first, then {@code latest.json} (one
  * PUT of the announcement), then the announcement on {@code cyclegan.models} keyed by model name.
+ *
+ * <p>Idempotent, so a retry may repeat it: every write puts the same bytes under the same key, and
+ * an announcement sent twice names the same version. Each step waits out a store or broker outage
+ * for the outage budget (the store itself; the announcement with {@link #retrier}); after that a
+ * transient fault ({@code StoreUnavailableException}, {@link AnnouncementUnavailableException})
+ * reaches the caller, which leaves the job to be tried again rather than failing it.
  */
 public final class ModelPublisher {
   private static final Logger log = LoggerFactory.getLogger(ModelPublisher.class);
@@ -34,18 +42,35 @@ public final class ModelPublisher {
   private final String modelsTopic;
   private final String source;
   private final Path tmpDir;
+  private final Retrier retrier;
 
+  /**
+   * @param retrier how long an announcement waits for a broker that is away
+   */
   public ModelPublisher(
       ObjectStore store,
       Producer<byte[], byte[]> producer,
       String modelsTopic,
       String source,
-      Path tmpDir) {
+      Path tmpDir,
+      Retrier retrier) {
     this.store = store;
     this.producer = producer;
     this.modelsTopic = modelsTopic;
     this.source = source;
     this.tmpDir = tmpDir;
+    this.retrier = retrier;
+  }
+
+  /** The same publisher with another retry policy (the poll thread waits less). */
+  public ModelPublisher withPolicy(RetryPolicy policy) {
+    return new ModelPublisher(
+        store.withPolicy(policy),
+        producer,
+        modelsTopic,
+        source,
+        tmpDir,
+        new Retrier(policy, retrier.dependency()));
   }
 
   /**
@@ -91,18 +116,66 @@ public final class ModelPublisher {
             jobId,
             metrics);
     store.put(ObjectKeys.modelLatest(model), MessageCodec.encode(announcement), "application/json");
-    try {
-      producer
-          .send(CloudEvents.record(modelsTopic, model, announcement, source))
-          .get(60, TimeUnit.SECONDS);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IOException("interrupted while announcing " + model + " " + version, e);
-    } catch (ExecutionException | TimeoutException e) {
-      throw new IOException(
-          "cannot announce " + model + " " + version + " on " + modelsTopic + ": " + e, e);
-    }
+    announce(announcement);
     log.info("published model {} version {}", model, version);
     return announcement;
+  }
+
+  /**
+   * Announces {@code version} again from {@code latest.json}, for a job found completed whose
+   * announcement may never have gone out. Does nothing when {@code latest.json} names another
+   * version: a newer one was published since, and announcing the old one would roll readers back.
+   *
+   * @return whether it announced
+   */
+  public boolean reannounce(String model, String version) {
+    Optional<ModelAnnouncement> latest =
+        store
+            .get(ObjectKeys.modelLatest(model))
+            .map(bytes -> MessageCodec.decode(bytes, ModelAnnouncement.class));
+    if (latest.isEmpty() || !version.equals(latest.get().version())) {
+      log.info(
+          "model {} version {} not announced again: latest.json names {}",
+          model,
+          version,
+          latest.map(ModelAnnouncement::version).orElse("nothing"));
+      return false;
+    }
+    announce(latest.get());
+    log.info("announced model {} version {} again", model, version);
+    return true;
+  }
+
+  private void announce(ModelAnnouncement announcement) {
+    String what = "announce " + announcement.model() + " " + announcement.version();
+    try {
+      retrier.call(
+          what,
+          () -> {
+            try {
+              return producer
+                  .send(CloudEvents.record(modelsTopic, announcement.model(), announcement, source))
+                  .get();
+            } catch (ExecutionException e) {
+              throw e.getCause() instanceof Exception cause ? cause : e;
+            }
+          });
+    } catch (Retrier.GaveUp e) {
+      String message = "cannot " + what + " on " + modelsTopic + ": " + e.getCause();
+      if (e.transientFault()) {
+        throw new AnnouncementUnavailableException(message, e.getCause());
+      }
+      throw new IllegalStateException(message, e.getCause());
+    }
+  }
+
+  /** Kafka did not take the announcement within the outage budget: try the publication again. */
+  public static final class AnnouncementUnavailableException extends RuntimeException
+      implements Faults.TransientFault {
+    private static final long serialVersionUID = 1L;
+
+    AnnouncementUnavailableException(String message, Throwable cause) {
+      super(message, cause);
+    }
   }
 }

@@ -1,5 +1,7 @@
 package io.cyclegan.training.commands;
 
+import io.cyclegan.common.fault.ConsumerErrors;
+import io.cyclegan.common.fault.RetryPolicy;
 import io.cyclegan.common.messages.MessageCodec;
 import io.cyclegan.common.messages.MessageFormatException;
 import io.cyclegan.common.messages.TrainingCommand;
@@ -34,6 +36,11 @@ import org.slf4j.LoggerFactory;
  * <p>Partitions added to the topic later (to scale out the workers) are picked up within {@code
  * partitionCheck} and read from their beginning: a new partition holds only commands sent after it
  * was made.
+ *
+ * <p>A broker that is away, at start-up or later, is waited for: finding the partitions and each
+ * poll are tried again with the retry policy's backoff for as long as it takes ({@link
+ * ConsumerErrors}). Only a fatal error (credentials, rights) ends {@link #run} by throwing, so the
+ * thread's {@code Liveness} guard reports the watcher dead.
  */
 public final class CancelWatcher implements Runnable, AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(CancelWatcher.class);
@@ -47,23 +54,18 @@ public final class CancelWatcher implements Runnable, AutoCloseable {
   private final String group;
   private final CancelRequests requests;
   private final Duration partitionCheck;
+  private final RetryPolicy retry;
   private final CountDownLatch ready = new CountDownLatch(1);
+  private final CountDownLatch closing = new CountDownLatch(1);
   private final CountDownLatch stopped = new CountDownLatch(1);
   private volatile boolean running = true;
   private volatile boolean started;
   private volatile Consumer<byte[], byte[]> consumer;
 
-  public CancelWatcher(
-      Supplier<Consumer<byte[], byte[]>> consumerFactory,
-      Admin admin,
-      String topic,
-      String group,
-      CancelRequests requests) {
-    this(consumerFactory, admin, topic, group, requests, DEFAULT_PARTITION_CHECK);
-  }
-
   /**
-   * @param partitionCheck how often to look for partitions added to the topic
+   * @param partitionCheck how often to look for partitions added to the topic ({@link
+   *     #DEFAULT_PARTITION_CHECK} in a worker)
+   * @param retry the backoff while the broker is away
    */
   public CancelWatcher(
       Supplier<Consumer<byte[], byte[]>> consumerFactory,
@@ -71,37 +73,48 @@ public final class CancelWatcher implements Runnable, AutoCloseable {
       String topic,
       String group,
       CancelRequests requests,
-      Duration partitionCheck) {
+      Duration partitionCheck,
+      RetryPolicy retry) {
     this.consumerFactory = consumerFactory;
     this.admin = admin;
     this.topic = topic;
     this.group = group;
     this.requests = requests;
     this.partitionCheck = partitionCheck;
+    this.retry = retry;
   }
 
+  /**
+   * Watches until {@link #close}.
+   *
+   * @throws RuntimeException a fatal consumer error ({@link ConsumerErrors.Action#STOP})
+   */
   @Override
   public void run() {
     started = true;
     try (Consumer<byte[], byte[]> c = consumerFactory.get()) {
       consumer = c;
-      if (!running) {
+      if (!assignAll(c)) {
         return;
       }
-      List<TopicPartition> partitions =
-          c.partitionsFor(topic, Duration.ofSeconds(30)).stream()
-              .map(p -> new TopicPartition(topic, p.partition()))
-              .toList();
-      c.assign(partitions);
-      Map<TopicPartition, Long> start = startOffsets(Set.copyOf(partitions));
-      c.seekToBeginning(partitions);
-      start.forEach(c::seek);
       ready.countDown();
-      log.info("watching {} partitions of {} for cancels", partitions.size(), topic);
       long nextCheck = System.nanoTime() + partitionCheck.toNanos();
+      int failures = 0;
       while (running) {
-        for (ConsumerRecord<byte[], byte[]> r : c.poll(Duration.ofMillis(200))) {
-          recordIfCancel(r);
+        try {
+          for (ConsumerRecord<byte[], byte[]> r : c.poll(Duration.ofMillis(200))) {
+            recordIfCancel(r);
+          }
+          failures = 0;
+        } catch (WakeupException e) {
+          throw e;
+        } catch (RuntimeException e) {
+          failures++;
+          if (ConsumerErrors.classify(e) == ConsumerErrors.Action.RESET_OFFSETS) {
+            c.seekToBeginning(c.assignment());
+          } else {
+            backOff("poll", e, failures);
+          }
         }
         if (System.nanoTime() - nextCheck >= 0) {
           followNewPartitions(c);
@@ -113,10 +126,62 @@ public final class CancelWatcher implements Runnable, AutoCloseable {
     } catch (RuntimeException e) {
       if (running) {
         log.error("cancel watcher stopped: cancels will only be seen between jobs", e);
+        throw e;
       }
     } finally {
-      ready.countDown();
       stopped.countDown();
+    }
+  }
+
+  /**
+   * Assigns every partition of the topic, positioned at the group's committed offsets; while the
+   * broker is away, tries again after a backoff. False when closed first.
+   */
+  private boolean assignAll(Consumer<byte[], byte[]> c) {
+    for (int attempt = 1; running; attempt++) {
+      try {
+        List<TopicPartition> partitions =
+            c.partitionsFor(topic, Duration.ofSeconds(10)).stream()
+                .map(p -> new TopicPartition(topic, p.partition()))
+                .toList();
+        if (partitions.isEmpty()) {
+          throw new org.apache.kafka.common.errors.UnknownTopicOrPartitionException(
+              "no partitions of " + topic + " yet");
+        }
+        c.assign(partitions);
+        Map<TopicPartition, Long> start = startOffsets(Set.copyOf(partitions));
+        c.seekToBeginning(partitions);
+        start.forEach(c::seek);
+        log.info("watching {} partitions of {} for cancels", partitions.size(), topic);
+        return true;
+      } catch (WakeupException e) {
+        throw e;
+      } catch (RuntimeException e) {
+        backOff("finding the partitions of " + topic, e, attempt);
+      }
+    }
+    return false;
+  }
+
+  /** Fatal errors end the watcher; the rest wait a backoff (cut short by close()). */
+  private void backOff(String what, RuntimeException e, int attempt) {
+    if (ConsumerErrors.classify(e) == ConsumerErrors.Action.STOP) {
+      throw e;
+    }
+    Duration wait = retry.backoff(attempt);
+    if (attempt == 1 || attempt % 10 == 0) {
+      log.warn(
+          "cancel watcher: {} failed ({}), trying again in {} ms (attempt {})",
+          what,
+          e.toString(),
+          wait.toMillis(),
+          attempt);
+    }
+    try {
+      closing.await(wait.toMillis(), TimeUnit.MILLISECONDS);
+    } catch (InterruptedException ie) {
+      Thread.currentThread().interrupt();
+      running = false;
     }
   }
 
@@ -207,6 +272,7 @@ public final class CancelWatcher implements Runnable, AutoCloseable {
   @Override
   public void close() {
     running = false;
+    closing.countDown();
     Consumer<byte[], byte[]> c = consumer;
     if (c != null) {
       c.wakeup();

@@ -9,12 +9,15 @@ import io.cyclegan.common.messages.TrainingEvent.Type;
 import io.cyclegan.common.runtime.DeadLetters;
 import io.cyclegan.common.store.Names;
 import io.cyclegan.model.CycleGanConfig;
+import io.cyclegan.training.artifacts.ModelPublisher;
+import io.cyclegan.training.job.Attempts;
 import io.cyclegan.training.job.CommandSource;
 import io.cyclegan.training.job.JobEvents;
 import io.cyclegan.training.job.JobSpec;
 import io.cyclegan.training.job.JobState;
 import io.cyclegan.training.job.JobStatus;
 import io.cyclegan.training.job.JobStore;
+import io.cyclegan.training.limits.ParamBounds;
 import io.cyclegan.training.metrics.TrainingMetrics;
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
@@ -28,11 +31,14 @@ import org.slf4j.MDC;
  * Decides what one command means, on the poll thread, while no job runs here. The rules:
  *
  * <ul>
- *   <li>a start whose job has no state.json is validated, then accepted and launched, or failed
- *       with the bad field named;
+ *   <li>a start whose job has no state.json is validated and checked against this worker's {@link
+ *       ParamBounds}, then accepted and launched, or failed with the bad field (or the bound)
+ *       named, and dead-lettered;
  *   <li>a start whose job has a state.json recorded from this very command (same group, topic,
- *       partition and offset) is a redelivery: an unfinished job resumes, a finished one is just
- *       committed;
+ *       partition and offset) is a redelivery: an unfinished job resumes, unless {@link Attempts}
+ *       says its runs keep taking their worker down (then it fails with that reason); a finished
+ *       one sends its final event again (and a completed one its model announcement), since the
+ *       command is only read again when something after the final state did not happen;
  *   <li>any other start of an existing job is a duplicate and starts nothing;
  *   <li>a cancel reaching the group consumer concerns a job not running here: an unfinished one is
  *       marked cancelled, a finished or unknown one is ignored with a log line.
@@ -48,7 +54,14 @@ public final class CommandHandler {
   private final String group;
   private final String workerDevice;
   private final String workerId;
+  private final ParamBounds bounds;
+  private final Attempts attempts;
+  private final ModelPublisher publisher;
 
+  /**
+   * Runs on the poll thread, so {@code jobs}, {@code events} and {@code publisher} should give up
+   * waiting for an outage well within {@code max.poll.interval.ms}: the command is then read again.
+   */
   public CommandHandler(
       JobStore jobs,
       JobEvents events,
@@ -56,7 +69,10 @@ public final class CommandHandler {
       TrainingMetrics metrics,
       String group,
       String workerDevice,
-      String workerId) {
+      String workerId,
+      ParamBounds bounds,
+      Attempts attempts,
+      ModelPublisher publisher) {
     this.jobs = jobs;
     this.events = events;
     this.deadLetters = deadLetters;
@@ -64,6 +80,9 @@ public final class CommandHandler {
     this.group = group;
     this.workerDevice = workerDevice;
     this.workerId = workerId;
+    this.bounds = bounds;
+    this.attempts = attempts;
+    this.publisher = publisher;
   }
 
   Decision handle(ConsumerRecord<byte[], byte[]> record) {
@@ -95,8 +114,18 @@ public final class CommandHandler {
       JobState state = existing.get();
       if (state.isRedeliveryOf(source)) {
         if (state.state().isFinished()) {
-          log.info(
-              "start of job {} redelivered after it ended {}; committing", jobId, state.state());
+          return finishAgain(state);
+        }
+        if (attempts.exhausted(state)) {
+          String reason = attempts.reason(state);
+          log.error("job {} failed: {}", jobId, reason);
+          JobState failed = jobs.write(state.finished(JobStatus.failed, reason));
+          events.sendAndWait(
+              TrainingEvent.of(jobId, Type.failed)
+                  .withModel(failed.model(), failed.version())
+                  .withPosition(failed.epoch(), failed.step())
+                  .withError(reason));
+          metrics.job("failed");
           return Decision.DONE;
         }
         log.info(
@@ -137,9 +166,11 @@ public final class CommandHandler {
       Names.require("model", command.model());
       Names.require("dataset", command.dataset());
       config = resolve(command.params());
+      bounds.check(config);
     } catch (IllegalArgumentException e) {
       String reason = "invalid start command: " + e.getMessage();
       log.warn("job {} rejected: {}", jobId, reason);
+      deadLetters.sendAndWait("training-command", e, record);
       JobState failed =
           JobState.accepted(
                   jobId, command.model(), command.dataset(), command.params(), source, workerId)
@@ -165,6 +196,37 @@ public final class CommandHandler {
             source,
             record.timestamp(),
             accepted));
+  }
+
+  /**
+   * A finished job's command read again: its offset was not committed, so what followed the final
+   * state may not have happened. Both are idempotent: the model announcement (only while {@code
+   * latest.json} still names this version) and the final event, which a reader may so see twice.
+   */
+  private Decision finishAgain(JobState state) {
+    log.info(
+        "start of job {} redelivered after it ended {}: sending its final event again",
+        state.jobId(),
+        state.state());
+    TrainingEvent.Type type =
+        switch (state.state()) {
+          case completed -> Type.completed;
+          case cancelled -> Type.cancelled;
+          default -> Type.failed;
+        };
+    if (state.state() == JobStatus.completed) {
+      publisher.reannounce(state.model(), state.version());
+    }
+    TrainingEvent event =
+        TrainingEvent.of(state.jobId(), type).withPosition(state.epoch(), state.step());
+    if (state.model() != null) {
+      event = event.withModel(state.model(), state.version());
+    }
+    if (type == Type.failed && state.error() != null) {
+      event = event.withError(state.error());
+    }
+    events.sendAndWait(event);
+    return Decision.DONE;
   }
 
   private Decision cancel(TrainingCommand command) {

@@ -1,6 +1,7 @@
 package io.cyclegan.training.commands;
 
-import io.cyclegan.training.job.JobEvents;
+import io.cyclegan.common.fault.ConsumerErrors;
+import io.cyclegan.common.fault.RetryPolicy;
 import io.cyclegan.training.job.JobResult;
 import io.cyclegan.training.job.JobSpec;
 import io.cyclegan.training.job.RunningJob;
@@ -37,11 +38,17 @@ import org.slf4j.MDC;
  * <p>On revocation of the running job's partition the job checkpoints and stops before the callback
  * returns, and nothing is committed: the next owner is redelivered the start and resumes. On loss
  * (the group already moved on) the job stops without writing anything.
+ *
+ * <p>Errors follow pipeline-common's {@link ConsumerErrors}: a command whose handling failed for
+ * any reason but a fatal one is read again after the retry policy's backoff (never skipped); a
+ * failed poll is retried the same way; a lost position starts again from the earliest command. A
+ * fatal error (credentials, rights, a fenced instance, a missing dead-letter topic) ends {@link
+ * #run} by throwing, so the thread's {@code Liveness} guard reports the loop dead and the worker
+ * exits.
  */
 public final class CommandLoop implements Runnable {
   private static final Logger log = LoggerFactory.getLogger(CommandLoop.class);
   private static final Duration POLL = Duration.ofMillis(250);
-  private static final Duration RETRY_PAUSE = Duration.ofSeconds(5);
 
   /** How long a rebalance or shutdown waits for the job to write its checkpoint. */
   static final Duration STOP_TIMEOUT = Duration.ofMinutes(2);
@@ -50,6 +57,7 @@ public final class CommandLoop implements Runnable {
   private final String topic;
   private final CommandHandler handler;
   private final Function<JobSpec, RunningJob> launcher;
+  private final RetryPolicy retry;
   private final CountDownLatch finished = new CountDownLatch(1);
   private final CountDownLatch assigned = new CountDownLatch(1);
   private volatile boolean stopping;
@@ -58,16 +66,23 @@ public final class CommandLoop implements Runnable {
   private TopicPartition currentPartition;
   private long currentOffset;
   private long pausedUntilNanos;
+  private int pollFailures;
+  private int commandFailures;
 
+  /**
+   * @param retry the backoff between reads of a command (or polls) that failed
+   */
   public CommandLoop(
       Consumer<byte[], byte[]> consumer,
       String topic,
       CommandHandler handler,
-      Function<JobSpec, RunningJob> launcher) {
+      Function<JobSpec, RunningJob> launcher,
+      RetryPolicy retry) {
     this.consumer = consumer;
     this.topic = topic;
     this.handler = handler;
     this.launcher = launcher;
+    this.retry = retry;
   }
 
   /** The job running now, if any. */
@@ -76,6 +91,12 @@ public final class CommandLoop implements Runnable {
     return job == null ? Optional.empty() : Optional.of(job.spec());
   }
 
+  /**
+   * Reads commands until {@link #stop} or {@link #crash}.
+   *
+   * @throws RuntimeException a fatal consumer error ({@link ConsumerErrors.Action#STOP}), after the
+   *     running job was abandoned and the consumer closed
+   */
   @Override
   public void run() {
     try {
@@ -85,12 +106,15 @@ public final class CommandLoop implements Runnable {
           pollOnce();
         } catch (WakeupException e) {
           // stop() or crash(): the loop condition decides.
+        } catch (RuntimeException e) {
+          afterPollError(e);
         }
       }
       leave();
     } catch (RuntimeException e) {
       log.error("command loop failed; the worker no longer reads commands", e);
       abandonCurrent();
+      throw e;
     } finally {
       try {
         consumer.close();
@@ -103,6 +127,7 @@ public final class CommandLoop implements Runnable {
 
   private void pollOnce() {
     var records = consumer.poll(POLL);
+    pollFailures = 0;
     reapFinishedJob();
     if (current == null
         && !consumer.paused().isEmpty()
@@ -114,17 +139,44 @@ public final class CommandLoop implements Runnable {
     }
   }
 
+  /** A poll that failed: fatal errors end the loop, the rest are tried again after a backoff. */
+  private void afterPollError(RuntimeException e) {
+    switch (ConsumerErrors.classify(e)) {
+      case STOP -> throw e;
+      case RESET_OFFSETS -> {
+        log.warn("committed position lost ({}); reading commands from the earliest", e.toString());
+        consumer.seekToBeginning(consumer.assignment());
+      }
+      case RETRY_BATCH -> {
+        Duration wait = retry.backoff(++pollFailures);
+        log.warn("poll failed ({}); polling again in {} ms", e.toString(), wait.toMillis());
+        try {
+          Thread.sleep(wait.toMillis()); // backoff between polls, not synchronisation
+        } catch (InterruptedException ie) {
+          Thread.currentThread().interrupt();
+          stopping = true;
+        }
+      }
+    }
+  }
+
   private void handle(ConsumerRecord<byte[], byte[]> record) {
     TopicPartition tp = new TopicPartition(record.topic(), record.partition());
     Decision decision;
     try {
       decision = handler.handle(record);
-    } catch (KafkaException
-        | IllegalStateException
-        | io.cyclegan.common.store.StoreException
-        | JobEvents.EventsUnavailableException e) {
-      // Kafka or the store is away: the command is read again later, not lost or dead-lettered.
+    } catch (WakeupException e) {
+      throw e;
+    } catch (RuntimeException e) {
+      if (ConsumerErrors.classify(e) == ConsumerErrors.Action.STOP) {
+        throw e;
+      }
+      // Kafka or the store is away (or a fault not foreseen): the command is read again later,
+      // never lost, skipped or dead-lettered for it.
       decision = new Decision.Retry(e.toString());
+    }
+    if (!(decision instanceof Decision.Retry)) {
+      commandFailures = 0;
     }
     if (decision instanceof Decision.Launch launch) {
       current = launcher.apply(launch.spec());
@@ -178,15 +230,12 @@ public final class CommandLoop implements Runnable {
   }
 
   private void retryLater(TopicPartition tp, long offset, String reason) {
+    Duration wait = retry.backoff(++commandFailures);
     log.warn(
-        "command at {}@{} will be read again in {} s: {}",
-        tp,
-        offset,
-        RETRY_PAUSE.toSeconds(),
-        reason);
+        "command at {}@{} will be read again in {} ms: {}", tp, offset, wait.toMillis(), reason);
     consumer.seek(tp, offset);
     consumer.pause(consumer.assignment());
-    pausedUntilNanos = System.nanoTime() + RETRY_PAUSE.toNanos();
+    pausedUntilNanos = System.nanoTime() + wait.toNanos();
   }
 
   /** After stop(): let the job checkpoint, commit if it happened to finish, then close. */

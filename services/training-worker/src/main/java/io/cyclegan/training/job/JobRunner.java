@@ -1,7 +1,7 @@
 package io.cyclegan.training.job;
 
 import ai.djl.Device;
-import io.cyclegan.common.image.ImageValidator;
+import io.cyclegan.common.fault.Faults;
 import io.cyclegan.common.messages.TrainingEvent;
 import io.cyclegan.common.messages.TrainingEvent.Type;
 import io.cyclegan.model.data.ImageSource;
@@ -11,35 +11,39 @@ import io.cyclegan.model.train.EpochSummary;
 import io.cyclegan.model.train.TrainingListener;
 import io.cyclegan.model.train.TrainingOutcome;
 import io.cyclegan.model.train.TrainingProgress;
-import io.cyclegan.training.artifacts.JobKeys;
 import io.cyclegan.training.data.DatasetCache;
-import io.cyclegan.training.report.LossLog;
+import io.cyclegan.training.report.JobReport;
 import io.cyclegan.training.report.LossRow;
-import io.cyclegan.training.report.ReportPage;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
-import java.util.stream.IntStream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.slf4j.MDC;
 
 /**
- * Runs one job on the calling thread, from data download to the published model, keeping
- * state.json, the events and the metrics up to date. It never touches the Kafka consumer: it
- * returns a {@link JobResult} that tells the poll loop whether to commit.
+ * Runs one job on the calling thread, from data download to the published model, and keeps its
+ * state machine (docs in the module's DESIGN.md): state.json, the events and the metrics. It never
+ * touches the Kafka consumer: it returns a {@link JobResult} that tells the poll loop whether to
+ * commit. The human-readable outputs are {@link JobReport}'s.
+ *
+ * <p>Faults: the store and the events wait out an outage within the budget, so a run pauses rather
+ * than fails. A transient fault that outlasts the budget leaves the job to be read again ({@code
+ * RETRY}: it resumes from its newest checkpoint); only a permanent error fails it. Once a final
+ * state is written it is never rewritten: a fault after it (the final event not sent) is also left
+ * for the redelivered command, which sends the final event again.
  */
 public final class JobRunner implements TrainingListener {
   private static final Logger log = LoggerFactory.getLogger(JobRunner.class);
 
   private final JobSpec spec;
   private final JobServices services;
-  private final LossLog lossLog = new LossLog();
+  private final JobReport report;
   private final Map<String, Double> lastLosses = new LinkedHashMap<>();
   private volatile StopReason stopReason;
   private JobState state;
@@ -50,6 +54,7 @@ public final class JobRunner implements TrainingListener {
     this.spec = spec;
     this.services = services;
     this.state = spec.state();
+    this.report = new JobReport(services.store(), spec.jobId(), spec.model(), spec.dataset());
   }
 
   public JobSpec spec() {
@@ -71,10 +76,7 @@ public final class JobRunner implements TrainingListener {
       Thread.currentThread().interrupt();
       return stopped();
     } catch (Exception e) {
-      if (stopReason == StopReason.ABANDON) {
-        return leave();
-      }
-      return fail(describe(e));
+      return afterError(e);
     } finally {
       services.metrics().running(false);
       MDC.remove("jobId");
@@ -82,14 +84,17 @@ public final class JobRunner implements TrainingListener {
   }
 
   private JobResult train() throws IOException, InterruptedException {
+    // Counted before anything heavy, so that a run that takes the worker down is counted too.
+    state = services.jobs().write(services.attempts().begin(state));
     Device device = DeviceSelector.select(spec.config().device());
     log.info(
-        "job {} trains model {} version {} on dataset {} on device {}",
+        "job {} trains model {} version {} on dataset {} on device {} (attempt {})",
         spec.jobId(),
         spec.model(),
         spec.version(),
         spec.dataset(),
-        device);
+        device,
+        state.attempts());
     DatasetCache.Sync a = services.datasets().sync(spec.dataset(), "A", this::stopRequested);
     if (stopRequested()) {
       return stopped();
@@ -110,15 +115,7 @@ public final class JobRunner implements TrainingListener {
       Optional<CheckpointRef> restored =
           services.checkpoints().restoreNewest(t, state.checkpoints());
       if (restored.isPresent()) {
-        services
-            .store()
-            .get(JobKeys.losses(spec.jobId()))
-            .ifPresent(
-                csv ->
-                    LossLog.parse(new String(csv, StandardCharsets.UTF_8))
-                        .rows()
-                        .forEach(lossLog::add));
-        lossLog.truncateAfter(t.globalStep());
+        report.resumeAt(t.globalStep());
         services.metrics().job("resumed");
       }
       state =
@@ -135,7 +132,7 @@ public final class JobRunner implements TrainingListener {
       restored.ifPresent(r -> headers.put(JobEvents.RESUMED_FROM_HEADER, r.key()));
       services
           .events()
-          .send(
+          .sendAndWait(
               event(Type.started)
                   .withPosition(t.epoch(), t.globalStep())
                   .withModel(spec.model(), spec.version()),
@@ -159,7 +156,7 @@ public final class JobRunner implements TrainingListener {
     p.losses().toMap().forEach((term, v) -> losses.put(term, v.doubleValue()));
     lastLosses.putAll(losses);
     services.metrics().progress(p.epoch(), losses, p.imagesPerSecond(), p.learningRate());
-    lossLog.add(
+    report.add(
         new LossRow(
             p.epoch(),
             p.stepInEpoch(),
@@ -169,7 +166,7 @@ public final class JobRunner implements TrainingListener {
             p.learningRate()));
     services
         .events()
-        .send(
+        .sendProgress(
             event(Type.progress)
                 .withProgress(
                     p.epoch(), p.globalStep(), losses, p.imagesPerSecond(), p.learningRate()));
@@ -186,18 +183,18 @@ public final class JobRunner implements TrainingListener {
     services.metrics().epoch(s.epoch());
     log.info(
         "epoch {}/{} done in {} s", s.epoch(), s.totalEpochs(), String.format("%.1f", s.seconds()));
+    // Each write below waits out a store outage (within the budget): the step loop waits with it.
     try {
-      writeSample(s.epoch());
-      writeLosses();
+      report.writeEpoch(s.epoch(), trainer.renderSampleGrid());
       if (s.checkpointDue()) {
         checkpoint(null);
       } else {
         state = services.jobs().write(state.atPosition(trainer.epoch(), trainer.globalStep()));
       }
-      writeReport();
     } catch (IOException e) {
       throw new UncheckedIOException("cannot write the outputs of epoch " + s.epoch(), e);
     }
+    report.writePage(state.state().name(), trainer.epoch());
     // Epoch-end I/O is not a step: time from the next step's check.
     lastStepCheckNanos = 0;
   }
@@ -219,28 +216,41 @@ public final class JobRunner implements TrainingListener {
     return stopReason != null || Thread.currentThread().isInterrupted();
   }
 
+  /**
+   * Saves a checkpoint, records it, then announces it.
+   *
+   * @param reason why it is written outside the schedule ({@code shutdown}, {@code revoked}), or
+   *     null at an epoch end
+   */
   private void checkpoint(String reason) throws IOException {
     CheckpointRef ref = services.checkpoints().save(trainer, spec.model(), spec.version());
-    state = services.jobs().write(state.withCheckpoint(ref));
+    // A checkpoint is a sign of life: this run counts as the only attempt since it, and a run
+    // that stops in order counts as none.
+    state = services.jobs().write(state.withCheckpoint(ref).withAttempts(reason == null ? 1 : 0));
     announce(ref, reason);
   }
 
   private void announce(CheckpointRef ref, String reason) {
     services
         .events()
-        .send(
+        .sendAndWait(
             event(Type.checkpoint)
                 .withPosition(ref.epoch(), ref.globalStep())
                 .withModel(spec.model(), spec.version()),
             reason == null ? Map.of() : Map.of(JobEvents.REASON_HEADER, reason));
   }
 
+  /**
+   * Publishes the version, then makes the job completed. Publication comes first: a job is not
+   * completed until {@code latest.json} and the announcement both exist, and a publication cut
+   * short is simply done again (it is idempotent) when the command is read again.
+   */
   private JobResult complete() throws IOException {
     services
         .publisher()
         .publish(trainer, spec.model(), spec.version(), spec.jobId(), spec.dataset(), lastLosses);
     state = services.jobs().write(state.finished(JobStatus.completed, null));
-    writeReport();
+    report.writePage(state.state().name(), trainer.epoch());
     services
         .events()
         .sendAndWait(
@@ -256,19 +266,16 @@ public final class JobRunner implements TrainingListener {
     if (reason == null || reason == StopReason.ABANDON) {
       return leave();
     }
-    try {
-      if (reason == StopReason.CANCEL) {
-        state =
-            services.jobs().write(state.finished(JobStatus.cancelled, "cancelled by a command"));
-        if (trainer != null) {
-          writeReport();
-        }
-        services.events().sendAndWait(position(event(Type.cancelled)));
-        services.metrics().job("cancelled");
-        return new JobResult(spec.jobId(), JobResult.Disposition.COMMIT);
+    if (reason == StopReason.CANCEL) {
+      try {
+        return cancel();
+      } catch (RuntimeException e) {
+        return afterError(e);
       }
-      // Shutdown or revocation: save the position so the next owner loses nothing.
-      String why = reason.name().toLowerCase(java.util.Locale.ROOT);
+    }
+    // Shutdown or revocation: save the position so the next owner loses nothing.
+    String why = reason.name().toLowerCase(Locale.ROOT);
+    try {
       if (trainer != null && trainer.globalStep() > 0) {
         Optional<CheckpointRef> latest = state.latestCheckpoint();
         if (latest.map(c -> c.globalStep() < trainer.globalStep()).orElse(true)) {
@@ -276,15 +283,58 @@ public final class JobRunner implements TrainingListener {
         } else {
           // Stopped right after an epoch-end checkpoint: that one already holds this position,
           // so say it is where the job resumes rather than write the same state again.
+          state = services.jobs().write(state.withAttempts(0));
           announce(latest.get(), why);
         }
       }
       log.info("job {} stopped ({}), left for redelivery", spec.jobId(), reason);
-      return new JobResult(spec.jobId(), JobResult.Disposition.LEAVE);
     } catch (Exception e) {
       log.error("job {} could not record its stop ({})", spec.jobId(), reason, e);
+    }
+    return new JobResult(spec.jobId(), JobResult.Disposition.LEAVE);
+  }
+
+  private JobResult cancel() {
+    state = services.jobs().write(state.finished(JobStatus.cancelled, "cancelled by a command"));
+    if (trainer != null) {
+      report.writePage(state.state().name(), trainer.epoch());
+    }
+    services.events().sendAndWait(position(event(Type.cancelled)));
+    services.metrics().job("cancelled");
+    return new JobResult(spec.jobId(), JobResult.Disposition.COMMIT);
+  }
+
+  /**
+   * What an error means for the job: nothing, once it is abandoned or already in a final state; a
+   * pause for a transient fault; a failure only for a permanent one.
+   */
+  private JobResult afterError(Exception e) {
+    if (stopReason == StopReason.ABANDON) {
       return leave();
     }
+    if (state.state().isFinished()) {
+      // Final and recorded; what failed came after (the report, the final event). The command is
+      // read again and its redelivery sends the final event again. The state stays as it is.
+      log.warn(
+          "job {} is {}, but not everything after it was done ({}); its command will be read again",
+          spec.jobId(),
+          state.state(),
+          e.toString());
+      return retry();
+    }
+    if (Faults.isTransient(e)) {
+      log.warn(
+          "job {} paused: {}; it resumes from its newest checkpoint when its command is read again",
+          spec.jobId(),
+          e.toString());
+      return retry();
+    }
+    return fail(describe(e));
+  }
+
+  private JobResult retry() {
+    services.attempts().leftAlive(spec.jobId());
+    return new JobResult(spec.jobId(), JobResult.Disposition.RETRY);
   }
 
   private JobResult leave() {
@@ -304,7 +354,7 @@ public final class JobRunner implements TrainingListener {
     } catch (RuntimeException e) {
       log.error(
           "job {} could not record its failure; its command will be read again", spec.jobId(), e);
-      return new JobResult(spec.jobId(), JobResult.Disposition.RETRY);
+      return retry();
     }
   }
 
@@ -317,40 +367,6 @@ public final class JobRunner implements TrainingListener {
     return trainer == null
         ? withModel.withPosition(state.epoch(), state.step())
         : withModel.withPosition(trainer.epoch(), trainer.globalStep());
-  }
-
-  private void writeSample(int epoch) throws IOException {
-    byte[] png = ImageValidator.encodePng(trainer.renderSampleGrid());
-    services.store().put(JobKeys.sample(spec.jobId(), epoch), png, "image/png");
-  }
-
-  private void writeLosses() {
-    services
-        .store()
-        .put(
-            JobKeys.losses(spec.jobId()),
-            lossLog.toCsv().getBytes(StandardCharsets.UTF_8),
-            "text/csv; charset=utf-8");
-  }
-
-  private void writeReport() {
-    int epochs = trainer == null ? state.epoch() : trainer.epoch();
-    String title =
-        "Job " + spec.jobId() + ": model " + spec.model() + " on dataset " + spec.dataset();
-    String html =
-        ReportPage.render(
-            title,
-            state.state().name(),
-            lossLog.rows(),
-            IntStream.rangeClosed(1, epochs).boxed().toList());
-    services
-        .store()
-        .put(
-            JobKeys.report(spec.jobId()),
-            html.getBytes(StandardCharsets.UTF_8),
-            // Not "; charset=utf-8": the embedded S3 server (Jetty) rewrites that value and the
-            // signature no longer matches; the page declares its charset itself.
-            "text/html");
   }
 
   private static String describe(Exception e) {

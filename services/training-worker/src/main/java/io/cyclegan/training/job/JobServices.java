@@ -13,6 +13,7 @@ import java.util.function.Predicate;
  * @param cancelRequested whether a cancel command for the job arrived after its start
  * @param progressEverySteps progress events (and loss reads) every this many steps
  * @param workerId the instance id written into state.json
+ * @param attempts counts the runs of each job, to fail one that keeps killing its worker
  */
 public record JobServices(
     ObjectStore store,
@@ -24,4 +25,5 @@ public record JobServices(
     TrainingMetrics metrics,
     Predicate<JobSpec> cancelRequested,
     int progressEverySteps,
-    String workerId) {}
+    String workerId,
+    Attempts attempts) {}

@@ -22,6 +22,10 @@ import java.util.Optional;
  * @param epoch epochs completed
  * @param step steps done since the start of the job
  * @param checkpoints complete checkpoints, oldest first; the last is the one to resume from
+ * @param attempts runs of the job started since it last gave a sign of life (accepted, a
+ *     checkpoint, an orderly stop): incremented before a worker builds the trainer, so a run that
+ *     takes its worker down (out of memory, a native crash) is still counted; absent in older
+ *     documents
  * @param error why the job failed
  * @param source where the start command was read (group, topic, partition, offset)
  * @param worker the instance id of the worker that last wrote this state
@@ -41,6 +45,7 @@ public record JobState(
     int epoch,
     long step,
     List<CheckpointRef> checkpoints,
+    Integer attempts,
     String error,
     CommandSource source,
     String worker,
@@ -53,6 +58,7 @@ public record JobState(
   public JobState {
     params = params == null ? Map.of() : params;
     checkpoints = checkpoints == null ? List.of() : List.copyOf(checkpoints);
+    attempts = attempts == null ? 0 : attempts;
   }
 
   /** A new job, accepted from the command at {@code source}. */
@@ -76,6 +82,7 @@ public record JobState(
         0,
         0,
         List.of(),
+        0,
         null,
         source,
         worker,
@@ -98,6 +105,7 @@ public record JobState(
   }
 
   public JobState running(String onDevice, String byWorker) {
+    requireUnfinished("running");
     return new JobState(
         schema,
         jobId,
@@ -110,6 +118,7 @@ public record JobState(
         epoch,
         step,
         checkpoints,
+        attempts,
         null,
         source,
         byWorker,
@@ -131,6 +140,7 @@ public record JobState(
         epochsDone,
         stepsDone,
         checkpoints,
+        attempts,
         error,
         source,
         worker,
@@ -157,6 +167,7 @@ public record JobState(
         ref.epoch(),
         ref.globalStep(),
         all,
+        attempts,
         error,
         source,
         worker,
@@ -165,10 +176,16 @@ public record JobState(
         finishedAt);
   }
 
+  /**
+   * The job in a final state.
+   *
+   * @throws IllegalStateException when it already is in one: final states are never rewritten
+   */
   public JobState finished(JobStatus status, String reason) {
     if (!status.isFinished()) {
       throw new IllegalArgumentException(status + " is not a final state");
     }
+    requireUnfinished(status.name());
     Instant now = Instant.now();
     return new JobState(
         schema,
@@ -182,11 +199,42 @@ public record JobState(
         epoch,
         step,
         checkpoints,
+        attempts,
         reason,
         source,
         worker,
         createdAt,
         now,
         now);
+  }
+
+  /** The same state with another attempt count (see {@code attempts}). */
+  public JobState withAttempts(int count) {
+    return new JobState(
+        schema,
+        jobId,
+        state,
+        model,
+        dataset,
+        version,
+        params,
+        device,
+        epoch,
+        step,
+        checkpoints,
+        count,
+        error,
+        source,
+        worker,
+        createdAt,
+        Instant.now(),
+        finishedAt);
+  }
+
+  private void requireUnfinished(String next) {
+    if (state.isFinished()) {
+      throw new IllegalStateException(
+          "job " + jobId + " is " + state + ", a final state; it cannot become " + next);
+    }
   }
 }

@@ -1,5 +1,6 @@
 package io.cyclegan.training.job;
 
+import io.cyclegan.common.server.Liveness;
 import java.time.Duration;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
@@ -9,11 +10,14 @@ import java.util.concurrent.TimeoutException;
 
 /** A job running on its own thread; the poll loop holds one at most. */
 public final class RunningJob {
+  /** The name under which a job thread that died of an Error is reported to the liveness. */
+  public static final String JOB_THREAD = "training-job";
+
   private final JobRunner runner;
   private final Thread thread;
   private final CompletableFuture<JobResult> result = new CompletableFuture<>();
 
-  private RunningJob(JobRunner runner) {
+  private RunningJob(JobRunner runner, Liveness liveness) {
     this.runner = runner;
     this.thread =
         new Thread(
@@ -21,16 +25,20 @@ public final class RunningJob {
               try {
                 result.complete(runner.run());
               } catch (Throwable t) {
+                // The runner handles every Exception; an Error here (out of memory) leaves the JVM
+                // in doubt: report the worker dead, so it restarts and the command is redelivered
+                // with the attempt counted, rather than train on in a broken process.
                 result.completeExceptionally(t);
+                liveness.died(JOB_THREAD, t);
               }
             },
             "training-job-" + runner.spec().jobId());
     thread.setDaemon(true);
   }
 
-  /** Starts the runner on a new thread. */
-  public static RunningJob start(JobRunner runner) {
-    RunningJob job = new RunningJob(runner);
+  /** Starts the runner on a new thread; an Error that ends it is reported to {@code liveness}. */
+  public static RunningJob start(JobRunner runner, Liveness liveness) {
+    RunningJob job = new RunningJob(runner, liveness);
     job.thread.start();
     return job;
   }

@@ -1,2 +1,4 @@
-/** The human-readable outputs of a job: losses.csv and a self-contained report.html. */
+/**
+ * The human-readable outputs of a job: sample grids, losses.csv and a self-contained report.html.
+ */
 package io.cyclegan.training.report;

@@ -3,6 +3,7 @@ package io.cyclegan.training.commands;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import io.cyclegan.common.fault.RetryPolicy;
 import io.cyclegan.common.messages.MessageCodec;
 import io.cyclegan.common.messages.TrainingCommand;
 import io.cyclegan.localstack.LocalStack;
@@ -46,7 +47,8 @@ class CancelWatcherIT {
               topic,
               "watch-group-" + suffix,
               requests,
-              Duration.ofMillis(100));
+              Duration.ofMillis(100),
+              RetryPolicy.DEFAULT);
       Thread thread = new Thread(watcher, "cancel-watcher-it");
       thread.start();
       try {

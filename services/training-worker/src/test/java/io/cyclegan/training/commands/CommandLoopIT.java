@@ -3,7 +3,11 @@ package io.cyclegan.training.commands;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import io.cyclegan.common.config.Env;
 import io.cyclegan.common.config.S3Settings;
+import io.cyclegan.common.fault.Dependency;
+import io.cyclegan.common.fault.Retrier;
+import io.cyclegan.common.fault.RetryPolicy;
 import io.cyclegan.common.messages.MessageCodec;
 import io.cyclegan.common.messages.Topics;
 import io.cyclegan.common.messages.TrainingCommand;
@@ -12,14 +16,18 @@ import io.cyclegan.common.runtime.DeadLetters;
 import io.cyclegan.common.store.ObjectStore;
 import io.cyclegan.localstack.LocalStack;
 import io.cyclegan.localstack.LocalStackExtension;
+import io.cyclegan.training.artifacts.ModelPublisher;
+import io.cyclegan.training.job.Attempts;
 import io.cyclegan.training.job.CommandSource;
 import io.cyclegan.training.job.JobEvents;
 import io.cyclegan.training.job.JobState;
 import io.cyclegan.training.job.JobStatus;
 import io.cyclegan.training.job.JobStore;
+import io.cyclegan.training.limits.ParamBounds;
 import io.cyclegan.training.metrics.TrainingMetrics;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -86,16 +94,28 @@ class CommandLoopIT {
 
     FirstSendFails events = new FirstSendFails();
     SimpleMeterRegistry registry = new SimpleMeterRegistry();
+    // No budget: the handler gives up at the first failed send, so the loop must read it again.
+    RetryPolicy noWait = new RetryPolicy(Duration.ZERO, Duration.ZERO, Duration.ZERO);
     try (KafkaProducer<byte[], byte[]> producer = TestKafka.producer(stack)) {
       CommandHandler handler =
           new CommandHandler(
               jobs,
-              new JobEvents(events, "cyclegan.training.events", "/cyclegan/training/w1"),
+              new JobEvents(events, "cyclegan.training.events", "/cyclegan/training/w1")
+                  .withPolicy(noWait),
               new DeadLetters(producer, Topics.fromEnv(Map.of()), registry),
               new TrainingMetrics(registry),
               group,
               "cpu",
-              "w1");
+              "w1",
+              ParamBounds.fromEnv(new Env(Map.of())),
+              new Attempts(3),
+              new ModelPublisher(
+                  store,
+                  producer,
+                  "cyclegan.models",
+                  "/cyclegan/training/w1",
+                  Files.createTempDirectory("loop-it-"),
+                  new Retrier(noWait, new Dependency("kafka"))));
       CommandLoop loop =
           new CommandLoop(
               TestKafka.consumer(stack, group),
@@ -103,7 +123,8 @@ class CommandLoopIT {
               handler,
               spec -> {
                 throw new AssertionError("nothing should be launched, got " + spec.jobId());
-              });
+              },
+              noWait);
       Thread thread = new Thread(loop, "command-loop-it");
       thread.start();
       try {

@@ -76,4 +76,28 @@ class JobStateTest {
     assertThat(failed.finishedAt()).isNotNull();
     assertThat(failed.error()).contains("epochs");
   }
+
+  @Test
+  void shouldRefuseAnyChangeOfStateWhenJobIsFinished() {
+    JobState completed = accepted().running("cpu()", "w0").finished(JobStatus.completed, null);
+
+    assertThatThrownBy(() -> completed.finished(JobStatus.failed, "late error"))
+        .isInstanceOf(IllegalStateException.class)
+        .hasMessageContaining("completed, a final state");
+    assertThatThrownBy(() -> completed.running("cpu()", "w1"))
+        .isInstanceOf(IllegalStateException.class);
+  }
+
+  @Test
+  void shouldReadNoAttemptsWhenDocumentPredatesTheField() throws Exception {
+    Map<String, Object> older =
+        new java.util.LinkedHashMap<>(MessageCodec.mapper().convertValue(accepted(), Map.class));
+    older.remove("attempts");
+
+    JobState read =
+        MessageCodec.mapper()
+            .readValue(MessageCodec.mapper().writeValueAsBytes(older), JobState.class);
+
+    assertThat(read.attempts()).isZero();
+  }
 }
