@@ -434,7 +434,8 @@ class TrainingFaultsIT {
   private static int healthz(TrainingWorker worker) throws Exception {
     return HttpClient.newHttpClient()
         .send(
-            HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + worker.metricsPort() + "/healthz"))
+            HttpRequest.newBuilder(
+                    URI.create("http://127.0.0.1:" + worker.metricsPort() + "/healthz"))
                 .timeout(Duration.ofSeconds(5))
                 .build(),
             HttpResponse.BodyHandlers.discarding())
