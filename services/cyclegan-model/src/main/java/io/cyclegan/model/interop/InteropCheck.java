@@ -2,7 +2,6 @@ package io.cyclegan.model.interop;
 
 import ai.djl.Device;
 import ai.djl.ndarray.NDManager;
-import com.google.gson.JsonObject;
 import io.cyclegan.model.checkpoint.HostTensor;
 import io.cyclegan.model.checkpoint.TensorArchive;
 import io.cyclegan.model.interop.StateDictFiles.Format;
@@ -41,7 +40,7 @@ public final class InteropCheck {
         "imported %s: ngf %d, %d blocks%n",
         read.format(), imported.architecture().ngf(), imported.architecture().generatorBlocks());
     ByteArrayOutputStream archive = new ByteArrayOutputStream();
-    imported.write(archive, 256, new JsonObject());
+    imported.write(archive, 256, Map.of());
     byte[] bytes = archive.toByteArray();
 
     Map<String, HostTensor> outputs = new LinkedHashMap<>();

@@ -1,5 +1,6 @@
 package io.cyclegan.model.interop;
 
+import com.google.gson.Gson;
 import com.google.gson.JsonArray;
 import com.google.gson.JsonObject;
 import io.cyclegan.model.checkpoint.Architecture;
@@ -68,7 +69,7 @@ public record ModelImport(
    * Writes the generators archive; {@code source} (file names, formats, digests) is kept in the
    * header as {@code importedFrom}.
    */
-  public void write(OutputStream out, int imageSize, JsonObject source) throws IOException {
+  public void write(OutputStream out, int imageSize, Map<String, ?> source) throws IOException {
     JsonObject header = new JsonObject();
     header.addProperty("format", "cyclegan-generators");
     header.add("architecture", architecture.toJson());
@@ -83,7 +84,7 @@ public record ModelImport(
     JsonArray directions = new JsonArray();
     directions().forEach(d -> directions.add(d.wireName()));
     header.add("directions", directions);
-    header.add("importedFrom", source.deepCopy());
+    header.add("importedFrom", new Gson().toJsonTree(source));
     Map<String, HostTensor> tensors = new LinkedHashMap<>();
     a2b.tensors().forEach((k, v) -> tensors.put("G_A/" + k, v));
     if (b2a != null) {

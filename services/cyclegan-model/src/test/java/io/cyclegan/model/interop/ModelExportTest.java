@@ -2,7 +2,6 @@ package io.cyclegan.model.interop;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.google.gson.JsonObject;
 import io.cyclegan.model.checkpoint.HostTensor;
 import io.cyclegan.model.checkpoint.TensorArchive;
 import io.cyclegan.model.interop.StateDictFiles.Format;
@@ -77,7 +76,7 @@ class ModelExportTest {
 
   private static TensorArchive.Contents archive(ModelImport imported) throws Exception {
     ByteArrayOutputStream out = new ByteArrayOutputStream();
-    imported.write(out, 32, new JsonObject());
+    imported.write(out, 32, Map.of());
     return TensorArchive.read(
         new ByteArrayInputStream(out.toByteArray()), TrainingCheckpoint.EXPORT_MAGIC);
   }

@@ -6,7 +6,6 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import ai.djl.Device;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
-import com.google.gson.JsonObject;
 import io.cyclegan.model.checkpoint.HostTensor;
 import io.cyclegan.model.nn.GradMode;
 import io.cyclegan.model.nn.Network;
@@ -40,7 +39,7 @@ class PyTorchParityTest {
     manager = NDManager.newBaseManager(Device.cpu());
     ModelImport imported = ModelImport.of(PthReader.read(Fixtures.file("generator.pth")), null);
     ByteArrayOutputStream archive = new ByteArrayOutputStream();
-    imported.write(archive, 32, new JsonObject());
+    imported.write(archive, 32, Map.of());
     translator =
         CycleGanTranslator.load(new ByteArrayInputStream(archive.toByteArray()), Device.cpu());
   }
