@@ -13,7 +13,11 @@ import picocli.CommandLine.Command;
  * Lists every model's newest version from {@code models/{model}/latest.json}, the pointer the
  * training worker rewrites in one PUT when it publishes a version.
  */
-@Command(name = "models", mixinStandardHelpOptions = true, description = "List published models.")
+@Command(
+    name = "models",
+    mixinStandardHelpOptions = true,
+    description = "List published models; import or export PyTorch weights.",
+    subcommands = {ModelImportCommand.class, ModelExportCommand.class})
 public final class ModelsCommand extends ClientCommand {
   ModelsCommand(CliContext context) {
     super(context);

@@ -3,7 +3,7 @@ package io.cyclegan.model.checkpoint;
 import java.io.IOException;
 
 /** A checkpoint or export stream that is truncated, damaged or not one of ours. */
-public final class CorruptCheckpointException extends IOException {
+public class CorruptCheckpointException extends IOException {
 
   /** Creates the exception with a message naming what was wrong. */
   public CorruptCheckpointException(String message) {

@@ -96,15 +96,46 @@ public final class CycleGanTranslator implements AutoCloseable {
     NDManager manager = NDManager.newBaseManager(device);
     manager.setName("translator");
     try {
-      ResnetGenerator a = new ResnetGenerator(manager, "G_A", arch.generatorBlocks(), arch.ngf());
-      ResnetGenerator b = new ResnetGenerator(manager, "G_B", arch.generatorBlocks(), arch.ngf());
-      fill(a, "G_A/", tensors);
-      fill(b, "G_B/", tensors);
+      ResnetGenerator a = null;
+      ResnetGenerator b = null;
+      if (serves(header, Direction.A_TO_B)) {
+        a = new ResnetGenerator(manager, "G_A", arch.generatorBlocks(), arch.ngf());
+        fill(a, "G_A/", tensors);
+      }
+      if (serves(header, Direction.B_TO_A)) {
+        b = new ResnetGenerator(manager, "G_B", arch.generatorBlocks(), arch.ngf());
+        fill(b, "G_B/", tensors);
+      }
       return new CycleGanTranslator(manager, a, b, arch, header);
     } catch (IOException | RuntimeException e) {
       manager.close();
       throw e;
     }
+  }
+
+  /**
+   * Whether the archive holds the generator of {@code d}: trained archives hold both; an import
+   * from one PyTorch file lists the one it has in {@code directions}.
+   */
+  private static boolean serves(JsonObject header, Direction d) throws CorruptCheckpointException {
+    if (!header.has("directions")) {
+      return true;
+    }
+    try {
+      for (var e : header.getAsJsonArray("directions")) {
+        if (e.getAsString().equals(d.wireName())) {
+          return true;
+        }
+      }
+      return false;
+    } catch (RuntimeException e) {
+      throw new CorruptCheckpointException("archive header has malformed directions", e);
+    }
+  }
+
+  /** Whether this model has the generator for {@code direction}. */
+  public boolean supports(Direction direction) {
+    return (direction == Direction.A_TO_B ? generatorA : generatorB) != null;
   }
 
   private static void fill(ResnetGenerator g, String prefix, Map<String, HostTensor> tensors)
@@ -134,6 +165,13 @@ public final class CycleGanTranslator implements AutoCloseable {
           "images must be at least " + MIN_EDGE + " px on each side, got " + w + "x" + h);
     }
     ResnetGenerator g = direction == Direction.A_TO_B ? generatorA : generatorB;
+    if (g == null) {
+      throw new UnsupportedOperationException(
+          "this model version has no "
+              + direction.wireName()
+              + " generator: it was imported from a single PyTorch file for the other direction"
+              + " (import both files, --a2b and --b2a, to serve both)");
+    }
     return GradMode.withoutGradients(
         () -> {
           NDManager target = images.getManager();

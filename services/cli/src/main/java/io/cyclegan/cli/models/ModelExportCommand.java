@@ -1,0 +1,134 @@
+package io.cyclegan.cli.models;
+
+import io.cyclegan.cli.CliContext;
+import io.cyclegan.cli.ClientCommand;
+import io.cyclegan.cli.ExitCodes;
+import io.cyclegan.common.store.Names;
+import io.cyclegan.common.store.ObjectInfo;
+import io.cyclegan.common.store.ObjectKeys;
+import io.cyclegan.common.store.ObjectStore;
+import io.cyclegan.model.checkpoint.TensorArchive;
+import io.cyclegan.model.interop.ModelExport;
+import io.cyclegan.model.interop.StateDictFiles.Format;
+import io.cyclegan.model.train.TrainingCheckpoint;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/**
+ * {@code cyclegan models export NAME --format pth|safetensors --out DIR}: a published version as
+ * files the official PyTorch code loads with {@code load_state_dict} ({@code latest_net_G_A.pth},
+ * ...), from its generators or, with {@code --with-discriminators}, its newest training checkpoint.
+ */
+@Command(
+    name = "export",
+    mixinStandardHelpOptions = true,
+    description = {
+      "Write a model version as official PyTorch CycleGAN state_dicts: latest_net_G_A and"
+          + " latest_net_G_B (and D_A, D_B with --with-discriminators), in .pth (torch.save zip)"
+          + " or .safetensors."
+    })
+public final class ModelExportCommand extends ClientCommand {
+
+  private static final Pattern CHECKPOINT = Pattern.compile("epoch-(\\d+)(?:-step-(\\d+))?\\.ckpt");
+
+  @Parameters(index = "0", paramLabel = "NAME", description = "Model name.")
+  String model;
+
+  @Option(
+      names = "--version",
+      paramLabel = "V",
+      description = "The version (default: the newest, from latest.json).")
+  String version;
+
+  @Option(
+      names = "--format",
+      required = true,
+      paramLabel = "FORMAT",
+      description = "pth or safetensors.")
+  String format;
+
+  @Option(names = "--out", required = true, paramLabel = "DIR", description = "Output folder.")
+  Path out;
+
+  @Option(
+      names = "--with-discriminators",
+      description = "Export D_A and D_B too, from the version's newest training checkpoint.")
+  boolean withDiscriminators;
+
+  ModelExportCommand(CliContext context) {
+    super(context);
+  }
+
+  @Override
+  public Integer call() throws Exception {
+    Names.require("model", model);
+    Format f = Format.parse(format);
+    ObjectStore store = connection().store();
+    String v = version != null ? Names.require("model version", version) : latestVersion(store);
+    String key =
+        withDiscriminators ? newestCheckpoint(store, v) : ObjectKeys.modelGenerators(model, v);
+    Path tmp = Files.createTempFile("cyclegan-export-", ".bin");
+    try {
+      if (!store.getToFile(key, tmp)) {
+        throw new IllegalArgumentException("model " + model + " has no version " + v);
+      }
+      TensorArchive.Contents archive;
+      try (InputStream in = Files.newInputStream(tmp)) {
+        archive =
+            TensorArchive.read(
+                in,
+                withDiscriminators ? TrainingCheckpoint.MAGIC : TrainingCheckpoint.EXPORT_MAGIC);
+      }
+      List<Path> files = ModelExport.write(archive, f, out);
+      out().printf("exported %s version %s:%n", model, v);
+      files.forEach(p -> out().println("  " + p));
+    } finally {
+      Files.deleteIfExists(tmp);
+    }
+    return ExitCodes.OK;
+  }
+
+  private String latestVersion(ObjectStore store) {
+    @SuppressWarnings("unchecked")
+    Map<String, Object> latest =
+        store
+            .getJson(ObjectKeys.modelLatest(model), Map.class)
+            .orElseThrow(() -> new IllegalArgumentException("no model named " + model));
+    return Names.require("model version", String.valueOf(latest.get("version")));
+  }
+
+  /** The newest {@code checkpoints/epoch-N[-step-K].ckpt} of a version, by (N, K). */
+  private String newestCheckpoint(ObjectStore store, String v) throws IOException {
+    String prefix = ObjectKeys.modelVersionPrefix(model, v) + "checkpoints/";
+    return store.list(prefix).stream()
+        .map(ObjectInfo::key)
+        .filter(k -> CHECKPOINT.matcher(k.substring(prefix.length())).matches())
+        .max(Comparator.comparingLong(k -> order(k.substring(prefix.length()))))
+        .orElseThrow(
+            () ->
+                new IllegalArgumentException(
+                    "model "
+                        + model
+                        + " version "
+                        + v
+                        + " has no training checkpoint (an imported version has no"
+                        + " discriminators); export without --with-discriminators"));
+  }
+
+  private static long order(String name) {
+    Matcher m = CHECKPOINT.matcher(name);
+    m.matches();
+    return Long.parseLong(m.group(1)) * 1_000_000_000L
+        + (m.group(2) == null ? 0 : Long.parseLong(m.group(2)));
+  }
+}

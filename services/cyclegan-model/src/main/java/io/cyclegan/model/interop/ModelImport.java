@@ -1,0 +1,105 @@
+package io.cyclegan.model.interop;
+
+import com.google.gson.Gson;
+import com.google.gson.JsonArray;
+import com.google.gson.JsonObject;
+import io.cyclegan.model.checkpoint.Architecture;
+import io.cyclegan.model.checkpoint.HostTensor;
+import io.cyclegan.model.checkpoint.IncompatibleCheckpointException;
+import io.cyclegan.model.checkpoint.TensorArchive;
+import io.cyclegan.model.train.TrainingCheckpoint;
+import io.cyclegan.model.translate.Direction;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Official generators turned into our generators-only archive ({@code CGANGENS}), the very format a
+ * training job publishes, so the inference worker loads, caches and hot-swaps an imported version
+ * like a trained one. A one-direction import lists only that direction in the header's {@code
+ * directions}; the translator refuses the other.
+ *
+ * @param architecture the generators' architecture (ndf 0: no discriminators)
+ * @param a2b G_A, A to B
+ * @param b2a G_B, B to A, or null when only A to B was imported
+ */
+public record ModelImport(
+    Architecture architecture, StateDictMapping.Generator a2b, StateDictMapping.Generator b2a) {
+
+  /** Maps and checks the state_dicts; both directions must have the same architecture. */
+  public static ModelImport of(StateDict a2b, StateDict b2a) {
+    StateDictMapping.Generator a;
+    try {
+      a = StateDictMapping.generator(a2b);
+    } catch (IncompatibleCheckpointException e) {
+      throw new IncompatibleCheckpointException("AtoB generator: " + e.getMessage());
+    }
+    StateDictMapping.Generator b = null;
+    if (b2a != null) {
+      try {
+        b = StateDictMapping.generator(b2a);
+      } catch (IncompatibleCheckpointException e) {
+        throw new IncompatibleCheckpointException("BtoA generator: " + e.getMessage());
+      }
+      if (a.blocks() != b.blocks() || a.ngf() != b.ngf()) {
+        throw new IncompatibleCheckpointException(
+            "the generators differ: AtoB has ngf "
+                + a.ngf()
+                + " and "
+                + a.blocks()
+                + " blocks, BtoA ngf "
+                + b.ngf()
+                + " and "
+                + b.blocks()
+                + " blocks");
+      }
+    }
+    return new ModelImport(new Architecture(a.blocks(), a.ngf(), 0), a, b);
+  }
+
+  /** The directions this import serves. */
+  public List<Direction> directions() {
+    return b2a == null ? List.of(Direction.A_TO_B) : List.of(Direction.A_TO_B, Direction.B_TO_A);
+  }
+
+  /**
+   * Writes the generators archive; {@code source} (file names, formats, digests) is kept in the
+   * header as {@code importedFrom}.
+   */
+  public void write(OutputStream out, int imageSize, Map<String, ?> source) throws IOException {
+    JsonObject header = new JsonObject();
+    header.addProperty("format", "cyclegan-generators");
+    header.add("architecture", architecture.toJson());
+    header.addProperty("imageSize", imageSize);
+    header.addProperty("epochsTrained", 0);
+    header.addProperty("globalStep", 0);
+    JsonObject hyper = new JsonObject();
+    hyper.addProperty("imageSize", imageSize);
+    hyper.addProperty("generatorBlocks", architecture.generatorBlocks());
+    hyper.addProperty("ngf", architecture.ngf());
+    header.add("hyperparameters", hyper);
+    JsonArray directions = new JsonArray();
+    directions().forEach(d -> directions.add(d.wireName()));
+    header.add("directions", directions);
+    header.add("importedFrom", new Gson().toJsonTree(source));
+    Map<String, HostTensor> tensors = new LinkedHashMap<>();
+    a2b.tensors().forEach((k, v) -> tensors.put("G_A/" + k, v));
+    if (b2a != null) {
+      b2a.tensors().forEach((k, v) -> tensors.put("G_B/" + k, v));
+    }
+    TensorArchive.write(out, TrainingCheckpoint.EXPORT_MAGIC, header, tensors);
+  }
+
+  /** Keys dropped as unused norm statistics, prefixed by direction. */
+  public List<String> dropped() {
+    List<String> out = new ArrayList<>();
+    a2b.dropped().forEach(k -> out.add("AtoB " + k));
+    if (b2a != null) {
+      b2a.dropped().forEach(k -> out.add("BtoA " + k));
+    }
+    return out;
+  }
+}

@@ -1,0 +1,134 @@
+package io.cyclegan.model.interop;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.cyclegan.model.checkpoint.HostTensor;
+import io.cyclegan.model.checkpoint.IncompatibleCheckpointException;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+class StateDictMappingTest {
+
+  private static StateDict fixture;
+
+  @BeforeAll
+  static void read() throws Exception {
+    fixture = PthReader.read(Fixtures.file("generator.pth"));
+  }
+
+  @Test
+  void shouldInferNgfAndBlocksFromTheFixture() {
+    StateDictMapping.Generator g = StateDictMapping.generator(fixture);
+    assertThat(g.ngf()).isEqualTo(8);
+    assertThat(g.blocks()).isEqualTo(3);
+    assertThat(g.tensors()).hasSize(24);
+    assertThat(g.dropped()).isEmpty();
+  }
+
+  @Test
+  void shouldInferTheOfficialNineBlockLayout() {
+    Map<String, HostTensor> t = new LinkedHashMap<>();
+    OfficialLayout.generator(9, 2).forEach((k, s) -> t.put(k, zeros(s)));
+    StateDictMapping.Generator g = StateDictMapping.generator(StateDict.of(t));
+    assertThat(g.blocks()).isEqualTo(9);
+    assertThat(g.ngf()).isEqualTo(2);
+  }
+
+  @Test
+  void shouldRefuseAWrongShapeNamingTheTensor() {
+    Map<String, HostTensor> t = copy();
+    t.put("model.13.weight", zeros(new long[] {32, 8, 3, 3}));
+    assertThatThrownBy(() -> StateDictMapping.generator(StateDict.of(t)))
+        .isInstanceOf(IncompatibleCheckpointException.class)
+        .hasMessage(
+            "tensor model.13.weight has shape [32, 8, 3, 3], expected [32, 16, 3, 3] for a"
+                + " ResnetGenerator with ngf 8 and 3 residual blocks");
+  }
+
+  @Test
+  void shouldRefuseAMissingTensorNamingIt() {
+    Map<String, HostTensor> t = copy();
+    t.remove("model.16.bias");
+    assertThatThrownBy(() -> StateDictMapping.generator(StateDict.of(t)))
+        .isInstanceOf(IncompatibleCheckpointException.class)
+        .hasMessageContaining("tensor model.16.bias is missing");
+  }
+
+  @Test
+  void shouldRefuseNormParametersAsNotInstanceNorm() {
+    Map<String, HostTensor> t = copy();
+    t.put("model.2.weight", zeros(new long[] {8}));
+    t.put("model.2.running_mean", zeros(new long[] {8}));
+    assertThatThrownBy(() -> StateDictMapping.generator(StateDict.of(t)))
+        .isInstanceOf(IncompatibleCheckpointException.class)
+        .hasMessageContaining("unexpected tensor model.2.")
+        .hasMessageContaining("only --norm instance is supported");
+  }
+
+  @Test
+  void shouldRefuseAUNet() {
+    Map<String, HostTensor> t = Map.of("model.model.0.weight", zeros(new long[] {8, 3, 4, 4}));
+    assertThatThrownBy(() -> StateDictMapping.generator(StateDict.of(t)))
+        .isInstanceOf(IncompatibleCheckpointException.class)
+        .hasMessageContaining("U-Net");
+  }
+
+  @Test
+  void shouldAcceptDataParallelPrefixesAndDropStaleInstanceNormStatistics() {
+    Map<String, HostTensor> t = new LinkedHashMap<>();
+    copy().forEach((k, v) -> t.put("module." + k, v));
+    t.put("module.model.2.running_mean", zeros(new long[] {8}));
+    StateDict sd = new StateDict(t, Map.of("module.model.2.num_batches_tracked", "int64"));
+    StateDictMapping.Generator g = StateDictMapping.generator(sd);
+    assertThat(g.tensors().keySet()).containsExactlyElementsOf(fixture.tensors().keySet());
+    assertThat(g.dropped()).containsExactly("model.2.running_mean", "model.2.num_batches_tracked");
+  }
+
+  @Test
+  void shouldRefuseOtherDtypesNamingTheTensor() {
+    StateDict sd = new StateDict(copy(), Map.of("model.1.extra", "float16"));
+    assertThatThrownBy(() -> StateDictMapping.generator(sd))
+        .isInstanceOf(IncompatibleCheckpointException.class)
+        .hasMessage("tensor model.1.extra is float16; only float32 is supported");
+  }
+
+  @Test
+  void shouldRefuseGeneratorsOfDifferentArchitecturesNamingTheDirection() {
+    Map<String, HostTensor> wide = new LinkedHashMap<>();
+    OfficialLayout.generator(3, 16).forEach((k, s) -> wide.put(k, zeros(s)));
+    assertThatThrownBy(() -> ModelImport.of(fixture, StateDict.of(wide)))
+        .isInstanceOf(IncompatibleCheckpointException.class)
+        .hasMessageContaining("AtoB has ngf 8 and 3 blocks, BtoA ngf 16 and 3 blocks");
+    Map<String, HostTensor> broken = copy();
+    broken.remove("model.1.bias");
+    assertThatThrownBy(() -> ModelImport.of(fixture, StateDict.of(broken)))
+        .hasMessageStartingWith("BtoA generator: tensor model.1.bias is missing");
+  }
+
+  @Test
+  void shouldMapAnOfficialDiscriminatorAndRefuseAnotherDepth() {
+    Map<String, HostTensor> d = new LinkedHashMap<>();
+    OfficialLayout.discriminator(4).forEach((k, s) -> d.put(k, zeros(s)));
+    assertThat(StateDictMapping.discriminator(StateDict.of(d)).ndf()).isEqualTo(4);
+    d.put("model.14.weight", zeros(new long[] {1, 32, 4, 4}));
+    assertThatThrownBy(() -> StateDictMapping.discriminator(StateDict.of(d)))
+        .isInstanceOf(IncompatibleCheckpointException.class)
+        .hasMessageContaining(
+            "unexpected tensor model.14.weight for a 3-layer PatchGAN with ndf 4");
+  }
+
+  private static Map<String, HostTensor> copy() {
+    return new LinkedHashMap<>(fixture.tensors());
+  }
+
+  private static HostTensor zeros(long[] shape) {
+    long n = 1;
+    for (long d : shape) {
+      n *= d;
+    }
+    return new HostTensor(shape, new float[(int) n]);
+  }
+}
