@@ -1,8 +1,10 @@
 package io.cyclegan.inference.models;
 
+import io.cyclegan.common.fault.Faults;
 import io.cyclegan.model.translate.CycleGanTranslator;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
@@ -32,6 +34,13 @@ public final class ModelCache implements AutoCloseable {
   @FunctionalInterface
   public interface Loader {
     CycleGanTranslator load(ModelRef ref) throws Exception;
+
+    /**
+     * Loads, waiting out transient faults until {@code deadline} at most (null: the outage budget).
+     */
+    default CycleGanTranslator load(ModelRef ref, Instant deadline) throws Exception {
+      return load(ref);
+    }
   }
 
   private final int capacity;
@@ -105,6 +114,15 @@ public final class ModelCache implements AutoCloseable {
    * @throws ModelLoadException when it cannot be loaded
    */
   public Lease acquire(ModelRef ref) {
+    return acquire(ref, null);
+  }
+
+  /**
+   * As {@link #acquire(ModelRef)}; a load this call starts waits out transient store faults until
+   * {@code deadline} (the asking request's), then fails with the transient fault, and the version
+   * is forgotten so that the next asker loads it again.
+   */
+  public Lease acquire(ModelRef ref, Instant deadline) {
     Entry entry;
     boolean mine = false;
     synchronized (this) {
@@ -123,7 +141,7 @@ public final class ModelCache implements AutoCloseable {
       entry.leases++;
     }
     if (mine) {
-      load(entry);
+      load(entry, deadline);
     }
     try {
       entry.translator.join();
@@ -147,7 +165,7 @@ public final class ModelCache implements AutoCloseable {
       entries.put(ref, entry);
       misses.increment();
     }
-    executor.execute(() -> load(entry));
+    executor.execute(() -> load(entry, null));
   }
 
   /** Whether any version of {@code model} is loaded or loading. */
@@ -160,9 +178,9 @@ public final class ModelCache implements AutoCloseable {
     return Set.copyOf(entries.keySet());
   }
 
-  private void load(Entry entry) {
+  private void load(Entry entry, Instant deadline) {
     try {
-      CycleGanTranslator t = loader.load(entry.ref);
+      CycleGanTranslator t = loader.load(entry.ref, deadline);
       boolean keep;
       synchronized (this) {
         keep = !closed;
@@ -212,8 +230,10 @@ public final class ModelCache implements AutoCloseable {
 
   private static RuntimeException unwrap(CompletionException e) {
     Throwable c = e.getCause();
-    if (c instanceof UnknownModelException || c instanceof ModelLoadException) {
-      return (RuntimeException) c;
+    if (c instanceof UnknownModelException
+        || c instanceof ModelLoadException
+        || (c instanceof Faults.TransientFault && c instanceof RuntimeException)) {
+      return (RuntimeException) c; // a store outage stays a transient fault for the caller
     }
     return new ModelLoadException("cannot load model: " + c.getMessage(), c);
   }
