@@ -28,6 +28,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.common.TopicPartition;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -92,7 +93,10 @@ public final class InferenceWorker implements AutoCloseable {
                 t.setDaemon(true);
                 return t;
               });
-      this.results = runtime.kafka().producer("results");
+      // A send blocked on metadata (the broker away) gives its thread back after 10 s and is
+      // retried on a timer, instead of holding one of the two publish threads for a minute.
+      this.results =
+          runtime.kafka().producer("results", Map.of(ProducerConfig.MAX_BLOCK_MS_CONFIG, "10000"));
       InferenceMetrics metrics = new InferenceMetrics(registry, config.maxBatch());
       this.inFlight = new InFlight(config.maxInFlight());
       Gauge.builder("cyclegan.inference.in.flight", inFlight, InFlight::count)

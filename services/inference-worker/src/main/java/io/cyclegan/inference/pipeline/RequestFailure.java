@@ -17,9 +17,12 @@ import java.util.regex.Pattern;
 final class RequestFailure extends RuntimeException {
   private static final long serialVersionUID = 1L;
 
-  /** URLs and host:port pairs, which a client library's message may carry. */
+  /** URLs, IP addresses and host:port pairs, which a client library's message may carry. */
   private static final Pattern ADDRESS =
-      Pattern.compile("[a-zA-Z][a-zA-Z0-9+.-]*://\\S+|/?[\\w.-]*\\d+\\.\\d+\\.\\d+\\.\\d+(:\\d+)?");
+      Pattern.compile(
+          "[a-zA-Z][a-zA-Z0-9+.-]*://\\S+"
+              + "|/?[\\w.-]*\\d+\\.\\d+\\.\\d+\\.\\d+(:\\d+)?"
+              + "|/?(?:localhost|[\\w-]+(?:\\.[\\w-]+)+):\\d{2,5}");
 
   private final String stage;
   private final String errorClass;
