@@ -4,6 +4,7 @@ import io.cyclegan.common.fault.Faults;
 import io.cyclegan.model.translate.CycleGanTranslator;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Iterator;
@@ -13,7 +14,10 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -144,14 +148,48 @@ public final class ModelCache implements AutoCloseable {
       load(entry, deadline);
     }
     try {
-      entry.translator.join();
-    } catch (CompletionException e) {
+      await(entry, deadline);
+    } catch (RuntimeException e) {
       synchronized (this) {
         entry.leases--;
       }
-      throw unwrap(e);
+      throw e;
     }
     return new Lease(entry);
+  }
+
+  /**
+   * Waits for a load that someone else started (a prefetch waits out a store outage for the whole
+   * budget) no longer than this asker's deadline.
+   */
+  private static void await(Entry entry, Instant deadline) {
+    try {
+      if (deadline == null) {
+        entry.translator.join();
+        return;
+      }
+      long ms = Math.max(1, Duration.between(Instant.now(), deadline).toMillis());
+      entry.translator.get(ms, TimeUnit.MILLISECONDS);
+    } catch (CompletionException e) {
+      throw unwrap(e);
+    } catch (ExecutionException e) {
+      throw unwrap(new CompletionException(e.getCause()));
+    } catch (TimeoutException e) {
+      throw new StillLoadingException(entry.ref);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted while model " + entry.ref + " loads", e);
+    }
+  }
+
+  /** A version is still loading at the asker's deadline: the store is slow or away. */
+  public static final class StillLoadingException extends RuntimeException
+      implements Faults.TransientFault {
+    private static final long serialVersionUID = 1L;
+
+    StillLoadingException(ModelRef ref) {
+      super("model " + ref + " is still loading (the object store is slow or unavailable)");
+    }
   }
 
   /** Loads a version in the background (a newly announced one), unless it is cached. */

@@ -3,6 +3,7 @@ package io.cyclegan.inference.pipeline;
 import io.cyclegan.common.fault.Faults;
 import io.cyclegan.common.store.StoreException;
 import io.cyclegan.inference.images.UnreadableImageException;
+import io.cyclegan.inference.models.ModelCache;
 import io.cyclegan.inference.models.ModelLoadException;
 import io.cyclegan.inference.models.UnknownModelException;
 import java.util.regex.Pattern;
@@ -90,7 +91,7 @@ final class RequestFailure extends RuntimeException {
 
   private static boolean storeFault(RequestFailure f) {
     for (Throwable t = f.getCause(); t != null; t = t.getCause()) {
-      if (t instanceof StoreException) {
+      if (t instanceof StoreException || t instanceof ModelCache.StillLoadingException) {
         return true;
       }
       if (t.getCause() == t) {
