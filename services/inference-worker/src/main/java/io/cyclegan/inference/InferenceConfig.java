@@ -4,6 +4,7 @@ import io.cyclegan.common.config.ConfigException;
 import io.cyclegan.common.config.Env;
 import io.cyclegan.common.config.ServiceSettings;
 import io.cyclegan.model.device.DeviceSelector;
+import java.time.Duration;
 import java.util.Map;
 
 /**
@@ -15,6 +16,10 @@ import java.util.Map;
  * @param maxBatchDelayMs longest wait to fill a batch ({@code CYCLEGAN_MAX_BATCH_DELAY_MS})
  * @param maxEdge longer inputs are scaled down to this edge ({@code CYCLEGAN_MAX_EDGE})
  * @param modelCacheSize generators kept loaded ({@code CYCLEGAN_MODEL_CACHE_SIZE})
+ * @param requestDeadline how long after its receipt a request may wait out store or broker faults
+ *     before it is answered with an error ({@code CYCLEGAN_INFERENCE_REQUEST_DEADLINE_SECONDS})
+ * @param modelPollInterval how often each known model's {@code latest.json} is read, so that a lost
+ *     announcement delays a hot swap but never prevents it ({@code CYCLEGAN_MODEL_POLL_SECONDS})
  * @param bindAddress the side server's address; {@code 0.0.0.0} from the environment (a container),
  *     {@code 127.0.0.1} when embedded in {@code cyclegan up} or a test
  */
@@ -25,6 +30,8 @@ public record InferenceConfig(
     int maxBatchDelayMs,
     int maxEdge,
     int modelCacheSize,
+    Duration requestDeadline,
+    Duration modelPollInterval,
     String bindAddress) {
 
   public static final String SERVICE = "inference";
@@ -44,6 +51,14 @@ public record InferenceConfig(
     if (modelCacheSize < 1) {
       throw new ConfigException("CYCLEGAN_MODEL_CACHE_SIZE", "must be >= 1, was " + modelCacheSize);
     }
+    if (requestDeadline.compareTo(Duration.ofSeconds(1)) < 0) {
+      throw new ConfigException(
+          "CYCLEGAN_INFERENCE_REQUEST_DEADLINE_SECONDS", "must be >= 1 s, was " + requestDeadline);
+    }
+    if (modelPollInterval.compareTo(Duration.ofSeconds(1)) < 0) {
+      throw new ConfigException(
+          "CYCLEGAN_MODEL_POLL_SECONDS", "must be >= 1 s, was " + modelPollInterval);
+    }
   }
 
   /** Reads the common variables and the inference worker's table of docs/configuration.md. */
@@ -57,13 +72,24 @@ public record InferenceConfig(
         env.integer("CYCLEGAN_MAX_BATCH_DELAY_MS", 20, 0, 60_000),
         env.integer("CYCLEGAN_MAX_EDGE", 1024, 8, 16384),
         env.integer("CYCLEGAN_MODEL_CACHE_SIZE", 4, 1, 1024),
+        Duration.ofSeconds(
+            env.longValue("CYCLEGAN_INFERENCE_REQUEST_DEADLINE_SECONDS", 600, 1, 7L * 24 * 3600)),
+        Duration.ofSeconds(env.longValue("CYCLEGAN_MODEL_POLL_SECONDS", 60, 1, 24 * 3600)),
         "0.0.0.0");
   }
 
   /** The same configuration with a different side-server address. */
   public InferenceConfig withBindAddress(String address) {
     return new InferenceConfig(
-        service, device, maxBatch, maxBatchDelayMs, maxEdge, modelCacheSize, address);
+        service,
+        device,
+        maxBatch,
+        maxBatchDelayMs,
+        maxEdge,
+        modelCacheSize,
+        requestDeadline,
+        modelPollInterval,
+        address);
   }
 
   /**

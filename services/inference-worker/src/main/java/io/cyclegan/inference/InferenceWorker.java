@@ -4,11 +4,14 @@ import ai.djl.Device;
 import ai.djl.engine.Engine;
 import io.cyclegan.common.messages.ModelAnnouncement;
 import io.cyclegan.common.runtime.ServiceRuntime;
+import io.cyclegan.common.server.Liveness;
 import io.cyclegan.common.server.ReadinessCheck;
 import io.cyclegan.common.store.ObjectKeys;
+import io.cyclegan.inference.delivery.DeliveryMetrics;
 import io.cyclegan.inference.delivery.InFlight;
 import io.cyclegan.inference.delivery.RequestConsumer;
 import io.cyclegan.inference.models.AnnouncementListener;
+import io.cyclegan.inference.models.LatestPointerPoller;
 import io.cyclegan.inference.models.ModelCache;
 import io.cyclegan.inference.models.ModelRef;
 import io.cyclegan.inference.models.ModelVersions;
@@ -25,6 +28,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.common.TopicPartition;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -35,6 +39,10 @@ import org.slf4j.LoggerFactory;
  * {@code cyclegan up}, and by tests; {@link #start} starts it, {@link #close} stops it gracefully
  * (in-flight requests finish, results are published, offsets committed), {@link #crash} stops it as
  * a kill would (nothing committed, in-flight work dropped).
+ *
+ * <p>Its long-lived loops (request consumer, announcement listener, latest-pointer poller, model
+ * thread, stage pools) run under the runtime's {@link Liveness}: a loop that cannot go on is
+ * reported dead on {@code /healthz}, and {@link InferenceWorkerMain} exits the process.
  */
 public final class InferenceWorker implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(InferenceWorker.class);
@@ -50,6 +58,7 @@ public final class InferenceWorker implements AutoCloseable {
   private final Pipeline pipeline;
   private final RequestConsumer consumer;
   private final AnnouncementListener announcements;
+  private final LatestPointerPoller pointerPoller;
   private final InFlight inFlight;
   private boolean started;
   private boolean stopped;
@@ -77,8 +86,9 @@ public final class InferenceWorker implements AutoCloseable {
           device);
       this.versions =
           new ModelVersions(
-              model ->
-                  runtime.store().getJson(ObjectKeys.modelLatest(model), ModelAnnouncement.class));
+              (model, deadline) ->
+                  (deadline == null ? runtime.store() : runtime.store().withDeadline(deadline))
+                      .getJson(ObjectKeys.modelLatest(model), ModelAnnouncement.class));
       this.models =
           new ModelCache(
               config.modelCacheSize(),
@@ -91,7 +101,10 @@ public final class InferenceWorker implements AutoCloseable {
                 t.setDaemon(true);
                 return t;
               });
-      this.results = runtime.kafka().producer("results");
+      // A send blocked on metadata (the broker away) gives its thread back after 10 s and is
+      // retried on a timer, instead of holding one of the two publish threads for a minute.
+      this.results =
+          runtime.kafka().producer("results", Map.of(ProducerConfig.MAX_BLOCK_MS_CONFIG, "10000"));
       InferenceMetrics metrics = new InferenceMetrics(registry, config.maxBatch());
       this.inFlight = new InFlight(config.maxInFlight());
       Gauge.builder("cyclegan.inference.in.flight", inFlight, InFlight::count)
@@ -105,7 +118,9 @@ public final class InferenceWorker implements AutoCloseable {
                   config.maxEdge(),
                   config.maxInFlight(),
                   2,
-                  2),
+                  2,
+                  config.requestDeadline(),
+                  runtime.retry()),
               runtime.store(),
               versions,
               models,
@@ -114,7 +129,8 @@ public final class InferenceWorker implements AutoCloseable {
               config.service().topics().translateResults(),
               "/cyclegan/inference/" + config.service().instanceId(),
               metrics,
-              device);
+              device,
+              runtime.liveness());
       this.consumer =
           new RequestConsumer(
               runtime
@@ -127,12 +143,20 @@ public final class InferenceWorker implements AutoCloseable {
               config.service().topics().translateRequests(),
               inFlight,
               pipeline,
-              DRAIN_TIMEOUT_MS);
+              DRAIN_TIMEOUT_MS,
+              new DeliveryMetrics(registry),
+              runtime.retry(),
+              runtime.liveness());
       this.announcements =
           new AnnouncementListener(
               runtime.kafka().consumer("models", null),
               config.service().topics().models(),
-              this::onAnnouncement);
+              this::onAnnouncement,
+              runtime.retry(),
+              runtime.liveness());
+      this.pointerPoller =
+          new LatestPointerPoller(
+              versions, this::onAnnouncement, config.modelPollInterval(), runtime.liveness());
       runtime.addReadinessCheck(new ReadinessCheck("model-serving", this::isReady));
     } catch (RuntimeException e) {
       runtime.close();
@@ -150,6 +174,7 @@ public final class InferenceWorker implements AutoCloseable {
     }
     started = true;
     announcements.start();
+    pointerPoller.start();
     pipeline.start();
     consumer.start();
     log.info(
@@ -166,7 +191,7 @@ public final class InferenceWorker implements AutoCloseable {
 
   private void onAnnouncement(ModelAnnouncement a) {
     if (versions.announce(a)) {
-      log.info("model {} version {} announced", a.model(), a.version());
+      log.info("model {} version {} is the newest", a.model(), a.version());
       // Load the new version before requests need it, if this worker serves the model at all.
       if (models.holdsAnyVersionOf(a.model())) {
         models.prefetch(new ModelRef(a.model(), a.version()), prefetch);
@@ -182,6 +207,11 @@ public final class InferenceWorker implements AutoCloseable {
   /** The request partitions this worker owns now. */
   public Set<TopicPartition> assignment() {
     return consumer.assignment();
+  }
+
+  /** The worker's loops; {@code /healthz} fails when one has died. */
+  public Liveness liveness() {
+    return runtime.liveness();
   }
 
   public MeterRegistry registry() {
@@ -219,6 +249,7 @@ public final class InferenceWorker implements AutoCloseable {
       consumer.stop();
       pipeline.close(DRAIN_TIMEOUT_MS);
     }
+    pointerPoller.close();
     announcements.close();
     results.close(Duration.ofSeconds(10));
     prefetch.shutdownNow();
@@ -241,6 +272,7 @@ public final class InferenceWorker implements AutoCloseable {
       consumer.crash();
       pipeline.crash();
     }
+    pointerPoller.close();
     announcements.close();
     results.close(Duration.ZERO);
     prefetch.shutdownNow();

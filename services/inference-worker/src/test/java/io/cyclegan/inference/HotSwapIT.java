@@ -77,6 +77,21 @@ class HotSwapIT {
     }
   }
 
+  @Test
+  void shouldPickUpANewerLatestPointerThatWasNeverAnnounced(LocalStack stack) {
+    try (WorkerFixture f = new WorkerFixture(stack, "poll")) {
+      f.publishModel("poll", "v1", TestModels.generators(4, 1, 43));
+      f.startWorker(Map.of("CYCLEGAN_MODEL_POLL_SECONDS", "1"));
+      assertThat(BrokerFaultsIT.probe(f, "poll")).isEqualTo("v1");
+
+      // The training worker wrote the pointer and its announcement was lost.
+      f.pointOnly("poll", "v2", TestModels.generators(4, 1, 44));
+      await()
+          .atMost(Duration.ofSeconds(60))
+          .untilAsserted(() -> assertThat(BrokerFaultsIT.probe(f, "poll")).isEqualTo("v2"));
+    }
+  }
+
   private static List<String> send(WorkerFixture f, String prefix, int n, String version) {
     List<String> ids = new ArrayList<>();
     for (int i = 0; i < n; i++) {

@@ -19,6 +19,8 @@ class InferenceConfigTest {
     assertThat(c.maxBatchDelayMs()).isEqualTo(20);
     assertThat(c.maxEdge()).isEqualTo(1024);
     assertThat(c.modelCacheSize()).isEqualTo(4);
+    assertThat(c.requestDeadline()).isEqualTo(java.time.Duration.ofMinutes(10));
+    assertThat(c.modelPollInterval()).isEqualTo(java.time.Duration.ofSeconds(60));
     assertThat(c.service().metricsPort()).isEqualTo(9466);
     assertThat(c.service().groupId()).isEqualTo("cyclegan-inference");
     assertThat(c.bindAddress()).isEqualTo("0.0.0.0");
@@ -33,8 +35,12 @@ class InferenceConfigTest {
             "CYCLEGAN_MAX_BATCH", "16",
             "CYCLEGAN_MAX_BATCH_DELAY_MS", "5",
             "CYCLEGAN_MAX_EDGE", "512",
-            "CYCLEGAN_MODEL_CACHE_SIZE", "2"));
+            "CYCLEGAN_MODEL_CACHE_SIZE", "2",
+            "CYCLEGAN_INFERENCE_REQUEST_DEADLINE_SECONDS", "30",
+            "CYCLEGAN_MODEL_POLL_SECONDS", "5"));
     InferenceConfig c = InferenceConfig.fromEnv(env);
+    assertThat(c.requestDeadline()).isEqualTo(java.time.Duration.ofSeconds(30));
+    assertThat(c.modelPollInterval()).isEqualTo(java.time.Duration.ofSeconds(5));
     assertThat(c.device()).isEqualTo("cpu");
     assertThat(c.maxBatch()).isEqualTo(16);
     assertThat(c.maxBatchDelayMs()).isEqualTo(5);

@@ -165,6 +165,26 @@ public final class WorkerFixture implements AutoCloseable {
     send(CloudEvents.record(modelsTopic, model, a, "/it"));
   }
 
+  /** Announces a version on the models topic without touching {@code latest.json}. */
+  public void announceOnly(ModelAnnouncement a) {
+    send(CloudEvents.record(modelsTopic, a.model(), a, "/it"));
+  }
+
+  /** Writes {@code latest.json} of a stored version without announcing it. */
+  public void pointOnly(String model, String version, byte[] generators) {
+    store.put(ObjectKeys.modelGenerators(model, version), generators, "application/octet-stream");
+    store.putJson(
+        ObjectKeys.modelLatest(model),
+        ModelAnnouncement.of(
+            model,
+            version,
+            store.bucket(),
+            ObjectKeys.modelVersionPrefix(model, version),
+            64,
+            "job-" + version,
+            Map.of()));
+  }
+
   /** Stores an input image under {@code requests/{id}/input.png}. */
   public void putInput(String requestId, BufferedImage image) {
     store.put(ObjectKeys.requestInput(requestId), ImageValidator.encodePng(image), "image/png");
@@ -236,6 +256,48 @@ public final class WorkerFixture implements AutoCloseable {
           .forEach((tp, om) -> out.put(tp.partition(), om.offset()));
       return out;
     } catch (Exception e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  /**
+   * Per request partition, how far the group's committed offset is behind the end offset (0 for
+   * each when every request is committed).
+   */
+  public Map<Integer, Long> uncommitted() {
+    Map<Integer, Long> committed = committedOffsets();
+    Map<Integer, Long> behind = new HashMap<>();
+    endOffsets().forEach((p, end) -> behind.put(p, end - committed.getOrDefault(p, 0L)));
+    return behind;
+  }
+
+  /** Puts {@code n} inputs and returns their claim checks ({@code prefix-0} ...). */
+  public List<TranslateRequest> inputs(String prefix, int n, String model, int edge) {
+    List<TranslateRequest> out = new ArrayList<>();
+    for (int i = 0; i < n; i++) {
+      String id = prefix + "-" + i;
+      putInput(id, TestModels.image(edge, edge, id.hashCode()));
+      out.add(claimCheck(id, model, null, Direction.AtoB, edge, edge));
+    }
+    return out;
+  }
+
+  /** GET on a worker's side server: {@code /healthz}, {@code /readyz}, {@code /metrics}. */
+  public static java.net.http.HttpResponse<String> side(int port, String path) {
+    try {
+      return java.net.http.HttpClient.newBuilder()
+          .connectTimeout(Duration.ofSeconds(2))
+          .build()
+          .send(
+              java.net.http.HttpRequest.newBuilder(
+                      java.net.URI.create("http://127.0.0.1:" + port + path))
+                  .timeout(Duration.ofSeconds(5))
+                  .build(),
+              java.net.http.HttpResponse.BodyHandlers.ofString());
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
       throw new IllegalStateException(e);
     }
   }

@@ -108,8 +108,8 @@ public final class LocalPipeline implements AutoCloseable {
               .start();
       inference =
           new InferenceWorker(
-                  InferenceConfig.fromEnv(env(connection, ports.inferenceMetrics(), Map.of()))
-                      .withBindAddress(IngestService.LOOPBACK))
+                  InferenceConfig.fromEnv(env(connection, ports.inferenceMetrics(), Map.of())),
+                  IngestService.LOOPBACK)
               .start();
       return new LocalPipeline(stack, ingest, training, inference);
     } catch (IOException e) {

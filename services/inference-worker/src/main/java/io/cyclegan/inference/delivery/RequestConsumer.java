@@ -1,7 +1,11 @@
 package io.cyclegan.inference.delivery;
 
+import io.cyclegan.common.fault.ConsumerErrors;
+import io.cyclegan.common.fault.RetryPolicy;
+import io.cyclegan.common.server.Liveness;
 import java.time.Duration;
 import java.util.Collection;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -11,6 +15,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.TopicPartition;
@@ -28,6 +33,13 @@ import org.slf4j.LoggerFactory;
  *
  * <p>A graceful {@link #stop} pauses, waits for every request in flight to finish, commits and
  * closes. A {@link #crash} closes at once without committing, as a killed process would.
+ *
+ * <p>Errors follow {@link ConsumerErrors}: one that no retry fixes (credentials, rights, a fenced
+ * instance id, a missing dead-letter topic) ends the loop, which reports itself dead to the {@link
+ * Liveness} (so {@code /healthz} fails and the process exits); a lost position starts the
+ * partitions again from the earliest offset; anything else, a broker outage first of all, is
+ * retried after a backoff, the records not yet handed over read again, for as long as the outage
+ * budget allows.
  */
 public final class RequestConsumer {
   private static final Logger log = LoggerFactory.getLogger(RequestConsumer.class);
@@ -40,6 +52,8 @@ public final class RequestConsumer {
   private final InFlight inFlight;
   private final Consumer<Delivery> pipeline;
   private final long drainTimeoutMs;
+  private final DeliveryMetrics metrics;
+  private final RetryPolicy retry;
   private final Thread thread;
   private final CountDownLatch stopped = new CountDownLatch(1);
 
@@ -49,24 +63,34 @@ public final class RequestConsumer {
   private volatile Set<TopicPartition> assigned = Set.of();
   private boolean paused;
   private long lastCommitMs;
+  private int failures;
+  private long failingSinceMs;
 
   /**
    * @param pipeline receives every record; must eventually call {@link Delivery#finish} or {@link
    *     Delivery#abandon}
    * @param drainTimeoutMs longest wait for in-flight requests on a revocation or a stop
+   * @param retry the backoff between failed polls, and how long they may keep failing
+   * @param liveness told when the loop ends by an error
    */
   public RequestConsumer(
       KafkaConsumer<byte[], byte[]> consumer,
       String topic,
       InFlight inFlight,
       Consumer<Delivery> pipeline,
-      long drainTimeoutMs) {
+      long drainTimeoutMs,
+      DeliveryMetrics metrics,
+      RetryPolicy retry,
+      Liveness liveness) {
     this.consumer = consumer;
     this.topic = topic;
     this.inFlight = inFlight;
     this.pipeline = pipeline;
     this.drainTimeoutMs = drainTimeoutMs;
-    this.thread = new Thread(this::run, "inference-consumer");
+    this.metrics = metrics;
+    this.retry = retry;
+    // Not a daemon: this thread keeps the worker's JVM alive.
+    this.thread = new Thread(liveness.guard("inference-consumer", this::run), "inference-consumer");
   }
 
   public void start() {
@@ -87,22 +111,24 @@ public final class RequestConsumer {
     try {
       consumer.subscribe(List.of(topic), new Rebalance());
       while (running) {
-        for (ConsumerRecord<byte[], byte[]> r : consumer.poll(POLL)) {
-          OffsetTracker.Partition p =
-              tracker.start(new TopicPartition(r.topic(), r.partition()), r.offset());
-          inFlight.acquire();
-          pipeline.accept(new Delivery(r, p, inFlight));
+        try {
+          handOver(consumer.poll(POLL));
+          applyBackpressure();
+          commitIfDue(false);
+          failures = 0;
+        } catch (WakeupException e) {
+          if (crashed) {
+            return;
+          }
+        } catch (RuntimeException e) {
+          onError(e);
         }
-        applyBackpressure();
-        commitIfDue(false);
       }
       if (!crashed) {
         drain();
       }
     } catch (WakeupException e) {
-      // crash() woke the poll up
-    } catch (RuntimeException e) {
-      log.error("request consumer stopped: {}", e.toString(), e);
+      // crash() woke the drain up
     } finally {
       running = false;
       try {
@@ -111,6 +137,67 @@ public final class RequestConsumer {
         log.warn("closing the request consumer: {}", e.toString());
       }
       stopped.countDown();
+    }
+  }
+
+  /**
+   * Hands each record to the pipeline. Should that fail part-way, the partitions are rewound to
+   * their first record not handed over, so a retry reads them again and none is skipped.
+   */
+  private void handOver(ConsumerRecords<byte[], byte[]> records) {
+    Map<TopicPartition, Long> next = new HashMap<>();
+    try {
+      for (ConsumerRecord<byte[], byte[]> r : records) {
+        TopicPartition tp = new TopicPartition(r.topic(), r.partition());
+        next.putIfAbsent(tp, r.offset());
+        OffsetTracker.Partition p = tracker.start(tp, r.offset());
+        inFlight.acquire();
+        pipeline.accept(new Delivery(r, p, inFlight, metrics));
+        next.put(tp, r.offset() + 1);
+      }
+    } catch (RuntimeException e) {
+      for (TopicPartition tp : records.partitions()) {
+        long from = next.getOrDefault(tp, records.records(tp).get(0).offset());
+        if (consumer.assignment().contains(tp)) {
+          consumer.seek(tp, from);
+        }
+      }
+      throw e;
+    }
+  }
+
+  /** The one consumer-error policy ({@link ConsumerErrors}), applied to this loop. */
+  private void onError(RuntimeException e) {
+    ConsumerErrors.Action action = ConsumerErrors.classify(e);
+    if (action == ConsumerErrors.Action.STOP) {
+      log.error("request consumer stops: {}", e.toString());
+      running = false;
+      throw e; // reported dead by the liveness guard
+    }
+    if (action == ConsumerErrors.Action.RESET_OFFSETS) {
+      log.warn("request consumer lost its position ({}): reading from the earliest", e.toString());
+      consumer.seekToBeginning(consumer.assignment());
+      return;
+    }
+    long now = System.currentTimeMillis();
+    if (failures++ == 0) {
+      failingSinceMs = now;
+    }
+    if (now - failingSinceMs > retry.budget().toMillis()) {
+      log.error(
+          "request consumer failing for {} s, longer than the outage budget: stops",
+          (now - failingSinceMs) / 1000);
+      running = false;
+      throw e;
+    }
+    long wait = retry.backoff(failures).toMillis();
+    log.warn(
+        "request consumer: {} (failure {}), polling again in {} ms", e.toString(), failures, wait);
+    try {
+      Thread.sleep(wait); // backoff before the next poll, not synchronisation
+    } catch (InterruptedException ie) {
+      Thread.currentThread().interrupt();
+      running = false;
     }
   }
 

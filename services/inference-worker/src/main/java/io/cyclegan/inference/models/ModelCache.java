@@ -1,8 +1,11 @@
 package io.cyclegan.inference.models;
 
+import io.cyclegan.common.fault.Faults;
 import io.cyclegan.model.translate.CycleGanTranslator;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
@@ -11,7 +14,10 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -32,6 +38,13 @@ public final class ModelCache implements AutoCloseable {
   @FunctionalInterface
   public interface Loader {
     CycleGanTranslator load(ModelRef ref) throws Exception;
+
+    /**
+     * Loads, waiting out transient faults until {@code deadline} at most (null: the outage budget).
+     */
+    default CycleGanTranslator load(ModelRef ref, Instant deadline) throws Exception {
+      return load(ref);
+    }
   }
 
   private final int capacity;
@@ -105,6 +118,15 @@ public final class ModelCache implements AutoCloseable {
    * @throws ModelLoadException when it cannot be loaded
    */
   public Lease acquire(ModelRef ref) {
+    return acquire(ref, null);
+  }
+
+  /**
+   * As {@link #acquire(ModelRef)}; a load this call starts waits out transient store faults until
+   * {@code deadline} (the asking request's), then fails with the transient fault, and the version
+   * is forgotten so that the next asker loads it again.
+   */
+  public Lease acquire(ModelRef ref, Instant deadline) {
     Entry entry;
     boolean mine = false;
     synchronized (this) {
@@ -123,17 +145,51 @@ public final class ModelCache implements AutoCloseable {
       entry.leases++;
     }
     if (mine) {
-      load(entry);
+      load(entry, deadline);
     }
     try {
-      entry.translator.join();
-    } catch (CompletionException e) {
+      await(entry, deadline);
+    } catch (RuntimeException e) {
       synchronized (this) {
         entry.leases--;
       }
-      throw unwrap(e);
+      throw e;
     }
     return new Lease(entry);
+  }
+
+  /**
+   * Waits for a load that someone else started (a prefetch waits out a store outage for the whole
+   * budget) no longer than this asker's deadline.
+   */
+  private static void await(Entry entry, Instant deadline) {
+    try {
+      if (deadline == null) {
+        entry.translator.join();
+        return;
+      }
+      long ms = Math.max(1, Duration.between(Instant.now(), deadline).toMillis());
+      entry.translator.get(ms, TimeUnit.MILLISECONDS);
+    } catch (CompletionException e) {
+      throw unwrap(e);
+    } catch (ExecutionException e) {
+      throw unwrap(new CompletionException(e.getCause()));
+    } catch (TimeoutException e) {
+      throw new StillLoadingException(entry.ref);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted while model " + entry.ref + " loads", e);
+    }
+  }
+
+  /** A version is still loading at the asker's deadline: the store is slow or away. */
+  public static final class StillLoadingException extends RuntimeException
+      implements Faults.TransientFault {
+    private static final long serialVersionUID = 1L;
+
+    StillLoadingException(ModelRef ref) {
+      super("model " + ref + " is still loading (the object store is slow or unavailable)");
+    }
   }
 
   /** Loads a version in the background (a newly announced one), unless it is cached. */
@@ -147,7 +203,7 @@ public final class ModelCache implements AutoCloseable {
       entries.put(ref, entry);
       misses.increment();
     }
-    executor.execute(() -> load(entry));
+    executor.execute(() -> load(entry, null));
   }
 
   /** Whether any version of {@code model} is loaded or loading. */
@@ -160,9 +216,9 @@ public final class ModelCache implements AutoCloseable {
     return Set.copyOf(entries.keySet());
   }
 
-  private void load(Entry entry) {
+  private void load(Entry entry, Instant deadline) {
     try {
-      CycleGanTranslator t = loader.load(entry.ref);
+      CycleGanTranslator t = loader.load(entry.ref, deadline);
       boolean keep;
       synchronized (this) {
         keep = !closed;
@@ -212,8 +268,10 @@ public final class ModelCache implements AutoCloseable {
 
   private static RuntimeException unwrap(CompletionException e) {
     Throwable c = e.getCause();
-    if (c instanceof UnknownModelException || c instanceof ModelLoadException) {
-      return (RuntimeException) c;
+    if (c instanceof UnknownModelException
+        || c instanceof ModelLoadException
+        || (c instanceof Faults.TransientFault && c instanceof RuntimeException)) {
+      return (RuntimeException) c; // a store outage stays a transient fault for the caller
     }
     return new ModelLoadException("cannot load model: " + c.getMessage(), c);
   }

@@ -8,6 +8,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
+import java.time.Instant;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -32,10 +33,16 @@ public final class StoreModelLoader implements ModelCache.Loader {
 
   @Override
   public CycleGanTranslator load(ModelRef ref) {
+    return load(ref, null);
+  }
+
+  /** Store faults wait until {@code deadline} and then surface as they are (transient). */
+  @Override
+  public CycleGanTranslator load(ModelRef ref, Instant deadline) {
     String key = ObjectKeys.modelGenerators(ref.model(), ref.version());
     long start = System.nanoTime();
     byte[] bytes =
-        store
+        (deadline == null ? store : store.withDeadline(deadline))
             .get(key)
             .orElseThrow(
                 () ->

@@ -5,6 +5,7 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import io.cyclegan.common.messages.Direction;
+import io.cyclegan.common.server.Liveness;
 import io.cyclegan.inference.batching.Batch;
 import io.cyclegan.inference.batching.BatchKey;
 import io.cyclegan.inference.batching.BatchQueue;
@@ -20,6 +21,10 @@ import org.slf4j.LoggerFactory;
  * The one thread that runs the model: takes ready batches from the queue, stacks them into one
  * tensor, runs the generator and hands each output to the publish stage. Only forward passes and
  * the copies in and out of the tensor run here; everything else is on the other stages' threads.
+ *
+ * <p>A batch that throws fails its own requests and the thread goes on. An {@link Error} (out of
+ * memory, a native crash surfacing) ends the thread, and the {@link Liveness} reports it dead: no
+ * request could be served any more, so the process must restart rather than look alive.
  */
 final class InferenceStage {
   private static final Logger log = LoggerFactory.getLogger(InferenceStage.class);
@@ -34,13 +39,13 @@ final class InferenceStage {
       BatchQueue<PendingRequest> queue,
       PublishStage publish,
       InferenceMetrics metrics,
-      Device device) {
+      Device device,
+      Liveness liveness) {
     this.queue = queue;
     this.publish = publish;
     this.metrics = metrics;
     this.device = device;
-    this.thread = new Thread(this::run, "inference-model");
-    thread.setDaemon(true);
+    this.thread = liveness.thread("inference-model", this::run);
   }
 
   void start() {
@@ -68,12 +73,28 @@ final class InferenceStage {
       }
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
-    } catch (RuntimeException e) {
-      log.error("inference thread stopped: {}", e.toString(), e);
     }
   }
 
   private void runBatch(NDManager manager, Batch<PendingRequest> batch) {
+    List<PendingRequest> items = batch.items();
+    try {
+      forward(manager, batch);
+    } catch (RuntimeException e) {
+      log.error(
+          "forward pass of {} requests for {} failed: {}",
+          items.size(),
+          batch.key(),
+          e.toString(),
+          e);
+      for (PendingRequest r : items) {
+        r.releaseModel();
+        publish.fail(r, new RequestFailure("inference", e));
+      }
+    }
+  }
+
+  private void forward(NDManager manager, Batch<PendingRequest> batch) {
     List<PendingRequest> items = batch.items();
     BatchKey key = batch.key();
     long dequeued = System.currentTimeMillis();
@@ -105,12 +126,6 @@ final class InferenceStage {
         r.image = withoutPixels(r.image);
         r.releaseModel();
         publish.ok(r);
-      }
-    } catch (RuntimeException e) {
-      log.error("forward pass of {} requests for {} failed: {}", n, key, e.toString(), e);
-      for (PendingRequest r : items) {
-        r.releaseModel();
-        publish.fail(r, new RequestFailure("inference", e));
       }
     }
   }

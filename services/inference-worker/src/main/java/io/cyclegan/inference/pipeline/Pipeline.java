@@ -1,12 +1,15 @@
 package io.cyclegan.inference.pipeline;
 
 import ai.djl.Device;
+import io.cyclegan.common.fault.RetryPolicy;
 import io.cyclegan.common.runtime.DeadLetters;
+import io.cyclegan.common.server.Liveness;
 import io.cyclegan.common.store.ObjectStore;
 import io.cyclegan.inference.batching.BatchQueue;
 import io.cyclegan.inference.delivery.Delivery;
 import io.cyclegan.inference.models.ModelCache;
 import io.cyclegan.inference.models.ModelVersions;
+import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -21,7 +24,8 @@ import org.apache.kafka.clients.producer.KafkaProducer;
  * The three stages of a request, each on its own threads so the model never waits for I/O: prepare
  * (a pool: claim check, model lease, fetch, decode), infer (one thread, dynamic batches) and
  * publish (a pool: encode, upload, result). The consumer feeds it {@link Delivery}s; each is
- * finished once its result is acknowledged.
+ * finished once its result is acknowledged. A stage that meets a transient fault runs again after a
+ * backoff, until the request's deadline ({@link Recovery}); only a stop or a crash abandons.
  */
 public final class Pipeline implements Consumer<Delivery> {
 
@@ -32,13 +36,16 @@ public final class Pipeline implements Consumer<Delivery> {
       int maxEdge,
       int queueCapacity,
       int prepareThreads,
-      int publishThreads) {}
+      int publishThreads,
+      Duration requestDeadline,
+      RetryPolicy retry) {}
 
   private final ExecutorService preparePool;
   private final ExecutorService publishPool;
   private final BatchQueue<PendingRequest> queue;
   private final PrepareStage prepare;
   private final InferenceStage inference;
+  private final Recovery recovery;
   private final AtomicBoolean halted = new AtomicBoolean();
 
   public Pipeline(
@@ -51,9 +58,13 @@ public final class Pipeline implements Consumer<Delivery> {
       String resultsTopic,
       String source,
       InferenceMetrics metrics,
-      Device device) {
-    this.preparePool = Executors.newFixedThreadPool(settings.prepareThreads(), named("prepare"));
-    this.publishPool = Executors.newFixedThreadPool(settings.publishThreads(), named("publish"));
+      Device device,
+      Liveness liveness) {
+    this.preparePool =
+        Executors.newFixedThreadPool(settings.prepareThreads(), named("prepare", liveness));
+    this.publishPool =
+        Executors.newFixedThreadPool(settings.publishThreads(), named("publish", liveness));
+    this.recovery = new Recovery(settings.retry(), settings.requestDeadline(), halted);
     this.queue =
         new BatchQueue<>(
             settings.maxBatch(),
@@ -61,10 +72,11 @@ public final class Pipeline implements Consumer<Delivery> {
             settings.queueCapacity());
     PublishStage publish =
         new PublishStage(
-            publishPool, store, results, deadLetters, resultsTopic, source, metrics, halted);
+            publishPool, results, deadLetters, resultsTopic, source, metrics, halted, recovery);
     this.prepare =
-        new PrepareStage(preparePool, store, versions, models, queue, publish, settings.maxEdge());
-    this.inference = new InferenceStage(queue, publish, metrics, device);
+        new PrepareStage(
+            preparePool, store, versions, models, queue, publish, recovery, settings.maxEdge());
+    this.inference = new InferenceStage(queue, publish, metrics, device, liveness);
   }
 
   public void start() {
@@ -87,9 +99,11 @@ public final class Pipeline implements Consumer<Delivery> {
    */
   public void close(long timeoutMs) {
     long deadline = System.currentTimeMillis() + timeoutMs;
+    recovery.stop();
     queue.drain();
     preparePool.shutdown();
     await(preparePool, deadline);
+    preparePool.shutdownNow(); // a request still waiting for the store: abandoned, redelivered
     abandon(queue.close());
     try {
       inference.join(Math.max(1, deadline - System.currentTimeMillis()));
@@ -104,6 +118,7 @@ public final class Pipeline implements Consumer<Delivery> {
   /** Drops everything at once, as a killed process would; nothing is finished. */
   public void crash() {
     halted.set(true);
+    recovery.stop();
     preparePool.shutdownNow();
     abandon(queue.close());
     inference.interrupt();
@@ -134,11 +149,17 @@ public final class Pipeline implements Consumer<Delivery> {
     }
   }
 
-  private static ThreadFactory named(String stage) {
+  /**
+   * The stages' threads. Every task catches what a request can throw, so whatever escapes one (an
+   * {@link Error}) is reported to the liveness: the pool would replace the thread, but the request
+   * it carried would never finish.
+   */
+  private static ThreadFactory named(String stage, Liveness liveness) {
     AtomicInteger n = new AtomicInteger();
     return r -> {
       Thread t = new Thread(r, "inference-" + stage + "-" + n.incrementAndGet());
       t.setDaemon(true);
+      t.setUncaughtExceptionHandler((thread, e) -> liveness.died("inference-" + stage, e));
       return t;
     };
   }

@@ -9,22 +9,18 @@ import io.cyclegan.common.messages.TranslateResult;
 import io.cyclegan.common.runtime.DeadLetters;
 import io.cyclegan.common.store.Names;
 import io.cyclegan.common.store.ObjectKeys;
-import io.cyclegan.common.store.ObjectStore;
 import io.cyclegan.inference.images.OutputImages;
 import io.cyclegan.inference.images.PreparedImage;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Future;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.Callback;
 import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.RecordMetadata;
-import org.apache.kafka.common.KafkaException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.slf4j.MDC;
@@ -34,62 +30,56 @@ import org.slf4j.MDC;
  * publish the result; or, for a failed request, send the dead letter and publish an error result.
  * The request's offset becomes committable only in the producer's acknowledgement.
  *
- * <p>Keys are the request id, so a redelivered request overwrites the same output, document and (on
- * a compacted reply topic) result.
+ * <p>Keys are the request id, so a redelivered or retried request overwrites the same output,
+ * document and (on a compacted reply topic) result.
+ *
+ * <p>Faults: a transient one while producing an ok result (the store or the broker away) runs the
+ * step again after a backoff until the request's deadline, then the request gets an error result
+ * ({@link Recovery}). An answer once decided (the dead letter and error result of a failed request)
+ * is retried until the broker takes it, whatever the deadline: the offset never moves past a
+ * request without its answer, and never stays behind one for good.
  */
 final class PublishStage {
   private static final Logger log = LoggerFactory.getLogger(PublishStage.class);
 
+  /** A safety net only: the DLQ producer gives up on its own after its delivery timeout. */
+  private static final long DEAD_LETTER_WAIT_MINUTES = 5;
+
   private final ExecutorService pool;
-  private final ObjectStore store;
   private final KafkaProducer<byte[], byte[]> producer;
   private final DeadLetters deadLetters;
   private final String defaultTopic;
   private final String source;
   private final InferenceMetrics metrics;
   private final AtomicBoolean halted;
+  private final Recovery recovery;
 
   PublishStage(
       ExecutorService pool,
-      ObjectStore store,
       KafkaProducer<byte[], byte[]> producer,
       DeadLetters deadLetters,
       String defaultTopic,
       String source,
       InferenceMetrics metrics,
-      AtomicBoolean halted) {
+      AtomicBoolean halted,
+      Recovery recovery) {
     this.pool = pool;
     this.halted = halted;
-    this.store = store;
     this.producer = producer;
     this.deadLetters = deadLetters;
     this.defaultTopic = defaultTopic;
     this.source = source;
     this.metrics = metrics;
+    this.recovery = recovery;
   }
 
   void ok(PendingRequest r) {
     submit(r, () -> publishOk(r));
   }
 
+  /** Answers a request that failed for good: dead letter, then error result. */
   void fail(PendingRequest r, RequestFailure f) {
     submit(r, () -> publishError(r, f));
-  }
-
-  /**
-   * True, and the request abandoned, when the worker is being killed or the failure is the
-   * interruption of a stop: such a request must be redelivered, not answered with an error.
-   */
-  private boolean abandonedByStop(PendingRequest r, Throwable error) {
-    boolean interrupted = Thread.currentThread().isInterrupted();
-    for (Throwable t = error; t != null && !interrupted; t = t.getCause()) {
-      interrupted = t instanceof InterruptedException;
-    }
-    if (halted.get() || interrupted) {
-      r.delivery.abandon();
-      return true;
-    }
-    return false;
   }
 
   private void submit(PendingRequest r, Runnable task) {
@@ -105,22 +95,24 @@ final class PublishStage {
     MDC.put("requestId", q.requestId());
     try {
       PreparedImage im = r.image;
-      byte[] png =
-          ImageValidator.encodePng(
-              OutputImages.crop(
-                  r.output,
-                  r.outputOffset,
-                  im.paddedWidth(),
-                  im.paddedHeight(),
-                  im.width(),
-                  im.height()));
-      r.output = null;
+      if (r.png == null) {
+        r.png =
+            ImageValidator.encodePng(
+                OutputImages.crop(
+                    r.output,
+                    r.outputOffset,
+                    im.paddedWidth(),
+                    im.paddedHeight(),
+                    im.width(),
+                    im.height()));
+        r.output = null;
+      }
       String outputKey = ObjectKeys.resultOutput(q.requestId());
-      store.put(outputKey, png, "image/png");
+      r.store.put(outputKey, r.png, "image/png");
       TranslateResult result =
           TranslateResult.ok(
               q.requestId(),
-              store.bucket(),
+              r.store.bucket(),
               outputKey,
               q.model(),
               r.model.ref().version(),
@@ -129,18 +121,18 @@ final class PublishStage {
               im.height(),
               im.scaledDown(),
               timings(r));
-      send(r, result, true);
+      // Written before publishing: whoever sees the result can also read it over HTTP.
+      r.store.putJson(ObjectKeys.resultDocument(q.requestId()), result);
+      publish(r, topicOf(r), result, true);
     } catch (RuntimeException e) {
-      if (!abandonedByStop(r, e)) {
-        publishError(r, new RequestFailure("output", e));
-      }
+      recovery.failed(r, new RequestFailure("output", e), () -> ok(r), this::fail);
     } finally {
       MDC.remove("requestId");
     }
   }
 
   private void publishError(PendingRequest r, RequestFailure f) {
-    if (abandonedByStop(r, f.getCause())) {
+    if (recovery.abandonedByStop(r, null)) {
       return;
     }
     ConsumerRecord<byte[], byte[]> record = r.delivery.record();
@@ -149,17 +141,7 @@ final class PublishStage {
       MDC.put("requestId", requestId);
     }
     try {
-      Future<RecordMetadata> deadLetter =
-          deadLetters.send("inference." + f.stage(), f.getMessage(), f.errorClass(), record);
-      try {
-        deadLetter.get(30, TimeUnit.SECONDS);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        r.delivery.abandon();
-        return;
-      } catch (ExecutionException | java.util.concurrent.TimeoutException e) {
-        log.error("dead letter for {} not sent, leaving it uncommitted: {}", r.delivery, e);
-        r.delivery.abandon();
+      if (!r.deadLettered && !sendDeadLetter(r, f)) {
         return;
       }
       if (requestId == null) {
@@ -185,9 +167,55 @@ final class PublishStage {
               f.getMessage(),
               q == null ? null : timings(r),
               Instant.now());
-      send(r, result, false);
+      writeErrorDocument(r, result);
+      publish(r, topicOf(r), result, false);
     } finally {
       MDC.remove("requestId");
+    }
+  }
+
+  /**
+   * Sends the dead letter and waits for it; false when the request is retried or abandoned instead.
+   */
+  private boolean sendDeadLetter(PendingRequest r, RequestFailure f) {
+    Throwable error;
+    try {
+      deadLetters
+          .send("inference." + f.stage(), f.getMessage(), f.errorClass(), r.delivery.record())
+          .get(DEAD_LETTER_WAIT_MINUTES, TimeUnit.MINUTES);
+      r.deadLettered = true;
+      return true;
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      r.delivery.abandon();
+      return false;
+    } catch (ExecutionException e) {
+      error = e.getCause();
+    } catch (java.util.concurrent.TimeoutException e) {
+      error = e;
+    }
+    if (error instanceof DeadLetters.DeadLetterTopicException) {
+      // The service is reported dead and exits; the request is repeated after the fix.
+      log.error("dead letter for {} cannot be sent: {}", r.delivery, error.getMessage());
+      r.delivery.abandon();
+      return false;
+    }
+    if (!recovery.abandonedByStop(r, error)) {
+      recovery.retryLater(
+          r, "dead letter not sent: " + error, () -> fail(r, f)); // an answer: no deadline
+    }
+    return false;
+  }
+
+  /** An error's document is best effort within the deadline: the result on Kafka is what counts. */
+  private void writeErrorDocument(PendingRequest r, TranslateResult result) {
+    if (r.store == null) {
+      return;
+    }
+    try {
+      r.store.putJson(ObjectKeys.resultDocument(result.requestId()), result);
+    } catch (RuntimeException e) {
+      log.warn("result document of {} not written: {}", result.requestId(), e.toString());
     }
   }
 
@@ -200,36 +228,26 @@ final class PublishStage {
     return new TranslateResult.Timings(queueMs, inferenceMs, Math.max(0, now - received));
   }
 
-  private void send(PendingRequest r, TranslateResult result, boolean ok) {
+  private String topicOf(PendingRequest r) {
+    return r.request != null && r.request.replyTopic() != null && !r.request.replyTopic().isBlank()
+        ? r.request.replyTopic()
+        : defaultTopic;
+  }
+
+  /**
+   * Publishes {@code result}; the request is finished once Kafka acknowledges it. A reply topic
+   * that cannot be written (a bad name, no right to create it, missing) gets the result on the
+   * default topic instead, as ingest does, so the caller can still find it and the offset moves on.
+   * A failure on the default topic (the broker away) publishes again after a backoff: an ok result
+   * until the request's deadline (then it is answered with an error), an error result until it is
+   * taken.
+   */
+  private void publish(PendingRequest r, String topic, TranslateResult result, boolean ok) {
     String id = result.requestId();
     if (halted.get()) {
       r.delivery.abandon();
       return;
     }
-    try {
-      // Written before publishing: whoever sees the result can also read it over HTTP.
-      store.putJson(ObjectKeys.resultDocument(id), result);
-    } catch (RuntimeException e) {
-      if (ok) {
-        throw e;
-      }
-      log.warn("result document of {} not written: {}", id, e.toString());
-    }
-    String topic =
-        r.request != null && r.request.replyTopic() != null && !r.request.replyTopic().isBlank()
-            ? r.request.replyTopic()
-            : defaultTopic;
-    publish(r, topic, result, ok);
-  }
-
-  /**
-   * Publishes {@code result}; the request is finished once Kafka acknowledges it. A reply topic
-   * that cannot be written (a bad name, no right to create it) gets the result on the default topic
-   * instead, as ingest does, so the caller can still find it and the offset moves on; only a
-   * failure on the default topic leaves the request to be redelivered.
-   */
-  private void publish(PendingRequest r, String topic, TranslateResult result, boolean ok) {
-    String id = result.requestId();
     Callback acknowledged =
         (md, error) -> {
           if (error == null) {
@@ -247,16 +265,24 @@ final class PublishStage {
                 defaultTopic);
             // Not on the producer's I/O thread: a send may block on metadata.
             submit(r, () -> publish(r, defaultTopic, result, ok));
-          } else {
-            // Not finished: the offset stays uncommitted and the request is redelivered.
-            log.error("result of {} not published to {}: {}", id, topic, error.toString());
-            r.delivery.abandon();
+          } else if (ok) {
+            recovery.failed(
+                r,
+                new RequestFailure("result", error),
+                () -> submit(r, () -> publish(r, topicOf(r), result, true)),
+                this::fail);
+          } else if (!recovery.abandonedByStop(r, error)) {
+            recovery.retryLater(
+                r,
+                "error result not published: " + error,
+                () -> submit(r, () -> publish(r, topicOf(r), result, false)));
           }
         };
     try {
       producer.send(CloudEvents.record(topic, id, result, source), acknowledged);
-    } catch (KafkaException e) {
-      acknowledged.onCompletion(null, e); // refused before sending, e.g. an invalid topic name
+    } catch (RuntimeException e) {
+      // Refused before sending: an invalid topic name, metadata not in time, a closed producer.
+      acknowledged.onCompletion(null, e);
     }
   }
 

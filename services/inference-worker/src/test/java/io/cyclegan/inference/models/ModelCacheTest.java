@@ -107,4 +107,28 @@ class ModelCacheTest {
       assertThat(attempts).hasValue(2);
     }
   }
+
+  @Test
+  void shouldStopWaitingForAnotherAskersLoadAtItsOwnDeadline() throws Exception {
+    CountDownLatch release = new CountDownLatch(1);
+    ExecutorService prefetch = Executors.newSingleThreadExecutor();
+    try (ModelCache cache =
+        new ModelCache(
+            2,
+            ref -> {
+              release.await(10, TimeUnit.SECONDS); // a store that is away
+              return TestModels.translator(generators);
+            },
+            new SimpleMeterRegistry())) {
+      ModelRef v1 = new ModelRef("m", "v1");
+      cache.prefetch(v1, prefetch);
+      assertThatThrownBy(() -> cache.acquire(v1, java.time.Instant.now().plusMillis(200)))
+          .isInstanceOf(ModelCache.StillLoadingException.class)
+          .isInstanceOf(io.cyclegan.common.fault.Faults.TransientFault.class);
+      release.countDown();
+      cache.acquire(v1, java.time.Instant.now().plusSeconds(30)).close();
+    } finally {
+      prefetch.shutdownNow();
+    }
+  }
 }

@@ -26,7 +26,7 @@ class ModelVersionsTest {
 
   @Test
   void shouldResolveTheNewestAnnouncedVersionUnlessPinned() {
-    ModelVersions versions = new ModelVersions(m -> Optional.empty());
+    ModelVersions versions = new ModelVersions((m, deadline) -> Optional.empty());
     assertThat(versions.announce(announcement("v1", Instant.ofEpochSecond(10)))).isTrue();
     assertThat(versions.announce(announcement("v2", Instant.ofEpochSecond(20)))).isTrue();
     assertThat(versions.announce(announcement("v0", Instant.ofEpochSecond(5))))
@@ -39,13 +39,14 @@ class ModelVersionsTest {
   @Test
   void shouldFallBackToTheLatestPointerWhenNothingWasAnnounced() {
     ModelVersions versions =
-        new ModelVersions(m -> Optional.of(announcement("v7", Instant.ofEpochSecond(1))));
+        new ModelVersions(
+            (m, deadline) -> Optional.of(announcement("v7", Instant.ofEpochSecond(1))));
     assertThat(versions.resolve("m", null)).isEqualTo(new ModelRef("m", "v7"));
   }
 
   @Test
   void shouldNameTheModelWhenItIsUnknown() {
-    ModelVersions versions = new ModelVersions(m -> Optional.empty());
+    ModelVersions versions = new ModelVersions((m, deadline) -> Optional.empty());
     assertThatThrownBy(() -> versions.resolve("ghost", null))
         .isInstanceOf(UnknownModelException.class)
         .hasMessageContaining("'ghost'")
