@@ -1,7 +1,6 @@
 package io.cyclegan.inference;
 
 import io.cyclegan.common.config.KafkaSettings;
-import io.cyclegan.common.config.S3Settings;
 import io.cyclegan.common.image.ImageValidator;
 import io.cyclegan.common.kafka.KafkaClients;
 import io.cyclegan.common.messages.CloudEvents;
@@ -87,10 +86,7 @@ public final class WorkerFixture implements AutoCloseable {
     } catch (Exception e) {
       throw new IllegalStateException("cannot create the test's topics", e);
     }
-    this.store =
-        new ObjectStore(
-            S3Settings.of(
-                stack.s3Endpoint(), stack.bucket(), stack.accessKey(), stack.secretKey()));
+    this.store = io.cyclegan.common.testkit.StackKit.store(stack);
     this.producer = clients.producer("seed");
     KafkaConsumer<byte[], byte[]> consumer = clients.consumer("collect", null);
     this.collector = new Thread(() -> collect(consumer), "it-collector-" + id);
@@ -125,12 +121,7 @@ public final class WorkerFixture implements AutoCloseable {
 
   /** The environment a worker of this test reads; {@code overrides} win. */
   public Map<String, String> env(Map<String, String> overrides) {
-    Map<String, String> env = new HashMap<>();
-    env.put("KAFKA_BOOTSTRAP_SERVERS", stack.bootstrapServers());
-    env.put("S3_ENDPOINT", stack.s3Endpoint());
-    env.put("S3_BUCKET", stack.bucket());
-    env.put("S3_ACCESS_KEY", stack.accessKey());
-    env.put("S3_SECRET_KEY", stack.secretKey());
+    Map<String, String> env = new HashMap<>(stack.connectionEnv());
     env.put("CYCLEGAN_METRICS_PORT", "0");
     env.put("CYCLEGAN_GROUP_ID", groupId);
     env.put("CYCLEGAN_TOPIC_TRANSLATE_REQUESTS", requestsTopic);

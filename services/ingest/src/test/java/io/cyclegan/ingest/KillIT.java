@@ -119,12 +119,7 @@ class KillIT {
   }
 
   private static Map<String, String> env(LocalStack stack, String topic, String group) {
-    Map<String, String> env = new HashMap<>();
-    env.put("KAFKA_BOOTSTRAP_SERVERS", stack.bootstrapServers());
-    env.put("S3_ENDPOINT", stack.s3Endpoint());
-    env.put("S3_ACCESS_KEY", stack.accessKey());
-    env.put("S3_SECRET_KEY", stack.secretKey());
-    env.put("S3_BUCKET", stack.bucket());
+    Map<String, String> env = new HashMap<>(stack.connectionEnv());
     env.put("CYCLEGAN_METRICS_PORT", "0");
     env.put("CYCLEGAN_HTTP_PORT", "0");
     env.put("CYCLEGAN_INGEST_THREADS", "1");

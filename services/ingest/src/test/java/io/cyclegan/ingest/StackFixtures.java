@@ -1,6 +1,5 @@
 package io.cyclegan.ingest;
 
-import io.cyclegan.common.config.S3Settings;
 import io.cyclegan.common.store.ObjectStore;
 import io.cyclegan.localstack.LocalStack;
 import java.io.IOException;
@@ -37,12 +36,7 @@ public final class StackFixtures {
    * names and values) on top.
    */
   public static IngestConfig config(LocalStack stack, String... overrides) {
-    Map<String, String> env = new HashMap<>();
-    env.put("KAFKA_BOOTSTRAP_SERVERS", stack.bootstrapServers());
-    env.put("S3_ENDPOINT", stack.s3Endpoint());
-    env.put("S3_ACCESS_KEY", stack.accessKey());
-    env.put("S3_SECRET_KEY", stack.secretKey());
-    env.put("S3_BUCKET", stack.bucket());
+    Map<String, String> env = new HashMap<>(stack.connectionEnv());
     env.put("CYCLEGAN_METRICS_PORT", "0");
     env.put("CYCLEGAN_HTTP_PORT", "0");
     env.put("CYCLEGAN_INGEST_THREADS", "2");
@@ -53,8 +47,7 @@ public final class StackFixtures {
   }
 
   public static ObjectStore store(LocalStack stack) {
-    return new ObjectStore(
-        S3Settings.of(stack.s3Endpoint(), stack.bucket(), stack.accessKey(), stack.secretKey()));
+    return io.cyclegan.common.testkit.StackKit.store(stack);
   }
 
   public static KafkaProducer<byte[], byte[]> producer(LocalStack stack) {

@@ -2,7 +2,6 @@ package io.cyclegan.training;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.cyclegan.common.config.S3Settings;
 import io.cyclegan.common.config.ServiceSettings;
 import io.cyclegan.common.messages.Headers;
 import io.cyclegan.common.messages.MessageCodec;
@@ -93,10 +92,7 @@ final class TrainingFixture implements AutoCloseable {
   TrainingFixture(LocalStack stack) throws Exception {
     this.stack = stack;
     this.cacheDir = Files.createTempDirectory("training-it-cache-");
-    this.store =
-        new ObjectStore(
-            S3Settings.of(
-                stack.s3Endpoint(), stack.bucket(), stack.accessKey(), stack.secretKey()));
+    this.store = io.cyclegan.common.testkit.StackKit.store(stack);
     Properties admin = new Properties();
     admin.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, stack.bootstrapServers());
     try (Admin a = Admin.create(admin)) {

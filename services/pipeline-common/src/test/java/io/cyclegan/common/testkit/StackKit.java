@@ -41,19 +41,23 @@ public final class StackKit implements AutoCloseable {
   }
 
   /**
-   * What a service reads to run against this stack: the connection, a free side port, the CPU, and
-   * then {@code overrides}.
+   * What a service reads to run against this stack: the connection, a free side port, and then
+   * {@code overrides}.
    */
   public Map<String, String> env(Map<String, String> overrides) {
     Map<String, String> env = new HashMap<>(stack.connectionEnv());
     env.put("CYCLEGAN_METRICS_PORT", "0");
-    env.put("CYCLEGAN_DEVICE", "cpu");
     env.putAll(overrides);
     return env;
   }
 
   /** A store client with the interactive (10 s) retry budget. */
   public ObjectStore store() {
+    return store(stack);
+  }
+
+  /** A store client of {@code stack}'s bucket with the interactive (10 s) retry budget. */
+  public static ObjectStore store(LocalStack stack) {
     return new ObjectStore(
         S3Settings.of(stack.s3Endpoint(), stack.bucket(), stack.accessKey(), stack.secretKey()));
   }

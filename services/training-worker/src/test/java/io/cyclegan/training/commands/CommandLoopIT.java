@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.cyclegan.common.config.Env;
-import io.cyclegan.common.config.S3Settings;
 import io.cyclegan.common.fault.Dependency;
 import io.cyclegan.common.fault.Retrier;
 import io.cyclegan.common.fault.RetryPolicy;
@@ -77,10 +76,7 @@ class CommandLoopIT {
     String topic = "cyclegan.training.commands.loop-" + suffix;
     String group = "loop-group-" + suffix;
     String jobId = "job-dup-" + suffix;
-    ObjectStore store =
-        new ObjectStore(
-            S3Settings.of(
-                stack.s3Endpoint(), stack.bucket(), stack.accessKey(), stack.secretKey()));
+    ObjectStore store = io.cyclegan.common.testkit.StackKit.store(stack);
     JobStore jobs = new JobStore(store);
     // A job of that id already ran: a new start is answered with a `duplicate` event.
     jobs.write(

@@ -3,7 +3,6 @@ package io.cyclegan.training.data;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.cyclegan.common.config.S3Settings;
 import io.cyclegan.common.store.ObjectKeys;
 import io.cyclegan.common.store.ObjectStore;
 import io.cyclegan.localstack.LocalStack;
@@ -28,10 +27,7 @@ class DatasetCacheIT {
   @Test
   void shouldReuseValidFilesAndRefetchDamagedOnesWhenSyncedAgain(
       LocalStack stack, @TempDir Path dir) throws Exception {
-    ObjectStore store =
-        new ObjectStore(
-            S3Settings.of(
-                stack.s3Endpoint(), stack.bucket(), stack.accessKey(), stack.secretKey()));
+    ObjectStore store = io.cyclegan.common.testkit.StackKit.store(stack);
     String dataset = "cache-" + UUID.randomUUID().toString().substring(0, 8);
     byte[] one = "first image".getBytes(StandardCharsets.UTF_8);
     byte[] two = "second image".getBytes(StandardCharsets.UTF_8);
