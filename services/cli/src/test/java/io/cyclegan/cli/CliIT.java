@@ -14,6 +14,7 @@ import io.cyclegan.common.messages.TrainingEvent;
 import io.cyclegan.common.messages.TranslateResult;
 import io.cyclegan.common.store.ObjectKeys;
 import io.cyclegan.common.store.ObjectStore;
+import io.cyclegan.common.testkit.StackKit;
 import io.cyclegan.localstack.LocalStack;
 import io.cyclegan.localstack.LocalStackExtension;
 import java.nio.charset.StandardCharsets;
@@ -52,12 +53,17 @@ class CliIT {
   private static final Topics TOPICS = Topics.DEFAULTS;
 
   private LocalStack stack;
-  private StackClients clients;
+  private StackKit clients;
+
+  @org.junit.jupiter.api.AfterEach
+  void disconnect() {
+    clients.close();
+  }
 
   @BeforeEach
   void connect(LocalStack stack) {
     this.stack = stack;
-    this.clients = new StackClients(stack);
+    this.clients = new StackKit(stack);
   }
 
   // --- dataset upload

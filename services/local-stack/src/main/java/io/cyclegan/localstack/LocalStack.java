@@ -8,9 +8,11 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import java.util.regex.Pattern;
+import java.util.stream.IntStream;
 import java.util.stream.Stream;
 
 /**
@@ -27,6 +29,10 @@ import java.util.stream.Stream;
  * <p>Everything about the broker is sized for one node: replication factor 1 for every topic,
  * internal ones included; topics are also auto-created on first use; consumer groups rebalance
  * without the usual initial delay.
+ *
+ * <p>For fault-injection tests either server can be stopped and started again on the same port and
+ * data ({@link #stopKafka()}, {@link #stopS3()}), and {@link Builder#optFaultProxies(boolean)} puts
+ * a {@link FaultProxy} in front of each, so a test can refuse, blackhole or slow down the traffic.
  */
 public final class LocalStack implements AutoCloseable {
 
@@ -56,11 +62,14 @@ public final class LocalStack implements AutoCloseable {
   private final String secretKey;
   private final String bucket;
   private final List<TopicSpec> topics;
+  private final boolean faultProxies;
 
   private Path dataDir;
   private boolean deleteDataDir;
+  private FaultProxy kafkaProxy;
   private EmbeddedKafka kafka;
   private EmbeddedS3 s3;
+  private FaultProxy s3Proxy;
 
   private LocalStack(Builder builder) {
     this.requestedKafkaPort = builder.kafkaPort;
@@ -70,6 +79,7 @@ public final class LocalStack implements AutoCloseable {
     this.secretKey = builder.secretKey;
     this.bucket = builder.bucket;
     this.topics = builder.topics;
+    this.faultProxies = builder.faultProxies;
   }
 
   public static Builder builder() {
@@ -95,14 +105,19 @@ public final class LocalStack implements AutoCloseable {
     QuietLogging.apply();
     try {
       dataDir = prepareDataDir();
-      int kafkaPort = requestedKafkaPort == ANY_PORT ? Ports.pickFree() : requestedKafkaPort;
-      kafka =
-          new EmbeddedKafka(
-              dataDir.resolve("kafka").resolve("logs"), kafkaPort, freeOtherThan(kafkaPort));
-      kafka.start();
+      startKafkaAndProxy();
       kafka.createTopics(topics);
-      s3 = new EmbeddedS3(dataDir.resolve("s3"), requestedS3Port, accessKey, secretKey);
+      // Behind a proxy the requested port is the proxy's, the one clients are given.
+      s3 =
+          new EmbeddedS3(
+              dataDir.resolve("s3"),
+              faultProxies ? ANY_PORT : requestedS3Port,
+              accessKey,
+              secretKey);
       s3.start(bucket);
+      if (faultProxies) {
+        s3Proxy = FaultProxy.to(Ports.LOOPBACK, s3.port()).optListenPort(requestedS3Port).start();
+      }
       return this;
     } catch (RuntimeException e) {
       try {
@@ -112,6 +127,29 @@ public final class LocalStack implements AutoCloseable {
       }
       throw e;
     }
+  }
+
+  /**
+   * Without proxies the broker listens on the requested port and advertises it. With them the proxy
+   * takes the requested port and the broker a free one, yet advertises the proxy's: clients connect
+   * again to the advertised address after the bootstrap, and every connection must go through the
+   * proxy for its faults to reach them. The proxy starts first, since the broker's own admin client
+   * (topic creation) follows that address too.
+   */
+  private void startKafkaAndProxy() {
+    Path logDir = dataDir.resolve("kafka").resolve("logs");
+    if (faultProxies) {
+      int brokerPort = freeOtherThan(requestedKafkaPort);
+      kafkaProxy =
+          FaultProxy.to(Ports.LOOPBACK, brokerPort).optListenPort(requestedKafkaPort).start();
+      kafka =
+          new EmbeddedKafka(
+              logDir, brokerPort, kafkaProxy.port(), freeOtherThan(brokerPort, kafkaProxy.port()));
+    } else {
+      int kafkaPort = requestedKafkaPort == ANY_PORT ? Ports.pickFree() : requestedKafkaPort;
+      kafka = new EmbeddedKafka(logDir, kafkaPort, kafkaPort, freeOtherThan(kafkaPort));
+    }
+    kafka.start();
   }
 
   /** Stops the broker alone; the S3 server, the port and the data stay. */
@@ -128,21 +166,62 @@ public final class LocalStack implements AutoCloseable {
     return kafka != null && kafka.isRunning();
   }
 
-  /** {@code 127.0.0.1:<port>}. */
-  public String bootstrapServers() {
-    return requireStarted().bootstrapServers();
+  /**
+   * Stops the S3 server alone: clients get "connection refused" until {@link #startS3()}. Kafka,
+   * the port, the credentials and the objects stay.
+   */
+  public void stopS3() {
+    requireS3().stop();
   }
 
-  /** {@code http://127.0.0.1:<port>}, path-style. */
+  /**
+   * Starts the S3 server again after {@link #stopS3()}, on the same port with the same objects and
+   * credentials; clients keep their endpoint.
+   */
+  public void startS3() {
+    requireS3().start(bucket);
+  }
+
+  public synchronized boolean isS3Running() {
+    return s3 != null && s3.isRunning();
+  }
+
+  /** {@code 127.0.0.1:<port>}; the Kafka proxy's address when fault proxies are on. */
+  public synchronized String bootstrapServers() {
+    EmbeddedKafka started = requireStarted();
+    return kafkaProxy != null ? kafkaProxy.address() : started.bootstrapServers();
+  }
+
+  /** {@code http://127.0.0.1:<port>}, path-style; the S3 proxy's when fault proxies are on. */
   public String s3Endpoint() {
     return "http://" + Ports.LOOPBACK + ":" + s3Port();
   }
 
+  /** The port of {@link #s3Endpoint()}: the S3 proxy's when fault proxies are on. */
   public synchronized int s3Port() {
-    if (s3 == null) {
-      throw new IllegalStateException("local stack is not started");
-    }
-    return s3.port();
+    EmbeddedS3 started = requireS3();
+    return s3Proxy != null ? s3Proxy.port() : started.port();
+  }
+
+  /**
+   * The proxy in front of the broker, whose address {@link #bootstrapServers()} gives and the
+   * broker advertises.
+   *
+   * @throws IllegalStateException when the stack was built without {@link
+   *     Builder#optFaultProxies(boolean)} or is not started
+   */
+  public synchronized FaultProxy kafkaProxy() {
+    return requireProxy(kafkaProxy);
+  }
+
+  /**
+   * The proxy in front of the S3 server, whose endpoint {@link #s3Endpoint()} gives.
+   *
+   * @throws IllegalStateException when the stack was built without {@link
+   *     Builder#optFaultProxies(boolean)} or is not started
+   */
+  public synchronized FaultProxy s3Proxy() {
+    return requireProxy(s3Proxy);
   }
 
   public String accessKey() {
@@ -155,6 +234,21 @@ public final class LocalStack implements AutoCloseable {
 
   public String region() {
     return REGION;
+  }
+
+  /**
+   * The environment variables a service reads to reach this stack ({@code KAFKA_BOOTSTRAP_SERVERS},
+   * {@code S3_ENDPOINT}, {@code S3_REGION}, {@code S3_BUCKET}, {@code S3_ACCESS_KEY}, {@code
+   * S3_SECRET_KEY}): the one place tests, {@code cyclegan up} and the chaos run take them from.
+   */
+  public Map<String, String> connectionEnv() {
+    return Map.of(
+        "KAFKA_BOOTSTRAP_SERVERS", bootstrapServers(),
+        "S3_ENDPOINT", s3Endpoint(),
+        "S3_REGION", region(),
+        "S3_BUCKET", bucket(),
+        "S3_ACCESS_KEY", accessKey(),
+        "S3_SECRET_KEY", secretKey());
   }
 
   public String bucket() {
@@ -174,10 +268,17 @@ public final class LocalStack implements AutoCloseable {
     return dataDir;
   }
 
-  /** Stops both servers and deletes the data directory if the stack made it. */
+  /**
+   * Stops both servers (and proxies, in the reverse order of start) and deletes the data directory
+   * if the stack made it.
+   */
   @Override
   public synchronized void close() {
     RuntimeException failure = null;
+    if (s3Proxy != null) {
+      s3Proxy.close();
+      s3Proxy = null;
+    }
     if (s3 != null) {
       try {
         s3.stop();
@@ -193,6 +294,10 @@ public final class LocalStack implements AutoCloseable {
         failure = addTo(failure, e);
       }
       kafka = null;
+    }
+    if (kafkaProxy != null) {
+      kafkaProxy.close();
+      kafkaProxy = null;
     }
     if (deleteDataDir && dataDir != null) {
       try {
@@ -214,6 +319,7 @@ public final class LocalStack implements AutoCloseable {
         + (kafka == null ? "stopped" : kafka.bootstrapServers())
         + ", s3Port="
         + (s3 == null ? "stopped" : String.valueOf(s3.port()))
+        + (faultProxies ? ", faultProxies" : "")
         + ", bucket="
         + bucket
         + ", accessKey="
@@ -228,6 +334,24 @@ public final class LocalStack implements AutoCloseable {
     return kafka;
   }
 
+  private synchronized EmbeddedS3 requireS3() {
+    if (s3 == null) {
+      throw new IllegalStateException("local stack is not started");
+    }
+    return s3;
+  }
+
+  private FaultProxy requireProxy(FaultProxy proxy) {
+    if (!faultProxies) {
+      throw new IllegalStateException(
+          "this local stack has no fault proxies; build it with optFaultProxies(true)");
+    }
+    if (proxy == null) {
+      throw new IllegalStateException("local stack is not started");
+    }
+    return proxy;
+  }
+
   private Path prepareDataDir() {
     try {
       if (requestedDataDir == null) {
@@ -240,12 +364,13 @@ public final class LocalStack implements AutoCloseable {
     }
   }
 
-  private static int freeOtherThan(int port) {
-    int candidate = Ports.pickFree();
-    while (candidate == port) {
-      candidate = Ports.pickFree();
+  private static int freeOtherThan(int... taken) {
+    while (true) {
+      int candidate = Ports.pickFree();
+      if (IntStream.of(taken).noneMatch(port -> port == candidate)) {
+        return candidate;
+      }
     }
-    return candidate;
   }
 
   private static RuntimeException addTo(RuntimeException first, RuntimeException next) {
@@ -279,6 +404,7 @@ public final class LocalStack implements AutoCloseable {
     private String secretKey = DEFAULT_SECRET_KEY;
     private String bucket = DEFAULT_BUCKET;
     private List<TopicSpec> topics = TopicSpec.defaults();
+    private boolean faultProxies;
 
     private Builder() {}
 
@@ -319,6 +445,20 @@ public final class LocalStack implements AutoCloseable {
     /** The topics created on start, replacing the default set {@link TopicSpec#defaults()}. */
     public Builder optTopics(List<TopicSpec> topics) {
       this.topics = List.copyOf(topics);
+      return this;
+    }
+
+    /**
+     * Puts a {@link FaultProxy} in front of Kafka and one in front of S3, in pass mode; default
+     * false. The proxies take the requested ports and clients get their addresses ({@link
+     * LocalStack#bootstrapServers()}, {@link LocalStack#s3Endpoint()}); the servers listen on free
+     * ports behind them. With a proxy in front, a stopped server shows as a connection that is
+     * accepted and closed, not as a refusal: call {@link FaultProxy#refuse()} for that. The
+     * broker's own start-up check follows the advertised address too, so {@link
+     * LocalStack#startKafka()} needs the Kafka proxy passing.
+     */
+    public Builder optFaultProxies(boolean faultProxies) {
+      this.faultProxies = faultProxies;
       return this;
     }
 

@@ -23,10 +23,11 @@ import org.junit.jupiter.api.extension.ParameterResolver;
  * methods; {@link #sharedStack()} returns the same stack from anywhere (a static field initialiser,
  * a helper).
  *
- * <p>The stack is shared, so a test that stops the broker ({@link LocalStack#stopKafka()}) must
- * start it again ({@link LocalStack#startKafka()}) before it returns, in a {@code finally}. As a
- * safety net the extension restarts a broker it finds stopped before each test, so one forgetful
- * test does not fail every test after it.
+ * <p>The stack is shared, so a test that stops the broker ({@link LocalStack#stopKafka()}) or the
+ * S3 server ({@link LocalStack#stopS3()}) must start it again ({@link LocalStack#startKafka()},
+ * {@link LocalStack#startS3()}) before it returns, in a {@code finally}. As a safety net the
+ * extension restarts a server it finds stopped before each test, so one forgetful test does not
+ * fail every test after it.
  */
 public final class LocalStackExtension
     implements BeforeAllCallback, BeforeEachCallback, ParameterResolver {
@@ -83,6 +84,9 @@ public final class LocalStackExtension
     LocalStack stack = stackFor(context);
     if (!stack.isKafkaRunning()) {
       stack.startKafka();
+    }
+    if (!stack.isS3Running()) {
+      stack.startS3();
     }
   }
 

@@ -73,4 +73,24 @@ class LocalStackTest {
 
     assertThat(stack.toString()).contains("key").doesNotContain("very-secret");
   }
+
+  @Test
+  void shouldRefuseProxyAccessWhenBuiltWithoutFaultProxies() {
+    LocalStack stack = LocalStack.builder().build();
+
+    assertThatThrownBy(stack::kafkaProxy)
+        .isInstanceOf(IllegalStateException.class)
+        .hasMessageContaining("optFaultProxies(true)");
+    assertThatThrownBy(stack::s3Proxy)
+        .isInstanceOf(IllegalStateException.class)
+        .hasMessageContaining("optFaultProxies(true)");
+  }
+
+  @Test
+  void shouldRefuseS3RestartWhenNotStarted() {
+    LocalStack stack = LocalStack.builder().build();
+
+    assertThatThrownBy(stack::startS3).isInstanceOf(IllegalStateException.class);
+    assertThat(stack.isS3Running()).isFalse();
+  }
 }

@@ -123,13 +123,7 @@ public final class LocalPipeline implements AutoCloseable {
 
   /** The variables that connect a service to the local stack. */
   static Map<String, String> connection(LocalStack stack) {
-    return Map.of(
-        "KAFKA_BOOTSTRAP_SERVERS", stack.bootstrapServers(),
-        "S3_ENDPOINT", stack.s3Endpoint(),
-        "S3_REGION", stack.region(),
-        "S3_BUCKET", stack.bucket(),
-        "S3_ACCESS_KEY", stack.accessKey(),
-        "S3_SECRET_KEY", stack.secretKey());
+    return stack.connectionEnv();
   }
 
   private static Map<String, String> env(

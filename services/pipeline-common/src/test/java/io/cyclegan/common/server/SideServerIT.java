@@ -57,22 +57,79 @@ class SideServerIT {
         AdminClient admin = clients.admin();
         SideServer server = new SideServer("127.0.0.1", 0, metrics)) {
       KafkaReadiness kafka = new KafkaReadiness(admin);
-      server.addCheck(new ReadinessCheck("kafka", kafka::isReachable));
-      server.addCheck(new ReadinessCheck("object-store", store::isReachable));
-      assertThat(get(server, "/readyz").statusCode()).isEqualTo(200);
+      try (BackgroundProbe kafkaProbe =
+              new BackgroundProbe(
+                  "kafka", kafka::isReachable, Duration.ofMillis(200), Duration.ofSeconds(8));
+          BackgroundProbe storeProbe =
+              new BackgroundProbe(
+                  "store", store::isReachable, Duration.ofMillis(200), Duration.ofSeconds(8))) {
+        server.addCheck(new ReadinessCheck("kafka", kafkaProbe));
+        server.addCheck(new ReadinessCheck("object-store", storeProbe));
+        Awaitility.await()
+            .atMost(Duration.ofSeconds(30))
+            .untilAsserted(() -> assertThat(get(server, "/readyz").statusCode()).isEqualTo(200));
 
-      stack.stopKafka();
-      try {
-        HttpResponse<String> down = get(server, "/readyz");
-        assertThat(down.statusCode()).isEqualTo(503);
-        assertThat(down.body()).contains("kafka failing").contains("object-store ok");
-      } finally {
-        stack.startKafka();
+        stack.stopKafka();
+        try {
+          Awaitility.await()
+              .atMost(Duration.ofSeconds(30))
+              .untilAsserted(
+                  () -> {
+                    HttpResponse<String> down = get(server, "/readyz");
+                    assertThat(down.statusCode()).isEqualTo(503);
+                    assertThat(down.body()).contains("kafka failing").contains("object-store ok");
+                  });
+        } finally {
+          stack.startKafka();
+        }
+
+        Awaitility.await()
+            .atMost(Duration.ofSeconds(60))
+            .untilAsserted(() -> assertThat(get(server, "/readyz").statusCode()).isEqualTo(200));
       }
+    }
+  }
 
-      Awaitility.await()
-          .atMost(Duration.ofSeconds(60))
-          .untilAsserted(() -> assertThat(get(server, "/readyz").statusCode()).isEqualTo(200));
+  @Test
+  void shouldFailHealthNamingTheLoopThatDied() throws Exception {
+    Liveness liveness = new Liveness();
+    try (Metrics metrics = new Metrics("it");
+        SideServer server = new SideServer("127.0.0.1", 0, metrics, liveness)) {
+      assertThat(get(server, "/healthz").statusCode()).isEqualTo(200);
+
+      liveness.died("cancel-watcher", new IllegalStateException("gone"));
+
+      HttpResponse<String> dead = get(server, "/healthz");
+      assertThat(dead.statusCode()).isEqualTo(503);
+      assertThat(dead.body()).contains("cancel-watcher dead (IllegalStateException)");
+    }
+  }
+
+  @Test
+  void shouldAnswerReadinessFromStateWhileAProbeHangs() throws Exception {
+    java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
+    try (Metrics metrics = new Metrics("it");
+        SideServer server = new SideServer("127.0.0.1", 0, metrics);
+        BackgroundProbe hung =
+            new BackgroundProbe(
+                "hung",
+                () -> {
+                  try {
+                    release.await(); // a dependency that never answers
+                  } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                  }
+                  return true;
+                },
+                Duration.ofMillis(100),
+                Duration.ofMillis(300))) {
+      server.addCheck(new ReadinessCheck("object-store", hung));
+
+      HttpResponse<String> response = get(server, "/readyz");
+
+      assertThat(response.statusCode()).isEqualTo(503);
+      assertThat(response.body()).contains("object-store failing");
+      release.countDown();
     }
   }
 

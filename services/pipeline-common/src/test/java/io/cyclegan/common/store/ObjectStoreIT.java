@@ -112,4 +112,81 @@ class ObjectStoreIT {
         .hasMessageNotContaining("x-bucket");
     assertThat(state.isUp()).isFalse();
   }
+
+  @Test
+  void shouldWaitOutAStoreOutageWithinTheBudgetInsteadOfFailing(LocalStack stack) throws Exception {
+    // Before the fault model, a get gave up after 4 attempts (about 1.4 s) and failed for good.
+    ObjectStore patient =
+        new ObjectStore(
+            S3Settings.of(
+                stack.s3Endpoint(), "objectstore-it", stack.accessKey(), stack.secretKey()),
+            new io.cyclegan.common.fault.RetryPolicy(
+                java.time.Duration.ofMillis(100),
+                java.time.Duration.ofMillis(500),
+                java.time.Duration.ofMinutes(2)),
+            new io.cyclegan.common.fault.Dependency("object-store"));
+    byte[] bytes = "survives".getBytes(StandardCharsets.UTF_8);
+    patient.put("it/outage/a.txt", bytes, "text/plain");
+
+    stack.stopS3();
+    java.util.concurrent.CompletableFuture<java.util.Optional<byte[]>> read;
+    try {
+      read =
+          java.util.concurrent.CompletableFuture.supplyAsync(() -> patient.get("it/outage/a.txt"));
+      org.awaitility.Awaitility.await()
+          .atMost(java.time.Duration.ofSeconds(30))
+          .until(() -> !patient.dependency().isUp());
+      // Held down for longer than the old retries lasted.
+      org.awaitility.Awaitility.await()
+          .atMost(java.time.Duration.ofSeconds(30))
+          .until(
+              () ->
+                  patient
+                      .dependency()
+                      .outage()
+                      .map(d -> d.compareTo(java.time.Duration.ofSeconds(3)) > 0)
+                      .orElse(false));
+      assertThat(read).isNotDone();
+    } finally {
+      stack.startS3();
+    }
+
+    assertThat(read.get(60, java.util.concurrent.TimeUnit.SECONDS)).contains(bytes);
+    assertThat(patient.dependency().isUp()).isTrue();
+  }
+
+  @Test
+  void shouldNoticeAHungStoreInSecondsAndNotHangTheProbe(LocalStack stack) throws Exception {
+    java.net.URI endpoint = java.net.URI.create(stack.s3Endpoint());
+    try (io.cyclegan.localstack.FaultProxy proxy =
+        io.cyclegan.localstack.FaultProxy.to(endpoint.getHost(), endpoint.getPort()).start()) {
+      ObjectStore viaProxy =
+          new ObjectStore(
+              S3Settings.of(
+                  "http://" + proxy.address(),
+                  "objectstore-it",
+                  stack.accessKey(),
+                  stack.secretKey()),
+              new io.cyclegan.common.fault.RetryPolicy(
+                  java.time.Duration.ofMillis(100),
+                  java.time.Duration.ofMillis(200),
+                  java.time.Duration.ofSeconds(1)),
+              new io.cyclegan.common.fault.Dependency("object-store"));
+      assertThat(viaProxy.isReachable()).isTrue();
+
+      proxy.blackhole(); // accepts connections, never answers
+
+      // With the client's default timeouts (5 minutes) the probe would hang; it must say no.
+      Boolean reachable =
+          org.junit.jupiter.api.Assertions.assertTimeoutPreemptively(
+              java.time.Duration.ofSeconds(20), viaProxy::isReachable);
+      assertThat(reachable).isFalse();
+      assertThat(viaProxy.dependency().isUp()).isFalse();
+      org.assertj.core.api.Assertions.assertThatThrownBy(
+              () ->
+                  org.junit.jupiter.api.Assertions.assertTimeoutPreemptively(
+                      java.time.Duration.ofSeconds(60), () -> viaProxy.get("it/none")))
+          .isInstanceOf(StoreUnavailableException.class);
+    }
+  }
 }
