@@ -370,6 +370,13 @@ final class ChaosRun {
     details.put("promiseKept", summary.promiseKept());
     details.put("jobsUnfinished", summary.jobsUnfinished());
     details.put("requestsNotAcknowledged", requests.stream().filter(r -> !r.acked()).count());
+    details.put(
+        "sendErrors",
+        requests.stream()
+            .filter(r -> r.sendError() != null)
+            .map(r -> r.id() + (r.acked() ? " (acked later): " : ": ") + r.sendError())
+            .limit(50)
+            .toList());
     details.put("resultsForUnknownIds", ledger.unexpectedResults().size());
     details.put("deadLetters", watcher.deadLetters());
     details.put("unexpectedExits", unexpectedExits);

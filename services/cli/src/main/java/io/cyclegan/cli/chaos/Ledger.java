@@ -20,7 +20,7 @@ final class Ledger {
    * One request.
    *
    * @param ackedAtMs when the producer's send was acknowledged, or -1 (not yet, or never)
-   * @param sendError why the send failed, or {@code null}
+   * @param sendError why sends of it failed, every attempt's reason, or {@code null}
    */
   record Request(String id, long sentAtMs, long ackedAtMs, String sendError, List<Result> results) {
 
@@ -58,14 +58,16 @@ final class Ledger {
   synchronized void requestAcked(String id, long atMs) {
     Request r = requests.get(id);
     if (r != null) {
-      requests.put(id, new Request(id, r.sentAtMs(), atMs, null, r.results()));
+      requests.put(id, new Request(id, r.sentAtMs(), atMs, r.sendError(), r.results()));
     }
   }
 
+  /** A send the producer gave up on; the error is kept even when a later attempt is acked. */
   synchronized void requestFailed(String id, String error) {
     Request r = requests.get(id);
     if (r != null) {
-      requests.put(id, new Request(id, r.sentAtMs(), -1, error, r.results()));
+      String errors = r.sendError() == null ? error : r.sendError() + "; " + error;
+      requests.put(id, new Request(id, r.sentAtMs(), r.ackedAtMs(), errors, r.results()));
     }
   }
 

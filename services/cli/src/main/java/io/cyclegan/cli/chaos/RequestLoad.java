@@ -24,6 +24,8 @@ final class RequestLoad implements AutoCloseable {
   private final String idPrefix;
   private final List<byte[]> images;
   private final long periodMs;
+  private static final int MAX_SEND_ATTEMPTS = 5;
+
   private final Ledger ledger;
   private final AtomicLong sent = new AtomicLong();
   private final ScheduledExecutorService timer =
@@ -74,6 +76,14 @@ final class RequestLoad implements AutoCloseable {
     record.headers().add(Headers.DIRECTION, bytes("AtoB"));
     record.headers().add(Headers.REQUEST_ID, bytes(id));
     ledger.requestSent(id, System.currentTimeMillis());
+    send(id, record, 1);
+  }
+
+  /**
+   * Sends, and sends the same record again (same request id) a second later when the producer gives
+   * up on it, as a client that wants its answer would; each failure is kept in the ledger.
+   */
+  private void send(String id, ProducerRecord<byte[], byte[]> record, int attempt) {
     try {
       producer.send(
           record,
@@ -81,12 +91,24 @@ final class RequestLoad implements AutoCloseable {
             if (error == null) {
               ledger.requestAcked(id, System.currentTimeMillis());
             } else {
-              ledger.requestFailed(id, error.toString());
+              retryLater(id, record, attempt, error);
             }
           });
     } catch (RuntimeException e) {
       // send() throws when the buffer stays full or metadata never comes within max.block.ms.
-      ledger.requestFailed(id, e.toString());
+      retryLater(id, record, attempt, e);
+    }
+  }
+
+  private void retryLater(
+      String id, ProducerRecord<byte[], byte[]> record, int attempt, Exception error) {
+    ledger.requestFailed(id, "attempt " + attempt + ": " + error);
+    if (attempt < MAX_SEND_ATTEMPTS && !timer.isShutdown()) {
+      try {
+        timer.schedule(() -> send(id, record, attempt + 1), 1, TimeUnit.SECONDS);
+      } catch (java.util.concurrent.RejectedExecutionException e) {
+        // the load stopped meanwhile: the request stays unacknowledged, and is reported so
+      }
     }
   }
 

@@ -25,13 +25,7 @@ final class ServiceFleet implements AutoCloseable {
   private final Map<String, String> readyLines = new HashMap<>();
 
   ServiceFleet(LocalStack stack, Path runDir) {
-    Map<String, String> common = new HashMap<>();
-    common.put("KAFKA_BOOTSTRAP_SERVERS", stack.bootstrapServers());
-    common.put("S3_ENDPOINT", stack.s3Endpoint());
-    common.put("S3_REGION", stack.region());
-    common.put("S3_BUCKET", stack.bucket());
-    common.put("S3_ACCESS_KEY", stack.accessKey());
-    common.put("S3_SECRET_KEY", stack.secretKey());
+    Map<String, String> common = new HashMap<>(stack.connectionEnv());
     common.put("CYCLEGAN_METRICS_PORT", "0");
     // libgomp spin-waiting starves every other JVM on a small machine.
     common.put("OMP_WAIT_POLICY", "passive");
