@@ -183,7 +183,7 @@ final class ChaosRun {
           schedule.faults().isEmpty()
               ? loadEnd
               : loadStart + schedule.faults().get(0).gapBeforeMs();
-      while (System.currentTimeMillis() < loadEnd) {
+      while (System.currentTimeMillis() < loadEnd && !fleet.isClosing()) {
         long now = System.currentTimeMillis();
         superviseServices(fleet);
         if (now >= nextJobAt && ledger.runningJobs() == 0 && loadEnd - now > 60_000) {
@@ -194,10 +194,7 @@ final class ChaosRun {
         if (faultIndex < schedule.faults().size()) {
           PlannedFault f = schedule.faults().get(faultIndex);
           if (now >= nextFaultAt && loadEnd - now > f.durationMs()) {
-            FaultInjector.Outcome o;
-            synchronized (fleet) {
-              o = injector.inject(f);
-            }
+            FaultInjector.Outcome o = injector.inject(f);
             outcomes.add(o);
             appendLine("faults.jsonl", o);
             faultIndex++;
@@ -223,6 +220,7 @@ final class ChaosRun {
         "draining: %d results and %d jobs outstanding, waiting up to %d s",
         ledger.outstandingRequests(), ledger.runningJobs(), options.drain().toSeconds());
     while (System.currentTimeMillis() < drainEnd
+        && !fleet.isClosing()
         && (ledger.outstandingRequests() > 0 || ledger.runningJobs() > 0)) {
       superviseServices(fleet);
       Thread.sleep(1000);
@@ -253,26 +251,26 @@ final class ChaosRun {
    * finding.
    */
   private void superviseServices(ServiceFleet fleet) {
-    synchronized (fleet) {
-      for (String name : fleet.names()) {
-        ServiceProcess p = fleet.process(name);
-        if (!p.isAlive()) {
-          String what =
-              String.format(
-                  Locale.ROOT,
-                  "+%ds %s exited by itself with code %s; last lines:%n%s",
-                  (System.currentTimeMillis() - log.startMs()) / 1000,
-                  name,
-                  p.exitCode(),
-                  p.logTail(5));
-          unexpectedExits.add(what);
-          log.say("%s", what);
-          p.start();
-          try {
-            fleet.awaitReady(name);
-          } catch (IllegalStateException e) {
-            log.say("%s did not get ready after a restart: %s", name, e.getMessage());
-          }
+    for (String name : fleet.names()) {
+      ServiceProcess p = fleet.process(name);
+      if (p.isAlive() || fleet.isClosing()) {
+        continue;
+      }
+      String what =
+          String.format(
+              Locale.ROOT,
+              "+%ds %s exited by itself with code %s; last lines:%n%s",
+              (System.currentTimeMillis() - log.startMs()) / 1000,
+              name,
+              p.exitCode(),
+              p.logTail(5));
+      unexpectedExits.add(what);
+      log.say("%s", what);
+      if (fleet.startIfOpen(name)) {
+        try {
+          fleet.awaitReady(name);
+        } catch (IllegalStateException e) {
+          log.say("%s did not get ready after a restart: %s", name, e.getMessage());
         }
       }
     }

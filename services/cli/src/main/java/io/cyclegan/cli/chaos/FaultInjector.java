@@ -72,7 +72,9 @@ final class FaultInjector {
     long stopped = System.currentTimeMillis();
     Thread.sleep(f.durationMs());
     long end = System.currentTimeMillis();
-    p.start();
+    if (!fleet.startIfOpen(f.service())) {
+      return new Outcome(f, start, end, -1, exit, stopped - start, "run stopping: not restarted");
+    }
     long ready = -1;
     try {
       fleet.awaitReady(f.service());

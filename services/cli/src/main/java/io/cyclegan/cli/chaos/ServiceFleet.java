@@ -23,6 +23,8 @@ final class ServiceFleet implements AutoCloseable {
 
   private final Map<String, ServiceProcess> processes = new LinkedHashMap<>();
   private final Map<String, String> readyLines = new HashMap<>();
+  private final java.util.concurrent.atomic.AtomicBoolean closing =
+      new java.util.concurrent.atomic.AtomicBoolean();
 
   ServiceFleet(LocalStack stack, Path runDir) {
     Map<String, String> common = new HashMap<>(stack.connectionEnv());
@@ -95,9 +97,27 @@ final class ServiceFleet implements AutoCloseable {
   /** Starts every service, one after the other, each once the one before is ready. */
   void startAll() {
     for (String name : names()) {
-      process(name).start();
+      if (!startIfOpen(name)) {
+        return;
+      }
       awaitReady(name);
     }
+  }
+
+  /**
+   * Starts the service's process unless the fleet is closing (Ctrl-C), so that no process is
+   * started after {@link #close()} stopped them all; false when it did not start it.
+   */
+  synchronized boolean startIfOpen(String name) {
+    if (closing.get()) {
+      return false;
+    }
+    process(name).start();
+    return true;
+  }
+
+  boolean isClosing() {
+    return closing.get();
   }
 
   /** Waits for the current run's ready line; throws with the log's tail when it does not come. */
@@ -108,6 +128,14 @@ final class ServiceFleet implements AutoCloseable {
   /** SIGTERM to each, in reverse order; one that does not stop in time is killed. */
   @Override
   public void close() {
+    closing.set(true);
+    // Holding the lock waits for a start in progress, which then sees the flag next time.
+    synchronized (this) {
+      stopAll();
+    }
+  }
+
+  private void stopAll() {
     List<String> reverse = new java.util.ArrayList<>(names());
     java.util.Collections.reverse(reverse);
     for (String name : reverse) {
