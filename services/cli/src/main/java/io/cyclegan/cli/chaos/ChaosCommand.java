@@ -64,13 +64,13 @@ public final class ChaosCommand implements Callable<Integer> {
 
   @Option(
       names = "--job-every",
-      defaultValue = "90",
+      defaultValue = "60",
       description = "seconds between the starts of training jobs (default ${DEFAULT-VALUE})")
   int jobEverySeconds;
 
   @Option(
       names = "--job-epochs",
-      defaultValue = "5",
+      defaultValue = "10",
       description =
           "epochs at constant LR of each job, as many again of decay (default ${DEFAULT-VALUE})")
   int jobEpochs;
