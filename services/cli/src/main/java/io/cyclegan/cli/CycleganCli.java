@@ -1,6 +1,7 @@
 package io.cyclegan.cli;
 
 import io.cyclegan.cli.admin.AdminCommand;
+import io.cyclegan.cli.chaos.ChaosCommand;
 import io.cyclegan.cli.dataset.DatasetCommand;
 import io.cyclegan.cli.dlq.DlqCommand;
 import io.cyclegan.cli.local.DemoCommand;
@@ -34,6 +35,7 @@ import picocli.CommandLine.Spec;
       AdminCommand.class,
       UpCommand.class,
       DemoCommand.class,
+      ChaosCommand.class,
       CommandLine.HelpCommand.class
     })
 public final class CycleganCli implements Runnable {
