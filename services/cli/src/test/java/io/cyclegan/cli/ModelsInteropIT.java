@@ -11,16 +11,24 @@ import io.cyclegan.common.store.ObjectKeys;
 import io.cyclegan.common.testkit.StackKit;
 import io.cyclegan.localstack.LocalStack;
 import io.cyclegan.localstack.LocalStackExtension;
+import io.cyclegan.model.CycleGanConfig;
 import io.cyclegan.model.checkpoint.HostTensor;
+import io.cyclegan.model.data.ImageSource;
 import io.cyclegan.model.interop.PthReader;
 import io.cyclegan.model.interop.SafeTensors;
 import io.cyclegan.model.interop.StateDict;
+import io.cyclegan.model.train.CycleGanTrainer;
+import io.cyclegan.model.train.TrainingListener;
 import io.cyclegan.model.translate.CycleGanTranslator;
 import io.cyclegan.model.translate.Direction;
+import java.awt.image.BufferedImage;
 import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -159,6 +167,108 @@ class ModelsInteropIT {
             out.toString());
     assertThat(noCheckpoint.exitCode()).isEqualTo(ExitCodes.USAGE);
     assertThat(noCheckpoint.err()).contains("has no training checkpoint");
+  }
+
+  /**
+   * The official NLayerDiscriminator (n_layers 3, instance norm, so every conv has a bias) with ndf
+   * 4: its state_dict keys and shapes, written out here rather than taken from our layout code.
+   */
+  private static final Map<String, List<Long>> OFFICIAL_D_NDF4 =
+      Map.ofEntries(
+          Map.entry("model.0.weight", List.of(4L, 3L, 4L, 4L)),
+          Map.entry("model.0.bias", List.of(4L)),
+          Map.entry("model.2.weight", List.of(8L, 4L, 4L, 4L)),
+          Map.entry("model.2.bias", List.of(8L)),
+          Map.entry("model.5.weight", List.of(16L, 8L, 4L, 4L)),
+          Map.entry("model.5.bias", List.of(16L)),
+          Map.entry("model.8.weight", List.of(32L, 16L, 4L, 4L)),
+          Map.entry("model.8.bias", List.of(32L)),
+          Map.entry("model.11.weight", List.of(1L, 32L, 4L, 4L)),
+          Map.entry("model.11.bias", List.of(1L)));
+
+  @Test
+  void shouldExportTheDiscriminatorsOfARealTrainingCheckpointInTheOfficialLayout(@TempDir Path work)
+      throws Exception {
+    String model = "it-export-d-" + shortId();
+    List<BufferedImage> images = new ArrayList<>();
+    for (int i = 0; i < 2; i++) {
+      BufferedImage image = new BufferedImage(36, 36, BufferedImage.TYPE_INT_RGB);
+      image.setRGB(i, i, 0xff8040);
+      images.add(image);
+    }
+    CycleGanConfig config =
+        CycleGanConfig.builder()
+            .optEpochs(1)
+            .optDecayEpochs(0)
+            .optImageSize(32)
+            .optLoadSize(36)
+            .optGeneratorBlocks(1)
+            .optNgf(4)
+            .optNdf(4)
+            .optDevice("cpu")
+            .build();
+    ByteArrayOutputStream checkpoint = new ByteArrayOutputStream();
+    Map<String, float[]> trainedD = new LinkedHashMap<>();
+    try (CycleGanTrainer trainer =
+        CycleGanTrainer.builder()
+            .setConfig(config)
+            .setDomainA(ImageSource.ofImages(images))
+            .setDomainB(ImageSource.ofImages(images))
+            .optDevice(Device.cpu())
+            .build()) {
+      trainer.train(new TrainingListener() {}, () -> false);
+      trainer.saveCheckpoint(checkpoint);
+      trainer
+          .model()
+          .discriminatorParameters()
+          .forEach((k, v) -> trainedD.put(k, v.toFloatArray()));
+    }
+    clients
+        .store()
+        .put(
+            ObjectKeys.modelVersionPrefix(model, "v1") + "checkpoints/epoch-1.ckpt",
+            checkpoint.toByteArray(),
+            "application/octet-stream");
+
+    for (String format : List.of("pth", "safetensors")) {
+      Path out = work.resolve(format);
+      CliRun.Result exported =
+          CliRun.run(
+              stack,
+              "models",
+              "export",
+              model,
+              "--version",
+              "v1",
+              "--with-discriminators",
+              "--format",
+              format,
+              "--out",
+              out.toString());
+
+      assertThat(exported.exitCode()).as(exported.toString()).isEqualTo(ExitCodes.OK);
+      for (String net : List.of("D_A", "D_B")) {
+        Path file = out.resolve("latest_net_" + net + "." + format);
+        StateDict d =
+            format.equals("pth") ? PthReader.read(file) : SafeTensors.read(file).stateDict();
+        assertThat(d.otherTensors()).as(net).isEmpty();
+        assertThat(d.tensors().keySet())
+            .as(net)
+            .containsExactlyInAnyOrderElementsOf(OFFICIAL_D_NDF4.keySet());
+        d.tensors()
+            .forEach(
+                (k, v) -> {
+                  assertThat(Arrays.stream(v.shape()).boxed().toList())
+                      .as(net + " " + k)
+                      .isEqualTo(OFFICIAL_D_NDF4.get(k));
+                  assertThat(v.data())
+                      .as(net + " " + k)
+                      .containsExactly(trainedD.get(net + "/" + k));
+                });
+      }
+      assertThat(out.resolve("latest_net_G_A." + format)).exists();
+      assertThat(out.resolve("latest_net_G_B." + format)).exists();
+    }
   }
 
   @Test

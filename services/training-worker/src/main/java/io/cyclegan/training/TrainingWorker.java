@@ -9,6 +9,7 @@ import io.cyclegan.common.server.Liveness;
 import io.cyclegan.common.server.ReadinessCheck;
 import io.cyclegan.training.artifacts.CheckpointStore;
 import io.cyclegan.training.artifacts.ModelPublisher;
+import io.cyclegan.training.artifacts.StartingWeights;
 import io.cyclegan.training.commands.CancelRequests;
 import io.cyclegan.training.commands.CancelWatcher;
 import io.cyclegan.training.commands.CommandHandler;
@@ -111,6 +112,7 @@ public final class TrainingWorker implements AutoCloseable {
               events,
               new DatasetCache(runtime.store(), config.cacheDir()),
               new CheckpointStore(runtime.store(), tmpDir()),
+              new StartingWeights(runtime.store(), tmpDir()),
               publisher,
               metrics,
               spec ->
@@ -143,7 +145,8 @@ public final class TrainingWorker implements AutoCloseable {
                   settings.instanceId(),
                   config.bounds(),
                   attempts,
-                  publisher.withPolicy(onPollThread)),
+                  publisher.withPolicy(onPollThread),
+                  new StartingWeights(runtime.store().withPolicy(onPollThread), tmpDir())),
               (JobSpec spec) -> RunningJob.start(new JobRunner(spec, services), liveness),
               retry);
       this.watcher =

@@ -9,6 +9,7 @@ import io.cyclegan.cli.topics.TopicReader;
 import io.cyclegan.common.messages.CloudEvents;
 import io.cyclegan.common.messages.MessageCodec;
 import io.cyclegan.common.messages.TrainingCommand;
+import io.cyclegan.common.messages.TrainingCommand.InitFrom;
 import io.cyclegan.common.store.Names;
 import java.time.Duration;
 import java.util.List;
@@ -40,6 +41,15 @@ public final class TrainCommand extends ClientCommand {
 
   @Mixin TrainingParams params = new TrainingParams();
 
+  @Option(
+      names = "--init-from",
+      paramLabel = "MODEL[:VERSION]",
+      description =
+          "fine-tune: start from this published version's generators (trained, or imported from"
+              + " both directions), and its discriminators when it has a training checkpoint"
+              + " (default VERSION: the model's latest)")
+  String initFrom;
+
   @Option(names = "--follow", description = "show progress; exit 0 when the job completes")
   boolean follow;
 
@@ -60,6 +70,14 @@ public final class TrainCommand extends ClientCommand {
     Names.require("model", model);
     Names.require("dataset", dataset);
     TrainingCommand start = TrainingCommand.start(jobId, model, dataset, params.toMap());
+    if (initFrom != null) {
+      InitFrom from = InitFrom.parse(initFrom);
+      Names.require("--init-from model", from.model());
+      if (from.version() != null) {
+        Names.require("--init-from version", from.version());
+      }
+      start = start.withInitFrom(from);
+    }
     Connection connection = connection();
     String events = connection.topics().trainingEvents();
     try (KafkaProducer<byte[], byte[]> producer = connection.producer();

@@ -1,5 +1,6 @@
 package io.cyclegan.ingest.http;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -10,8 +11,10 @@ import io.cyclegan.common.fault.Faults;
 import io.cyclegan.common.messages.CloudEvents;
 import io.cyclegan.common.messages.Headers;
 import io.cyclegan.common.messages.MessageCodec;
+import io.cyclegan.common.messages.MessageFormatException;
 import io.cyclegan.common.messages.Topics;
 import io.cyclegan.common.messages.TrainingCommand;
+import io.cyclegan.common.messages.TrainingCommand.InitFrom;
 import io.cyclegan.common.server.HttpServers;
 import io.cyclegan.common.store.Names;
 import io.cyclegan.common.store.ObjectKeys;
@@ -80,7 +83,8 @@ public final class HttpApi implements AutoCloseable {
   private static final long MAX_SWALLOW_BYTES = 8L << 20;
   private static final int ZIP_BATCH = 16;
   private static final int THREADS = 4;
-  private static final Set<String> JOB_FIELDS = Set.of("jobId", "model", "dataset", "params");
+  private static final Set<String> JOB_FIELDS =
+      Set.of("jobId", "model", "dataset", "params", "initFrom");
 
   private final HttpServer server;
   private final ExecutorService executor;
@@ -353,7 +357,8 @@ public final class HttpApi implements AutoCloseable {
     respond(ex, 200, "image/png", png);
   }
 
-  // POST /jobs {"jobId","model","dataset","params"}: publishes the same command as the topic.
+  // POST /jobs {"jobId","model","dataset","params","initFrom"}: publishes the same command as the
+  // topic. initFrom is {"model","version"} as on the topic, or "MODEL[:VERSION]" as in the CLI.
   private void startJob(HttpExchange ex) throws IOException {
     JsonNode body = jsonBody(ex);
     for (Iterator<String> it = body.fieldNames(); it.hasNext(); ) {
@@ -378,9 +383,37 @@ public final class HttpApi implements AutoCloseable {
       }
       paramMap = JSON.convertValue(params, new TypeReference<Map<String, Object>>() {});
     }
-    publish(jobId, TrainingCommand.start(jobId, model, dataset, paramMap));
+    publish(
+        jobId, TrainingCommand.start(jobId, model, dataset, paramMap).withInitFrom(initFrom(body)));
     log.info("training job {} requested: model {} on dataset {}", jobId, model, dataset);
     json(ex, 202, fields("jobId", jobId, "status", "submitted", "state", "/jobs/" + jobId));
+  }
+
+  private static InitFrom initFrom(JsonNode body) {
+    JsonNode node = body.get("initFrom");
+    if (node == null || node.isNull()) {
+      return null;
+    }
+    InitFrom from;
+    try {
+      if (node.isTextual()) {
+        from = InitFrom.parse(node.asText());
+      } else if (node.isObject()) {
+        from = JSON.treeToValue(node, InitFrom.class);
+      } else {
+        throw new IllegalArgumentException("must be an object or MODEL[:VERSION]");
+      }
+    } catch (IllegalArgumentException | JsonProcessingException | MessageFormatException e) {
+      throw ApiException.badRequest(
+          "INVALID_INIT_FROM",
+          "field 'initFrom' must be {\"model\": NAME, \"version\": NAME} or \"MODEL[:VERSION]\": "
+              + (e instanceof JsonProcessingException j ? j.getOriginalMessage() : e.getMessage()));
+    }
+    name("initFrom model", from.model(), "INVALID_INIT_FROM");
+    if (from.version() != null) {
+      name("initFrom version", from.version(), "INVALID_INIT_FROM");
+    }
+    return from;
   }
 
   // POST /jobs/{id}/cancel

@@ -322,7 +322,7 @@ class HttpApiIT {
         "{\"jobId\":\""
             + jobId
             + "\",\"model\":\"zebra\",\"dataset\":\"horse2zebra\","
-            + "\"params\":{\"epochs\":2,\"imageSize\":64}}";
+            + "\"params\":{\"epochs\":2,\"imageSize\":64},\"initFrom\":\"horse2zebra:v3\"}";
 
     HttpResponse<byte[]> started =
         post("/jobs", "application/json", body.getBytes(StandardCharsets.UTF_8));
@@ -342,6 +342,8 @@ class HttpApiIT {
       assertThat(received.get(0).params())
           .containsEntry("epochs", 2)
           .containsEntry("imageSize", 64);
+      assertThat(received.get(0).initFrom())
+          .isEqualTo(new TrainingCommand.InitFrom("horse2zebra", "v3"));
       assertThat(received.get(1).type()).isEqualTo("cancel");
     }
 
@@ -371,6 +373,18 @@ class HttpApiIT {
         400,
         "UNKNOWN_FIELD");
     assertError(post("/jobs", "application/json", bytes("not json")), 400, "INVALID_JSON");
+    for (String initFrom :
+        new String[] {
+          "\"m:v:w\"", "{\"version\":\"v1\"}", "{\"model\":\"m\",\"step\":1}", "7", "\"Bad..Name\""
+        }) {
+      assertError(
+          post(
+              "/jobs",
+              "application/json",
+              bytes("{\"model\":\"z\",\"dataset\":\"d\",\"initFrom\":" + initFrom + "}")),
+          400,
+          "INVALID_INIT_FROM");
+    }
     assertError(post("/jobs/Bad..Id/cancel", null, new byte[0]), 400, "INVALID_JOB_ID");
   }
 

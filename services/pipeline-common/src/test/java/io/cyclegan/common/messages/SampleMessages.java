@@ -17,6 +17,8 @@ final class SampleMessages {
     return List.of(
         TrainingCommand.start(
             "j1", "zebra", "horse2zebra", Map.of("epochs", 3, "imageSize", 64, "lr", 0.0002)),
+        TrainingCommand.start("j2", "zebra", "horse2zebra", Map.of())
+            .withInitFrom(new TrainingCommand.InitFrom("horse2zebra", "imported-20261201-101500")),
         TrainingCommand.cancel("j1"),
         new TrainingEvent(
             TrainingEvent.SCHEMA,

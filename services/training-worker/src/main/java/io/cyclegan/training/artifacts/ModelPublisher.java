@@ -6,6 +6,7 @@ import io.cyclegan.common.fault.RetryPolicy;
 import io.cyclegan.common.messages.CloudEvents;
 import io.cyclegan.common.messages.MessageCodec;
 import io.cyclegan.common.messages.ModelAnnouncement;
+import io.cyclegan.common.messages.TrainingCommand.InitFrom;
 import io.cyclegan.common.store.ObjectKeys;
 import io.cyclegan.common.store.ObjectStore;
 import io.cyclegan.model.train.CycleGanTrainer;
@@ -74,6 +75,7 @@ public final class ModelPublisher {
   }
 
   /**
+   * @param initFrom the version the job was fine-tuned from (recorded in config.json), or null
    * @param metrics the final loss readings, carried in the announcement
    */
   public ModelAnnouncement publish(
@@ -82,6 +84,7 @@ public final class ModelPublisher {
       String version,
       String jobId,
       String dataset,
+      InitFrom initFrom,
       Map<String, Double> metrics)
       throws IOException {
     Files.createDirectories(tmpDir);
@@ -103,6 +106,9 @@ public final class ModelPublisher {
     config.put("epochs", trainer.epoch());
     config.put("globalStep", trainer.globalStep());
     config.put("params", trainer.config().toParams());
+    if (initFrom != null) {
+      config.put("initFrom", initFrom);
+    }
     config.put("createdAt", Instant.now().toString());
     store.putJson(JobKeys.modelConfig(model, version), config);
 

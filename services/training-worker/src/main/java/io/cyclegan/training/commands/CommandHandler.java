@@ -4,12 +4,14 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.cyclegan.common.messages.MessageCodec;
 import io.cyclegan.common.messages.MessageFormatException;
 import io.cyclegan.common.messages.TrainingCommand;
+import io.cyclegan.common.messages.TrainingCommand.InitFrom;
 import io.cyclegan.common.messages.TrainingEvent;
 import io.cyclegan.common.messages.TrainingEvent.Type;
 import io.cyclegan.common.runtime.DeadLetters;
 import io.cyclegan.common.store.Names;
 import io.cyclegan.model.CycleGanConfig;
 import io.cyclegan.training.artifacts.ModelPublisher;
+import io.cyclegan.training.artifacts.StartingWeights;
 import io.cyclegan.training.job.Attempts;
 import io.cyclegan.training.job.CommandSource;
 import io.cyclegan.training.job.JobEvents;
@@ -32,8 +34,9 @@ import org.slf4j.MDC;
  *
  * <ul>
  *   <li>a start whose job has no state.json is validated and checked against this worker's {@link
- *       ParamBounds}, then accepted and launched, or failed with the bad field (or the bound)
- *       named, and dead-lettered;
+ *       ParamBounds} (and its {@code initFrom} against the store: the version exists, has both
+ *       generators and the job's architecture), then accepted and launched, or failed with the bad
+ *       field (or the bound, or what is wrong with the initFrom version) named, and dead-lettered;
  *   <li>a start whose job has a state.json recorded from this very command (same group, topic,
  *       partition and offset) is a redelivery: an unfinished job resumes, unless {@link Attempts}
  *       says its runs keep taking their worker down (then it fails with that reason); a finished
@@ -57,6 +60,7 @@ public final class CommandHandler {
   private final ParamBounds bounds;
   private final Attempts attempts;
   private final ModelPublisher publisher;
+  private final StartingWeights startingWeights;
 
   /**
    * Runs on the poll thread, so {@code jobs}, {@code events} and {@code publisher} should give up
@@ -72,7 +76,8 @@ public final class CommandHandler {
       String workerId,
       ParamBounds bounds,
       Attempts attempts,
-      ModelPublisher publisher) {
+      ModelPublisher publisher,
+      StartingWeights startingWeights) {
     this.jobs = jobs;
     this.events = events;
     this.deadLetters = deadLetters;
@@ -83,6 +88,7 @@ public final class CommandHandler {
     this.bounds = bounds;
     this.attempts = attempts;
     this.publisher = publisher;
+    this.startingWeights = startingWeights;
   }
 
   Decision handle(ConsumerRecord<byte[], byte[]> record) {
@@ -162,11 +168,16 @@ public final class CommandHandler {
       return Decision.DONE;
     }
     CycleGanConfig config;
+    InitFrom initFrom = null;
     try {
       Names.require("model", command.model());
       Names.require("dataset", command.dataset());
       config = resolve(command.params());
       bounds.check(config);
+      if (command.initFrom() != null) {
+        // Pinned now, so a resume without a checkpoint of its own starts from the same version.
+        initFrom = startingWeights.resolve(command.initFrom(), config);
+      }
     } catch (IllegalArgumentException e) {
       String reason = "invalid start command: " + e.getMessage();
       log.warn("job {} rejected: {}", jobId, reason);
@@ -183,7 +194,8 @@ public final class CommandHandler {
     JobState accepted =
         jobs.write(
             JobState.accepted(
-                jobId, command.model(), command.dataset(), command.params(), source, workerId));
+                    jobId, command.model(), command.dataset(), command.params(), source, workerId)
+                .withInitFrom(initFrom));
     events.sendAndWait(
         TrainingEvent.of(jobId, Type.accepted).withModel(command.model(), accepted.version()));
     metrics.job("accepted");

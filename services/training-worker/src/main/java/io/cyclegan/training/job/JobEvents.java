@@ -50,6 +50,12 @@ public final class JobEvents implements AutoCloseable {
   /** Header saying why a {@code checkpoint} event was written outside the schedule. */
   public static final String REASON_HEADER = "cg-reason";
 
+  /**
+   * On {@code started} of a fine-tuning job starting fresh: {@code model:version} it starts from,
+   * then {@code +discriminators} or {@code +fresh-discriminators}.
+   */
+  public static final String INIT_FROM_HEADER = "cg-init-from";
+
   private final Producer<byte[], byte[]> producer;
   private final String topic;
   private final String source;

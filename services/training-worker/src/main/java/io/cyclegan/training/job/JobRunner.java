@@ -118,6 +118,13 @@ public final class JobRunner implements TrainingListener {
         report.resumeAt(t.globalStep());
         services.metrics().job("resumed");
       }
+      // Fine-tuning starts from the version only when the job starts fresh: a checkpoint of its
+      // own already holds the weights it has trained since.
+      String initFrom = null;
+      if (restored.isEmpty() && spec.initFrom() != null) {
+        boolean discriminators = services.startingWeights().apply(t, spec.initFrom());
+        initFrom = spec.initFrom() + (discriminators ? "+discriminators" : "+fresh-discriminators");
+      }
       state =
           services
               .jobs()
@@ -130,6 +137,9 @@ public final class JobRunner implements TrainingListener {
       Map<String, String> headers = new LinkedHashMap<>();
       headers.put(JobEvents.DEVICE_HEADER, device.toString());
       restored.ifPresent(r -> headers.put(JobEvents.RESUMED_FROM_HEADER, r.key()));
+      if (initFrom != null) {
+        headers.put(JobEvents.INIT_FROM_HEADER, initFrom);
+      }
       services
           .events()
           .sendAndWait(
@@ -248,7 +258,14 @@ public final class JobRunner implements TrainingListener {
   private JobResult complete() throws IOException {
     services
         .publisher()
-        .publish(trainer, spec.model(), spec.version(), spec.jobId(), spec.dataset(), lastLosses);
+        .publish(
+            trainer,
+            spec.model(),
+            spec.version(),
+            spec.jobId(),
+            spec.dataset(),
+            spec.initFrom(),
+            lastLosses);
     state = services.jobs().write(state.finished(JobStatus.completed, null));
     report.writePage(state.state().name(), trainer.epoch());
     services

@@ -3,6 +3,7 @@ package io.cyclegan.training.job;
 import io.cyclegan.common.store.ObjectStore;
 import io.cyclegan.training.artifacts.CheckpointStore;
 import io.cyclegan.training.artifacts.ModelPublisher;
+import io.cyclegan.training.artifacts.StartingWeights;
 import io.cyclegan.training.data.DatasetCache;
 import io.cyclegan.training.metrics.TrainingMetrics;
 import java.util.function.Predicate;
@@ -10,6 +11,7 @@ import java.util.function.Predicate;
 /**
  * What every job run uses, built once by the worker.
  *
+ * @param startingWeights a fine-tuning job's first weights (its {@code initFrom})
  * @param cancelRequested whether a cancel command for the job arrived after its start
  * @param progressEverySteps progress events (and loss reads) every this many steps
  * @param workerId the instance id written into state.json
@@ -21,6 +23,7 @@ public record JobServices(
     JobEvents events,
     DatasetCache datasets,
     CheckpointStore checkpoints,
+    StartingWeights startingWeights,
     ModelPublisher publisher,
     TrainingMetrics metrics,
     Predicate<JobSpec> cancelRequested,

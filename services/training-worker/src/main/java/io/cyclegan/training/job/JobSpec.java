@@ -1,5 +1,6 @@
 package io.cyclegan.training.job;
 
+import io.cyclegan.common.messages.TrainingCommand.InitFrom;
 import io.cyclegan.model.CycleGanConfig;
 
 /**
@@ -24,5 +25,10 @@ public record JobSpec(
 
   public String version() {
     return state.version();
+  }
+
+  /** The version a fine-tuning job starts from (resolved on acceptance), or null. */
+  public InitFrom initFrom() {
+    return state.initFrom();
   }
 }

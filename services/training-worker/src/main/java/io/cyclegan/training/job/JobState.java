@@ -1,6 +1,7 @@
 package io.cyclegan.training.job;
 
 import com.fasterxml.jackson.annotation.JsonIgnore;
+import io.cyclegan.common.messages.TrainingCommand.InitFrom;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -32,6 +33,9 @@ import java.util.Optional;
  * @param createdAt when the job was accepted
  * @param updatedAt when this state was written
  * @param finishedAt when the job reached a final state
+ * @param initFrom the version a fine-tuning job starts from, pinned when it was accepted (a
+ *     command's "latest" resolved), applied whenever the job starts with no checkpoint of its own;
+ *     absent for fresh weights and in older documents
  */
 public record JobState(
     String schema,
@@ -51,7 +55,8 @@ public record JobState(
     String worker,
     Instant createdAt,
     Instant updatedAt,
-    Instant finishedAt) {
+    Instant finishedAt,
+    InitFrom initFrom) {
 
   public static final String SCHEMA = "cyclegan.training.job-state/v1";
 
@@ -88,6 +93,7 @@ public record JobState(
         worker,
         now,
         now,
+        null,
         null);
   }
 
@@ -124,7 +130,8 @@ public record JobState(
         byWorker,
         createdAt,
         Instant.now(),
-        null);
+        null,
+        initFrom);
   }
 
   public JobState atPosition(int epochsDone, long stepsDone) {
@@ -146,7 +153,8 @@ public record JobState(
         worker,
         createdAt,
         Instant.now(),
-        finishedAt);
+        finishedAt,
+        initFrom);
   }
 
   /** Records a checkpoint that is already completely in the store. */
@@ -173,7 +181,8 @@ public record JobState(
         worker,
         createdAt,
         Instant.now(),
-        finishedAt);
+        finishedAt,
+        initFrom);
   }
 
   /**
@@ -205,7 +214,32 @@ public record JobState(
         worker,
         createdAt,
         now,
-        now);
+        now,
+        initFrom);
+  }
+
+  /** The same state, starting from {@code from}'s weights (see {@code initFrom}). */
+  public JobState withInitFrom(InitFrom from) {
+    return new JobState(
+        schema,
+        jobId,
+        state,
+        model,
+        dataset,
+        version,
+        params,
+        device,
+        epoch,
+        step,
+        checkpoints,
+        attempts,
+        error,
+        source,
+        worker,
+        createdAt,
+        updatedAt,
+        finishedAt,
+        from);
   }
 
   /** The same state with another attempt count (see {@code attempts}). */
@@ -228,7 +262,8 @@ public record JobState(
         worker,
         createdAt,
         Instant.now(),
-        finishedAt);
+        finishedAt,
+        initFrom);
   }
 
   private void requireUnfinished(String next) {

@@ -16,6 +16,7 @@ import io.cyclegan.common.store.ObjectStore;
 import io.cyclegan.localstack.LocalStack;
 import io.cyclegan.localstack.LocalStackExtension;
 import io.cyclegan.training.artifacts.ModelPublisher;
+import io.cyclegan.training.artifacts.StartingWeights;
 import io.cyclegan.training.job.Attempts;
 import io.cyclegan.training.job.CommandSource;
 import io.cyclegan.training.job.JobEvents;
@@ -111,7 +112,8 @@ class CommandLoopIT {
                   "cyclegan.models",
                   "/cyclegan/training/w1",
                   Files.createTempDirectory("loop-it-"),
-                  new Retrier(noWait, new Dependency("kafka"))));
+                  new Retrier(noWait, new Dependency("kafka"))),
+              new StartingWeights(store, Files.createTempDirectory("loop-it-init-")));
       CommandLoop loop =
           new CommandLoop(
               TestKafka.consumer(stack, group),

@@ -1,0 +1,106 @@
+package io.cyclegan.common.messages;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.cyclegan.common.messages.TrainingCommand.InitFrom;
+import org.junit.jupiter.api.Test;
+
+class TrainingCommandTest {
+
+  private static final String START =
+      "{\"schema\":\"cyclegan.training.command/v1\",\"type\":\"start\",\"jobId\":\"j1\","
+          + "\"model\":\"zebra\",\"dataset\":\"h2z\"";
+
+  @Test
+  void shouldReadInitFromWithModelAndVersion() {
+    TrainingCommand c =
+        MessageCodec.decode(
+            START + ",\"initFrom\":{\"model\":\"horse2zebra\",\"version\":\"v7\"}}",
+            TrainingCommand.class);
+
+    assertThat(c.initFrom()).isEqualTo(new InitFrom("horse2zebra", "v7"));
+  }
+
+  @Test
+  void shouldReadInitFromWithoutVersionAsTheLatest() {
+    TrainingCommand c =
+        MessageCodec.decode(
+            START + ",\"initFrom\":{\"model\":\"horse2zebra\"}}", TrainingCommand.class);
+
+    assertThat(c.initFrom()).isEqualTo(new InitFrom("horse2zebra", null));
+  }
+
+  @Test
+  void shouldReadAStartWithoutInitFromAsFreshWeights() {
+    assertThat(MessageCodec.decode(START + "}", TrainingCommand.class).initFrom()).isNull();
+  }
+
+  @Test
+  void shouldRejectAnUnknownFieldInsideInitFromNamingItsPath() {
+    assertThatThrownBy(
+            () ->
+                MessageCodec.decode(
+                    START + ",\"initFrom\":{\"model\":\"m\",\"epoch\":3}}", TrainingCommand.class))
+        .isInstanceOf(MessageFormatException.class)
+        .hasMessageContaining("unknown field 'initFrom.epoch'");
+  }
+
+  @Test
+  void shouldRejectInitFromWithoutAModelNamingTheField() {
+    assertThatThrownBy(
+            () ->
+                MessageCodec.decode(
+                    START + ",\"initFrom\":{\"version\":\"v1\"}}", TrainingCommand.class))
+        .isInstanceOf(MessageFormatException.class)
+        .hasMessageContaining("'initFrom.model'")
+        .extracting(e -> ((MessageFormatException) e).field())
+        .isEqualTo("initFrom.model");
+  }
+
+  @Test
+  void shouldRejectInitFromThatIsNotAnObject() {
+    assertThatThrownBy(
+            () -> MessageCodec.decode(START + ",\"initFrom\":\"m:v\"}", TrainingCommand.class))
+        .isInstanceOf(MessageFormatException.class)
+        .hasMessageContaining("initFrom");
+  }
+
+  @Test
+  void shouldRejectInitFromOnACancel() {
+    String json =
+        "{\"schema\":\"cyclegan.training.command/v1\",\"type\":\"cancel\",\"jobId\":\"j1\","
+            + "\"initFrom\":{\"model\":\"m\"}}";
+
+    assertThatThrownBy(() -> MessageCodec.decode(json, TrainingCommand.class))
+        .isInstanceOf(MessageFormatException.class)
+        .extracting(e -> ((MessageFormatException) e).field())
+        .isEqualTo("initFrom");
+  }
+
+  @Test
+  void shouldWriteInitFromAndReadItBack() {
+    TrainingCommand c =
+        TrainingCommand.start("j1", "zebra", "h2z", java.util.Map.of())
+            .withInitFrom(new InitFrom("horse2zebra", null));
+
+    assertThat(new String(MessageCodec.encode(c), java.nio.charset.StandardCharsets.UTF_8))
+        .contains("\"initFrom\":{\"model\":\"horse2zebra\"}");
+    assertThat(MessageCodec.decode(MessageCodec.encode(c), TrainingCommand.class)).isEqualTo(c);
+  }
+
+  @Test
+  void shouldParseTheModelColonVersionSpelling() {
+    assertThat(InitFrom.parse("horse2zebra")).isEqualTo(new InitFrom("horse2zebra", null));
+    assertThat(InitFrom.parse("horse2zebra:imported-1"))
+        .isEqualTo(new InitFrom("horse2zebra", "imported-1"));
+    assertThat(InitFrom.parse("horse2zebra:imported-1").toString())
+        .isEqualTo("horse2zebra:imported-1");
+    for (String bad : new String[] {"", ":v", "m:", "m:v:w"}) {
+      assertThatThrownBy(() -> InitFrom.parse(bad))
+          .as(bad)
+          .isInstanceOf(IllegalArgumentException.class)
+          .hasMessageContaining("MODEL or MODEL:VERSION");
+    }
+  }
+}

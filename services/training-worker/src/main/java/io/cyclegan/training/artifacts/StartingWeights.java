@@ -1,0 +1,182 @@
+package io.cyclegan.training.artifacts;
+
+import io.cyclegan.common.messages.TrainingCommand.InitFrom;
+import io.cyclegan.common.store.Names;
+import io.cyclegan.common.store.ObjectInfo;
+import io.cyclegan.common.store.ObjectKeys;
+import io.cyclegan.common.store.ObjectStore;
+import io.cyclegan.model.CycleGanConfig;
+import io.cyclegan.model.train.CycleGanTrainer;
+import io.cyclegan.model.train.InitialWeights;
+import java.io.BufferedInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Where a fine-tuning job's first weights come from: a published version named by a start command's
+ * {@code initFrom}. {@link #resolve} runs when the command is accepted (it pins "the latest" to a
+ * version and refuses an unknown one or another architecture, so the job fails before it starts);
+ * {@link #apply} runs when the job starts fresh: the version's generators and, when it has a
+ * training checkpoint, that checkpoint's discriminators (the official {@code --continue_train}).
+ */
+public final class StartingWeights {
+  private static final Logger log = LoggerFactory.getLogger(StartingWeights.class);
+  private static final Pattern CHECKPOINT = Pattern.compile("epoch-(\\d+)(?:-step-(\\d+))?\\.ckpt");
+
+  private final ObjectStore store;
+  private final Path tmpDir;
+
+  public StartingWeights(ObjectStore store, Path tmpDir) {
+    this.store = store;
+    this.tmpDir = tmpDir;
+  }
+
+  /**
+   * The version {@code from} names, with "the latest" pinned, checked against the job's {@code
+   * config}.
+   *
+   * @throws IllegalArgumentException naming what is wrong: an invalid name, an unknown model or
+   *     version, a version with one generator only, or an architecture other than the job's
+   */
+  public InitFrom resolve(InitFrom from, CycleGanConfig config) {
+    Names.require("initFrom.model", from.model());
+    String version = from.version();
+    if (version == null) {
+      @SuppressWarnings("unchecked")
+      Map<String, Object> latest =
+          store
+              .getJson(ObjectKeys.modelLatest(from.model()), Map.class)
+              .orElseThrow(
+                  () ->
+                      new IllegalArgumentException(
+                          "initFrom: no model named " + from.model() + " has been published"));
+      version = String.valueOf(latest.get("version"));
+    }
+    Names.require("initFrom.version", version);
+    String v = version;
+    @SuppressWarnings("unchecked")
+    Map<String, Object> published =
+        store
+            .getJson(JobKeys.modelConfig(from.model(), v), Map.class)
+            .filter(c -> store.exists(ObjectKeys.modelGenerators(from.model(), v)))
+            .orElseThrow(
+                () ->
+                    new IllegalArgumentException(
+                        "initFrom: model " + from.model() + " has no version " + v));
+    InitFrom resolved = new InitFrom(from.model(), v);
+    requireBothDirections(resolved, published);
+    List<String> differences =
+        differences(published, config, newestCheckpoint(resolved).isPresent());
+    if (!differences.isEmpty()) {
+      throw new IllegalArgumentException(
+          "initFrom: model "
+              + from.model()
+              + " version "
+              + v
+              + " has another architecture than this job's params: "
+              + String.join("; ", differences));
+    }
+    return resolved;
+  }
+
+  /**
+   * Copies the version's generators, and the discriminators of its newest training checkpoint when
+   * it has one, into the trainer's networks. Everything else (Adam moments, pools, position) stays
+   * fresh.
+   *
+   * @return whether the discriminators came from the version too (else they are fresh)
+   */
+  public boolean apply(CycleGanTrainer trainer, InitFrom from) throws IOException {
+    Files.createDirectories(tmpDir);
+    Path generators = Files.createTempFile(tmpDir, "init-generators-", ".tmp");
+    Path checkpoint = Files.createTempFile(tmpDir, "init-checkpoint-", ".tmp");
+    try {
+      if (!store.getToFile(ObjectKeys.modelGenerators(from.model(), from.version()), generators)) {
+        throw new IllegalArgumentException(
+            "initFrom: model " + from.model() + " has no version " + from.version());
+      }
+      Optional<String> checkpointKey = newestCheckpoint(from);
+      boolean withDiscriminators =
+          checkpointKey.isPresent() && store.getToFile(checkpointKey.get(), checkpoint);
+      try (InputStream g = new BufferedInputStream(Files.newInputStream(generators));
+          InputStream d =
+              withDiscriminators
+                  ? new BufferedInputStream(Files.newInputStream(checkpoint))
+                  : null) {
+        InitialWeights.apply(trainer.model(), g, d);
+      }
+      log.info(
+          "starting from model {} version {}: generators{}",
+          from.model(),
+          from.version(),
+          withDiscriminators
+              ? " and discriminators of " + checkpointKey.get()
+              : ", fresh discriminators");
+      return withDiscriminators;
+    } finally {
+      Files.deleteIfExists(generators);
+      Files.deleteIfExists(checkpoint);
+    }
+  }
+
+  /** The newest {@code checkpoints/epoch-N[-step-K].ckpt} of a version, by (N, K), if any. */
+  public Optional<String> newestCheckpoint(InitFrom version) {
+    String prefix =
+        ObjectKeys.modelVersionPrefix(version.model(), version.version()) + "checkpoints/";
+    return store.list(prefix).stream()
+        .map(ObjectInfo::key)
+        .filter(k -> CHECKPOINT.matcher(k.substring(prefix.length())).matches())
+        .max(Comparator.comparingLong(k -> order(k.substring(prefix.length()))));
+  }
+
+  private static long order(String name) {
+    Matcher m = CHECKPOINT.matcher(name);
+    m.matches();
+    return Long.parseLong(m.group(1)) * 1_000_000_000L
+        + (m.group(2) == null ? 0 : Long.parseLong(m.group(2)));
+  }
+
+  private static void requireBothDirections(InitFrom from, Map<String, Object> published) {
+    Object directions = published.get("directions");
+    if (directions instanceof List<?> list && !list.containsAll(List.of("AtoB", "BtoA"))) {
+      throw new IllegalArgumentException(
+          "initFrom: model "
+              + from.model()
+              + " version "
+              + from.version()
+              + " has only the "
+              + list
+              + " generator (imported from one file); fine-tuning needs both, import --a2b and"
+              + " --b2a");
+    }
+  }
+
+  private static List<String> differences(
+      Map<String, Object> published, CycleGanConfig config, boolean withDiscriminators) {
+    Map<?, ?> params = published.get("params") instanceof Map<?, ?> p ? p : Map.of();
+    List<String> out = new ArrayList<>();
+    compare(out, "generatorBlocks", params.get("generatorBlocks"), config.generatorBlocks());
+    compare(out, "ngf", params.get("ngf"), config.ngf());
+    if (withDiscriminators) {
+      compare(out, "ndf", params.get("ndf"), config.ndf());
+    }
+    return out;
+  }
+
+  private static void compare(List<String> out, String field, Object published, int job) {
+    if (!(published instanceof Number n) || n.intValue() != job) {
+      out.add(field + ": version " + published + ", job " + job);
+    }
+  }
+}
