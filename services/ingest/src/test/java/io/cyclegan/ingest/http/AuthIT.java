@@ -253,17 +253,20 @@ class AuthIT {
         String.join("\n", metrics.lines().filter(l -> l.startsWith("cyclegan_http_")).toList());
     assertThat(
             StackFixtures.sample(
-                metrics, "cyclegan_http_requests_total{route=\"/jobs\",service=\"ingest\",status=\"401\""))
+                metrics,
+                "cyclegan_http_requests_total{route=\"/jobs\",service=\"ingest\",status=\"401\""))
         .as(counted)
         .isGreaterThanOrEqualTo(1);
     assertThat(
             StackFixtures.sample(
-                metrics, "cyclegan_http_requests_total{route=\"/jobs\",service=\"ingest\",status=\"403\""))
+                metrics,
+                "cyclegan_http_requests_total{route=\"/jobs\",service=\"ingest\",status=\"403\""))
         .as(counted)
         .isGreaterThanOrEqualTo(1);
     assertThat(
             StackFixtures.sample(
-                metrics, "cyclegan_http_requests_total{route=\"/models\",service=\"ingest\",status=\"200\""))
+                metrics,
+                "cyclegan_http_requests_total{route=\"/models\",service=\"ingest\",status=\"200\""))
         .as(counted)
         .isGreaterThanOrEqualTo(1);
   }
