@@ -3,6 +3,9 @@ package io.cyclegan.ingest;
 import io.cyclegan.common.config.ConfigException;
 import io.cyclegan.common.config.Env;
 import io.cyclegan.common.config.ServiceSettings;
+import io.cyclegan.ingest.auth.AuthConfig;
+import io.cyclegan.ingest.http.FrontDoor;
+import java.time.Duration;
 import java.util.Map;
 
 /**
@@ -14,6 +17,9 @@ import java.util.Map;
  * @param maxImagePixels {@code CYCLEGAN_MAX_IMAGE_PIXELS}, read from the header before decoding
  * @param maxUploadBytes {@code CYCLEGAN_MAX_UPLOAD_BYTES}, the largest HTTP request body
  * @param threads {@code CYCLEGAN_INGEST_THREADS}, images validated in parallel
+ * @param auth {@code CYCLEGAN_API_AUTH}, {@code CYCLEGAN_API_TOKENS_FILE}, {@code CYCLEGAN_OIDC_*}
+ * @param frontDoor {@code CYCLEGAN_HTTP_WORKERS}, {@code CYCLEGAN_HTTP_QUEUE}, {@code
+ *     CYCLEGAN_HTTP_READ_TIMEOUT_SECONDS}
  */
 public record IngestConfig(
     ServiceSettings settings,
@@ -21,7 +27,9 @@ public record IngestConfig(
     long maxImageBytes,
     long maxImagePixels,
     long maxUploadBytes,
-    int threads) {
+    int threads,
+    AuthConfig auth,
+    FrontDoor frontDoor) {
 
   public static final String SERVICE = "ingest";
   public static final int DEFAULT_METRICS_PORT = 9464;
@@ -53,7 +61,17 @@ public record IngestConfig(
         env.longValue("CYCLEGAN_MAX_IMAGE_BYTES", DEFAULT_MAX_IMAGE_BYTES, 1, MAX_ARRAY_BYTES),
         env.longValue("CYCLEGAN_MAX_IMAGE_PIXELS", DEFAULT_MAX_IMAGE_PIXELS, 1, Long.MAX_VALUE),
         env.longValue("CYCLEGAN_MAX_UPLOAD_BYTES", DEFAULT_MAX_UPLOAD_BYTES, 1, MAX_ARRAY_BYTES),
-        env.integer(
-            "CYCLEGAN_INGEST_THREADS", Runtime.getRuntime().availableProcessors(), 1, 1024));
+        env.integer("CYCLEGAN_INGEST_THREADS", Runtime.getRuntime().availableProcessors(), 1, 1024),
+        AuthConfig.fromEnv(env),
+        new FrontDoor(
+            env.integer("CYCLEGAN_HTTP_WORKERS", FrontDoor.DEFAULT_WORKERS, 1, 1024),
+            env.integer("CYCLEGAN_HTTP_QUEUE", FrontDoor.DEFAULT_QUEUE, 0, 10_000),
+            Duration.ofSeconds(
+                env.integer(
+                    "CYCLEGAN_HTTP_READ_TIMEOUT_SECONDS",
+                    FrontDoor.DEFAULT_READ_TIMEOUT_SECONDS,
+                    1,
+                    3600)),
+            FrontDoor.QUEUE_WAIT));
   }
 }

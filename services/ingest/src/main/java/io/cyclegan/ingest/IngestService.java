@@ -5,6 +5,7 @@ import io.cyclegan.common.image.ImageValidator;
 import io.cyclegan.common.runtime.ServiceRuntime;
 import io.cyclegan.common.server.ReadinessCheck;
 import io.cyclegan.common.store.ObjectStore;
+import io.cyclegan.ingest.auth.ApiAuth;
 import io.cyclegan.ingest.consumer.ImagesConsumer;
 import io.cyclegan.ingest.http.HttpApi;
 import io.cyclegan.ingest.metrics.IngestMetrics;
@@ -85,6 +86,8 @@ public final class IngestService implements AutoCloseable {
     this.bindAddress = Objects.requireNonNull(bindAddress, "bindAddress");
     ServiceSettings s = config.settings();
     String source = "/cyclegan/ingest/" + s.instanceId();
+    // First, before connecting: no authentication is refused on anything but loopback.
+    ApiAuth auth = ApiAuth.of(config.auth(), bindAddress);
     Deque<AutoCloseable> built = new ArrayDeque<>();
     try {
       this.runtime = built(built, new ServiceRuntime(IngestConfig.SERVICE, s, bindAddress));
@@ -161,7 +164,10 @@ public final class IngestService implements AutoCloseable {
                   s.topics(),
                   config.maxUploadBytes(),
                   config.maxImageBytes(),
-                  source));
+                  source,
+                  auth,
+                  config.frontDoor(),
+                  runtime.metrics().registry()));
     } catch (RuntimeException e) {
       closeAll(built);
       throw e;

@@ -14,6 +14,7 @@ class IngestConfigTest {
     Map<String, String> env = new HashMap<>();
     env.put("S3_ACCESS_KEY", "k");
     env.put("S3_SECRET_KEY", "s");
+    env.put("CYCLEGAN_API_TOKENS_FILE", "/etc/cyclegan/api-tokens");
     return env;
   }
 

@@ -14,6 +14,10 @@ import io.cyclegan.common.store.ObjectStore;
 import io.cyclegan.localstack.LocalStack;
 import io.cyclegan.localstack.LocalStackExtension;
 import io.cyclegan.localstack.ServiceProcess;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -118,11 +122,23 @@ class KillIT {
     }
   }
 
+  private static String emptyTokensFile() {
+    try {
+      Path file = Files.createTempFile("api-tokens", "");
+      file.toFile().deleteOnExit();
+      return file.toString();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
   private static Map<String, String> env(LocalStack stack, String topic, String group) {
     Map<String, String> env = new HashMap<>(stack.connectionEnv());
     env.put("CYCLEGAN_METRICS_PORT", "0");
     env.put("CYCLEGAN_HTTP_PORT", "0");
     env.put("CYCLEGAN_INGEST_THREADS", "1");
+    // IngestMain listens on every interface, where the API must have tokens; this test uses none.
+    env.put("CYCLEGAN_API_TOKENS_FILE", emptyTokensFile());
     env.put("CYCLEGAN_TOPIC_IMAGES_IN", topic);
     env.put("CYCLEGAN_GROUP_ID", group);
     // The killed member never leaves the group: the broker drops it after 6 s, not 45 s.

@@ -40,6 +40,8 @@ public final class StackFixtures {
     env.put("CYCLEGAN_METRICS_PORT", "0");
     env.put("CYCLEGAN_HTTP_PORT", "0");
     env.put("CYCLEGAN_INGEST_THREADS", "2");
+    // The services bind loopback in tests; AuthIT and FrontDoorIT turn authentication on.
+    env.put("CYCLEGAN_API_AUTH", "none");
     for (int i = 0; i < overrides.length; i += 2) {
       env.put(overrides[i], overrides[i + 1]);
     }

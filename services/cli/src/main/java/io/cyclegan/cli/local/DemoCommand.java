@@ -98,7 +98,7 @@ public final class DemoCommand implements Callable<Integer> {
 
     say.println("[1/6] starting the local stack (embedded Kafka + S3) and the three services");
     say.flush();
-    try (LocalPipeline pipeline = LocalPipeline.start(LocalPipeline.Ports.ANY, null)) {
+    try (LocalPipeline pipeline = LocalPipeline.start(LocalPipeline.Ports.ANY, null, true)) {
       LocalStack stack = pipeline.stack();
       List<String> connection = connection(stack);
 

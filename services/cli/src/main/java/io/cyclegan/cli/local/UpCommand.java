@@ -54,6 +54,13 @@ public final class UpCommand implements Callable<Integer> {
       description = "keep Kafka's log, the objects and caches here (default: a temporary folder)")
   Path dataDir;
 
+  @Option(
+      names = "--no-auth",
+      description =
+          "serve the HTTP API without tokens (it listens on loopback only; anyone on this machine"
+              + " may call it)")
+  boolean noAuth;
+
   UpCommand(CliContext context) {}
 
   @Override
@@ -69,7 +76,7 @@ public final class UpCommand implements Callable<Integer> {
             kafkaPort, s3Port, httpPort, metricsPorts[0], metricsPorts[1], metricsPorts[2]);
     LocalPipeline pipeline;
     try {
-      pipeline = LocalPipeline.start(ports, dataDir);
+      pipeline = LocalPipeline.start(ports, dataDir, !noAuth);
     } catch (PortInUseException e) {
       err.println("cyclegan up: " + e.getMessage());
       return ExitCodes.FAILED;
@@ -98,6 +105,9 @@ public final class UpCommand implements Callable<Integer> {
         "  S3 credentials     access key " + s.accessKey() + ", secret key " + s.secretKey());
     out.println("  ingest HTTP API    http://127.0.0.1:" + p.httpPort());
     out.println(
+        "  API token          "
+            + p.apiToken().orElse("none (--no-auth: anyone on this machine may call the API)"));
+    out.println(
         "  /metrics           ingest http://127.0.0.1:"
             + p.ingestMetricsPort()
             + "/metrics,"
@@ -111,7 +121,12 @@ public final class UpCommand implements Callable<Integer> {
     out.println();
     out.println("Try:");
     out.println("  kcat -L -b " + s.bootstrapServers());
-    out.println("  curl http://127.0.0.1:" + p.httpPort() + "/datasets");
+    out.println(
+        "  curl "
+            + p.apiToken().map(t -> "-H 'Authorization: Bearer " + t + "' ").orElse("")
+            + "http://127.0.0.1:"
+            + p.httpPort()
+            + "/datasets");
     out.println("  scripts/cyclegan models");
     out.flush();
   }

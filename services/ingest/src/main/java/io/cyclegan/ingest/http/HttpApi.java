@@ -21,6 +21,11 @@ import io.cyclegan.common.store.ObjectKeys;
 import io.cyclegan.common.store.ObjectStore;
 import io.cyclegan.common.store.StoreException;
 import io.cyclegan.common.store.StoreUnavailableException;
+import io.cyclegan.ingest.auth.ApiAuth;
+import io.cyclegan.ingest.auth.AuthException;
+import io.cyclegan.ingest.auth.Caller;
+import io.cyclegan.ingest.auth.OidcAuthenticator;
+import io.cyclegan.ingest.auth.Scope;
 import io.cyclegan.ingest.catalog.Catalog;
 import io.cyclegan.ingest.routing.BatchResult;
 import io.cyclegan.ingest.routing.IngestInput;
@@ -28,6 +33,8 @@ import io.cyclegan.ingest.routing.IngestProcessor;
 import io.cyclegan.ingest.routing.Outcome;
 import io.cyclegan.ingest.routing.RejectedInputException;
 import io.cyclegan.ingest.routing.Route;
+import io.micrometer.core.instrument.MeterRegistry;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -51,6 +58,7 @@ import java.util.UUID;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -62,8 +70,13 @@ import org.slf4j.MDC;
 /**
  * The HTTP API (docs/http-api.md) on the JDK's {@link HttpServer}. Image uploads become {@link
  * IngestInput}s with the headers a Kafka producer would send and go through the same {@link
- * IngestProcessor}; a request is answered once its outputs are durable. Errors are JSON: {@code
- * {"status": 400, "error": "...", "reason": "..."}}.
+ * IngestProcessor}; a request is answered once its outputs are durable. Errors are RFC 9457 problem
+ * documents ({@code application/problem+json}) with a {@code reason} code.
+ *
+ * <p>Every request is authenticated ({@link ApiAuth}) before anything else, so an unauthenticated
+ * caller learns nothing, not even which paths exist; then its {@link Endpoint}'s scope is checked,
+ * then it waits in the bounded queue ({@link Admission}) for a worker, and only then is its body
+ * read, within the read timeout ({@link ReadDeadline}) and the size limit.
  *
  * <p>A store or broker fault is never the caller's fault: it is a 503 {@code UNAVAILABLE} with a
  * {@code Retry-After}, after waiting at most {@link #STORE_WAIT} for the store, and its message
@@ -82,7 +95,30 @@ public final class HttpApi implements AutoCloseable {
   private static final long MAX_JSON_BYTES = 1 << 20;
   private static final long MAX_SWALLOW_BYTES = 8L << 20;
   private static final int ZIP_BATCH = 16;
-  private static final int THREADS = 4;
+  // Threads beyond the workers and the queue, which answer the requests refused with 429.
+  private static final int REFUSING_THREADS = 4;
+  private static final String STATUS = "cyclegan.status";
+
+  /** Every operation of the API with the scope it needs; requests are dispatched only by these. */
+  static final List<Endpoint> ENDPOINTS =
+      List.of(
+          new Endpoint("GET", "/datasets", Scope.READ),
+          new Endpoint("POST", "/datasets/{dataset}/{domain}", Scope.UPLOAD),
+          new Endpoint("POST", "/translate", Scope.TRANSLATE),
+          new Endpoint("GET", "/results/{requestId}", Scope.READ),
+          new Endpoint("GET", "/results/{requestId}/output.png", Scope.READ),
+          new Endpoint("POST", "/jobs", Scope.TRAIN),
+          new Endpoint("GET", "/jobs/{jobId}", Scope.READ),
+          new Endpoint("POST", "/jobs/{jobId}/cancel", Scope.TRAIN),
+          new Endpoint("GET", "/models", Scope.READ));
+
+  @FunctionalInterface
+  private interface Handler {
+    void handle(HttpExchange ex, Map<String, String> params) throws IOException;
+  }
+
+  private record Operation(Endpoint endpoint, Handler handler) {}
+
   private static final Set<String> JOB_FIELDS =
       Set.of("jobId", "model", "dataset", "params", "initFrom");
 
@@ -96,6 +132,12 @@ public final class HttpApi implements AutoCloseable {
   private final long maxUploadBytes;
   private final ZipImport zipImport;
   private final String eventSource;
+  private final ApiAuth auth;
+  private final FrontDoor frontDoor;
+  private final Admission admission;
+  private final ScheduledExecutorService timer;
+  private final RequestMetrics metrics;
+  private final List<Operation> operations;
   private boolean started;
 
   /**
@@ -105,6 +147,9 @@ public final class HttpApi implements AutoCloseable {
    * @param port 0 for any free port
    * @param maxUploadBytes the largest request body ({@code CYCLEGAN_MAX_UPLOAD_BYTES})
    * @param maxImageBytes the largest image, for zip entries
+   * @param auth who may call, with which scopes
+   * @param frontDoor workers, queue and read timeout
+   * @param registry for {@code cyclegan_http_requests_total}
    * @throws UncheckedIOException naming the port and its variable when it cannot be bound
    */
   public HttpApi(
@@ -116,7 +161,10 @@ public final class HttpApi implements AutoCloseable {
       Topics topics,
       long maxUploadBytes,
       long maxImageBytes,
-      String eventSource) {
+      String eventSource,
+      ApiAuth auth,
+      FrontDoor frontDoor,
+      MeterRegistry registry) {
     this.processor = processor;
     this.store = store;
     this.catalog = new Catalog(store);
@@ -128,6 +176,11 @@ public final class HttpApi implements AutoCloseable {
         new ZipImport(
             processor, maxImageBytes, 4 * maxUploadBytes, ZIP_BATCH, STORE_WAIT, SEND_TIMEOUT);
     this.eventSource = eventSource;
+    this.auth = auth;
+    this.frontDoor = frontDoor;
+    this.admission = new Admission(frontDoor.workers(), frontDoor.queue(), frontDoor.queueWait());
+    this.metrics = new RequestMetrics(registry);
+    this.operations = ENDPOINTS.stream().map(e -> new Operation(e, handler(e))).toList();
     try {
       this.server = HttpServers.create(new InetSocketAddress(bindAddress, port));
     } catch (IOException e) {
@@ -141,11 +194,20 @@ public final class HttpApi implements AutoCloseable {
           e);
     }
     AtomicInteger n = new AtomicInteger();
+    // Workers, the queue and the refusers each hold a thread; admission (not this pool) bounds
+    // work.
     this.executor =
         Executors.newFixedThreadPool(
-            THREADS,
+            frontDoor.workers() + frontDoor.queue() + REFUSING_THREADS,
             r -> {
               Thread t = new Thread(r, "ingest-http-" + n.incrementAndGet());
+              t.setDaemon(true);
+              return t;
+            });
+    this.timer =
+        Executors.newSingleThreadScheduledExecutor(
+            r -> {
+              Thread t = new Thread(r, "ingest-http-deadlines");
               t.setDaemon(true);
               return t;
             });
@@ -164,12 +226,61 @@ public final class HttpApi implements AutoCloseable {
     return server.getAddress().getPort();
   }
 
+  private Handler handler(Endpoint e) {
+    return switch (e.template()) {
+      case "/datasets" -> (ex, p) -> json(ex, 200, Map.of("datasets", catalog.datasets()));
+      case "/datasets/{dataset}/{domain}" ->
+          (ex, p) -> uploadToDataset(ex, p.get("dataset"), p.get("domain"));
+      case "/translate" -> (ex, p) -> translate(ex);
+      case "/results/{requestId}" -> (ex, p) -> result(ex, p.get("requestId"));
+      case "/results/{requestId}/output.png" -> (ex, p) -> output(ex, p.get("requestId"));
+      case "/jobs" -> (ex, p) -> startJob(ex);
+      case "/jobs/{jobId}" -> (ex, p) -> jobState(ex, p.get("jobId"));
+      case "/jobs/{jobId}/cancel" -> (ex, p) -> cancelJob(ex, p.get("jobId"));
+      case "/models" -> (ex, p) -> json(ex, 200, Map.of("models", catalog.models()));
+      default -> throw new IllegalStateException("no handler for " + e.template());
+    };
+  }
+
   private void handle(HttpExchange ex) {
+    String route = RequestMetrics.UNMATCHED;
     try {
       try {
-        route(ex);
+        List<String> path = segments(ex.getRequestURI().getRawPath());
+        List<Operation> matching =
+            operations.stream().filter(r -> r.endpoint().match(path).isPresent()).toList();
+        if (!matching.isEmpty()) {
+          route = matching.get(0).endpoint().template();
+        }
+        // Before anything else: an unauthenticated caller learns not even which paths exist.
+        Caller caller = auth.authenticate(ex.getRequestHeaders().getFirst("Authorization"));
+        Operation target = select(ex, matching);
+        Endpoint endpoint = target.endpoint();
+        route = endpoint.template();
+        if (!caller.may(endpoint.scope())) {
+          throw new ApiException(
+              403,
+              "INSUFFICIENT_SCOPE",
+              ex.getRequestMethod()
+                  + " "
+                  + endpoint.template()
+                  + " needs the scope '"
+                  + endpoint.scope().label()
+                  + "', which this token does not have");
+        }
+        serve(ex, target, endpoint.match(path).orElseThrow());
+      } catch (AuthException e) {
+        ex.getResponseHeaders()
+            .set(
+                "WWW-Authenticate",
+                e.reason().equals("MISSING_TOKEN")
+                    ? "Bearer realm=\"cyclegan\""
+                    : "Bearer realm=\"cyclegan\", error=\"invalid_token\"");
+        error(ex, 401, e.reason(), e.getMessage());
       } catch (ApiException e) {
         error(ex, e.status(), e.reason(), e.getMessage());
+      } catch (OidcAuthenticator.IdentityProviderUnavailableException e) {
+        unavailable(ex, e, "the identity provider is unavailable");
       } catch (StoreUnavailableException e) {
         unavailable(ex, e, "the object store is unavailable");
       } catch (BatchResult.OutputNotDurableException e) {
@@ -185,11 +296,57 @@ public final class HttpApi implements AutoCloseable {
         log.error("{} {} failed", ex.getRequestMethod(), ex.getRequestURI().getRawPath(), e);
         error(ex, 500, "INTERNAL", "internal error: " + e.getClass().getSimpleName());
       }
+    } catch (ReadDeadline.TimeoutException e) {
+      ex.setAttribute(STATUS, 408);
+      log.info(
+          "{} {}: the body did not arrive within {}, connection closed",
+          ex.getRequestMethod(),
+          ex.getRequestURI().getRawPath(),
+          frontDoor.readTimeout());
     } catch (IOException e) {
       log.debug("client went away: {}", e.toString());
     } finally {
       MDC.remove("requestId");
+      metrics.count(route, (Integer) ex.getAttribute(STATUS));
       ex.close();
+    }
+  }
+
+  /** The route for the request's method among those matching its path: else 404 or 405. */
+  private static Operation select(HttpExchange ex, List<Operation> matching) {
+    if (matching.isEmpty()) {
+      throw notFound(ex);
+    }
+    return matching.stream()
+        .filter(r -> r.endpoint().method().equals(ex.getRequestMethod()))
+        .findFirst()
+        .orElseGet(
+            () -> {
+              String allowed = matching.get(0).endpoint().method();
+              method(ex, allowed);
+              return matching.get(0);
+            });
+  }
+
+  /** Runs the handler once a worker is free; 429 with a Retry-After when the queue is full. */
+  private void serve(HttpExchange ex, Operation operation, Map<String, String> params)
+      throws IOException {
+    Optional<Admission.Permit> permit;
+    try {
+      permit = admission.enter();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted while waiting for a worker", e);
+    }
+    if (permit.isEmpty()) {
+      ex.getResponseHeaders().set("Retry-After", RETRY_AFTER_SECONDS);
+      // The body is left unread: the connection cannot be reused.
+      ex.getResponseHeaders().set("Connection", "close");
+      throw new ApiException(
+          429, "TOO_MANY_REQUESTS", "the API is busy; try again in a few seconds");
+    }
+    try (Admission.Permit p = permit.get()) {
+      operation.handler().handle(ex, params);
     }
   }
 
@@ -199,65 +356,6 @@ public final class HttpApi implements AutoCloseable {
     log.warn("{} {}: {}", ex.getRequestMethod(), ex.getRequestURI().getRawPath(), e.toString());
     ex.getResponseHeaders().set("Retry-After", RETRY_AFTER_SECONDS);
     error(ex, 503, "UNAVAILABLE", what + "; try again in a few seconds");
-  }
-
-  private void route(HttpExchange ex) throws IOException {
-    List<String> path = segments(ex.getRequestURI().getRawPath());
-    String first = path.isEmpty() ? "" : path.get(0);
-    int n = path.size();
-    switch (first) {
-      case "datasets" -> {
-        if (n == 1) {
-          method(ex, "GET");
-          json(ex, 200, Map.of("datasets", catalog.datasets()));
-        } else if (n == 3) {
-          method(ex, "POST");
-          uploadToDataset(ex, path.get(1), path.get(2));
-        } else {
-          throw notFound(ex);
-        }
-      }
-      case "translate" -> {
-        if (n != 1) {
-          throw notFound(ex);
-        }
-        method(ex, "POST");
-        translate(ex);
-      }
-      case "results" -> {
-        if (n == 2) {
-          method(ex, "GET");
-          result(ex, path.get(1));
-        } else if (n == 3 && "output.png".equals(path.get(2))) {
-          method(ex, "GET");
-          output(ex, path.get(1));
-        } else {
-          throw notFound(ex);
-        }
-      }
-      case "jobs" -> {
-        if (n == 1) {
-          method(ex, "POST");
-          startJob(ex);
-        } else if (n == 2) {
-          method(ex, "GET");
-          jobState(ex, path.get(1));
-        } else if (n == 3 && "cancel".equals(path.get(2))) {
-          method(ex, "POST");
-          cancelJob(ex, path.get(1));
-        } else {
-          throw notFound(ex);
-        }
-      }
-      case "models" -> {
-        if (n != 1) {
-          throw notFound(ex);
-        }
-        method(ex, "GET");
-        json(ex, 200, Map.of("models", catalog.models()));
-      }
-      default -> throw notFound(ex);
-    }
   }
 
   // POST /datasets/{name}/{A|B}: one image, or a zip of images.
@@ -502,13 +600,16 @@ public final class HttpApi implements AutoCloseable {
 
   /**
    * The request body, refused with 413 as soon as it is known to exceed {@code limit}: from the
-   * Content-Length when given, else while reading. The rest of an over-long body is read and
-   * dropped (up to {@link #MAX_SWALLOW_BYTES}, as Tomcat does) before answering: a server that
-   * closes with unread bytes sends a TCP reset, and the client would lose the 413.
+   * Content-Length when given, else while reading, so no more than {@code limit + 1} bytes are ever
+   * held. The rest of an over-long body is read and dropped (up to {@link #MAX_SWALLOW_BYTES}, as
+   * Tomcat does) before answering: a server that closes with unread bytes sends a TCP reset, and
+   * the client would lose the 413. All of it, the dropped bytes too, must arrive within the read
+   * timeout, else the connection is closed ({@link ReadDeadline}).
    */
-  private static byte[] body(HttpExchange ex, long limit) throws IOException {
+  private byte[] body(HttpExchange ex, long limit) throws IOException {
     String length = ex.getRequestHeaders().getFirst("Content-Length");
-    try (InputStream in = ex.getRequestBody()) {
+    try (InputStream in = ex.getRequestBody();
+        ReadDeadline deadline = new ReadDeadline(timer, frontDoor.readTimeout())) {
       if (length != null) {
         long declared;
         try {
@@ -517,24 +618,32 @@ public final class HttpApi implements AutoCloseable {
           throw ApiException.badRequest("BAD_CONTENT_LENGTH", "Content-Length is not a number");
         }
         if (declared > limit) {
-          swallow(ex, in);
+          swallow(ex, in, deadline);
           throw tooLarge(declared + " bytes", limit);
         }
       }
-      byte[] bytes = in.readNBytes((int) Math.min(Integer.MAX_VALUE - 8, limit + 1));
-      if (bytes.length > limit) {
-        swallow(ex, in);
+      int cap = (int) Math.min(Integer.MAX_VALUE - 8, limit + 1);
+      ByteArrayOutputStream out = new ByteArrayOutputStream((int) Math.min(cap, 64 * 1024));
+      byte[] buf = new byte[64 * 1024];
+      int n;
+      while (out.size() < cap
+          && (n = deadline.read(in, buf, 0, Math.min(buf.length, cap - out.size()))) >= 0) {
+        out.write(buf, 0, n);
+      }
+      if (out.size() > limit) {
+        swallow(ex, in, deadline);
         throw tooLarge("more than " + limit + " bytes", limit);
       }
-      return bytes;
+      return out.toByteArray();
     }
   }
 
-  private static void swallow(HttpExchange ex, InputStream in) throws IOException {
+  private static void swallow(HttpExchange ex, InputStream in, ReadDeadline deadline)
+      throws IOException {
     long skipped = 0;
     byte[] buf = new byte[64 * 1024];
     int n;
-    while (skipped < MAX_SWALLOW_BYTES && (n = in.read(buf)) > 0) {
+    while (skipped < MAX_SWALLOW_BYTES && (n = deadline.read(in, buf, 0, buf.length)) > 0) {
       skipped += n;
     }
     ex.getResponseHeaders().set("Connection", "close");
@@ -625,13 +734,36 @@ public final class HttpApi implements AutoCloseable {
     return ApiException.notFound("no such resource: " + ex.getRequestURI().getRawPath());
   }
 
+  /**
+   * An RFC 9457 problem document: {@code type} names the reason, {@code title} the status, {@code
+   * detail} what went wrong; {@code reason} is the machine-readable code and {@code error} repeats
+   * the detail for clients of the earlier format.
+   */
   private static void error(HttpExchange ex, int status, String reason, String message)
       throws IOException {
     ObjectNode body = JSON.createObjectNode();
+    body.put("type", "urn:cyclegan:problem:" + reason.toLowerCase(Locale.ROOT).replace('_', '-'));
+    body.put("title", title(status));
     body.put("status", status);
-    body.put("error", message);
+    body.put("detail", message);
     body.put("reason", reason);
-    respond(ex, status, "application/json", JSON.writeValueAsBytes(body));
+    body.put("error", message);
+    respond(ex, status, "application/problem+json", JSON.writeValueAsBytes(body));
+  }
+
+  private static String title(int status) {
+    return switch (status) {
+      case 400 -> "Bad Request";
+      case 401 -> "Unauthorized";
+      case 403 -> "Forbidden";
+      case 404 -> "Not Found";
+      case 405 -> "Method Not Allowed";
+      case 413 -> "Content Too Large";
+      case 415 -> "Unsupported Media Type";
+      case 429 -> "Too Many Requests";
+      case 503 -> "Service Unavailable";
+      default -> status >= 500 ? "Internal Server Error" : "Error";
+    };
   }
 
   /** A JSON object whose fields keep the given order (names and values alternating). */
@@ -650,6 +782,7 @@ public final class HttpApi implements AutoCloseable {
   private static void respond(HttpExchange ex, int status, String contentType, byte[] body)
       throws IOException {
     ex.getResponseHeaders().set("Content-Type", contentType);
+    ex.setAttribute(STATUS, status);
     ex.sendResponseHeaders(status, body.length == 0 ? -1 : body.length);
     try (OutputStream out = ex.getResponseBody()) {
       out.write(body);
@@ -661,6 +794,7 @@ public final class HttpApi implements AutoCloseable {
   public synchronized void close() {
     // A server never started has no request to wait for (stop would wait the whole delay).
     server.stop(started ? 2 : 0);
+    timer.shutdownNow();
     executor.shutdown();
     try {
       if (!executor.awaitTermination(30, TimeUnit.SECONDS)) {

@@ -110,7 +110,8 @@ class HttpApiIT {
   private static void assertError(HttpResponse<byte[]> response, int status, String reason)
       throws IOException {
     assertThat(response.statusCode()).isEqualTo(status);
-    JsonNode body = json(response);
+    assertThat(response.headers().firstValue("Content-Type")).hasValue("application/problem+json");
+    JsonNode body = MessageCodec.mapper().readTree(response.body());
     assertThat(body.get("status").asInt()).isEqualTo(status);
     assertThat(body.get("reason").asText()).isEqualTo(reason);
     assertThat(body.get("error").asText()).isNotBlank();
