@@ -108,13 +108,15 @@ class AclIT {
                   TrainingCommand.start("acl-job", "acl-model", "acl-ds", tinyParams()),
                   "/acl-it"))
           .get(30, TimeUnit.SECONDS);
+      // A refused right fails the job: stop waiting at once, with the job's events as the reason.
       await()
           .atMost(Duration.ofSeconds(120))
-          .untilAsserted(
-              () ->
-                  assertThat(events("acl-job"))
-                      .contains(TrainingEvent.Type.completed)
-                      .doesNotContain(TrainingEvent.Type.failed));
+          .until(
+              () -> {
+                List<TrainingEvent.Type> events = events("acl-job");
+                assertThat(events).doesNotContain(TrainingEvent.Type.failed);
+                return events.contains(TrainingEvent.Type.completed);
+              });
 
       user.send(translateImage("acl-request", "acl-model")).get(30, TimeUnit.SECONDS);
       await()
