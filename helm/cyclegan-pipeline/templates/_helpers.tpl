@@ -158,7 +158,8 @@ without credentials: a random pair in a pre-install hook Secret, which Helm neve
 rewrites, so upgrades keep it).
 */}}
 {{- define "cyclegan.s3.credentialSource" -}}
-{{- if .Values.s3.auth.existingSecret -}}existing
+{{- if ne .Values.s3.auth.source "static" -}}none
+{{- else if .Values.s3.auth.existingSecret -}}existing
 {{- else if and .Values.s3.auth.accessKey .Values.s3.auth.secretKey -}}values
 {{- else if or .Values.s3.auth.accessKey .Values.s3.auth.secretKey -}}
 {{- fail "set both s3.auth.accessKey and s3.auth.secretKey, or neither" -}}
@@ -202,6 +203,12 @@ Checks across values that a JSON schema cannot express.
 {{- if and .Values.kafka.sasl.jaasConfig .Values.kafka.sasl.existingSecret -}}
 {{- fail "set either kafka.sasl.jaasConfig or kafka.sasl.existingSecret, not both" -}}
 {{- end -}}
+{{- if and (ne .Values.s3.auth.source "static") (or .Values.s3.auth.accessKey .Values.s3.auth.secretKey .Values.s3.auth.existingSecret) -}}
+{{- fail (printf "s3.auth.source is %s: the keys in s3.auth are used only with source static; remove them" .Values.s3.auth.source) -}}
+{{- end -}}
+{{- if and (ne .Values.s3.auth.source "static") .Values.trial.minio.enabled -}}
+{{- fail "the trial MinIO signs in with static keys only: set s3.auth.source to static, or trial.minio.enabled to false" -}}
+{{- end -}}
 {{- if and .Values.s3.auth.existingSecret (or .Values.s3.auth.accessKey .Values.s3.auth.secretKey) -}}
 {{- fail "set either s3.auth.existingSecret or s3.auth.accessKey/secretKey, not both" -}}
 {{- end -}}
@@ -243,6 +250,7 @@ CYCLEGAN_INSTANCE_ID from the pod name: set, it turns on Kafka static membership
 
 {{/* Credentials of a service container, from Secrets (never as plain values). */}}
 {{- define "cyclegan.secretEnv" -}}
+{{- if ne (include "cyclegan.s3.credentialSource" .) "none" }}
 - name: S3_ACCESS_KEY
   valueFrom:
     secretKeyRef:
@@ -253,6 +261,7 @@ CYCLEGAN_INSTANCE_ID from the pod name: set, it turns on Kafka static membership
     secretKeyRef:
       name: {{ include "cyclegan.s3.secretName" . }}
       key: {{ include "cyclegan.s3.secretKeyKey" . }}
+{{- end }}
 {{- if include "cyclegan.kafka.saslEnabled" . }}
 - name: KAFKA_SASL_JAAS_CONFIG
   valueFrom:
@@ -301,6 +310,7 @@ readinessProbe:
 - name: djl-cache
   emptyDir:
     sizeLimit: {{ .Values.djl.sizeLimit }}
+{{ include "cyclegan.caVolumes" . }}
 {{- end -}}
 
 {{- define "cyclegan.baseVolumeMounts" -}}
@@ -308,6 +318,42 @@ readinessProbe:
   mountPath: /tmp
 - name: djl-cache
   mountPath: {{ .Values.djl.cacheDir }}
+{{ include "cyclegan.caVolumeMounts" . }}
+{{- end -}}
+
+{{/* Private CAs from ConfigMaps (kafka.tls, s3.tls), read-only; for the S3 one only when s3 is true. */}}
+{{- define "cyclegan.caVolumes" -}}
+{{- with .Values.kafka.tls.caConfigMap }}
+- name: kafka-ca
+  configMap:
+    name: {{ . }}
+{{- end }}
+{{- with .Values.s3.tls.caConfigMap }}
+- name: s3-ca
+  configMap:
+    name: {{ . }}
+{{- end }}
+{{- end -}}
+
+{{- define "cyclegan.caVolumeMounts" -}}
+{{- if .Values.kafka.tls.caConfigMap }}
+- name: kafka-ca
+  mountPath: /etc/cyclegan/kafka-ca
+  readOnly: true
+{{- end }}
+{{- if .Values.s3.tls.caConfigMap }}
+- name: s3-ca
+  mountPath: /etc/cyclegan/s3-ca
+  readOnly: true
+{{- end }}
+{{- end -}}
+
+{{/* Kafka's trust of a private CA: client properties as KAFKA_* variables (a map of name: value). */}}
+{{- define "cyclegan.kafka.tlsConfig" -}}
+{{- if .Values.kafka.tls.caConfigMap -}}
+KAFKA_SSL_TRUSTSTORE_TYPE: PEM
+KAFKA_SSL_TRUSTSTORE_LOCATION: {{ printf "/etc/cyclegan/kafka-ca/%s" .Values.kafka.tls.caKey }}
+{{- end -}}
 {{- end -}}
 
 {{/* ServiceMonitor of one component; call with (dict "root" $ "component" "ingest"). */}}

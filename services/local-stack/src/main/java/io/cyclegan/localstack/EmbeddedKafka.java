@@ -43,7 +43,22 @@ final class EmbeddedKafka {
   private final int port;
   private final int advertisedPort;
   private final int controllerPort;
+  private final Security security;
   private KafkaRaftServer server;
+
+  /**
+   * SASL_SSL for clients and ACLs: the client listener authenticates SCRAM-SHA-512 users over TLS,
+   * the broker's own listeners (inter-broker, controller) use mutual TLS with the server
+   * certificate, whose subject is a super user, as is {@link #ADMIN_USER}; everyone else gets only
+   * what an ACL grants ({@code StandardAuthorizer}, no ACL means no access).
+   *
+   * @param internalPort the inter-broker listener's port
+   */
+  record Security(LocalCertificates certificates, int internalPort) {}
+
+  static final String SASL_MECHANISM = "SCRAM-SHA-512";
+  static final String ADMIN_USER = "admin";
+  static final String ADMIN_PASSWORD = "cyclegan-admin-secret";
 
   /**
    * @param port the client listener's port
@@ -53,10 +68,43 @@ final class EmbeddedKafka {
    * @param controllerPort the KRaft controller listener's port
    */
   EmbeddedKafka(Path logDir, int port, int advertisedPort, int controllerPort) {
+    this(logDir, port, advertisedPort, controllerPort, null);
+  }
+
+  /**
+   * @param security {@code null} for one PLAINTEXT listener and no authorizer
+   */
+  EmbeddedKafka(Path logDir, int port, int advertisedPort, int controllerPort, Security security) {
     this.logDir = logDir;
     this.port = port;
     this.advertisedPort = advertisedPort;
     this.controllerPort = controllerPort;
+    this.security = security;
+  }
+
+  /**
+   * What a client needs to sign in as {@code user}: SASL_SSL, SCRAM-SHA-512 and the local
+   * authority's certificate as a PEM trust store. Empty when the broker is not secured.
+   */
+  Map<String, String> clientSecurity(String user, String password) {
+    if (security == null) {
+      return Map.of();
+    }
+    return Map.of(
+        "security.protocol",
+        "SASL_SSL",
+        "sasl.mechanism",
+        SASL_MECHANISM,
+        "sasl.jaas.config",
+        "org.apache.kafka.common.security.scram.ScramLoginModule required username=\""
+            + user
+            + "\" password=\""
+            + password
+            + "\";",
+        "ssl.truststore.type",
+        "PEM",
+        "ssl.truststore.location",
+        security.certificates().caPem().toString());
   }
 
   /** The broker's own listener, whatever it advertises. */
@@ -142,13 +190,12 @@ final class EmbeddedKafka {
     }
   }
 
-  private Admin admin() {
-    return Admin.create(
-        Map.of(
-            AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG,
-            bootstrapServers(),
-            AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG,
-            (int) READY_TIMEOUT.toMillis()));
+  /** An admin client of the broker's own listener, as {@link #ADMIN_USER} when secured. */
+  Admin admin() {
+    Map<String, Object> props = new java.util.HashMap<>(clientSecurity(ADMIN_USER, ADMIN_PASSWORD));
+    props.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers());
+    props.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, (int) READY_TIMEOUT.toMillis());
+    return Admin.create(props);
   }
 
   private void awaitReady() {
@@ -163,18 +210,30 @@ final class EmbeddedKafka {
   }
 
   private Properties serverProperties() {
-    String listener = "PLAINTEXT://" + Ports.LOOPBACK + ":" + port;
     Properties props = new Properties();
     props.put("process.roles", "broker,controller");
     props.put("node.id", "1");
     // A static voter set (rather than a dynamic, --standalone quorum) keeps no endpoint in the
     // log, so a reused data directory may come back on other ports.
     props.put("controller.quorum.voters", "1@" + Ports.LOOPBACK + ":" + controllerPort);
-    props.put("listeners", listener + ",CONTROLLER://" + Ports.LOOPBACK + ":" + controllerPort);
-    props.put("advertised.listeners", "PLAINTEXT://" + Ports.LOOPBACK + ":" + advertisedPort);
     props.put("controller.listener.names", "CONTROLLER");
-    props.put("inter.broker.listener.name", "PLAINTEXT");
-    props.put("listener.security.protocol.map", "PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT");
+    if (security == null) {
+      props.put(
+          "listeners",
+          "PLAINTEXT://"
+              + Ports.LOOPBACK
+              + ":"
+              + port
+              + ",CONTROLLER://"
+              + Ports.LOOPBACK
+              + ":"
+              + controllerPort);
+      props.put("advertised.listeners", "PLAINTEXT://" + Ports.LOOPBACK + ":" + advertisedPort);
+      props.put("inter.broker.listener.name", "PLAINTEXT");
+      props.put("listener.security.protocol.map", "PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT");
+    } else {
+      putSecurity(props);
+    }
     props.put("log.dirs", logDir.toString());
     // One node: every internal topic must fit replication factor 1.
     props.put("offsets.topic.replication.factor", "1");
@@ -202,6 +261,44 @@ final class EmbeddedKafka {
     return props;
   }
 
+  private void putSecurity(Properties props) {
+    String host = Ports.LOOPBACK + ":";
+    props.put(
+        "listeners",
+        "CLIENT://"
+            + host
+            + port
+            + ",INTERNAL://"
+            + host
+            + security.internalPort()
+            + ",CONTROLLER://"
+            + host
+            + controllerPort);
+    props.put(
+        "advertised.listeners",
+        "CLIENT://" + host + advertisedPort + ",INTERNAL://" + host + security.internalPort());
+    props.put("inter.broker.listener.name", "INTERNAL");
+    props.put("listener.security.protocol.map", "CLIENT:SASL_SSL,INTERNAL:SSL,CONTROLLER:SSL");
+    // One key store for every TLS listener; the broker's own listeners also want the peer's
+    // certificate, signed by the same authority (the broker talking to itself).
+    props.put("ssl.keystore.type", "PKCS12");
+    props.put("ssl.keystore.location", security.certificates().keyStore().toString());
+    props.put("ssl.keystore.password", LocalCertificates.PASSWORD);
+    props.put("ssl.key.password", LocalCertificates.PASSWORD);
+    props.put("ssl.truststore.type", "PEM");
+    props.put("ssl.truststore.location", security.certificates().caPem().toString());
+    props.put("listener.name.internal.ssl.client.auth", "required");
+    props.put("listener.name.controller.ssl.client.auth", "required");
+    props.put("listener.name.client.ssl.client.auth", "none");
+    props.put("listener.name.client.sasl.enabled.mechanisms", SASL_MECHANISM);
+    props.put(
+        "listener.name.client.scram-sha-512.sasl.jaas.config",
+        "org.apache.kafka.common.security.scram.ScramLoginModule required;");
+    props.put("authorizer.class.name", "org.apache.kafka.metadata.authorizer.StandardAuthorizer");
+    props.put("super.users", "User:" + ADMIN_USER + ";User:" + LocalCertificates.SERVER_DN);
+    props.put("allow.everyone.if.no.acl.found", "false");
+  }
+
   private void formatIfNeeded(Properties props) {
     if (Files.exists(logDir.resolve("meta.properties"))) {
       return; // a kept data directory: same cluster, same topics
@@ -215,22 +312,27 @@ final class EmbeddedKafka {
     } catch (IOException e) {
       throw new UncheckedIOException("cannot prepare Kafka log directory " + logDir, e);
     }
-    ByteArrayOutputStream output = new ByteArrayOutputStream();
-    int status;
-    try (PrintStream print = new PrintStream(output, true, StandardCharsets.UTF_8)) {
-      // The storage tool rather than Formatter itself: it picks the feature levels and
-      // bootstrap records for this release, which moved between Kafka versions.
-      status =
-          StorageTool.execute(
-              new String[] {
+    List<String> args =
+        new ArrayList<>(
+            List.of(
                 "format",
                 "--config",
                 config.toString(),
                 "--cluster-id",
                 Uuid.randomUuid().toString(),
-                "--ignore-formatted"
-              },
-              print);
+                "--ignore-formatted"));
+    if (security != null) {
+      // SCRAM users live in the cluster metadata; the admin must be there before the first
+      // client can sign in and create the others.
+      args.add("--add-scram");
+      args.add(SASL_MECHANISM + "=[name=" + ADMIN_USER + ",password=" + ADMIN_PASSWORD + "]");
+    }
+    ByteArrayOutputStream output = new ByteArrayOutputStream();
+    int status;
+    try (PrintStream print = new PrintStream(output, true, StandardCharsets.UTF_8)) {
+      // The storage tool rather than Formatter itself: it picks the feature levels and
+      // bootstrap records for this release, which moved between Kafka versions.
+      status = StorageTool.execute(args.toArray(String[]::new), print);
     } catch (Exception e) { // Scala code may throw checked exceptions undeclared
       throw new IllegalStateException("formatting " + logDir + " failed: " + output, e);
     }

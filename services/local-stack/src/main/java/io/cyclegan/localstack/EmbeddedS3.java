@@ -21,6 +21,7 @@ final class EmbeddedS3 {
   private final Path baseDir;
   private final String accessKey;
   private final String secretKey;
+  private final LocalCertificates tls;
   // The requested port until the first start, then the port that start bound.
   private int port;
   private boolean bound;
@@ -28,6 +29,15 @@ final class EmbeddedS3 {
   private S3Proxy proxy;
 
   EmbeddedS3(Path baseDir, int requestedPort, String accessKey, String secretKey) {
+    this(baseDir, requestedPort, accessKey, secretKey, null);
+  }
+
+  /**
+   * @param tls when given, the server speaks HTTPS only, with the server certificate
+   */
+  EmbeddedS3(
+      Path baseDir, int requestedPort, String accessKey, String secretKey, LocalCertificates tls) {
+    this.tls = tls;
     this.baseDir = baseDir;
     this.port = requestedPort;
     this.accessKey = accessKey;
@@ -50,10 +60,16 @@ final class EmbeddedS3 {
             .build(BlobStoreContext.class);
     // Path-style addressing only (no virtual host), the way MinIO clients talk to a local
     // endpoint; v2 or v4 signatures so that old and new SDKs get in.
+    S3Proxy.Builder builder = S3Proxy.builder().blobStore(context.getBlobStore());
+    if (tls == null) {
+      builder.endpoint(URI.create("http://" + Ports.LOOPBACK + ":" + port));
+    } else {
+      builder
+          .secureEndpoint(URI.create("https://" + Ports.LOOPBACK + ":" + port))
+          .keyStore(tls.keyStore().toString(), LocalCertificates.PASSWORD);
+    }
     proxy =
-        S3Proxy.builder()
-            .blobStore(context.getBlobStore())
-            .endpoint(URI.create("http://" + Ports.LOOPBACK + ":" + port))
+        builder
             .awsAuthentication(AuthenticationType.AWS_V2_OR_V4, accessKey, secretKey)
             // Recent AWS SDKs and CLIs send x-amz-checksum-* and x-amz-sdk-checksum-algorithm on
             // every upload; S3Proxy 2.6 answers unknown x-amz-* headers with NotImplemented.
@@ -71,9 +87,14 @@ final class EmbeddedS3 {
       }
       throw failure;
     }
-    port = proxy.getPort();
+    port = tls == null ? proxy.getPort() : proxy.getSecurePort();
     bound = true;
     context.getBlobStore().createContainerInLocation(null, bucket);
+  }
+
+  /** {@code http} or {@code https}. */
+  String scheme() {
+    return tls == null ? "http" : "https";
   }
 
   /** The bound port, known once started and kept while stopped (a restart binds it again). */

@@ -8,12 +8,21 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
+import java.util.TreeMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.regex.Pattern;
 import java.util.stream.IntStream;
 import java.util.stream.Stream;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.ScramCredentialInfo;
+import org.apache.kafka.clients.admin.ScramMechanism;
+import org.apache.kafka.clients.admin.UserScramCredentialUpsertion;
 
 /**
  * A real Apache Kafka broker (KRaft, one node) and a real S3-compatible server (S3Proxy on a
@@ -63,8 +72,10 @@ public final class LocalStack implements AutoCloseable {
   private final String bucket;
   private final List<TopicSpec> topics;
   private final boolean faultProxies;
+  private final boolean secured;
 
   private Path dataDir;
+  private LocalCertificates certificates;
   private boolean deleteDataDir;
   private FaultProxy kafkaProxy;
   private EmbeddedKafka kafka;
@@ -80,6 +91,7 @@ public final class LocalStack implements AutoCloseable {
     this.bucket = builder.bucket;
     this.topics = builder.topics;
     this.faultProxies = builder.faultProxies;
+    this.secured = builder.secured;
   }
 
   public static Builder builder() {
@@ -105,6 +117,9 @@ public final class LocalStack implements AutoCloseable {
     QuietLogging.apply();
     try {
       dataDir = prepareDataDir();
+      if (secured) {
+        certificates = LocalCertificates.in(dataDir.resolve("tls"));
+      }
       startKafkaAndProxy();
       kafka.createTopics(topics);
       // Behind a proxy the requested port is the proxy's, the one clients are given.
@@ -113,7 +128,8 @@ public final class LocalStack implements AutoCloseable {
               dataDir.resolve("s3"),
               faultProxies ? ANY_PORT : requestedS3Port,
               accessKey,
-              secretKey);
+              secretKey,
+              certificates);
       s3.start(bucket);
       if (faultProxies) {
         s3Proxy = FaultProxy.to(Ports.LOOPBACK, s3.port()).optListenPort(requestedS3Port).start();
@@ -142,14 +158,26 @@ public final class LocalStack implements AutoCloseable {
       int brokerPort = freeOtherThan(requestedKafkaPort);
       kafkaProxy =
           FaultProxy.to(Ports.LOOPBACK, brokerPort).optListenPort(requestedKafkaPort).start();
+      int controllerPort = freeOtherThan(brokerPort, kafkaProxy.port());
       kafka =
           new EmbeddedKafka(
-              logDir, brokerPort, kafkaProxy.port(), freeOtherThan(brokerPort, kafkaProxy.port()));
+              logDir,
+              brokerPort,
+              kafkaProxy.port(),
+              controllerPort,
+              security(brokerPort, kafkaProxy.port(), controllerPort));
     } else {
       int kafkaPort = requestedKafkaPort == ANY_PORT ? Ports.pickFree() : requestedKafkaPort;
-      kafka = new EmbeddedKafka(logDir, kafkaPort, kafkaPort, freeOtherThan(kafkaPort));
+      int controllerPort = freeOtherThan(kafkaPort);
+      kafka =
+          new EmbeddedKafka(
+              logDir, kafkaPort, kafkaPort, controllerPort, security(kafkaPort, controllerPort));
     }
     kafka.start();
+  }
+
+  private EmbeddedKafka.Security security(int... taken) {
+    return secured ? new EmbeddedKafka.Security(certificates, freeOtherThan(taken)) : null;
   }
 
   /** Stops the broker alone; the S3 server, the port and the data stay. */
@@ -192,9 +220,77 @@ public final class LocalStack implements AutoCloseable {
     return kafkaProxy != null ? kafkaProxy.address() : started.bootstrapServers();
   }
 
-  /** {@code http://127.0.0.1:<port>}, path-style; the S3 proxy's when fault proxies are on. */
+  /**
+   * {@code http://127.0.0.1:<port>}, path-style; the S3 proxy's when fault proxies are on; {@code
+   * https} when the stack is {@linkplain Builder#optSecurity(boolean) secured}.
+   */
   public String s3Endpoint() {
-    return "http://" + Ports.LOOPBACK + ":" + s3Port();
+    return (secured ? "https" : "http") + "://" + Ports.LOOPBACK + ":" + s3Port();
+  }
+
+  /** Whether the stack was built with {@link Builder#optSecurity(boolean)}. */
+  public boolean isSecured() {
+    return secured;
+  }
+
+  /**
+   * The local certificate authority (PEM) that signed the broker's and the S3 server's certificate:
+   * what clients of a secured stack trust ({@code S3_CA_FILE}, {@code
+   * KAFKA_SSL_TRUSTSTORE_LOCATION} with type {@code PEM}).
+   *
+   * @throws IllegalStateException when the stack is not secured or not started
+   */
+  public synchronized Path caFile() {
+    if (!secured) {
+      throw new IllegalStateException(
+          "this local stack is not secured; build it with optSecurity(true)");
+    }
+    if (certificates == null) {
+      throw new IllegalStateException("local stack is not started");
+    }
+    return certificates.caPem();
+  }
+
+  /**
+   * Client properties to sign in to a secured broker as {@code user} (SASL_SSL, SCRAM-SHA-512, the
+   * local authority trusted), without {@code bootstrap.servers}; empty when the stack is not
+   * secured.
+   */
+  public Map<String, String> kafkaSecurity(String user, String password) {
+    return requireStarted().clientSecurity(user, password);
+  }
+
+  /**
+   * Creates or updates a SCRAM-SHA-512 user on a secured broker; the user may do nothing until an
+   * ACL allows it.
+   */
+  public void createKafkaUser(String user, String password) {
+    if (!secured) {
+      throw new IllegalStateException(
+          "this local stack is not secured; build it with optSecurity(true)");
+    }
+    try (Admin admin = requireStarted().admin()) {
+      admin
+          .alterUserScramCredentials(
+              List.of(
+                  new UserScramCredentialUpsertion(
+                      user, new ScramCredentialInfo(ScramMechanism.SCRAM_SHA_512, 8192), password)))
+          .all()
+          .get(30, TimeUnit.SECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted while creating Kafka user " + user, e);
+    } catch (ExecutionException | TimeoutException e) {
+      throw new IllegalStateException("could not create Kafka user " + user, e);
+    }
+  }
+
+  /**
+   * An admin client signed in as the super user ({@value EmbeddedKafka#ADMIN_USER} on a secured
+   * stack): for tests that create ACLs. The caller closes it.
+   */
+  public Admin kafkaAdmin() {
+    return requireStarted().admin();
   }
 
   /** The port of {@link #s3Endpoint()}: the S3 proxy's when fault proxies are on. */
@@ -242,13 +338,31 @@ public final class LocalStack implements AutoCloseable {
    * S3_SECRET_KEY}): the one place tests, {@code cyclegan up} and the chaos run take them from.
    */
   public Map<String, String> connectionEnv() {
-    return Map.of(
-        "KAFKA_BOOTSTRAP_SERVERS", bootstrapServers(),
-        "S3_ENDPOINT", s3Endpoint(),
-        "S3_REGION", region(),
-        "S3_BUCKET", bucket(),
-        "S3_ACCESS_KEY", accessKey(),
-        "S3_SECRET_KEY", secretKey());
+    return connectionEnv(EmbeddedKafka.ADMIN_USER, EmbeddedKafka.ADMIN_PASSWORD);
+  }
+
+  /**
+   * {@link #connectionEnv()} signed in to Kafka as {@code user}: on a secured stack, also {@code
+   * KAFKA_SECURITY_PROTOCOL}, {@code KAFKA_SASL_MECHANISM}, {@code KAFKA_SASL_JAAS_CONFIG}, {@code
+   * KAFKA_SSL_TRUSTSTORE_TYPE}, {@code KAFKA_SSL_TRUSTSTORE_LOCATION} and {@code S3_CA_FILE}. On a
+   * plain one the user is ignored.
+   */
+  public Map<String, String> connectionEnv(String user, String password) {
+    Map<String, String> env = new TreeMap<>();
+    env.put("KAFKA_BOOTSTRAP_SERVERS", bootstrapServers());
+    env.put("S3_ENDPOINT", s3Endpoint());
+    env.put("S3_REGION", region());
+    env.put("S3_BUCKET", bucket());
+    env.put("S3_ACCESS_KEY", accessKey());
+    env.put("S3_SECRET_KEY", secretKey());
+    if (secured) {
+      kafkaSecurity(user, password)
+          .forEach(
+              (key, value) ->
+                  env.put("KAFKA_" + key.toUpperCase(Locale.ROOT).replace('.', '_'), value));
+      env.put("S3_CA_FILE", caFile().toString());
+    }
+    return Map.copyOf(env);
   }
 
   public String bucket() {
@@ -320,6 +434,7 @@ public final class LocalStack implements AutoCloseable {
         + ", s3Port="
         + (s3 == null ? "stopped" : String.valueOf(s3.port()))
         + (faultProxies ? ", faultProxies" : "")
+        + (secured ? ", secured" : "")
         + ", bucket="
         + bucket
         + ", accessKey="
@@ -405,6 +520,7 @@ public final class LocalStack implements AutoCloseable {
     private String bucket = DEFAULT_BUCKET;
     private List<TopicSpec> topics = TopicSpec.defaults();
     private boolean faultProxies;
+    private boolean secured;
 
     private Builder() {}
 
@@ -459,6 +575,19 @@ public final class LocalStack implements AutoCloseable {
      */
     public Builder optFaultProxies(boolean faultProxies) {
       this.faultProxies = faultProxies;
+      return this;
+    }
+
+    /**
+     * Secures both servers; default false. Kafka: the client listener speaks SASL_SSL with
+     * SCRAM-SHA-512 users, and ACLs are enforced ({@code StandardAuthorizer}; no ACL, no access),
+     * with {@code admin} as the only super user a client can sign in as ({@link
+     * LocalStack#connectionEnv()} signs in as it; {@link LocalStack#createKafkaUser} adds others).
+     * S3: HTTPS only. Both present a certificate signed by a local authority made on first start
+     * ({@link LocalStack#caFile()}), valid for {@code 127.0.0.1} and {@code localhost}.
+     */
+    public Builder optSecurity(boolean secured) {
+      this.secured = secured;
       return this;
     }
 

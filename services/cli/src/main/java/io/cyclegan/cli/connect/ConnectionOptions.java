@@ -3,7 +3,6 @@ package io.cyclegan.cli.connect;
 import io.cyclegan.common.config.Env;
 import io.cyclegan.common.config.KafkaSettings;
 import io.cyclegan.common.config.S3Settings;
-import io.cyclegan.common.config.Secret;
 import io.cyclegan.common.messages.Topics;
 import io.cyclegan.localstack.LocalStack;
 import java.util.HashMap;
@@ -63,21 +62,37 @@ public final class ConnectionOptions {
             bootstrapServers,
             env.optional("KAFKA_BOOTSTRAP_SERVERS").orElse(null),
             DEFAULT_BOOTSTRAP));
-    S3Settings s3 =
-        new S3Settings(
-            firstOf(s3Endpoint, env.optional("S3_ENDPOINT").orElse(null), DEFAULT_S3_ENDPOINT),
-            env.string("S3_REGION", LocalStack.REGION),
-            firstOf(bucket, env.optional("S3_BUCKET").orElse(null), LocalStack.DEFAULT_BUCKET),
-            new Secret(
-                firstOf(
-                    s3AccessKey,
-                    env.optional("S3_ACCESS_KEY").orElse(null),
-                    LocalStack.DEFAULT_ACCESS_KEY)),
-            new Secret(
-                firstOf(
-                    s3SecretKey,
-                    env.optional("S3_SECRET_KEY").orElse(null),
-                    LocalStack.DEFAULT_SECRET_KEY)));
+    // Keys given as options win; otherwise the services' own rules (S3_CREDENTIALS, the AWS
+    // variables, S3_CA_FILE), with the local stack's keys when nothing names another source.
+    Map<String, String> s3Env = new HashMap<>(env.asMap());
+    boolean keysGiven = s3AccessKey != null || s3SecretKey != null;
+    boolean otherSource =
+        env.optional("S3_CREDENTIALS").isPresent()
+            || env.optional("AWS_WEB_IDENTITY_TOKEN_FILE").isPresent()
+            || env.optional("AWS_ACCESS_KEY_ID").isPresent();
+    if (keysGiven || !otherSource) {
+      s3Env.put("S3_CREDENTIALS", "static");
+      s3Env.put(
+          "S3_ACCESS_KEY",
+          firstOf(
+              s3AccessKey,
+              env.optional("S3_ACCESS_KEY").orElse(null),
+              LocalStack.DEFAULT_ACCESS_KEY));
+      s3Env.put(
+          "S3_SECRET_KEY",
+          firstOf(
+              s3SecretKey,
+              env.optional("S3_SECRET_KEY").orElse(null),
+              LocalStack.DEFAULT_SECRET_KEY));
+    }
+    s3Env.put(
+        "S3_ENDPOINT",
+        firstOf(s3Endpoint, env.optional("S3_ENDPOINT").orElse(null), DEFAULT_S3_ENDPOINT));
+    s3Env.put("S3_REGION", env.string("S3_REGION", LocalStack.REGION));
+    s3Env.put(
+        "S3_BUCKET",
+        firstOf(bucket, env.optional("S3_BUCKET").orElse(null), LocalStack.DEFAULT_BUCKET));
+    S3Settings s3 = S3Settings.fromEnv(new Env(s3Env));
     return new Connection(new KafkaSettings(kafka), s3, Topics.fromEnv(env.asMap()));
   }
 

@@ -218,7 +218,6 @@ public final class TranslateCommand extends ClientCommand {
     if (bucket == null || bucket.equals(s3.bucket())) {
       return fallback;
     }
-    return new ObjectStore(
-        new S3Settings(s3.endpoint(), s3.region(), bucket, s3.accessKey(), s3.secretKey()));
+    return new ObjectStore(s3.withBucket(bucket));
   }
 }

@@ -66,4 +66,34 @@ class ConnectionOptionsTest {
 
     assertThat(c.toString()).doesNotContain("s3-very-secret").doesNotContain("kafka-very-secret");
   }
+
+  @Test
+  void shouldFollowTheServicesCredentialSourceAndCaFileWhenTheVariablesNameThem(
+      @org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) throws Exception {
+    java.nio.file.Path ca = java.nio.file.Files.writeString(dir.resolve("ca.pem"), "pem");
+    Connection c =
+        parse()
+            .resolve(
+                new Env(
+                    Map.of(
+                        "S3_CREDENTIALS", "env",
+                        "AWS_ACCESS_KEY_ID", "ASIAEXAMPLE",
+                        "AWS_SECRET_ACCESS_KEY", "aws-secret",
+                        "S3_CA_FILE", ca.toString())));
+
+    assertThat(c.s3().credentials().source())
+        .isEqualTo(io.cyclegan.common.config.S3Credentials.Source.ENV);
+    assertThat(c.s3().caFile()).contains(ca);
+  }
+
+  @Test
+  void shouldPreferKeysGivenAsOptionsOverAnotherSource() {
+    Connection c =
+        parse("--s3-access-key", "k", "--s3-secret-key", "s")
+            .resolve(new Env(Map.of("S3_CREDENTIALS", "iam")));
+
+    assertThat(c.s3().credentials().source())
+        .isEqualTo(io.cyclegan.common.config.S3Credentials.Source.STATIC);
+    assertThat(c.s3().accessKey().reveal()).isEqualTo("k");
+  }
 }

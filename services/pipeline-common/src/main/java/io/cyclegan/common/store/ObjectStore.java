@@ -18,6 +18,7 @@ import io.minio.Result;
 import io.minio.StatObjectArgs;
 import io.minio.StatObjectResponse;
 import io.minio.UploadObjectArgs;
+import io.minio.credentials.Provider;
 import io.minio.errors.ErrorResponseException;
 import io.minio.http.HttpUtils;
 import io.minio.messages.Item;
@@ -81,8 +82,16 @@ public final class ObjectStore {
    * @param dependency the state that readiness and metrics show, updated by every call
    */
   public ObjectStore(S3Settings settings, RetryPolicy policy, Dependency dependency) {
-    this.client = client(settings, httpClient(CONNECT_TIMEOUT, READ_TIMEOUT));
-    this.probeClient = client(settings, httpClient(Duration.ofSeconds(2), Duration.ofSeconds(2)));
+    Provider credentials =
+        CredentialProviders.of(
+            settings.credentials(), httpClient(CONNECT_TIMEOUT, READ_TIMEOUT, Optional.empty()));
+    this.client =
+        client(settings, credentials, httpClient(CONNECT_TIMEOUT, READ_TIMEOUT, settings.caFile()));
+    this.probeClient =
+        client(
+            settings,
+            credentials,
+            httpClient(Duration.ofSeconds(2), Duration.ofSeconds(2), settings.caFile()));
     this.bucket = settings.bucket();
     this.retrier = new Retrier(policy, dependency, ObjectStore::isTransient);
     this.deadline = null;
@@ -96,11 +105,11 @@ public final class ObjectStore {
     this.deadline = deadline;
   }
 
-  private static MinioClient client(S3Settings settings, OkHttpClient http) {
+  private static MinioClient client(S3Settings settings, Provider credentials, OkHttpClient http) {
     return MinioClient.builder()
         .endpoint(settings.endpoint())
         .region(settings.region())
-        .credentials(settings.accessKey().reveal(), settings.secretKey().reveal())
+        .credentialsProvider(credentials)
         .httpClient(http)
         .build();
   }
@@ -126,13 +135,15 @@ public final class ObjectStore {
 
   /**
    * The MinIO client's own default (HTTP/1.1, {@code SSL_CERT_FILE} honoured) with {@code
-   * TCP_NODELAY} on its sockets ({@link NoDelaySocketFactory}) and timeouts of seconds.
+   * TCP_NODELAY} on its sockets ({@link NoDelaySocketFactory}) and timeouts of seconds; trusting
+   * only the authorities in {@code caFile} when one is given ({@link PrivateAuthority}).
    */
-  static OkHttpClient httpClient(Duration connect, Duration read) {
-    return HttpUtils.newDefaultHttpClient(connect.toMillis(), read.toMillis(), read.toMillis())
-        .newBuilder()
-        .socketFactory(new NoDelaySocketFactory())
-        .build();
+  static OkHttpClient httpClient(Duration connect, Duration read, Optional<Path> caFile) {
+    OkHttpClient.Builder http =
+        HttpUtils.newDefaultHttpClient(connect.toMillis(), read.toMillis(), read.toMillis())
+            .newBuilder()
+            .socketFactory(new NoDelaySocketFactory());
+    return caFile.map(pem -> PrivateAuthority.trust(http, pem)).orElse(http).build();
   }
 
   public String bucket() {

@@ -28,7 +28,10 @@ class NoDelaySocketFactoryTest {
   @Test
   void shouldBeTheSocketFactoryOfTheStoresHttpClient() {
     assertThat(
-            ObjectStore.httpClient(ObjectStore.CONNECT_TIMEOUT, ObjectStore.READ_TIMEOUT)
+            ObjectStore.httpClient(
+                    ObjectStore.CONNECT_TIMEOUT,
+                    ObjectStore.READ_TIMEOUT,
+                    java.util.Optional.empty())
                 .socketFactory())
         .isInstanceOf(NoDelaySocketFactory.class);
   }
