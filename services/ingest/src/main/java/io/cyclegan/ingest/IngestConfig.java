@@ -14,6 +14,8 @@ import java.util.Map;
  * @param maxImagePixels {@code CYCLEGAN_MAX_IMAGE_PIXELS}, read from the header before decoding
  * @param maxUploadBytes {@code CYCLEGAN_MAX_UPLOAD_BYTES}, the largest HTTP request body
  * @param threads {@code CYCLEGAN_INGEST_THREADS}, images validated in parallel
+ * @param maxImportBytes {@code CYCLEGAN_MAX_IMPORT_BYTES}, the largest PyTorch file a model import
+ *     uploads (streamed to the store, never held in memory)
  */
 public record IngestConfig(
     ServiceSettings settings,
@@ -21,7 +23,8 @@ public record IngestConfig(
     long maxImageBytes,
     long maxImagePixels,
     long maxUploadBytes,
-    int threads) {
+    int threads,
+    long maxImportBytes) {
 
   public static final String SERVICE = "ingest";
   public static final int DEFAULT_METRICS_PORT = 9464;
@@ -29,6 +32,9 @@ public record IngestConfig(
   public static final long DEFAULT_MAX_IMAGE_BYTES = 1_048_576;
   public static final long DEFAULT_MAX_IMAGE_PIXELS = 16_777_216;
   public static final long DEFAULT_MAX_UPLOAD_BYTES = 104_857_600;
+
+  /** 200 MiB: an official 9-block generator at ngf 64 is about 45 MB. */
+  public static final long DEFAULT_MAX_IMPORT_BYTES = 209_715_200;
 
   // Images are held in byte arrays, so no single one can exceed what an array holds.
   private static final long MAX_ARRAY_BYTES = Integer.MAX_VALUE - 8;
@@ -53,7 +59,7 @@ public record IngestConfig(
         env.longValue("CYCLEGAN_MAX_IMAGE_BYTES", DEFAULT_MAX_IMAGE_BYTES, 1, MAX_ARRAY_BYTES),
         env.longValue("CYCLEGAN_MAX_IMAGE_PIXELS", DEFAULT_MAX_IMAGE_PIXELS, 1, Long.MAX_VALUE),
         env.longValue("CYCLEGAN_MAX_UPLOAD_BYTES", DEFAULT_MAX_UPLOAD_BYTES, 1, MAX_ARRAY_BYTES),
-        env.integer(
-            "CYCLEGAN_INGEST_THREADS", Runtime.getRuntime().availableProcessors(), 1, 1024));
+        env.integer("CYCLEGAN_INGEST_THREADS", Runtime.getRuntime().availableProcessors(), 1, 1024),
+        env.longValue("CYCLEGAN_MAX_IMPORT_BYTES", DEFAULT_MAX_IMPORT_BYTES, 1, Long.MAX_VALUE));
   }
 }

@@ -7,6 +7,7 @@ import io.cyclegan.common.server.ReadinessCheck;
 import io.cyclegan.common.store.ObjectStore;
 import io.cyclegan.ingest.consumer.ImagesConsumer;
 import io.cyclegan.ingest.http.HttpApi;
+import io.cyclegan.ingest.http.ModelImportResource;
 import io.cyclegan.ingest.metrics.IngestMetrics;
 import io.cyclegan.ingest.routing.HeaderParser;
 import io.cyclegan.ingest.routing.IngestProcessor;
@@ -161,7 +162,13 @@ public final class IngestService implements AutoCloseable {
                   s.topics(),
                   config.maxUploadBytes(),
                   config.maxImageBytes(),
-                  source));
+                  source,
+                  new ModelImportResource(
+                      runtime.store().withPolicy(ObjectStore.INTERACTIVE),
+                      producer,
+                      s.topics().trainingCommands(),
+                      source,
+                      config.maxImportBytes())));
     } catch (RuntimeException e) {
       closeAll(built);
       throw e;

@@ -96,6 +96,7 @@ public final class HttpApi implements AutoCloseable {
   private final long maxUploadBytes;
   private final ZipImport zipImport;
   private final String eventSource;
+  private final ModelImportResource modelImports;
   private boolean started;
 
   /**
@@ -105,6 +106,7 @@ public final class HttpApi implements AutoCloseable {
    * @param port 0 for any free port
    * @param maxUploadBytes the largest request body ({@code CYCLEGAN_MAX_UPLOAD_BYTES})
    * @param maxImageBytes the largest image, for zip entries
+   * @param modelImports serves {@code /models/{name}/imports/...}
    * @throws UncheckedIOException naming the port and its variable when it cannot be bound
    */
   public HttpApi(
@@ -116,7 +118,8 @@ public final class HttpApi implements AutoCloseable {
       Topics topics,
       long maxUploadBytes,
       long maxImageBytes,
-      String eventSource) {
+      String eventSource,
+      ModelImportResource modelImports) {
     this.processor = processor;
     this.store = store;
     this.catalog = new Catalog(store);
@@ -128,6 +131,7 @@ public final class HttpApi implements AutoCloseable {
         new ZipImport(
             processor, maxImageBytes, 4 * maxUploadBytes, ZIP_BATCH, STORE_WAIT, SEND_TIMEOUT);
     this.eventSource = eventSource;
+    this.modelImports = modelImports;
     try {
       this.server = HttpServers.create(new InetSocketAddress(bindAddress, port));
     } catch (IOException e) {
@@ -250,6 +254,10 @@ public final class HttpApi implements AutoCloseable {
         }
       }
       case "models" -> {
+        if (n >= 4 && "imports".equals(path.get(2))) {
+          modelImports.handle(ex, path);
+          return;
+        }
         if (n != 1) {
           throw notFound(ex);
         }
