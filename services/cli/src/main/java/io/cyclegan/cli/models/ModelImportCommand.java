@@ -12,6 +12,7 @@ import io.cyclegan.model.interop.ModelImport;
 import io.cyclegan.model.translate.Direction;
 import io.cyclegan.training.artifacts.ImportedVersions;
 import io.cyclegan.training.artifacts.ModelPublisher;
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -102,14 +103,23 @@ public final class ModelImportCommand extends ClientCommand {
         throw new IllegalArgumentException(
             "model " + model + " already has a version " + v + "; choose another --version");
       }
-      ImportedVersions.Published published =
-          imports.publish(
-              model,
-              v,
-              null,
-              new ImportedVersions.Source(a2b, a2b.getFileName().toString()),
-              b2a == null ? null : new ImportedVersions.Source(b2a, b2a.getFileName().toString()),
-              imageSize);
+      ImportedVersions.Published published;
+      try {
+        published =
+            imports.publish(
+                model,
+                v,
+                null,
+                new ImportedVersions.Source(a2b, a2b.getFileName().toString()),
+                b2a == null ? null : new ImportedVersions.Source(b2a, b2a.getFileName().toString()),
+                imageSize);
+      } catch (ImportedVersions.ImportRefusedException e) {
+        // A corrupt or unsafe file is a failure (exit 1), a wrong architecture a usage error (2).
+        if (e.getCause() instanceof IOException) {
+          throw new IOException(e.getMessage(), e.getCause());
+        }
+        throw e;
+      }
       ModelImport imported = published.imported();
       out()
           .printf(
