@@ -20,6 +20,8 @@ import java.util.Map;
  * @param auth {@code CYCLEGAN_API_AUTH}, {@code CYCLEGAN_API_TOKENS_FILE}, {@code CYCLEGAN_OIDC_*}
  * @param frontDoor {@code CYCLEGAN_HTTP_WORKERS}, {@code CYCLEGAN_HTTP_QUEUE}, {@code
  *     CYCLEGAN_HTTP_READ_TIMEOUT_SECONDS}
+ * @param maxImportBytes {@code CYCLEGAN_MAX_IMPORT_BYTES}, the largest PyTorch file a model import
+ *     uploads (streamed to the store, never held in memory)
  */
 public record IngestConfig(
     ServiceSettings settings,
@@ -29,7 +31,8 @@ public record IngestConfig(
     long maxUploadBytes,
     int threads,
     AuthConfig auth,
-    FrontDoor frontDoor) {
+    FrontDoor frontDoor,
+    long maxImportBytes) {
 
   public static final String SERVICE = "ingest";
   public static final int DEFAULT_METRICS_PORT = 9464;
@@ -37,6 +40,9 @@ public record IngestConfig(
   public static final long DEFAULT_MAX_IMAGE_BYTES = 1_048_576;
   public static final long DEFAULT_MAX_IMAGE_PIXELS = 16_777_216;
   public static final long DEFAULT_MAX_UPLOAD_BYTES = 104_857_600;
+
+  /** 200 MiB: an official 9-block generator at ngf 64 is about 45 MB. */
+  public static final long DEFAULT_MAX_IMPORT_BYTES = 209_715_200;
 
   // Images are held in byte arrays, so no single one can exceed what an array holds.
   private static final long MAX_ARRAY_BYTES = Integer.MAX_VALUE - 8;
@@ -72,6 +78,7 @@ public record IngestConfig(
                     FrontDoor.DEFAULT_READ_TIMEOUT_SECONDS,
                     1,
                     3600)),
-            FrontDoor.QUEUE_WAIT));
+            FrontDoor.QUEUE_WAIT),
+        env.longValue("CYCLEGAN_MAX_IMPORT_BYTES", DEFAULT_MAX_IMPORT_BYTES, 1, Long.MAX_VALUE));
   }
 }

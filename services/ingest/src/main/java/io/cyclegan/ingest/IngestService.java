@@ -8,6 +8,7 @@ import io.cyclegan.common.store.ObjectStore;
 import io.cyclegan.ingest.auth.ApiAuth;
 import io.cyclegan.ingest.consumer.ImagesConsumer;
 import io.cyclegan.ingest.http.HttpApi;
+import io.cyclegan.ingest.http.ModelImportResource;
 import io.cyclegan.ingest.metrics.IngestMetrics;
 import io.cyclegan.ingest.routing.HeaderParser;
 import io.cyclegan.ingest.routing.IngestProcessor;
@@ -167,7 +168,13 @@ public final class IngestService implements AutoCloseable {
                   source,
                   auth,
                   config.frontDoor(),
-                  runtime.metrics().registry()));
+                  runtime.metrics().registry(),
+                  new ModelImportResource(
+                      runtime.store().withPolicy(ObjectStore.INTERACTIVE),
+                      producer,
+                      s.topics().trainingCommands(),
+                      source,
+                      config.maxImportBytes())));
     } catch (RuntimeException e) {
       closeAll(built);
       throw e;

@@ -27,6 +27,7 @@ class IngestConfigTest {
     assertThat(config.maxImagePixels()).isEqualTo(16_777_216);
     assertThat(config.maxUploadBytes()).isEqualTo(104_857_600);
     assertThat(config.threads()).isEqualTo(Runtime.getRuntime().availableProcessors());
+    assertThat(config.maxImportBytes()).isEqualTo(209_715_200);
     assertThat(config.settings().metricsPort()).isEqualTo(9464);
     assertThat(config.settings().groupId()).isEqualTo("cyclegan-ingest");
     assertThat(config.settings().topics().imagesIn()).isEqualTo("cyclegan.images.in");
@@ -41,6 +42,7 @@ class IngestConfigTest {
     env.put("CYCLEGAN_MAX_IMAGE_PIXELS", "4096");
     env.put("CYCLEGAN_MAX_UPLOAD_BYTES", "8192");
     env.put("CYCLEGAN_INGEST_THREADS", "3");
+    env.put("CYCLEGAN_MAX_IMPORT_BYTES", "65536");
     env.put("CYCLEGAN_GROUP_ID", "g1");
     env.put("CYCLEGAN_TOPIC_IMAGES_IN", "my.images");
     env.put("KAFKA_BOOTSTRAP_SERVERS", "kafka:9093");
@@ -52,6 +54,7 @@ class IngestConfigTest {
     assertThat(config.maxImagePixels()).isEqualTo(4096);
     assertThat(config.maxUploadBytes()).isEqualTo(8192);
     assertThat(config.threads()).isEqualTo(3);
+    assertThat(config.maxImportBytes()).isEqualTo(65536);
     assertThat(config.settings().groupId()).isEqualTo("g1");
     assertThat(config.settings().topics().imagesIn()).isEqualTo("my.images");
     assertThat(config.settings().kafka().bootstrapServers()).isEqualTo("kafka:9093");

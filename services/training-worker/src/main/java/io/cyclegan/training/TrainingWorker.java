@@ -8,6 +8,7 @@ import io.cyclegan.common.runtime.ServiceRuntime;
 import io.cyclegan.common.server.Liveness;
 import io.cyclegan.common.server.ReadinessCheck;
 import io.cyclegan.training.artifacts.CheckpointStore;
+import io.cyclegan.training.artifacts.ImportedVersions;
 import io.cyclegan.training.artifacts.ModelPublisher;
 import io.cyclegan.training.artifacts.StartingWeights;
 import io.cyclegan.training.commands.CancelRequests;
@@ -146,7 +147,11 @@ public final class TrainingWorker implements AutoCloseable {
                   config.bounds(),
                   attempts,
                   publisher.withPolicy(onPollThread),
-                  new StartingWeights(runtime.store().withPolicy(onPollThread), tmpDir())),
+                  new StartingWeights(runtime.store().withPolicy(onPollThread), tmpDir()),
+                  new ImportedVersions(
+                      runtime.store().withPolicy(onPollThread),
+                      publisher.withPolicy(onPollThread),
+                      tmpDir())),
               (JobSpec spec) -> RunningJob.start(new JobRunner(spec, services), liveness),
               retry);
       this.watcher =

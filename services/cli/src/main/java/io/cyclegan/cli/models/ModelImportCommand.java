@@ -4,24 +4,21 @@ import io.cyclegan.cli.CliContext;
 import io.cyclegan.cli.ClientCommand;
 import io.cyclegan.cli.ExitCodes;
 import io.cyclegan.cli.connect.Connection;
-import io.cyclegan.common.messages.ModelAnnouncement;
+import io.cyclegan.common.fault.Dependency;
+import io.cyclegan.common.fault.Retrier;
+import io.cyclegan.common.fault.RetryPolicy;
 import io.cyclegan.common.store.Names;
 import io.cyclegan.model.interop.ModelImport;
-import io.cyclegan.model.interop.StateDictFiles;
 import io.cyclegan.model.translate.Direction;
+import io.cyclegan.training.artifacts.ImportedVersions;
+import io.cyclegan.training.artifacts.ModelPublisher;
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
-import java.util.HexFormat;
-import java.util.LinkedHashMap;
-import java.util.Map;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -41,6 +38,10 @@ import picocli.CommandLine.Parameters;
           + " and checked. With --a2b only, the version serves AtoB and refuses BtoA."
     })
 public final class ModelImportCommand extends ClientCommand {
+
+  /** The announcement waits this long for the broker, as before: a person is waiting. */
+  private static final RetryPolicy ANNOUNCE_RETRY =
+      new RetryPolicy(Duration.ofMillis(200), Duration.ofSeconds(5), Duration.ofSeconds(60));
 
   private static final DateTimeFormatter VERSION_TIME =
       DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss").withZone(ZoneOffset.UTC);
@@ -86,32 +87,45 @@ public final class ModelImportCommand extends ClientCommand {
     if (imageSize < 8) {
       throw new IllegalArgumentException("--image-size must be at least 8, was " + imageSize);
     }
-    StateDictFiles.Read a = StateDictFiles.read(a2b);
-    StateDictFiles.Read b = b2a == null ? null : StateDictFiles.read(b2a);
-    ModelImport imported = ModelImport.of(a.stateDict(), b == null ? null : b.stateDict());
-
-    Map<String, Object> source = new LinkedHashMap<>();
-    source.put("AtoB", describe(a2b, a.format()));
-    if (b != null) {
-      source.put("BtoA", describe(b2a, b.format()));
-    }
     Connection connection = connection();
-    Path tmp = Files.createTempFile("cyclegan-import-", ".bin");
+    Path tmp = Files.createTempDirectory("cyclegan-import-");
     try (KafkaProducer<byte[], byte[]> producer = connection.producer()) {
-      VersionPublisher publisher =
-          new VersionPublisher(
-              connection.store(), producer, connection.topics().models(), "/cyclegan/cli");
-      publisher.requireNew(model, v);
-      try (OutputStream out = Files.newOutputStream(tmp)) {
-        imported.write(out, imageSize, source);
+      ModelPublisher publisher =
+          new ModelPublisher(
+              connection.store(),
+              producer,
+              connection.topics().models(),
+              "/cyclegan/cli",
+              tmp,
+              new Retrier(ANNOUNCE_RETRY, new Dependency("kafka-producer")));
+      ImportedVersions imports = new ImportedVersions(connection.store(), publisher, tmp);
+      if (imports.exists(model, v)) {
+        throw new IllegalArgumentException(
+            "model " + model + " already has a version " + v + "; choose another --version");
       }
-      ModelAnnouncement published =
-          publisher.publish(model, v, tmp, config(v, imported, source), imageSize);
+      ImportedVersions.Published published;
+      try {
+        published =
+            imports.publish(
+                model,
+                v,
+                null,
+                new ImportedVersions.Source(a2b, a2b.getFileName().toString()),
+                b2a == null ? null : new ImportedVersions.Source(b2a, b2a.getFileName().toString()),
+                imageSize);
+      } catch (ImportedVersions.ImportRefusedException e) {
+        // A corrupt or unsafe file is a failure (exit 1), a wrong architecture a usage error (2).
+        if (e.getCause() instanceof IOException) {
+          throw new IOException(e.getMessage(), e.getCause());
+        }
+        throw e;
+      }
+      ModelImport imported = published.imported();
       out()
           .printf(
               "imported %s version %s: ngf %d, %d residual blocks, serves %s%n",
               model,
-              published.version(),
+              published.announcement().version(),
               imported.architecture().ngf(),
               imported.architecture().generatorBlocks(),
               String.join(
@@ -123,42 +137,5 @@ public final class ModelImportCommand extends ClientCommand {
       Files.deleteIfExists(tmp);
     }
     return ExitCodes.OK;
-  }
-
-  private Map<String, Object> config(String v, ModelImport imported, Map<String, Object> source) {
-    Map<String, Object> config = new LinkedHashMap<>();
-    config.put("model", model);
-    config.put("version", v);
-    config.put("importedFrom", source);
-    config.put("directions", imported.directions().stream().map(Direction::wireName).toList());
-    config.put(
-        "params",
-        Map.of(
-            "imageSize", imageSize,
-            "generatorBlocks", imported.architecture().generatorBlocks(),
-            "ngf", imported.architecture().ngf()));
-    config.put("createdAt", Instant.now().toString());
-    return config;
-  }
-
-  private static Map<String, String> describe(Path file, StateDictFiles.Format format)
-      throws IOException {
-    return Map.of(
-        "file", file.getFileName().toString(),
-        "format", format.extension(),
-        "sha256", sha256(file));
-  }
-
-  private static String sha256(Path file) throws IOException {
-    try (InputStream in = Files.newInputStream(file)) {
-      MessageDigest digest = MessageDigest.getInstance("SHA-256");
-      byte[] buffer = new byte[1 << 16];
-      for (int n; (n = in.read(buffer)) > 0; ) {
-        digest.update(buffer, 0, n);
-      }
-      return HexFormat.of().formatHex(digest.digest());
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException("SHA-256 is missing from this JVM", e);
-    }
   }
 }

@@ -110,7 +110,10 @@ public final class HttpApi implements AutoCloseable {
           new Endpoint("POST", "/jobs", Scope.TRAIN),
           new Endpoint("GET", "/jobs/{jobId}", Scope.READ),
           new Endpoint("POST", "/jobs/{jobId}/cancel", Scope.TRAIN),
-          new Endpoint("GET", "/models", Scope.READ));
+          new Endpoint("GET", "/models", Scope.READ),
+          // Publishing a version of a model, imported or trained, needs the train scope.
+          new Endpoint("PUT", "/models/{model}/imports/{importId}/{direction}", Scope.TRAIN),
+          new Endpoint("POST", "/models/{model}/imports/{importId}", Scope.TRAIN));
 
   @FunctionalInterface
   private interface Handler {
@@ -138,6 +141,7 @@ public final class HttpApi implements AutoCloseable {
   private final ScheduledExecutorService timer;
   private final RequestMetrics metrics;
   private final List<Operation> operations;
+  private final ModelImportResource modelImports;
   private boolean started;
 
   /**
@@ -150,6 +154,7 @@ public final class HttpApi implements AutoCloseable {
    * @param auth who may call, with which scopes
    * @param frontDoor workers, queue and read timeout
    * @param registry for {@code cyclegan_http_requests_total}
+   * @param modelImports serves {@code /models/{name}/imports/...}
    * @throws UncheckedIOException naming the port and its variable when it cannot be bound
    */
   public HttpApi(
@@ -164,7 +169,8 @@ public final class HttpApi implements AutoCloseable {
       String eventSource,
       ApiAuth auth,
       FrontDoor frontDoor,
-      MeterRegistry registry) {
+      MeterRegistry registry,
+      ModelImportResource modelImports) {
     this.processor = processor;
     this.store = store;
     this.catalog = new Catalog(store);
@@ -181,6 +187,7 @@ public final class HttpApi implements AutoCloseable {
     this.admission = new Admission(frontDoor.workers(), frontDoor.queue(), frontDoor.queueWait());
     this.metrics = new RequestMetrics(registry);
     this.operations = ENDPOINTS.stream().map(e -> new Operation(e, handler(e))).toList();
+    this.modelImports = modelImports;
     try {
       this.server = HttpServers.create(new InetSocketAddress(bindAddress, port));
     } catch (IOException e) {
@@ -238,6 +245,8 @@ public final class HttpApi implements AutoCloseable {
       case "/jobs/{jobId}" -> (ex, p) -> jobState(ex, p.get("jobId"));
       case "/jobs/{jobId}/cancel" -> (ex, p) -> cancelJob(ex, p.get("jobId"));
       case "/models" -> (ex, p) -> json(ex, 200, Map.of("models", catalog.models()));
+      case "/models/{model}/imports/{importId}/{direction}", "/models/{model}/imports/{importId}" ->
+          (ex, p) -> modelImports.handle(ex, segments(ex.getRequestURI().getRawPath()));
       default -> throw new IllegalStateException("no handler for " + e.template());
     };
   }

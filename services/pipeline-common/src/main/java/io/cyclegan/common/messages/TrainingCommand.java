@@ -1,6 +1,7 @@
 package io.cyclegan.common.messages;
 
 import com.fasterxml.jackson.annotation.JsonIgnore;
+import com.fasterxml.jackson.annotation.JsonProperty;
 import java.util.Map;
 
 /**
@@ -9,6 +10,8 @@ import java.util.Map;
  *
  * @param initFrom for a start, the published version whose weights training starts from
  *     (fine-tuning, the official {@code --continue_train}); null to start from fresh weights
+ * @param importFiles for an import ({@code "import"} on the wire), the uploaded PyTorch files to
+ *     publish as version {@code jobId} of {@code model}; null for the other types
  */
 public record TrainingCommand(
     String schema,
@@ -17,12 +20,14 @@ public record TrainingCommand(
     String model,
     String dataset,
     Map<String, Object> params,
-    InitFrom initFrom)
+    InitFrom initFrom,
+    @JsonProperty("import") ImportFiles importFiles)
     implements Message {
 
   public static final String SCHEMA = "cyclegan.training.command/v1";
   public static final String START = "start";
   public static final String CANCEL = "cancel";
+  public static final String IMPORT = "import";
 
   public TrainingCommand {
     Fields.schema(schema, SCHEMA);
@@ -31,35 +36,91 @@ public record TrainingCommand(
     if (START.equals(type)) {
       Fields.required(model, "model");
       Fields.required(dataset, "dataset");
+      notFor(type, "import", importFiles);
     } else if (CANCEL.equals(type)) {
-      if (initFrom != null) {
-        throw new MessageFormatException(
-            "initFrom", "field 'initFrom' belongs to a start command, not a cancel");
+      notFor(type, "initFrom", initFrom);
+      notFor(type, "import", importFiles);
+    } else if (IMPORT.equals(type)) {
+      Fields.required(model, "model");
+      Fields.required(importFiles, "import");
+      notFor(type, "dataset", dataset);
+      notFor(type, "initFrom", initFrom);
+      if (params != null && !params.isEmpty()) {
+        throw new MessageFormatException("params", "field 'params' is not allowed on an import");
       }
     } else {
       throw new MessageFormatException(
-          "type", "field 'type' is '" + type + "', expected one of [start, cancel]");
+          "type", "field 'type' is '" + type + "', expected one of [start, cancel, import]");
     }
     params = params == null ? Map.of() : Map.copyOf(params);
   }
 
   public static TrainingCommand start(
       String jobId, String model, String dataset, Map<String, Object> params) {
-    return new TrainingCommand(SCHEMA, START, jobId, model, dataset, params, null);
+    return new TrainingCommand(SCHEMA, START, jobId, model, dataset, params, null, null);
   }
 
   /** This start command, starting from the weights of {@code from}. */
   public TrainingCommand withInitFrom(InitFrom from) {
-    return new TrainingCommand(schema, type, jobId, model, dataset, params, from);
+    return new TrainingCommand(schema, type, jobId, model, dataset, params, from, importFiles);
   }
 
   public static TrainingCommand cancel(String jobId) {
-    return new TrainingCommand(SCHEMA, CANCEL, jobId, null, null, null, null);
+    return new TrainingCommand(SCHEMA, CANCEL, jobId, null, null, null, null, null);
+  }
+
+  /** Publishes the uploaded files as version {@code importId} of {@code model}. */
+  public static TrainingCommand importModel(String importId, String model, ImportFiles files) {
+    return new TrainingCommand(SCHEMA, IMPORT, importId, model, null, null, null, files);
   }
 
   @JsonIgnore
   public boolean isStart() {
     return START.equals(type);
+  }
+
+  @JsonIgnore
+  public boolean isImport() {
+    return IMPORT.equals(type);
+  }
+
+  private static void notFor(String type, String field, Object value) {
+    if (value != null) {
+      throw new MessageFormatException(
+          field,
+          "field '"
+              + field
+              + "' is not allowed on a"
+              + (IMPORT.equals(type) ? "n " : " ")
+              + type
+              + " command");
+    }
+  }
+
+  /**
+   * What an import publishes: object keys of PyTorch generator files ({@code .pth} or {@code
+   * .safetensors}, told apart by content) that the sender uploaded under {@code imports/{jobId}/}.
+   * The keys are untrusted: the training worker reads nothing outside that prefix.
+   *
+   * @param a2b the A-to-B generator (the official {@code G_A})
+   * @param b2a the B-to-A generator ({@code G_B}), or null: the version then serves AtoB only
+   * @param imageSize the size the generators were trained at (default 256)
+   */
+  public record ImportFiles(String a2b, String b2a, Integer imageSize) {
+    /** The default {@code imageSize}, that of the official pretrained models. */
+    public static final int DEFAULT_IMAGE_SIZE = 256;
+
+    public ImportFiles {
+      Fields.required(a2b, "import.a2b");
+      if (b2a != null && b2a.isBlank()) {
+        throw new MessageFormatException("import.b2a", "field 'import.b2a' must not be empty");
+      }
+      imageSize = imageSize == null ? DEFAULT_IMAGE_SIZE : imageSize;
+      if (imageSize < 8) {
+        throw new MessageFormatException(
+            "import.imageSize", "field 'import.imageSize' must be at least 8, was " + imageSize);
+      }
+    }
   }
 
   /**

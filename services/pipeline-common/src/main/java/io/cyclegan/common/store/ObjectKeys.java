@@ -68,6 +68,20 @@ public final class ObjectKeys {
     return jobPrefix(jobId) + "state.json";
   }
 
+  /** {@code imports/{importId}/}: the uploaded files of one model import (an import is a job). */
+  public static String importPrefix(String importId) {
+    return "imports/" + Names.require("import id", importId) + "/";
+  }
+
+  /**
+   * {@code imports/{importId}/{name}}: one uploaded generator file of an import.
+   *
+   * @param name the file's name inside the import, a valid name ({@code a2b.bin}, {@code b2a.bin})
+   */
+  public static String importFile(String importId, String name) {
+    return importPrefix(importId) + Names.require("import file", name);
+  }
+
   private static String domain(String domain) {
     if (!"A".equals(domain) && !"B".equals(domain)) {
       throw new IllegalArgumentException("domain must be A or B, was '" + domain + "'");

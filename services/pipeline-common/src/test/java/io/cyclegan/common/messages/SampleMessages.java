@@ -20,6 +20,10 @@ final class SampleMessages {
         TrainingCommand.start("j2", "zebra", "horse2zebra", Map.of())
             .withInitFrom(new TrainingCommand.InitFrom("horse2zebra", "imported-20261201-101500")),
         TrainingCommand.cancel("j1"),
+        TrainingCommand.importModel(
+            "imp1",
+            "horse2zebra",
+            new TrainingCommand.ImportFiles("imports/imp1/a2b.bin", "imports/imp1/b2a.bin", 256)),
         new TrainingEvent(
             TrainingEvent.SCHEMA,
             "j1",

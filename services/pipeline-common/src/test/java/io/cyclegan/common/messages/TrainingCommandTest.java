@@ -103,4 +103,74 @@ class TrainingCommandTest {
           .hasMessageContaining("MODEL or MODEL:VERSION");
     }
   }
+
+  private static final String IMPORT =
+      "{\"schema\":\"cyclegan.training.command/v1\",\"type\":\"import\",\"jobId\":\"imp1\","
+          + "\"model\":\"horse2zebra\"";
+
+  @Test
+  void shouldReadAnImportWithTheImportFieldAndDefaultImageSize() {
+    TrainingCommand c =
+        MessageCodec.decode(
+            IMPORT + ",\"import\":{\"a2b\":\"imports/imp1/a2b.bin\"}}", TrainingCommand.class);
+
+    assertThat(c.isImport()).isTrue();
+    assertThat(c.importFiles())
+        .isEqualTo(new TrainingCommand.ImportFiles("imports/imp1/a2b.bin", null, 256));
+  }
+
+  @Test
+  void shouldWriteAnImportUnderTheImportFieldAndReadItBack() {
+    TrainingCommand c =
+        TrainingCommand.importModel(
+            "imp1", "h2z", new TrainingCommand.ImportFiles("imports/imp1/a2b.bin", null, 64));
+
+    assertThat(new String(MessageCodec.encode(c), java.nio.charset.StandardCharsets.UTF_8))
+        .contains("\"type\":\"import\"")
+        .contains("\"import\":{\"a2b\":\"imports/imp1/a2b.bin\",\"imageSize\":64}");
+    assertThat(MessageCodec.decode(MessageCodec.encode(c), TrainingCommand.class)).isEqualTo(c);
+  }
+
+  @Test
+  void shouldRejectAnImportWithoutFilesOrWithADatasetNamingTheField() {
+    assertThatThrownBy(() -> MessageCodec.decode(IMPORT + "}", TrainingCommand.class))
+        .isInstanceOf(MessageFormatException.class)
+        .extracting(e -> ((MessageFormatException) e).field())
+        .isEqualTo("import");
+    assertThatThrownBy(
+            () ->
+                MessageCodec.decode(
+                    IMPORT + ",\"dataset\":\"d\",\"import\":{\"a2b\":\"k\"}}",
+                    TrainingCommand.class))
+        .isInstanceOf(MessageFormatException.class)
+        .extracting(e -> ((MessageFormatException) e).field())
+        .isEqualTo("dataset");
+  }
+
+  @Test
+  void shouldRejectAnUnknownFieldInsideImportAndATooSmallImageSize() {
+    assertThatThrownBy(
+            () ->
+                MessageCodec.decode(
+                    IMPORT + ",\"import\":{\"a2b\":\"k\",\"code\":\"x\"}}", TrainingCommand.class))
+        .isInstanceOf(MessageFormatException.class)
+        .hasMessageContaining("import.code");
+    assertThatThrownBy(
+            () ->
+                MessageCodec.decode(
+                    IMPORT + ",\"import\":{\"a2b\":\"k\",\"imageSize\":4}}", TrainingCommand.class))
+        .isInstanceOf(MessageFormatException.class)
+        .extracting(e -> ((MessageFormatException) e).field())
+        .isEqualTo("import.imageSize");
+  }
+
+  @Test
+  void shouldRejectImportFilesOnAStart() {
+    assertThatThrownBy(
+            () ->
+                MessageCodec.decode(START + ",\"import\":{\"a2b\":\"k\"}}", TrainingCommand.class))
+        .isInstanceOf(MessageFormatException.class)
+        .extracting(e -> ((MessageFormatException) e).field())
+        .isEqualTo("import");
+  }
 }

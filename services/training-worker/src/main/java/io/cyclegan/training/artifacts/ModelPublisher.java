@@ -93,38 +93,63 @@ public final class ModelPublisher {
       try (OutputStream out = new BufferedOutputStream(Files.newOutputStream(tmp))) {
         trainer.exportGenerators(out);
       }
-      store.putFile(ObjectKeys.modelGenerators(model, version), tmp, "application/octet-stream");
+      Map<String, Object> config = new LinkedHashMap<>();
+      config.put("model", model);
+      config.put("version", version);
+      config.put("jobId", jobId);
+      config.put("dataset", dataset);
+      config.put("device", trainer.device().toString());
+      config.put("epochs", trainer.epoch());
+      config.put("globalStep", trainer.globalStep());
+      config.put("params", trainer.config().toParams());
+      if (initFrom != null) {
+        config.put("initFrom", initFrom);
+      }
+      config.put("createdAt", Instant.now().toString());
+      return publish(model, version, tmp, config, trainer.config().imageSize(), jobId, metrics);
     } finally {
       Files.deleteIfExists(tmp);
     }
-    Map<String, Object> config = new LinkedHashMap<>();
-    config.put("model", model);
-    config.put("version", version);
-    config.put("jobId", jobId);
-    config.put("dataset", dataset);
-    config.put("device", trainer.device().toString());
-    config.put("epochs", trainer.epoch());
-    config.put("globalStep", trainer.globalStep());
-    config.put("params", trainer.config().toParams());
-    if (initFrom != null) {
-      config.put("initFrom", initFrom);
-    }
-    config.put("createdAt", Instant.now().toString());
-    store.putJson(JobKeys.modelConfig(model, version), config);
+  }
 
+  /**
+   * Publishes a generators archive ({@code CGANGENS}, as a trainer exports it) as a version: the
+   * one publication order for trained and imported versions alike, so the inference worker cannot
+   * tell them apart.
+   *
+   * @param generators the archive, a local file
+   * @param config what {@code config.json} says of the version
+   * @param jobId the job (or import) that made it, or null (the CLI's import)
+   */
+  public ModelAnnouncement publish(
+      String model,
+      String version,
+      Path generators,
+      Map<String, Object> config,
+      int imageSize,
+      String jobId,
+      Map<String, Double> metrics) {
+    store.putFile(
+        ObjectKeys.modelGenerators(model, version), generators, "application/octet-stream");
+    store.putJson(JobKeys.modelConfig(model, version), config);
     ModelAnnouncement announcement =
         ModelAnnouncement.of(
             model,
             version,
             store.bucket(),
             ObjectKeys.modelVersionPrefix(model, version),
-            trainer.config().imageSize(),
+            imageSize,
             jobId,
             metrics);
     store.put(ObjectKeys.modelLatest(model), MessageCodec.encode(announcement), "application/json");
     announce(announcement);
     log.info("published model {} version {}", model, version);
     return announcement;
+  }
+
+  /** Whether {@code model} has a version {@code version} (its generators are in the store). */
+  public boolean exists(String model, String version) {
+    return store.exists(ObjectKeys.modelGenerators(model, version));
   }
 
   /**

@@ -10,6 +10,7 @@ import io.cyclegan.common.messages.TrainingEvent.Type;
 import io.cyclegan.common.runtime.DeadLetters;
 import io.cyclegan.common.store.Names;
 import io.cyclegan.model.CycleGanConfig;
+import io.cyclegan.training.artifacts.ImportedVersions;
 import io.cyclegan.training.artifacts.ModelPublisher;
 import io.cyclegan.training.artifacts.StartingWeights;
 import io.cyclegan.training.job.Attempts;
@@ -21,6 +22,8 @@ import io.cyclegan.training.job.JobStatus;
 import io.cyclegan.training.job.JobStore;
 import io.cyclegan.training.limits.ParamBounds;
 import io.cyclegan.training.metrics.TrainingMetrics;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
 import java.util.Optional;
@@ -44,7 +47,12 @@ import org.slf4j.MDC;
  *       command is only read again when something after the final state did not happen;
  *   <li>any other start of an existing job is a duplicate and starts nothing;
  *   <li>a cancel reaching the group consumer concerns a job not running here: an unfinished one is
- *       marked cancelled, a finished or unknown one is ignored with a log line.
+ *       marked cancelled, a finished or unknown one is ignored with a log line;
+ *   <li>an import is a short job run here, on the poll thread (reading and publishing generators
+ *       takes seconds): accepted, then completed with the published version ({@code = jobId}) or
+ *       failed with what the readers refused (and dead-lettered). Its redelivery follows the
+ *       start's rules, and an unfinished one runs again to the same version, so one import id never
+ *       publishes two versions.
  * </ul>
  */
 public final class CommandHandler {
@@ -61,6 +69,7 @@ public final class CommandHandler {
   private final Attempts attempts;
   private final ModelPublisher publisher;
   private final StartingWeights startingWeights;
+  private final ImportedVersions imports;
 
   /**
    * Runs on the poll thread, so {@code jobs}, {@code events} and {@code publisher} should give up
@@ -77,7 +86,8 @@ public final class CommandHandler {
       ParamBounds bounds,
       Attempts attempts,
       ModelPublisher publisher,
-      StartingWeights startingWeights) {
+      StartingWeights startingWeights,
+      ImportedVersions imports) {
     this.jobs = jobs;
     this.events = events;
     this.deadLetters = deadLetters;
@@ -89,6 +99,7 @@ public final class CommandHandler {
     this.attempts = attempts;
     this.publisher = publisher;
     this.startingWeights = startingWeights;
+    this.imports = imports;
   }
 
   Decision handle(ConsumerRecord<byte[], byte[]> record) {
@@ -105,6 +116,9 @@ public final class CommandHandler {
     }
     MDC.put("jobId", command.jobId());
     try {
+      if (command.isImport()) {
+        return importModel(command, record);
+      }
       return command.isStart() ? start(command, record) : cancel(command);
     } finally {
       MDC.remove("jobId");
@@ -150,22 +164,7 @@ public final class CommandHandler {
                 record.timestamp(),
                 state));
       }
-      log.info(
-          "job {} already exists ({}), started from {}: duplicate",
-          jobId,
-          state.state(),
-          state.source());
-      events.sendAndWait(
-          TrainingEvent.of(jobId, Type.duplicate)
-              .withModel(state.model(), state.version())
-              .withError(
-                  "job "
-                      + jobId
-                      + " already exists (state "
-                      + state.state()
-                      + "); nothing started"));
-      metrics.job("duplicate");
-      return Decision.DONE;
+      return duplicate(state);
     }
     CycleGanConfig config;
     InitFrom initFrom = null;
@@ -208,6 +207,93 @@ public final class CommandHandler {
             source,
             record.timestamp(),
             accepted));
+  }
+
+  private Decision duplicate(JobState state) {
+    String jobId = state.jobId();
+    log.info(
+        "job {} already exists ({}), started from {}: duplicate",
+        jobId,
+        state.state(),
+        state.source());
+    events.sendAndWait(
+        TrainingEvent.of(jobId, Type.duplicate)
+            .withModel(state.model(), state.version())
+            .withError(
+                "job " + jobId + " already exists (state " + state.state() + "); nothing started"));
+    metrics.job("duplicate");
+    return Decision.DONE;
+  }
+
+  private Decision importModel(TrainingCommand command, ConsumerRecord<byte[], byte[]> record) {
+    String jobId = command.jobId();
+    CommandSource source =
+        new CommandSource(group, record.topic(), record.partition(), record.offset());
+    Optional<JobState> existing = jobs.read(jobId);
+    JobState accepted;
+    if (existing.isPresent()) {
+      JobState state = existing.get();
+      if (!state.isRedeliveryOf(source)) {
+        return duplicate(state);
+      }
+      if (state.state().isFinished()) {
+        return finishAgain(state);
+      }
+      // Read again before it ended: what it wrote is ours, so publishing again is idempotent.
+      log.info("import {} redelivered while {}: importing again", jobId, state.state());
+      accepted = state;
+    } else {
+      JobState fresh = JobState.accepted(jobId, command.model(), null, Map.of(), source, workerId);
+      try {
+        Names.require("model", command.model());
+        if (imports.exists(command.model(), jobId)) {
+          throw new IllegalArgumentException(
+              "model " + command.model() + " already has a version " + jobId);
+        }
+      } catch (IllegalArgumentException e) {
+        return failImport(record, fresh, e);
+      }
+      accepted = jobs.write(fresh);
+      events.sendAndWait(
+          TrainingEvent.of(jobId, Type.accepted).withModel(command.model(), accepted.version()));
+      metrics.job("accepted");
+    }
+    ImportedVersions.Published published;
+    try {
+      published = imports.publishUploaded(jobId, command.model(), command.importFiles());
+    } catch (ImportedVersions.ImportRefusedException e) {
+      return failImport(record, accepted, e);
+    } catch (IOException e) {
+      // A local temporary file, not the upload: read the command again.
+      throw new UncheckedIOException(e);
+    }
+    jobs.write(accepted.finished(JobStatus.completed, null));
+    events.sendAndWait(
+        TrainingEvent.of(jobId, Type.completed)
+            .withModel(command.model(), published.announcement().version()));
+    metrics.job("completed");
+    log.info(
+        "import {} published model {} version {} (ngf {}, {} residual blocks, serves {})",
+        jobId,
+        command.model(),
+        published.announcement().version(),
+        published.imported().architecture().ngf(),
+        published.imported().architecture().generatorBlocks(),
+        published.imported().directions());
+    return Decision.DONE;
+  }
+
+  private Decision failImport(
+      ConsumerRecord<byte[], byte[]> record, JobState state, IllegalArgumentException e) {
+    String reason = "import refused: " + e.getMessage();
+    log.warn("import {} failed: {}", state.jobId(), reason);
+    deadLetters.sendAndWait("training-command", e, record);
+    jobs.write(state.finished(JobStatus.failed, reason));
+    TrainingEvent failed = TrainingEvent.of(state.jobId(), Type.failed).withError(reason);
+    events.sendAndWait(
+        Names.isValid(state.model()) ? failed.withModel(state.model(), state.version()) : failed);
+    metrics.job("failed");
+    return Decision.DONE;
   }
 
   /**

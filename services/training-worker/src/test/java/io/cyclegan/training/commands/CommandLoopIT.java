@@ -113,7 +113,8 @@ class CommandLoopIT {
                   "/cyclegan/training/w1",
                   Files.createTempDirectory("loop-it-"),
                   new Retrier(noWait, new Dependency("kafka"))),
-              new StartingWeights(store, Files.createTempDirectory("loop-it-init-")));
+              new StartingWeights(store, Files.createTempDirectory("loop-it-init-")),
+              null);
       CommandLoop loop =
           new CommandLoop(
               TestKafka.consumer(stack, group),
