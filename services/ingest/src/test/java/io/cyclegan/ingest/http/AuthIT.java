@@ -198,6 +198,7 @@ class AuthIT {
     }
     assertThat(store.list("datasets/" + id + "/")).isEmpty();
     assertThat(store.list("requests/" + id)).isEmpty();
+    assertThat(store.list("imports/" + id + "/")).isEmpty();
   }
 
   static Stream<Arguments> grants() {
@@ -358,14 +359,36 @@ class AuthIT {
    */
   private static HttpResponse<byte[]> send(Endpoint e, String id, String authorization)
       throws IOException, InterruptedException {
-    String path = e.path(Map.of("dataset", id, "domain", "A", "requestId", id, "jobId", id));
+    String path =
+        e.path(
+            Map.of(
+                "dataset",
+                id,
+                "domain",
+                "A",
+                "requestId",
+                id,
+                "jobId",
+                id,
+                "model",
+                "m",
+                "importId",
+                id,
+                "direction",
+                "a2b"));
     HttpRequest.BodyPublisher body = HttpRequest.BodyPublishers.noBody();
     String contentType = null;
     if (e.template().equals("/translate")) {
       path += "?model=m&direction=AtoB&requestId=" + id;
     }
-    if (e.method().equals("POST")) {
-      if (e.template().equals("/jobs")) {
+    if (e.method().equals("PUT")) {
+      contentType = "application/octet-stream";
+      body = HttpRequest.BodyPublishers.ofByteArray(new byte[] {1, 2, 3});
+    } else if (e.method().equals("POST")) {
+      if (e.template().startsWith("/models/")) {
+        contentType = "application/json";
+        body = HttpRequest.BodyPublishers.ofString("{}");
+      } else if (e.template().equals("/jobs")) {
         contentType = "application/json";
         body =
             HttpRequest.BodyPublishers.ofString(

@@ -194,7 +194,9 @@ class ModelImportIT {
   }
 
   private static JsonNode json(HttpResponse<byte[]> response) throws IOException {
-    assertThat(response.headers().firstValue("Content-Type")).hasValue("application/json");
+    // Answers are JSON, refusals RFC 9457 problem documents.
+    assertThat(response.headers().firstValue("Content-Type"))
+        .hasValueSatisfying(v -> assertThat(v).matches("application/(problem\\+)?json"));
     return MessageCodec.mapper().readTree(response.body());
   }
 
