@@ -3,6 +3,8 @@ package io.cyclegan.ingest;
 import io.cyclegan.common.config.ConfigException;
 import io.cyclegan.common.config.Env;
 import io.cyclegan.common.config.ServiceSettings;
+import io.cyclegan.common.messages.Topics;
+import io.cyclegan.common.trust.ReplyTopics;
 import java.util.Map;
 
 /**
@@ -14,6 +16,7 @@ import java.util.Map;
  * @param maxImagePixels {@code CYCLEGAN_MAX_IMAGE_PIXELS}, read from the header before decoding
  * @param maxUploadBytes {@code CYCLEGAN_MAX_UPLOAD_BYTES}, the largest HTTP request body
  * @param threads {@code CYCLEGAN_INGEST_THREADS}, images validated in parallel
+ * @param replyTopics the reply topics a caller may name ({@code CYCLEGAN_REPLY_TOPICS})
  */
 public record IngestConfig(
     ServiceSettings settings,
@@ -21,7 +24,8 @@ public record IngestConfig(
     long maxImageBytes,
     long maxImagePixels,
     long maxUploadBytes,
-    int threads) {
+    int threads,
+    ReplyTopics replyTopics) {
 
   public static final String SERVICE = "ingest";
   public static final int DEFAULT_METRICS_PORT = 9464;
@@ -53,7 +57,7 @@ public record IngestConfig(
         env.longValue("CYCLEGAN_MAX_IMAGE_BYTES", DEFAULT_MAX_IMAGE_BYTES, 1, MAX_ARRAY_BYTES),
         env.longValue("CYCLEGAN_MAX_IMAGE_PIXELS", DEFAULT_MAX_IMAGE_PIXELS, 1, Long.MAX_VALUE),
         env.longValue("CYCLEGAN_MAX_UPLOAD_BYTES", DEFAULT_MAX_UPLOAD_BYTES, 1, MAX_ARRAY_BYTES),
-        env.integer(
-            "CYCLEGAN_INGEST_THREADS", Runtime.getRuntime().availableProcessors(), 1, 1024));
+        env.integer("CYCLEGAN_INGEST_THREADS", Runtime.getRuntime().availableProcessors(), 1, 1024),
+        ReplyTopics.fromEnv(vars, Topics.fromEnv(vars)));
   }
 }
