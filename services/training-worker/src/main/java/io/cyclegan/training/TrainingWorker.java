@@ -143,7 +143,8 @@ public final class TrainingWorker implements AutoCloseable {
                   settings.instanceId(),
                   config.bounds(),
                   attempts,
-                  publisher.withPolicy(onPollThread)),
+                  publisher.withPolicy(onPollThread),
+                  config.publishers()),
               (JobSpec spec) -> RunningJob.start(new JobRunner(spec, services), liveness),
               retry);
       this.watcher =

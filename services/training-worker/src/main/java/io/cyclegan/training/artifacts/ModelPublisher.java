@@ -75,6 +75,8 @@ public final class ModelPublisher {
 
   /**
    * @param metrics the final loss readings, carried in the announcement
+   * @param principal who started the job ({@code cg-principal}), or {@code null}; recorded in
+   *     {@code latest.json} and the announcement with the version it replaces
    */
   public ModelAnnouncement publish(
       CycleGanTrainer trainer,
@@ -82,7 +84,8 @@ public final class ModelPublisher {
       String version,
       String jobId,
       String dataset,
-      Map<String, Double> metrics)
+      Map<String, Double> metrics,
+      String principal)
       throws IOException {
     Files.createDirectories(tmpDir);
     Path tmp = Files.createTempFile(tmpDir, "generators-", ".tmp");
@@ -106,18 +109,32 @@ public final class ModelPublisher {
     config.put("createdAt", Instant.now().toString());
     store.putJson(JobKeys.modelConfig(model, version), config);
 
+    // Who replaced what: read before the pointer moves; a retry finds its own version there.
+    String previous =
+        store
+            .get(ObjectKeys.modelLatest(model))
+            .map(bytes -> MessageCodec.decode(bytes, ModelAnnouncement.class))
+            .map(a -> version.equals(a.version()) ? a.previousVersion() : a.version())
+            .orElse(null);
     ModelAnnouncement announcement =
         ModelAnnouncement.of(
-            model,
-            version,
-            store.bucket(),
-            ObjectKeys.modelVersionPrefix(model, version),
-            trainer.config().imageSize(),
-            jobId,
-            metrics);
+                model,
+                version,
+                store.bucket(),
+                ObjectKeys.modelVersionPrefix(model, version),
+                trainer.config().imageSize(),
+                jobId,
+                metrics)
+            .withPublisher(principal, previous);
     store.put(ObjectKeys.modelLatest(model), MessageCodec.encode(announcement), "application/json");
     announce(announcement);
-    log.info("published model {} version {}", model, version);
+    log.info(
+        "published model {} version {} (job {}, principal {}, replacing {})",
+        model,
+        version,
+        jobId,
+        principal == null ? "none" : principal,
+        previous == null ? "nothing" : previous);
     return announcement;
   }
 

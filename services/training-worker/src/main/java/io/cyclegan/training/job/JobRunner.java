@@ -248,7 +248,14 @@ public final class JobRunner implements TrainingListener {
   private JobResult complete() throws IOException {
     services
         .publisher()
-        .publish(trainer, spec.model(), spec.version(), spec.jobId(), spec.dataset(), lastLosses);
+        .publish(
+            trainer,
+            spec.model(),
+            spec.version(),
+            spec.jobId(),
+            spec.dataset(),
+            lastLosses,
+            spec.principal());
     state = services.jobs().write(state.finished(JobStatus.completed, null));
     report.writePage(state.state().name(), trainer.epoch());
     services

@@ -111,7 +111,8 @@ class CommandLoopIT {
                   "cyclegan.models",
                   "/cyclegan/training/w1",
                   Files.createTempDirectory("loop-it-"),
-                  new Retrier(noWait, new Dependency("kafka"))));
+                  new Retrier(noWait, new Dependency("kafka"))),
+              ModelPublishers.OPEN);
       CommandLoop loop =
           new CommandLoop(
               TestKafka.consumer(stack, group),
