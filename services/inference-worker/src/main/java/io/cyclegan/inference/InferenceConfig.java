@@ -3,6 +3,8 @@ package io.cyclegan.inference;
 import io.cyclegan.common.config.ConfigException;
 import io.cyclegan.common.config.Env;
 import io.cyclegan.common.config.ServiceSettings;
+import io.cyclegan.common.messages.Topics;
+import io.cyclegan.common.trust.ReplyTopics;
 import io.cyclegan.model.device.DeviceSelector;
 import java.time.Duration;
 import java.util.Map;
@@ -20,6 +22,10 @@ import java.util.Map;
  *     before it is answered with an error ({@code CYCLEGAN_INFERENCE_REQUEST_DEADLINE_SECONDS})
  * @param modelPollInterval how often each known model's {@code latest.json} is read, so that a lost
  *     announcement delays a hot swap but never prevents it ({@code CYCLEGAN_MODEL_POLL_SECONDS})
+ * @param maxInputBytes a claim check's input object larger than this is refused before it is read
+ *     ({@code CYCLEGAN_MAX_INPUT_BYTES}; default {@code CYCLEGAN_MAX_IMAGE_BYTES}, ingest's limit,
+ *     else 1 MiB)
+ * @param replyTopics the reply topics a claim check may name ({@code CYCLEGAN_REPLY_TOPICS})
  * @param bindAddress the side server's address; {@code 0.0.0.0} from the environment (a container),
  *     {@code 127.0.0.1} when embedded in {@code cyclegan up} or a test
  */
@@ -32,10 +38,13 @@ public record InferenceConfig(
     int modelCacheSize,
     Duration requestDeadline,
     Duration modelPollInterval,
+    long maxInputBytes,
+    ReplyTopics replyTopics,
     String bindAddress) {
 
   public static final String SERVICE = "inference";
   public static final int DEFAULT_METRICS_PORT = 9466;
+  public static final long DEFAULT_MAX_INPUT_BYTES = 1_048_576;
 
   public InferenceConfig {
     if (maxBatch < 1) {
@@ -75,6 +84,13 @@ public record InferenceConfig(
         Duration.ofSeconds(
             env.longValue("CYCLEGAN_INFERENCE_REQUEST_DEADLINE_SECONDS", 600, 1, 7L * 24 * 3600)),
         Duration.ofSeconds(env.longValue("CYCLEGAN_MODEL_POLL_SECONDS", 60, 1, 24 * 3600)),
+        env.longValue(
+            "CYCLEGAN_MAX_INPUT_BYTES",
+            env.longValue(
+                "CYCLEGAN_MAX_IMAGE_BYTES", DEFAULT_MAX_INPUT_BYTES, 1, Integer.MAX_VALUE - 8),
+            1,
+            Integer.MAX_VALUE - 8),
+        ReplyTopics.fromEnv(vars, Topics.fromEnv(vars)),
         "0.0.0.0");
   }
 
@@ -89,6 +105,8 @@ public record InferenceConfig(
         modelCacheSize,
         requestDeadline,
         modelPollInterval,
+        maxInputBytes,
+        replyTopics,
         address);
   }
 

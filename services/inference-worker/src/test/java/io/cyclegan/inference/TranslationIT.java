@@ -119,7 +119,12 @@ class TranslationIT {
       f.publishModel("reply-model", "v1", gens);
       // The worker's default results topic is elsewhere: an answer on the fixture's topic can only
       // have come from the reply topic.
-      f.startWorker(Map.of("CYCLEGAN_TOPIC_TRANSLATE_RESULTS", f.resultsTopic + ".default"));
+      f.startWorker(
+          Map.of(
+              "CYCLEGAN_TOPIC_TRANSLATE_RESULTS",
+              f.resultsTopic + ".default",
+              "CYCLEGAN_REPLY_TOPICS",
+              f.resultsTopic));
       f.putInput("reply-1", TestModels.image(16, 16, 1));
       TranslateRequest base = f.claimCheck("reply-1", "reply-model", null, Direction.BtoA, 16, 16);
       f.request(withReplyTopic(base, f.resultsTopic));
@@ -135,11 +140,14 @@ class TranslationIT {
     byte[] gens = TestModels.generators(4, 1, 22);
     try (WorkerFixture f = new WorkerFixture(stack, "badreply")) {
       f.publishModel("badreply-model", "v1", gens);
-      f.startWorker(Map.of());
+      // Allowed by the list, unwritable by Kafka: its name collides with the requests topic's
+      // ('.' and '_' are the same to Kafka), so it cannot be created.
+      String unwritable = f.requestsTopic.replace('.', '_');
+      f.startWorker(Map.of("CYCLEGAN_REPLY_TOPICS", unwritable));
       f.putInput("badreply-1", TestModels.image(16, 16, 2));
       TranslateRequest base =
           f.claimCheck("badreply-1", "badreply-model", null, Direction.AtoB, 16, 16);
-      f.request(withReplyTopic(base, "no such topic!"));
+      f.request(withReplyTopic(base, unwritable));
       await()
           .atMost(Duration.ofSeconds(60))
           .untilAsserted(() -> assertThat(f.results("badreply-1")).isNotEmpty());

@@ -3,6 +3,8 @@ package io.cyclegan.ingest;
 import io.cyclegan.common.config.ConfigException;
 import io.cyclegan.common.config.Env;
 import io.cyclegan.common.config.ServiceSettings;
+import io.cyclegan.common.messages.Topics;
+import io.cyclegan.common.trust.ReplyTopics;
 import io.cyclegan.ingest.auth.AuthConfig;
 import io.cyclegan.ingest.http.FrontDoor;
 import java.time.Duration;
@@ -22,6 +24,7 @@ import java.util.Map;
  *     CYCLEGAN_HTTP_READ_TIMEOUT_SECONDS}
  * @param maxImportBytes {@code CYCLEGAN_MAX_IMPORT_BYTES}, the largest PyTorch file a model import
  *     uploads (streamed to the store, never held in memory)
+ * @param replyTopics the reply topics a caller may name ({@code CYCLEGAN_REPLY_TOPICS})
  */
 public record IngestConfig(
     ServiceSettings settings,
@@ -32,7 +35,8 @@ public record IngestConfig(
     int threads,
     AuthConfig auth,
     FrontDoor frontDoor,
-    long maxImportBytes) {
+    long maxImportBytes,
+    ReplyTopics replyTopics) {
 
   public static final String SERVICE = "ingest";
   public static final int DEFAULT_METRICS_PORT = 9464;
@@ -79,6 +83,7 @@ public record IngestConfig(
                     1,
                     3600)),
             FrontDoor.QUEUE_WAIT),
-        env.longValue("CYCLEGAN_MAX_IMPORT_BYTES", DEFAULT_MAX_IMPORT_BYTES, 1, Long.MAX_VALUE));
+        env.longValue("CYCLEGAN_MAX_IMPORT_BYTES", DEFAULT_MAX_IMPORT_BYTES, 1, Long.MAX_VALUE),
+        ReplyTopics.fromEnv(vars, Topics.fromEnv(vars)));
   }
 }

@@ -126,7 +126,7 @@ public final class IngestService implements AutoCloseable {
       IngestProcessor processor =
           new IngestProcessor(
               new ImageValidator(config.maxImageBytes(), config.maxImagePixels()),
-              new HeaderParser(s.topics()),
+              new HeaderParser(s.topics(), config.replyTopics()),
               runtime.store(),
               producer,
               replies,

@@ -3,6 +3,7 @@ package io.cyclegan.training;
 import io.cyclegan.common.config.Env;
 import io.cyclegan.common.config.ServiceSettings;
 import io.cyclegan.model.device.DeviceSelector;
+import io.cyclegan.training.commands.ModelPublishers;
 import io.cyclegan.training.limits.ParamBounds;
 import java.nio.file.Path;
 import java.util.Locale;
@@ -21,6 +22,8 @@ import java.util.Map;
  * @param maxAttempts {@code CYCLEGAN_TRAINING_MAX_ATTEMPTS}: how many runs of one job may end
  *     without a word (the worker killed: out of memory, a native crash) before it is failed
  * @param bounds the largest params this worker trains ({@code CYCLEGAN_TRAINING_MAX_*})
+ * @param publishers who may publish which model ({@code CYCLEGAN_MODEL_PUBLISHERS}, {@code
+ *     CYCLEGAN_MODEL_PUBLISHERS_FILE})
  */
 public record TrainingConfig(
     ServiceSettings settings,
@@ -28,7 +31,8 @@ public record TrainingConfig(
     Path cacheDir,
     int progressEverySteps,
     int maxAttempts,
-    ParamBounds bounds) {
+    ParamBounds bounds,
+    ModelPublishers publishers) {
 
   public static final String SERVICE = "training";
   public static final int DEFAULT_METRICS_PORT = 9465;
@@ -53,11 +57,13 @@ public record TrainingConfig(
         env.integer(
             "CYCLEGAN_PROGRESS_EVERY_STEPS", DEFAULT_PROGRESS_EVERY_STEPS, 1, Integer.MAX_VALUE),
         env.integer("CYCLEGAN_TRAINING_MAX_ATTEMPTS", DEFAULT_MAX_ATTEMPTS, 1, 1000),
-        ParamBounds.fromEnv(env));
+        ParamBounds.fromEnv(env),
+        ModelPublishers.fromEnv(env));
   }
 
   /** A copy with other service settings (tests give each in-process worker its own id). */
   public TrainingConfig withSettings(ServiceSettings other) {
-    return new TrainingConfig(other, device, cacheDir, progressEverySteps, maxAttempts, bounds);
+    return new TrainingConfig(
+        other, device, cacheDir, progressEverySteps, maxAttempts, bounds, publishers);
   }
 }

@@ -151,7 +151,8 @@ public final class TrainingWorker implements AutoCloseable {
                   new ImportedVersions(
                       runtime.store().withPolicy(onPollThread),
                       publisher.withPolicy(onPollThread),
-                      tmpDir())),
+                      tmpDir()),
+                  config.publishers()),
               (JobSpec spec) -> RunningJob.start(new JobRunner(spec, services), liveness),
               retry);
       this.watcher =

@@ -234,6 +234,24 @@ final class TrainingFixture implements AutoCloseable {
     sendRaw(command.jobId(), MessageCodec.encode(command));
   }
 
+  /** Sends a command with a {@code cg-principal} header, as ingest's HTTP API does. */
+  void sendAs(String principal, TrainingCommand command) {
+    ProducerRecord<byte[], byte[]> r =
+        new ProducerRecord<>(
+            commandsTopic,
+            command.jobId().getBytes(StandardCharsets.UTF_8),
+            MessageCodec.encode(command));
+    r.headers()
+        .add(
+            io.cyclegan.common.messages.Headers.PRINCIPAL,
+            principal.getBytes(StandardCharsets.UTF_8));
+    try {
+      producer.send(r).get(30, TimeUnit.SECONDS);
+    } catch (Exception e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
   void sendRaw(String key, byte[] value) {
     sendAt(key, value);
   }

@@ -5,6 +5,7 @@ import io.cyclegan.common.fault.RetryPolicy;
 import io.cyclegan.common.runtime.DeadLetters;
 import io.cyclegan.common.server.Liveness;
 import io.cyclegan.common.store.ObjectStore;
+import io.cyclegan.common.trust.ReplyTopics;
 import io.cyclegan.inference.batching.BatchQueue;
 import io.cyclegan.inference.delivery.Delivery;
 import io.cyclegan.inference.models.ModelCache;
@@ -38,7 +39,8 @@ public final class Pipeline implements Consumer<Delivery> {
       int prepareThreads,
       int publishThreads,
       Duration requestDeadline,
-      RetryPolicy retry) {}
+      RetryPolicy retry,
+      long maxInputBytes) {}
 
   private final ExecutorService preparePool;
   private final ExecutorService publishPool;
@@ -55,7 +57,7 @@ public final class Pipeline implements Consumer<Delivery> {
       ModelCache models,
       KafkaProducer<byte[], byte[]> results,
       DeadLetters deadLetters,
-      String resultsTopic,
+      ReplyTopics replyTopics,
       String source,
       InferenceMetrics metrics,
       Device device,
@@ -72,10 +74,19 @@ public final class Pipeline implements Consumer<Delivery> {
             settings.queueCapacity());
     PublishStage publish =
         new PublishStage(
-            publishPool, results, deadLetters, resultsTopic, source, metrics, halted, recovery);
+            publishPool, results, deadLetters, replyTopics, source, metrics, halted, recovery);
     this.prepare =
         new PrepareStage(
-            preparePool, store, versions, models, queue, publish, recovery, settings.maxEdge());
+            preparePool,
+            store,
+            versions,
+            models,
+            queue,
+            publish,
+            recovery,
+            settings.maxEdge(),
+            settings.maxInputBytes(),
+            replyTopics);
     this.inference = new InferenceStage(queue, publish, metrics, device, liveness);
   }
 

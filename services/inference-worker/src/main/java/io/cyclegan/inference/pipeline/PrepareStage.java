@@ -3,7 +3,13 @@ package io.cyclegan.inference.pipeline;
 import io.cyclegan.common.messages.MessageCodec;
 import io.cyclegan.common.messages.TranslateRequest;
 import io.cyclegan.common.store.Names;
+import io.cyclegan.common.store.ObjectInfo;
+import io.cyclegan.common.store.ObjectKeys;
 import io.cyclegan.common.store.ObjectStore;
+import io.cyclegan.common.trust.LogValues;
+import io.cyclegan.common.trust.ReasonCode;
+import io.cyclegan.common.trust.ReplyTopics;
+import io.cyclegan.common.trust.SafeMessages;
 import io.cyclegan.inference.batching.BatchKey;
 import io.cyclegan.inference.batching.BatchQueue;
 import io.cyclegan.inference.images.InputImages;
@@ -12,18 +18,24 @@ import io.cyclegan.inference.models.ModelCache;
 import io.cyclegan.inference.models.ModelRef;
 import io.cyclegan.inference.models.ModelVersions;
 import java.time.Instant;
+import java.util.Optional;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.RejectedExecutionException;
 import org.slf4j.MDC;
 
 /**
- * The first stage, on a small pool: read the claim check, resolve the model version and take a
- * lease on its generators (loading them if needed), fetch and decode the input, scale it down and
- * pad it, and queue it for batching. Blocks when the batch queue is full. Every store call of a
- * request waits out transient faults until the request's deadline (receipt plus {@code
+ * The first stage, on a small pool: read the claim check and check it (docs/security.md: the input
+ * under the request's own prefix in the pipeline's bucket, the reply topic on the allow-list, the
+ * object no larger than the input limit, by a stat before it is read), resolve the model version
+ * and take a lease on its generators (loading them if needed), fetch and decode the input, scale it
+ * down and pad it, and queue it for batching. Blocks when the batch queue is full. Every store call
+ * of a request waits out transient faults until the request's deadline (receipt plus {@code
  * CYCLEGAN_INFERENCE_REQUEST_DEADLINE_SECONDS}); what fails is handed to {@link Recovery}.
  */
 final class PrepareStage {
+  /** The dead letter's {@code cg-error-class} of a claim check the worker refuses. */
+  private static final String REFUSED = "io.cyclegan.inference.RefusedClaimCheck";
+
   private final ExecutorService pool;
   private final ObjectStore store;
   private final ModelVersions versions;
@@ -32,6 +44,8 @@ final class PrepareStage {
   private final PublishStage publish;
   private final Recovery recovery;
   private final int maxEdge;
+  private final long maxInputBytes;
+  private final ReplyTopics replyTopics;
 
   PrepareStage(
       ExecutorService pool,
@@ -41,7 +55,9 @@ final class PrepareStage {
       BatchQueue<PendingRequest> queue,
       PublishStage publish,
       Recovery recovery,
-      int maxEdge) {
+      int maxEdge,
+      long maxInputBytes,
+      ReplyTopics replyTopics) {
     this.pool = pool;
     this.store = store;
     this.versions = versions;
@@ -50,6 +66,8 @@ final class PrepareStage {
     this.publish = publish;
     this.recovery = recovery;
     this.maxEdge = maxEdge;
+    this.maxInputBytes = maxInputBytes;
+    this.replyTopics = replyTopics;
   }
 
   void submit(PendingRequest r) {
@@ -63,7 +81,7 @@ final class PrepareStage {
   private void prepare(PendingRequest r) {
     try {
       TranslateRequest q = claimCheck(r);
-      MDC.put("requestId", q.requestId());
+      MDC.put("requestId", q.requestId()); // valid: checked by claimCheck
       ModelRef ref;
       try {
         ref = versions.resolve(q.model(), q.modelVersion(), r.deadline);
@@ -95,20 +113,56 @@ final class PrepareStage {
   }
 
   private TranslateRequest claimCheck(PendingRequest r) {
+    TranslateRequest q;
     try {
-      TranslateRequest q = MessageCodec.decode(r.delivery.record().value(), TranslateRequest.class);
-      r.request = q;
+      q = MessageCodec.decode(r.delivery.record().value(), TranslateRequest.class);
       Names.requireRequestId(q.requestId());
-      startClock(r, q.receivedAt());
-      return q;
+      Names.require("model", q.model());
+      if (q.modelVersion() != null) {
+        Names.require("model version", q.modelVersion());
+      }
     } catch (RuntimeException e) {
       r.request = null;
       startClock(r, Instant.ofEpochMilli(r.delivery.record().timestamp()));
       throw new RequestFailure(
           "claim-check",
+          ReasonCode.BAD_CLAIM_CHECK,
           e.getClass().getName(),
-          "bad claim check on " + r.delivery + ": " + e.getMessage());
+          "bad claim check on "
+              + r.delivery
+              + ": "
+              + SafeMessages.withoutAddresses(e.getMessage()));
     }
+    r.request = q;
+    startClock(r, q.receivedAt());
+    // A forged claim check must not make the worker read what its sender may not: another
+    // request's input, a dataset image, a model. Nor write where the sender may not.
+    String reply = q.replyTopic();
+    if (reply != null && !reply.isBlank()) {
+      Optional<String> refused = replyTopics.refusal(reply);
+      if (refused.isPresent()) {
+        throw new RequestFailure(
+            "claim-check", ReasonCode.REPLY_TOPIC_NOT_ALLOWED, REFUSED, refused.get());
+      }
+    }
+    if (!store.bucket().equals(q.bucket())) {
+      throw new RequestFailure(
+          "claim-check",
+          ReasonCode.FOREIGN_BUCKET,
+          REFUSED,
+          "the claim check names a bucket this worker does not read");
+    }
+    if (!ObjectKeys.isRequestObject(q.requestId(), q.inputKey())) {
+      throw new RequestFailure(
+          "claim-check",
+          ReasonCode.INPUT_KEY_OUTSIDE_REQUEST,
+          REFUSED,
+          "input key '"
+              + LogValues.escape(q.inputKey())
+              + "' is not an object under "
+              + ObjectKeys.requestPrefix(q.requestId()));
+    }
+    return q;
   }
 
   /** The deadline runs from the request's receipt; set once, so a retry does not extend it. */
@@ -122,32 +176,47 @@ final class PrepareStage {
   }
 
   private PreparedImage input(PendingRequest r, TranslateRequest q) {
-    if (!store.bucket().equals(q.bucket())) {
-      throw new RequestFailure(
-          "input",
-          IllegalArgumentException.class.getName(),
-          "input bucket '" + q.bucket() + "' is not the bucket this worker reads");
-    }
     byte[] bytes;
     try {
-      bytes =
-          r.store
-              .get(q.inputKey())
-              .orElseThrow(
-                  () ->
-                      new RequestFailure(
-                          "input",
-                          "java.io.FileNotFoundException",
-                          "input object " + q.inputKey() + " not found"));
+      // Stat first: an object larger than the limit (a checkpoint is hundreds of MB) is never read.
+      ObjectInfo info = r.store.stat(q.inputKey()).orElseThrow(() -> notFound(q));
+      if (info.size() > maxInputBytes) {
+        throw new RequestFailure(
+            "input",
+            ReasonCode.INPUT_TOO_LARGE,
+            REFUSED,
+            "input object "
+                + q.inputKey()
+                + " has "
+                + info.size()
+                + " bytes, more than the limit of "
+                + maxInputBytes);
+      }
+      bytes = r.store.get(q.inputKey()).orElseThrow(() -> notFound(q));
     } catch (RequestFailure f) {
       throw f;
     } catch (RuntimeException e) {
       throw new RequestFailure("input", e);
+    }
+    if (bytes.length > maxInputBytes) { // replaced between the stat and the read
+      throw new RequestFailure(
+          "input",
+          ReasonCode.INPUT_TOO_LARGE,
+          REFUSED,
+          "input object " + q.inputKey() + " is larger than the limit of " + maxInputBytes);
     }
     try {
       return InputImages.prepare(bytes, maxEdge);
     } catch (RuntimeException e) {
       throw new RequestFailure("input", e);
     }
+  }
+
+  private static RequestFailure notFound(TranslateRequest q) {
+    return new RequestFailure(
+        "input",
+        ReasonCode.INPUT_NOT_FOUND,
+        "java.io.FileNotFoundException",
+        "input object " + q.inputKey() + " not found");
   }
 }

@@ -9,6 +9,8 @@ import io.cyclegan.common.messages.TranslateResult;
 import io.cyclegan.common.runtime.DeadLetters;
 import io.cyclegan.common.store.Names;
 import io.cyclegan.common.store.ObjectKeys;
+import io.cyclegan.common.trust.LogValues;
+import io.cyclegan.common.trust.ReplyTopics;
 import io.cyclegan.inference.images.OutputImages;
 import io.cyclegan.inference.images.PreparedImage;
 import java.nio.charset.StandardCharsets;
@@ -48,6 +50,7 @@ final class PublishStage {
   private final ExecutorService pool;
   private final KafkaProducer<byte[], byte[]> producer;
   private final DeadLetters deadLetters;
+  private final ReplyTopics replyTopics;
   private final String defaultTopic;
   private final String source;
   private final InferenceMetrics metrics;
@@ -58,7 +61,7 @@ final class PublishStage {
       ExecutorService pool,
       KafkaProducer<byte[], byte[]> producer,
       DeadLetters deadLetters,
-      String defaultTopic,
+      ReplyTopics replyTopics,
       String source,
       InferenceMetrics metrics,
       AtomicBoolean halted,
@@ -67,7 +70,8 @@ final class PublishStage {
     this.halted = halted;
     this.producer = producer;
     this.deadLetters = deadLetters;
-    this.defaultTopic = defaultTopic;
+    this.replyTopics = replyTopics;
+    this.defaultTopic = replyTopics.resultsTopic();
     this.source = source;
     this.metrics = metrics;
     this.recovery = recovery;
@@ -144,8 +148,9 @@ final class PublishStage {
       if (!r.deadLettered && !sendDeadLetter(r, f)) {
         return;
       }
+      log.warn("request failed at stage {}: {}", f.stage(), LogValues.escape(f.detail()));
       if (requestId == null) {
-        log.warn("{}: no request id readable, dead letter only: {}", r.delivery, f.getMessage());
+        log.warn("{}: no request id readable, dead letter only", r.delivery);
         metrics.error.increment();
         r.delivery.finish();
         return;
@@ -166,7 +171,8 @@ final class PublishStage {
               null,
               f.getMessage(),
               q == null ? null : timings(r),
-              Instant.now());
+              Instant.now(),
+              f.reason().name());
       writeErrorDocument(r, result);
       publish(r, topicOf(r), result, false);
     } finally {
@@ -228,10 +234,10 @@ final class PublishStage {
     return new TranslateResult.Timings(queueMs, inferenceMs, Math.max(0, now - received));
   }
 
+  /** The request's reply topic when it names an allowed one, else the results topic. */
   private String topicOf(PendingRequest r) {
-    return r.request != null && r.request.replyTopic() != null && !r.request.replyTopic().isBlank()
-        ? r.request.replyTopic()
-        : defaultTopic;
+    String reply = r.request == null ? null : r.request.replyTopic();
+    return reply != null && !reply.isBlank() && replyTopics.isAllowed(reply) ? reply : defaultTopic;
   }
 
   /**

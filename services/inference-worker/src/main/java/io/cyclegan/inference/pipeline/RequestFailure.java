@@ -2,42 +2,53 @@ package io.cyclegan.inference.pipeline;
 
 import io.cyclegan.common.fault.Faults;
 import io.cyclegan.common.store.StoreException;
+import io.cyclegan.common.trust.ReasonCode;
+import io.cyclegan.common.trust.SafeMessages;
 import io.cyclegan.inference.images.UnreadableImageException;
 import io.cyclegan.inference.models.ModelCache;
 import io.cyclegan.inference.models.ModelLoadException;
 import io.cyclegan.inference.models.UnknownModelException;
-import java.util.regex.Pattern;
 
 /**
  * Why a stage of a request did not complete: the stage (also the dead letter's {@code
- * cg-error-stage}) and the cause. {@link #isTransient} tells a fault that waiting can fix (the
- * store or the broker away) from a permanent one (a bad input, an unknown model); only a permanent
- * one, or a transient one past the request's deadline, becomes an error result, whose {@code error}
- * is {@link #getMessage}: a message safe to show a user, naming no host, endpoint or bucket.
+ * cg-error-stage}), a {@link ReasonCode} and the cause. {@link #isTransient} tells a fault that
+ * waiting can fix (the store or the broker away) from a permanent one (a bad input, an unknown
+ * model); only a permanent one, or a transient one past the request's deadline, becomes an error
+ * result, whose {@code error} is {@link #getMessage}: {@code REASON: safe message}, naming no host,
+ * endpoint, bucket or exception text. The cause's own text is {@link #detail}, for the log only.
  */
 final class RequestFailure extends RuntimeException {
   private static final long serialVersionUID = 1L;
 
-  /** URLs, IP addresses and host:port pairs, which a client library's message may carry. */
-  private static final Pattern ADDRESS =
-      Pattern.compile(
-          "[a-zA-Z][a-zA-Z0-9+.-]*://\\S+"
-              + "|/?[\\w.-]*\\d+\\.\\d+\\.\\d+\\.\\d+(:\\d+)?"
-              + "|/?(?:localhost|[\\w-]+(?:\\.[\\w-]+)+):\\d{2,5}");
-
   private final String stage;
   private final String errorClass;
+  private final ReasonCode reason;
+  private final String detail;
 
+  /** A failure caused by {@code cause}: the reason and a safe message follow from its type. */
   RequestFailure(String stage, Throwable cause) {
-    super(safe(String.valueOf(cause.getMessage())), cause);
+    super(reasonOf(cause).describe(safeMessageOf(cause)), cause);
     this.stage = stage;
     this.errorClass = cause.getClass().getName();
+    this.reason = reasonOf(cause);
+    this.detail = cause.toString();
   }
 
-  RequestFailure(String stage, String errorClass, String message) {
-    super(message);
+  /** A refusal of the worker's own: {@code safeMessage} is shown to the caller as it is. */
+  RequestFailure(String stage, ReasonCode reason, String errorClass, String safeMessage) {
+    super(reason.describe(safeMessage));
     this.stage = stage;
     this.errorClass = errorClass;
+    this.reason = reason;
+    this.detail = null;
+  }
+
+  private RequestFailure(RequestFailure f, String detail) {
+    super(f.getMessage());
+    this.stage = f.stage;
+    this.errorClass = f.errorClass;
+    this.reason = f.reason;
+    this.detail = detail;
   }
 
   /**
@@ -47,15 +58,18 @@ final class RequestFailure extends RuntimeException {
   static RequestFailure deadline(RequestFailure last, long deadlineSeconds) {
     String what = storeFault(last) ? "the object store" : "the message broker";
     return new RequestFailure(
-        "deadline",
-        last.errorClass,
-        "not answered within the request's deadline of "
-            + deadlineSeconds
-            + " s: "
-            + what
-            + " was unavailable (at stage "
-            + last.stage
-            + ")");
+        new RequestFailure(
+            "deadline",
+            ReasonCode.DEADLINE_EXCEEDED,
+            last.errorClass,
+            "not answered within the request's deadline of "
+                + deadlineSeconds
+                + " s: "
+                + what
+                + " was unavailable (at stage "
+                + last.stage
+                + ")"),
+        last.detail());
   }
 
   String stage() {
@@ -64,6 +78,15 @@ final class RequestFailure extends RuntimeException {
 
   String errorClass() {
     return errorClass;
+  }
+
+  ReasonCode reason() {
+    return reason;
+  }
+
+  /** What the log gets: the safe message and the cause's own text (hosts, buckets and all). */
+  String detail() {
+    return detail == null ? getMessage() : getMessage() + " (cause: " + detail + ")";
   }
 
   /**
@@ -101,8 +124,30 @@ final class RequestFailure extends RuntimeException {
     return false;
   }
 
-  /** The message without addresses; what a user reads. */
-  static String safe(String message) {
-    return ADDRESS.matcher(message).replaceAll("<address>");
+  private static ReasonCode reasonOf(Throwable cause) {
+    if (cause instanceof UnknownModelException) {
+      return ReasonCode.UNKNOWN_MODEL;
+    }
+    if (cause instanceof ModelLoadException) {
+      return ReasonCode.MODEL_LOAD_FAILED;
+    }
+    if (cause instanceof UnreadableImageException) {
+      return ReasonCode.UNREADABLE_INPUT;
+    }
+    return ReasonCode.INTERNAL;
+  }
+
+  /**
+   * Our own verdicts name the model or the image problem; a model that does not load and anything
+   * else get a fixed text, since their cause may carry the store's endpoint or bucket.
+   */
+  private static String safeMessageOf(Throwable cause) {
+    if (cause instanceof UnknownModelException || cause instanceof UnreadableImageException) {
+      return SafeMessages.withoutAddresses(cause.getMessage());
+    }
+    if (cause instanceof ModelLoadException) {
+      return "the model's files could not be loaded";
+    }
+    return "the request could not be processed; the worker's log has the detail";
   }
 }

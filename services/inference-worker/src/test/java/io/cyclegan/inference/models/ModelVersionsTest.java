@@ -21,7 +21,9 @@ class ModelVersionsTest {
         64,
         null,
         Map.of(),
-        time);
+        time,
+        null,
+        null);
   }
 
   @Test

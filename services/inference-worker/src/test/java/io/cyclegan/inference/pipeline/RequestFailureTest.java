@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.cyclegan.common.store.StoreException;
 import io.cyclegan.common.store.StoreUnavailableException;
+import io.cyclegan.common.trust.ReasonCode;
 import io.cyclegan.inference.images.UnreadableImageException;
 import io.cyclegan.inference.models.ModelLoadException;
 import java.io.EOFException;
@@ -37,7 +38,10 @@ class RequestFailureTest {
         .isFalse();
     assertThat(new RequestFailure("input", new StoreException("AccessDenied", null)).isTransient())
         .isFalse();
-    assertThat(new RequestFailure("claim-check", "x", "bad claim check").isTransient()).isFalse();
+    assertThat(
+            new RequestFailure("claim-check", ReasonCode.BAD_CLAIM_CHECK, "x", "bad claim check")
+                .isTransient())
+        .isFalse();
   }
 
   @Test
@@ -53,18 +57,38 @@ class RequestFailureTest {
     assertThat(f.stage()).isEqualTo("deadline");
     assertThat(f.getMessage())
         .isEqualTo(
-            "not answered within the request's deadline of 600 s: the object store was"
+            "DEADLINE_EXCEEDED: not answered within the request's deadline of 600 s: the object store was"
                 + " unavailable (at stage input)");
     assertThat(last.getMessage()).doesNotContain("127.0.0.1").doesNotContain("9000");
   }
 
   @Test
-  void shouldRemoveUrlsAndHostPortsFromMessages() {
-    assertThat(RequestFailure.safe("GET http://minio.internal:9000/cyclegan/x failed"))
-        .isEqualTo("GET <address> failed");
-    assertThat(RequestFailure.safe("connect to /10.1.2.3:9092 refused"))
-        .isEqualTo("connect to <address> refused");
-    assertThat(RequestFailure.safe("minio.internal:9000 timed out"))
-        .isEqualTo("<address> timed out");
+  void shouldShowNoExceptionTextOfAStoreErrorToTheCaller() {
+    RequestFailure f =
+        new RequestFailure(
+            "input",
+            new StoreException(
+                "object store: get requests/r/input.png in bucket secret-bucket at"
+                    + " http://minio.internal:9000 failed",
+                null));
+    assertThat(f.reason()).isEqualTo(ReasonCode.INTERNAL);
+    assertThat(f.getMessage())
+        .startsWith("INTERNAL: ")
+        .doesNotContain("secret-bucket")
+        .doesNotContain("minio.internal");
+    assertThat(f.detail()).contains("secret-bucket");
+  }
+
+  @Test
+  void shouldNameTheModelButNotItsStoreWhenItDoesNotLoad() {
+    RequestFailure f =
+        new RequestFailure(
+            "model",
+            new ModelLoadException(
+                "cannot load model: GET http://minio.internal:9000/cyclegan/models/m failed",
+                null));
+    assertThat(f.getMessage())
+        .isEqualTo("MODEL_LOAD_FAILED: the model's files could not be loaded")
+        .doesNotContain("minio");
   }
 }

@@ -36,12 +36,16 @@ final class ApiException extends RuntimeException {
     return reason;
   }
 
-  /** 413 for what is too big, 415 for what is not an image we take, 500 for our own failure. */
+  /**
+   * 413 for what is too big, 415 for what is not an image we take, 409 for a request id taken by
+   * other bytes, 500 for our own failure.
+   */
   static int statusOf(RejectReason reason) {
     return switch (reason) {
       case TOO_LARGE, TOO_MANY_PIXELS -> 413;
       case TEXT_NOT_IMAGE, UNKNOWN_FORMAT, UNSUPPORTED_FORMAT, FORMAT_MISMATCH -> 415;
       case UNEXPECTED -> 500;
+      case REQUEST_ID_CONFLICT -> 409;
       default -> 400;
     };
   }

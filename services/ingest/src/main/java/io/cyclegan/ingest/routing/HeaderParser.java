@@ -4,9 +4,9 @@ import io.cyclegan.common.messages.Direction;
 import io.cyclegan.common.messages.Headers;
 import io.cyclegan.common.messages.Topics;
 import io.cyclegan.common.store.Names;
-import java.util.HashSet;
+import io.cyclegan.common.trust.LogValues;
+import io.cyclegan.common.trust.ReplyTopics;
 import java.util.Optional;
-import java.util.Set;
 import java.util.regex.Pattern;
 
 /**
@@ -18,15 +18,20 @@ public final class HeaderParser {
   private static final Pattern TOPIC = Pattern.compile("[a-zA-Z0-9._-]{1,249}");
 
   private final Topics topics;
-  private final Set<String> internalTopics;
+  private final ReplyTopics replyTopics;
 
+  /** With the default allow-list of reply topics ({@value ReplyTopics#DEFAULT_PATTERNS}). */
   public HeaderParser(Topics topics) {
+    this(topics, new ReplyTopics(topics, ReplyTopics.DEFAULT_PATTERNS));
+  }
+
+  /**
+   * @param replyTopics the allow-list: a reply topic is written by ingest and the inference worker
+   *     with the service's rights, so a caller may never aim results at a topic the pipeline reads
+   */
+  public HeaderParser(Topics topics, ReplyTopics replyTopics) {
     this.topics = topics;
-    // A reply topic is written by ingest and the inference worker with the service's rights:
-    // never let a caller aim results at a topic the pipeline itself reads.
-    Set<String> internal = new HashSet<>(topics.all());
-    internal.remove(topics.translateResults());
-    this.internalTopics = Set.copyOf(internal);
+    this.replyTopics = replyTopics;
   }
 
   /** The route of a valid input, or a {@link RejectedInputException} naming the bad header. */
@@ -52,7 +57,7 @@ public final class HeaderParser {
               "header "
                   + Headers.PURPOSE
                   + " is '"
-                  + shorten(purpose)
+                  + LogValues.escape(shorten(purpose))
                   + "': expected '"
                   + Headers.PURPOSE_DATASET
                   + "' or '"
@@ -83,7 +88,11 @@ public final class HeaderParser {
     if (!"A".equals(domain) && !"B".equals(domain)) {
       throw new RejectedInputException(
           RejectReason.INVALID_DOMAIN,
-          "header " + Headers.DOMAIN + " is '" + shorten(domain) + "': expected 'A' or 'B'");
+          "header "
+              + Headers.DOMAIN
+              + " is '"
+              + LogValues.escape(shorten(domain))
+              + "': expected 'A' or 'B'");
     }
     return new Route.Dataset(dataset, domain);
   }
@@ -134,7 +143,7 @@ public final class HeaderParser {
           "header "
               + Headers.DIRECTION
               + " is '"
-              + shorten(value)
+              + LogValues.escape(shorten(value))
               + "': expected 'AtoB' or 'BtoA'");
     }
   }
@@ -146,20 +155,17 @@ public final class HeaderParser {
           "header "
               + Headers.REPLY_TOPIC
               + " is '"
-              + shorten(topic)
+              + LogValues.escape(shorten(topic))
               + "': expected a Kafka topic name (1-249 of a-z, A-Z, 0-9, '.', '_', '-')");
     }
-    if (internalTopics.contains(topic) || topic.endsWith(topics.dlqSuffix())) {
-      throw new RejectedInputException(
-          RejectReason.INVALID_REPLY_TOPIC,
-          "header "
-              + Headers.REPLY_TOPIC
-              + " is '"
-              + topic
-              + "', a topic the pipeline reads: use "
-              + topics.translateResults()
-              + " or a topic of your own");
-    }
+    replyTopics
+        .refusal(topic)
+        .ifPresent(
+            why -> {
+              throw new RejectedInputException(
+                  RejectReason.REPLY_TOPIC_NOT_ALLOWED,
+                  "header " + Headers.REPLY_TOPIC + ": " + why);
+            });
   }
 
   /** The request id: the header, else the record key, else one derived from the record. */

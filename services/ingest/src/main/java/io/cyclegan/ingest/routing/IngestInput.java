@@ -71,15 +71,18 @@ public record IngestInput(
   }
 
   /**
-   * The request id of a record that names none: derived from its position in the log, so that a
-   * redelivered record gets the same id and rewrites the same objects instead of adding new ones.
+   * The request id of a record that names none: unpredictable (a keyed hash of its position in the
+   * log, with a key this process drew at random), so nobody can guess it to overwrite or read
+   * another caller's request, yet the same within this process, so that a batch processed again
+   * after a store fault rewrites the same objects instead of adding new ones. A record redelivered
+   * to another process gets a new id (docs/security.md).
    */
   String positionalId() {
     if (source == null) {
       return UUID.randomUUID().toString();
     }
-    String position = source.topic() + "/" + source.partition() + "@" + source.offset();
-    return UUID.nameUUIDFromBytes(position.getBytes(StandardCharsets.UTF_8)).toString();
+    return RequestIds.forPosition(
+        source.topic() + "/" + source.partition() + "@" + source.offset());
   }
 
   /** Where it came from, for log lines: {@code topic-partition@offset} or {@code http}. */

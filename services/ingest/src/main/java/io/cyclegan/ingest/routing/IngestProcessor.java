@@ -14,15 +14,19 @@ import io.cyclegan.common.runtime.DeadLetters;
 import io.cyclegan.common.store.Names;
 import io.cyclegan.common.store.ObjectKeys;
 import io.cyclegan.common.store.ObjectStore;
+import io.cyclegan.common.trust.LogValues;
 import io.cyclegan.ingest.catalog.Catalog;
 import io.cyclegan.ingest.metrics.IngestMetrics;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.HashMap;
 import java.util.HashSet;
+import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
@@ -62,6 +66,11 @@ import org.slf4j.MDC;
 public final class IngestProcessor {
   private static final Logger log = LoggerFactory.getLogger(IngestProcessor.class);
   private static final String REQUEST_ID = "requestId";
+
+  /**
+   * The object metadata of a translation input: the SHA-256 of its bytes, for the conflict check.
+   */
+  static final String INPUT_SHA256 = "cg-sha256";
 
   private final ImageValidator validator;
   private final HeaderParser parser;
@@ -131,13 +140,15 @@ public final class IngestProcessor {
     ObjectStore batchStore = store.withDeadline(storeDeadline);
     List<Checked> checked = validateAll(inputs);
     Map<String, Set<String>> listed = listDatasets(checked, new Catalog(batchStore));
-    Map<String, Boolean> existed = storeAll(checked, listed, batchStore);
+    Map<IngestInput, RejectedInputException> conflicts =
+        Collections.synchronizedMap(new IdentityHashMap<>());
+    Map<String, Boolean> existed = storeAll(checked, listed, batchStore, conflicts);
     Map<String, Map<String, Long>> counts = countDatasets(checked, listed);
     List<Outcome> outcomes = new ArrayList<>(checked.size());
     List<List<Future<?>>> sends = new ArrayList<>(checked.size());
     Map<String, Boolean> seenInBatch = new LinkedHashMap<>();
     for (Checked c : checked) {
-      Outcome outcome = outcome(c, existed, seenInBatch, counts);
+      Outcome outcome = outcome(c, existed, seenInBatch, counts, conflicts.get(c.input()));
       outcomes.add(outcome);
       sends.add(send(outcome));
       count(outcome);
@@ -236,9 +247,15 @@ public final class IngestProcessor {
     return listed;
   }
 
-  /** Phase 3. Returns, per dataset key, whether the image was in the store before this batch. */
+  /**
+   * Phase 3. Returns, per dataset key, whether the image was in the store before this batch; puts
+   * the translation inputs whose request id is taken by other bytes into {@code conflicts}.
+   */
   private Map<String, Boolean> storeAll(
-      List<Checked> checked, Map<String, Set<String>> listed, ObjectStore store) {
+      List<Checked> checked,
+      Map<String, Set<String>> listed,
+      ObjectStore store,
+      Map<IngestInput, RejectedInputException> conflicts) {
     Map<String, Boolean> existed = new ConcurrentHashMap<>();
     Map<String, byte[]> datasetImages = new LinkedHashMap<>();
     List<Callable<Void>> writes = new ArrayList<>();
@@ -264,7 +281,7 @@ public final class IngestProcessor {
       } else {
         writes.add(
             () -> {
-              store.put(c.objectKey(), c.png(), "image/png");
+              storeInput(store, c).ifPresent(conflict -> conflicts.put(c.input(), conflict));
               return null;
             });
       }
@@ -281,6 +298,30 @@ public final class IngestProcessor {
         });
     runAll(writes);
     return existed;
+  }
+
+  /**
+   * Stores a translation input under its request id, with the SHA-256 of its bytes as object
+   * metadata. An input already there with the same hash is an idempotent re-send (nothing to
+   * write); one with another hash, or none, belongs to another request: the id is refused as a
+   * conflict rather than overwriting that caller's input. (Two first sends racing on one id can
+   * both pass the check; S3 has no portable conditional PUT.)
+   */
+  private static Optional<RejectedInputException> storeInput(ObjectStore store, Checked c) {
+    Optional<Map<String, String>> existing = store.userMetadata(c.objectKey());
+    if (existing.isEmpty()) {
+      store.put(c.objectKey(), c.png(), "image/png", Map.of(INPUT_SHA256, c.sha256()));
+      return Optional.empty();
+    }
+    if (c.sha256().equals(existing.get().get(INPUT_SHA256))) {
+      return Optional.empty();
+    }
+    return Optional.of(
+        new RejectedInputException(
+            RejectReason.REQUEST_ID_CONFLICT,
+            "request id '"
+                + ((Route.Translate) c.route()).requestId()
+                + "' is taken by a request with other bytes: send with a new id, or none"));
   }
 
   /** The counts each dataset has now: its listing plus what this batch wrote. */
@@ -328,9 +369,13 @@ public final class IngestProcessor {
       Checked c,
       Map<String, Boolean> existed,
       Map<String, Boolean> seenInBatch,
-      Map<String, Map<String, Long>> counts) {
+      Map<String, Map<String, Long>> counts,
+      RejectedInputException conflict) {
     if (c.error() != null) {
       return new Outcome.Rejected(c.input(), c.error(), parser.reply(c.input()).orElse(null));
+    }
+    if (conflict != null) {
+      return new Outcome.Rejected(c.input(), conflict, parser.reply(c.input()).orElse(null));
     }
     if (c.route() instanceof Route.Dataset d) {
       String key = c.objectKey();
@@ -392,7 +437,7 @@ public final class IngestProcessor {
         RequestIdInLogs.of(rej.reply() == null ? null : rej.reply().requestId())) {
       if (!in.fromKafka()) {
         // The HTTP caller is answered in the response; nothing is waiting on a topic.
-        log.info("refused upload: {}", e.describe());
+        log.info("refused upload: {}", LogValues.escape(e.describe()));
         return List.of();
       }
       List<Future<?>> sends = new ArrayList<>(2);
@@ -405,7 +450,8 @@ public final class IngestProcessor {
   }
 
   private static TranslateResult errorResult(Reply reply, RejectedInputException e) {
-    return TranslateResult.error(reply.requestId(), reply.model(), reply.direction(), e.describe());
+    return TranslateResult.error(reply.requestId(), reply.model(), reply.direction(), e.describe())
+        .withReason(e.reason().name());
   }
 
   private ProducerRecord<byte[], byte[]> record(String topic, String key, Message message) {
@@ -437,7 +483,10 @@ public final class IngestProcessor {
       this.previous = MDC.get(REQUEST_ID);
       this.set = requestId != null;
       if (set) {
-        MDC.put(REQUEST_ID, requestId);
+        // The id may be the invalid part of a refused request: never raw into the log context.
+        MDC.put(
+            REQUEST_ID,
+            Names.isValidRequestId(requestId) ? requestId : LogValues.escape(requestId));
       }
     }
 

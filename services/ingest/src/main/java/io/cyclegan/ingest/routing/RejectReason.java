@@ -20,6 +20,13 @@ public enum RejectReason {
   INVALID_DIRECTION(Stage.HEADERS),
   INVALID_REQUEST_ID(Stage.HEADERS),
   INVALID_REPLY_TOPIC(Stage.HEADERS),
+  /**
+   * A reply topic not on the allow-list ({@code CYCLEGAN_REPLY_TOPICS}) or one of the pipeline's
+   * own topics; the error result goes to the results topic.
+   */
+  REPLY_TOPIC_NOT_ALLOWED(Stage.HEADERS),
+  /** The request id is taken by a request whose input had other bytes (docs/security.md). */
+  REQUEST_ID_CONFLICT(Stage.STORE),
   /** A zip entry whose path leaves the archive ({@code ../x.png}, {@code /etc/x.png}). */
   UNSAFE_PATH(Stage.HEADERS),
   EMPTY(Stage.VALIDATE),
@@ -41,6 +48,7 @@ public enum RejectReason {
   public static final class Stage {
     public static final String HEADERS = "ingest.headers";
     public static final String VALIDATE = "ingest.validate";
+    public static final String STORE = "ingest.store";
 
     private Stage() {}
   }
@@ -52,7 +60,8 @@ public enum RejectReason {
   }
 
   /**
-   * The pipeline stage that refused the input, {@code ingest.headers} or {@code ingest.validate}.
+   * The pipeline stage that refused the input, {@code ingest.headers}, {@code ingest.validate} or
+   * {@code ingest.store}.
    */
   public String stage() {
     return stage;

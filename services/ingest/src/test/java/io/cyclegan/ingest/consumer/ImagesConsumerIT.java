@@ -162,7 +162,7 @@ class ImagesConsumerIT {
   @Test
   void shouldSendClaimChecksWhenTranslationRequestsArePublished(LocalStack stack) {
     String model = "m-" + id();
-    String replyTopic = "replies-" + id();
+    String replyTopic = "cyclegan.replies." + id();
     RecordMetadata withHeader =
         send(
             image(
@@ -255,7 +255,7 @@ class ImagesConsumerIT {
       throws Exception {
     String run = id();
     String good = "good-" + run;
-    String replyTopic = "replies-" + run;
+    String replyTopic = "cyclegan.replies." + run;
     StackFixtures.createTopics(stack, replyTopic, 1);
     String[] dataset = {
       Headers.PURPOSE, "dataset", Headers.DATASET, "bad-" + run, Headers.DOMAIN, "A"
@@ -346,7 +346,7 @@ class ImagesConsumerIT {
             translateCase(
                 "tr-internal-reply-" + run,
                 TestImages.png(8, 8),
-                RejectReason.INVALID_REPLY_TOPIC,
+                RejectReason.REPLY_TOPIC_NOT_ALLOWED,
                 TOPICS.translateResults(),
                 Headers.MODEL,
                 "zebra",

@@ -64,7 +64,10 @@ class ReplyTopicIT {
                         "CYCLEGAN_GROUP_ID",
                         group,
                         "KAFKA_MAX_POLL_INTERVAL_MS",
-                        "20000"),
+                        "20000",
+                        // allowed by name, unwritable by Kafka: the fallback, not the allow-list
+                        "CYCLEGAN_REPLY_TOPICS",
+                        "it_reply*"),
                     IngestService.LOOPBACK)
                 .start();
         KafkaProducer<byte[], byte[]> producer = StackFixtures.producer(stack);

@@ -77,10 +77,11 @@ class HeaderParserTest {
                 Headers.REQUEST_ID,
                 "Req-42",
                 Headers.REPLY_TOPIC,
-                "my.replies"));
+                "cyclegan.replies.my"));
 
     assertThat(route)
-        .isEqualTo(new Route.Translate("Req-42", "zebra", "v3", Direction.BtoA, "my.replies"));
+        .isEqualTo(
+            new Route.Translate("Req-42", "zebra", "v3", Direction.BtoA, "cyclegan.replies.my"));
   }
 
   @Test
@@ -177,8 +178,8 @@ class HeaderParserTest {
             "z",
             Headers.REPLY_TOPIC,
             "cyclegan.training.commands"),
-        RejectReason.INVALID_REPLY_TOPIC,
-        "the pipeline reads");
+        RejectReason.REPLY_TOPIC_NOT_ALLOWED,
+        "a topic of the pipeline itself");
     assertRefused(
         input(
             "k",
@@ -188,8 +189,8 @@ class HeaderParserTest {
             "z",
             Headers.REPLY_TOPIC,
             "cyclegan.images.in.dlq"),
-        RejectReason.INVALID_REPLY_TOPIC,
-        "the pipeline reads");
+        RejectReason.REPLY_TOPIC_NOT_ALLOWED,
+        "a topic of the pipeline itself");
   }
 
   @Test
@@ -222,12 +223,12 @@ class HeaderParserTest {
                     Headers.PURPOSE,
                     "translate",
                     Headers.REPLY_TOPIC,
-                    "mine",
+                    "cyclegan.replies.mine",
                     Headers.REQUEST_ID,
                     "r1"))
             .orElseThrow();
 
-    assertThat(reply.topic()).isEqualTo("mine");
+    assertThat(reply.topic()).isEqualTo("cyclegan.replies.mine");
     assertThat(reply.requestId()).isEqualTo("r1");
   }
 

@@ -14,6 +14,14 @@ public final class Headers {
   public static final String MODEL_VERSION = "cg-model-version";
   public static final String REPLY_TOPIC = "cg-reply-topic";
 
+  /**
+   * Who sent a command or request: the authenticated principal (an API token's name, a JWT subject)
+   * that ingest's HTTP API sets on what it produces. Recorded with a published model version and
+   * checked against {@code CYCLEGAN_MODEL_PUBLISHERS}. Only trustworthy where only ingest may write
+   * the command topic (docs/security.md).
+   */
+  public static final String PRINCIPAL = "cg-principal";
+
   /** Optional: the file name the image came from, reported back in errors. */
   public static final String FILENAME = "cg-filename";
 

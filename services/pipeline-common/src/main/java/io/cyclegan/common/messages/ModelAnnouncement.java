@@ -16,7 +16,9 @@ public record ModelAnnouncement(
     Integer imageSize,
     String jobId,
     Map<String, Double> metrics,
-    Instant time)
+    Instant time,
+    String principal,
+    String previousVersion)
     implements Message {
 
   public static final String SCHEMA = "cyclegan.model/v1";
@@ -40,6 +42,36 @@ public record ModelAnnouncement(
       String jobId,
       Map<String, Double> metrics) {
     return new ModelAnnouncement(
-        SCHEMA, model, version, bucket, prefix, imageSize, jobId, metrics, Instant.now());
+        SCHEMA,
+        model,
+        version,
+        bucket,
+        prefix,
+        imageSize,
+        jobId,
+        metrics,
+        Instant.now(),
+        null,
+        null);
+  }
+
+  /**
+   * The same announcement with who published it: the principal that started the job ({@code
+   * cg-principal} of its command, absent when none was given) and the version it replaces (absent
+   * for a model's first version). Optional and additive in v1.
+   */
+  public ModelAnnouncement withPublisher(String principal, String previousVersion) {
+    return new ModelAnnouncement(
+        schema,
+        model,
+        version,
+        bucket,
+        prefix,
+        imageSize,
+        jobId,
+        metrics,
+        time,
+        principal,
+        previousVersion);
   }
 }

@@ -19,7 +19,8 @@ public record TrainingEvent(
     String model,
     String modelVersion,
     String error,
-    Instant time)
+    Instant time,
+    String reason)
     implements Message {
 
   public static final String SCHEMA = "cyclegan.training.event/v1";
@@ -51,7 +52,7 @@ public record TrainingEvent(
   /** An event of the given type with only the job id and the time set. */
   public static TrainingEvent of(String jobId, Type type) {
     return new TrainingEvent(
-        SCHEMA, jobId, type, null, null, null, null, null, null, null, null, Instant.now());
+        SCHEMA, jobId, type, null, null, null, null, null, null, null, null, Instant.now(), null);
   }
 
   public TrainingEvent withProgress(
@@ -68,7 +69,8 @@ public record TrainingEvent(
         model,
         modelVersion,
         error,
-        time);
+        time,
+        reason);
   }
 
   public TrainingEvent withPosition(int epoch, long step) {
@@ -84,7 +86,8 @@ public record TrainingEvent(
         model,
         modelVersion,
         error,
-        time);
+        time,
+        reason);
   }
 
   public TrainingEvent withModel(String model, String modelVersion) {
@@ -100,7 +103,8 @@ public record TrainingEvent(
         model,
         modelVersion,
         error,
-        time);
+        time,
+        reason);
   }
 
   public TrainingEvent withError(String error) {
@@ -116,6 +120,25 @@ public record TrainingEvent(
         model,
         modelVersion,
         error,
-        time);
+        time,
+        reason);
+  }
+
+  /** The same event with a reason code ({@link io.cyclegan.common.trust.ReasonCode} name). */
+  public TrainingEvent withReason(String reason) {
+    return new TrainingEvent(
+        schema,
+        jobId,
+        type,
+        epoch,
+        step,
+        losses,
+        imagesPerSecond,
+        learningRate,
+        model,
+        modelVersion,
+        error,
+        time,
+        reason);
   }
 }

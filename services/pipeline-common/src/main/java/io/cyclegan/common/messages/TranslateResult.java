@@ -2,7 +2,12 @@ package io.cyclegan.common.messages;
 
 import java.time.Instant;
 
-/** The answer to a translation request, on {@code cyclegan.translate.results} or a reply topic. */
+/**
+ * The answer to a translation request, on {@code cyclegan.translate.results} or a reply topic. An
+ * error result names its {@code reason} code (ingest's {@code RejectReason} or {@link
+ * io.cyclegan.common.trust.ReasonCode}, optional and additive in v1) and a safe {@code error}
+ * message.
+ */
 public record TranslateResult(
     String schema,
     String requestId,
@@ -17,7 +22,8 @@ public record TranslateResult(
     Boolean scaledDown,
     String error,
     Timings timings,
-    Instant time)
+    Instant time,
+    String reason)
     implements Message {
 
   public static final String SCHEMA = "cyclegan.translate.result/v1";
@@ -70,7 +76,28 @@ public record TranslateResult(
         scaledDown,
         null,
         timings,
-        Instant.now());
+        Instant.now(),
+        null);
+  }
+
+  /** The same result with a reason code (an error result's machine-readable cause). */
+  public TranslateResult withReason(String reason) {
+    return new TranslateResult(
+        schema,
+        requestId,
+        status,
+        bucket,
+        outputKey,
+        model,
+        modelVersion,
+        direction,
+        width,
+        height,
+        scaledDown,
+        error,
+        timings,
+        time,
+        reason);
   }
 
   public static TranslateResult error(
@@ -89,6 +116,7 @@ public record TranslateResult(
         null,
         error,
         null,
-        Instant.now());
+        Instant.now(),
+        null);
   }
 }

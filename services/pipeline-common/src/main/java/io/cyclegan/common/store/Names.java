@@ -1,5 +1,6 @@
 package io.cyclegan.common.store;
 
+import io.cyclegan.common.trust.LogValues;
 import java.util.regex.Pattern;
 
 /**
@@ -11,7 +12,15 @@ public final class Names {
   // Request ids come from Kafka keys users choose (UUIDs, file names): mixed case is allowed.
   private static final Pattern REQUEST_ID = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,127}");
 
+  // Principals are token names or JWT subjects: e-mail-like and colon-separated ids are common.
+  private static final Pattern PRINCIPAL = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._@:-]{0,127}");
+
   private Names() {}
+
+  /** A principal ({@code cg-principal}): 1-128 of letters, digits, '.', '_', '@', ':', '-'. */
+  public static boolean isValidPrincipal(String principal) {
+    return principal != null && PRINCIPAL.matcher(principal).matches();
+  }
 
   public static boolean isValid(String name) {
     return name != null && VALID.matcher(name).matches() && !name.contains("..");
@@ -65,7 +74,9 @@ public final class Names {
           "invalid "
               + kind
               + " '"
-              + (name == null ? "" : name.length() > 80 ? name.substring(0, 80) + "..." : name)
+              + (name == null
+                  ? ""
+                  : LogValues.escape(name.length() > 80 ? name.substring(0, 80) + "..." : name))
               + "': "
               + rule);
     }

@@ -17,8 +17,26 @@ public final class ObjectKeys {
     return datasetDomainPrefix(dataset, domain) + sha256 + ".png";
   }
 
+  /** {@code requests/{requestId}/}: the only place a claim check of that request may point. */
+  public static String requestPrefix(String requestId) {
+    return "requests/" + Names.requireRequestId(requestId) + "/";
+  }
+
   public static String requestInput(String requestId) {
-    return "requests/" + Names.requireRequestId(requestId) + "/input.png";
+    return requestPrefix(requestId) + "input.png";
+  }
+
+  /**
+   * Whether {@code key} is an object of the request: directly under {@code requests/{requestId}/},
+   * one plain file name (no further {@code /}, no {@code ..}), so a forged claim check cannot make
+   * the worker read a dataset image, a model or another request's input.
+   */
+  public static boolean isRequestObject(String requestId, String key) {
+    if (!Names.isValidRequestId(requestId) || key == null) {
+      return false;
+    }
+    String prefix = requestPrefix(requestId);
+    return key.startsWith(prefix) && Names.isValidRequestId(key.substring(prefix.length()));
   }
 
   public static String resultOutput(String requestId) {

@@ -32,6 +32,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import okhttp3.OkHttpClient;
 import org.slf4j.Logger;
@@ -189,6 +190,44 @@ public final class ObjectStore {
                 PutObjectArgs.builder().bucket(bucket).object(key).contentType(contentType).stream(
                         new ByteArrayInputStream(bytes), bytes.length, -1)
                     .build()));
+  }
+
+  /**
+   * Writes a complete object in one PUT with user metadata ({@code x-amz-meta-*}; lower-case names,
+   * ASCII values), which {@link #userMetadata} reads back without reading the object.
+   */
+  public void put(String key, byte[] bytes, String contentType, Map<String, String> metadata) {
+    call(
+        "put " + key,
+        () ->
+            client.putObject(
+                PutObjectArgs.builder()
+                    .bucket(bucket)
+                    .object(key)
+                    .contentType(contentType)
+                    .userMetadata(metadata)
+                    .stream(new ByteArrayInputStream(bytes), bytes.length, -1)
+                    .build()));
+  }
+
+  /** The user metadata of an object (names lower-case, without the prefix), or empty if absent. */
+  public Optional<Map<String, String>> userMetadata(String key) {
+    return call(
+        "stat " + key,
+        () -> {
+          try {
+            StatObjectResponse r =
+                client.statObject(StatObjectArgs.builder().bucket(bucket).object(key).build());
+            Map<String, String> out = new java.util.HashMap<>();
+            r.userMetadata().forEach((k, v) -> out.put(k.toLowerCase(java.util.Locale.ROOT), v));
+            return Optional.of(Map.copyOf(out));
+          } catch (ErrorResponseException e) {
+            if (isNotFound(e)) {
+              return Optional.empty();
+            }
+            throw e;
+          }
+        });
   }
 
   /** Uploads a file, in parts when it is large. */

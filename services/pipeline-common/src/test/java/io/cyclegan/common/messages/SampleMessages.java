@@ -36,7 +36,8 @@ final class SampleMessages {
             "zebra",
             null,
             null,
-            t),
+            t,
+            null),
         new TrainingEvent(
             TrainingEvent.SCHEMA,
             "j1",
@@ -49,7 +50,8 @@ final class SampleMessages {
             null,
             null,
             "params.epochs must be >= 0, was -1",
-            t),
+            t,
+            "BAD_PARAMS"),
         new TranslateRequest(
             TranslateRequest.SCHEMA,
             "r-1",
@@ -76,8 +78,11 @@ final class SampleMessages {
             false,
             null,
             new TranslateResult.Timings(5L, 40L, 60L),
-            t),
-        TranslateResult.error("r-2", "zebra", Direction.AtoB, "unknown model 'zebra'"),
+            t,
+            null),
+        TranslateResult.error(
+                "r-2", "zebra", Direction.AtoB, "UNKNOWN_MODEL: unknown model 'zebra'")
+            .withReason("UNKNOWN_MODEL"),
         new ModelAnnouncement(
             ModelAnnouncement.SCHEMA,
             "zebra",
@@ -87,7 +92,9 @@ final class SampleMessages {
             64,
             "j1",
             Map.of("l1ToTruth", 0.05),
-            t),
+            t,
+            "alice",
+            "v2"),
         new DatasetEvent(
             DatasetEvent.SCHEMA,
             "horse2zebra",

@@ -139,7 +139,7 @@ public final class ImportedVersions {
         imported.write(out, imageSize, source);
       }
       ModelAnnouncement announcement =
-          publisher.publish(model, version, archive, config, imageSize, jobId, Map.of());
+          publisher.publish(model, version, archive, config, imageSize, jobId, Map.of(), null);
       return new Published(announcement, imported);
     } finally {
       Files.deleteIfExists(archive);

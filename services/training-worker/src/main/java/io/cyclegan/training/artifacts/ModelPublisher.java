@@ -77,6 +77,8 @@ public final class ModelPublisher {
   /**
    * @param initFrom the version the job was fine-tuned from (recorded in config.json), or null
    * @param metrics the final loss readings, carried in the announcement
+   * @param principal who started the job ({@code cg-principal}), or {@code null}; recorded in
+   *     {@code latest.json} and the announcement with the version it replaces
    */
   public ModelAnnouncement publish(
       CycleGanTrainer trainer,
@@ -85,7 +87,8 @@ public final class ModelPublisher {
       String jobId,
       String dataset,
       InitFrom initFrom,
-      Map<String, Double> metrics)
+      Map<String, Double> metrics,
+      String principal)
       throws IOException {
     Files.createDirectories(tmpDir);
     Path tmp = Files.createTempFile(tmpDir, "generators-", ".tmp");
@@ -106,7 +109,8 @@ public final class ModelPublisher {
         config.put("initFrom", initFrom);
       }
       config.put("createdAt", Instant.now().toString());
-      return publish(model, version, tmp, config, trainer.config().imageSize(), jobId, metrics);
+      return publish(
+          model, version, tmp, config, trainer.config().imageSize(), jobId, metrics, principal);
     } finally {
       Files.deleteIfExists(tmp);
     }
@@ -120,6 +124,7 @@ public final class ModelPublisher {
    * @param generators the archive, a local file
    * @param config what {@code config.json} says of the version
    * @param jobId the job (or import) that made it, or null (the CLI's import)
+   * @param principal who asked for it ({@code cg-principal}), or {@code null}
    */
   public ModelAnnouncement publish(
       String model,
@@ -128,22 +133,37 @@ public final class ModelPublisher {
       Map<String, Object> config,
       int imageSize,
       String jobId,
-      Map<String, Double> metrics) {
+      Map<String, Double> metrics,
+      String principal) {
     store.putFile(
         ObjectKeys.modelGenerators(model, version), generators, "application/octet-stream");
     store.putJson(JobKeys.modelConfig(model, version), config);
+    // Who replaced what: read before the pointer moves; a retry finds its own version there.
+    String previous =
+        store
+            .get(ObjectKeys.modelLatest(model))
+            .map(bytes -> MessageCodec.decode(bytes, ModelAnnouncement.class))
+            .map(a -> version.equals(a.version()) ? a.previousVersion() : a.version())
+            .orElse(null);
     ModelAnnouncement announcement =
         ModelAnnouncement.of(
-            model,
-            version,
-            store.bucket(),
-            ObjectKeys.modelVersionPrefix(model, version),
-            imageSize,
-            jobId,
-            metrics);
+                model,
+                version,
+                store.bucket(),
+                ObjectKeys.modelVersionPrefix(model, version),
+                imageSize,
+                jobId,
+                metrics)
+            .withPublisher(principal, previous);
     store.put(ObjectKeys.modelLatest(model), MessageCodec.encode(announcement), "application/json");
     announce(announcement);
-    log.info("published model {} version {}", model, version);
+    log.info(
+        "published model {} version {} (job {}, principal {}, replacing {})",
+        model,
+        version,
+        jobId,
+        principal == null ? "none" : principal,
+        previous == null ? "nothing" : previous);
     return announcement;
   }
 

@@ -1,6 +1,7 @@
 package io.cyclegan.training.commands;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.cyclegan.common.messages.Headers;
 import io.cyclegan.common.messages.MessageCodec;
 import io.cyclegan.common.messages.MessageFormatException;
 import io.cyclegan.common.messages.TrainingCommand;
@@ -9,6 +10,8 @@ import io.cyclegan.common.messages.TrainingEvent;
 import io.cyclegan.common.messages.TrainingEvent.Type;
 import io.cyclegan.common.runtime.DeadLetters;
 import io.cyclegan.common.store.Names;
+import io.cyclegan.common.trust.LogValues;
+import io.cyclegan.common.trust.ReasonCode;
 import io.cyclegan.model.CycleGanConfig;
 import io.cyclegan.training.artifacts.ImportedVersions;
 import io.cyclegan.training.artifacts.ModelPublisher;
@@ -28,6 +31,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.Map;
 import java.util.Optional;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.common.header.Header;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.slf4j.MDC;
@@ -70,6 +74,7 @@ public final class CommandHandler {
   private final ModelPublisher publisher;
   private final StartingWeights startingWeights;
   private final ImportedVersions imports;
+  private final ModelPublishers publishers;
 
   /**
    * Runs on the poll thread, so {@code jobs}, {@code events} and {@code publisher} should give up
@@ -87,7 +92,8 @@ public final class CommandHandler {
       Attempts attempts,
       ModelPublisher publisher,
       StartingWeights startingWeights,
-      ImportedVersions imports) {
+      ImportedVersions imports,
+      ModelPublishers publishers) {
     this.jobs = jobs;
     this.events = events;
     this.deadLetters = deadLetters;
@@ -100,6 +106,7 @@ public final class CommandHandler {
     this.publisher = publisher;
     this.startingWeights = startingWeights;
     this.imports = imports;
+    this.publishers = publishers;
   }
 
   Decision handle(ConsumerRecord<byte[], byte[]> record) {
@@ -162,7 +169,8 @@ public final class CommandHandler {
                 resolve(command.params()),
                 source,
                 record.timestamp(),
-                state));
+                state,
+                principal(record)));
       }
       return duplicate(state);
     }
@@ -190,6 +198,28 @@ public final class CommandHandler {
       metrics.job("failed");
       return Decision.DONE;
     }
+    String principal = principal(record);
+    if (!publishers.allows(command.model(), principal)) {
+      String reason =
+          ReasonCode.PUBLISHER_NOT_ALLOWED.describe(
+              (principal == null ? "a command without " + Headers.PRINCIPAL : principal)
+                  + " may not publish model "
+                  + command.model()
+                  + ": it is protected by CYCLEGAN_MODEL_PUBLISHERS");
+      log.warn("job {} refused: {}", jobId, reason);
+      deadLetters.sendAndWait("training-command", new SecurityException(reason), record);
+      jobs.write(
+          JobState.accepted(
+                  jobId, command.model(), command.dataset(), command.params(), source, workerId)
+              .finished(JobStatus.failed, reason));
+      events.sendAndWait(
+          TrainingEvent.of(jobId, Type.failed)
+              .withModel(command.model(), null)
+              .withError(reason)
+              .withReason(ReasonCode.PUBLISHER_NOT_ALLOWED.name()));
+      metrics.job("failed");
+      return Decision.DONE;
+    }
     JobState accepted =
         jobs.write(
             JobState.accepted(
@@ -206,7 +236,8 @@ public final class CommandHandler {
             config,
             source,
             record.timestamp(),
-            accepted));
+            accepted,
+            principal(record)));
   }
 
   private Decision duplicate(JobState state) {
@@ -325,6 +356,20 @@ public final class CommandHandler {
     }
     events.sendAndWait(event);
     return Decision.DONE;
+  }
+
+  /** The command's {@code cg-principal} when valid; an invalid one counts as none. */
+  private static String principal(ConsumerRecord<byte[], byte[]> record) {
+    Header h = record.headers().lastHeader(Headers.PRINCIPAL);
+    if (h == null || h.value() == null) {
+      return null;
+    }
+    String p = new String(h.value(), StandardCharsets.UTF_8);
+    if (Names.isValidPrincipal(p)) {
+      return p;
+    }
+    log.warn("ignoring invalid {} '{}'", Headers.PRINCIPAL, LogValues.escape(p));
+    return null;
   }
 
   private Decision cancel(TrainingCommand command) {

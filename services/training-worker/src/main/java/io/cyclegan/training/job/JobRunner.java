@@ -265,7 +265,8 @@ public final class JobRunner implements TrainingListener {
             spec.jobId(),
             spec.dataset(),
             spec.initFrom(),
-            lastLosses);
+            lastLosses,
+            spec.principal());
     state = services.jobs().write(state.finished(JobStatus.completed, null));
     report.writePage(state.state().name(), trainer.epoch());
     services

@@ -13,6 +13,8 @@ import io.cyclegan.model.CycleGanConfig;
  * @param source where the command was read
  * @param commandTime the command record's timestamp (orders cancels from other partitions)
  * @param state the state as accepted, or as found when a redelivered command resumes
+ * @param principal who sent the command ({@code cg-principal}), recorded with the published model;
+ *     {@code null} when it named none
  */
 public record JobSpec(
     String jobId,
@@ -21,7 +23,8 @@ public record JobSpec(
     CycleGanConfig config,
     CommandSource source,
     long commandTime,
-    JobState state) {
+    JobState state,
+    String principal) {
 
   public String version() {
     return state.version();

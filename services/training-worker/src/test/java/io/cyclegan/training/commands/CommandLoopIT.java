@@ -114,7 +114,8 @@ class CommandLoopIT {
                   Files.createTempDirectory("loop-it-"),
                   new Retrier(noWait, new Dependency("kafka"))),
               new StartingWeights(store, Files.createTempDirectory("loop-it-init-")),
-              null);
+              null,
+              ModelPublishers.OPEN);
       CommandLoop loop =
           new CommandLoop(
               TestKafka.consumer(stack, group),
