@@ -79,7 +79,11 @@ class AclIT {
       throws Exception {
     try (IngestService ingest =
             new IngestService(
-                    IngestConfig.fromEnv(env("cyclegan-ingest", Map.of("CYCLEGAN_HTTP_PORT", "0"))),
+                    IngestConfig.fromEnv(
+                        env(
+                            "cyclegan-ingest",
+                            // The HTTP API is not what this test proves; it listens on loopback.
+                            Map.of("CYCLEGAN_HTTP_PORT", "0", "CYCLEGAN_API_AUTH", "none"))),
                     IngestService.LOOPBACK)
                 .start();
         TrainingWorker training =
