@@ -283,6 +283,26 @@ public final class FaultProxy implements AutoCloseable {
     }
   }
 
+  /**
+   * A free port below Linux's ephemeral range (32768-60999). While the proxy refuses, its port is
+   * not listened on; an ephemeral port could meanwhile be handed to another socket (any port-0
+   * server or outgoing connection of a test running beside it) and {@link #pass()} could not take
+   * it back. Ports below the range are only ever taken by an explicit bind.
+   */
+  private static ServerSocket bindOutsideEphemeralRange() {
+    java.util.concurrent.ThreadLocalRandom random =
+        java.util.concurrent.ThreadLocalRandom.current();
+    for (int attempt = 0; attempt < 200; attempt++) {
+      int port = random.nextInt(20_000, 32_000);
+      try {
+        return bind(port);
+      } catch (UncheckedIOException e) {
+        // taken: try another
+      }
+    }
+    return bind(LocalStack.ANY_PORT);
+  }
+
   private static ServerSocket bind(int port) {
     ServerSocket socket = null;
     try {
@@ -468,7 +488,10 @@ public final class FaultProxy implements AutoCloseable {
 
     /** Binds the port and starts forwarding ({@link #pass()} mode). */
     public FaultProxy start() {
-      return new FaultProxy(targetHost, targetPort, bind(listenPort));
+      return new FaultProxy(
+          targetHost,
+          targetPort,
+          listenPort == LocalStack.ANY_PORT ? bindOutsideEphemeralRange() : bind(listenPort));
     }
   }
 }
