@@ -325,18 +325,26 @@ class HttpApiIT {
             + "\",\"model\":\"zebra\",\"dataset\":\"horse2zebra\","
             + "\"params\":{\"epochs\":2,\"imageSize\":64},\"initFrom\":\"horse2zebra:v3\"}";
 
+    // Without authentication there is no principal, and a client's own is not taken.
     HttpResponse<byte[]> started =
-        post("/jobs", "application/json", body.getBytes(StandardCharsets.UTF_8));
+        http.send(
+            HttpRequest.newBuilder(uri("/jobs"))
+                .header("Content-Type", "application/json")
+                .header("cg-principal", "mallory")
+                .POST(HttpRequest.BodyPublishers.ofString(body))
+                .build(),
+            HttpResponse.BodyHandlers.ofByteArray());
     HttpResponse<byte[]> cancelled = post("/jobs/" + jobId + "/cancel", null, new byte[0]);
 
     assertThat(started.statusCode()).isEqualTo(202);
     assertThat(json(started).get("jobId").asText()).isEqualTo(jobId);
     assertThat(cancelled.statusCode()).isEqualTo(202);
     try (TopicTap commands = new TopicTap(stack, TOPICS.trainingCommands())) {
+      var records = commands.awaitKey(jobId, 2);
+      assertThat(records)
+          .allSatisfy(r -> assertThat(r.headers().headers("cg-principal")).isEmpty());
       List<TrainingCommand> received =
-          commands.awaitKey(jobId, 2).stream()
-              .map(r -> MessageCodec.decode(r.value(), TrainingCommand.class))
-              .toList();
+          records.stream().map(r -> MessageCodec.decode(r.value(), TrainingCommand.class)).toList();
       assertThat(received.get(0).type()).isEqualTo("start");
       assertThat(received.get(0).model()).isEqualTo("zebra");
       assertThat(received.get(0).dataset()).isEqualTo("horse2zebra");
