@@ -95,6 +95,7 @@ public final class HttpApi implements AutoCloseable {
   private static final long MAX_JSON_BYTES = 1 << 20;
   private static final long MAX_SWALLOW_BYTES = 8L << 20;
   private static final int ZIP_BATCH = 16;
+  private static final int MAX_FILENAME_CHARS = 255;
   // Threads beyond the workers and the queue, which answer the requests refused with 429.
   private static final int REFUSING_THREADS = 4;
   private static final String STATUS = "cyclegan.status";
@@ -405,6 +406,8 @@ public final class HttpApi implements AutoCloseable {
   private void translate(HttpExchange ex) throws IOException {
     Map<String, String> query = query(ex);
     String requestId = query.getOrDefault("requestId", UUID.randomUUID().toString());
+    // Validated before it reaches the logging context: a raw value could forge log lines.
+    requestId(requestId);
     MDC.put("requestId", requestId);
     Map<String, String> headers = new HashMap<>();
     headers.put(Headers.PURPOSE, Headers.PURPOSE_TRANSLATE);
@@ -676,6 +679,16 @@ public final class HttpApi implements AutoCloseable {
     Map<String, String> out = new HashMap<>();
     String filename = query(ex).get("filename");
     if (filename != null) {
+      if (filename.length() > MAX_FILENAME_CHARS
+          || filename
+              .chars()
+              .anyMatch(c -> Character.isISOControl(c) || c == 0x2028 || c == 0x2029)) {
+        throw ApiException.badRequest(
+            "INVALID_FILENAME",
+            "query parameter 'filename' must be at most "
+                + MAX_FILENAME_CHARS
+                + " characters without control characters or line breaks");
+      }
       out.put(Headers.FILENAME, filename);
     }
     if (contentType != null && contentType.startsWith("image/")) {

@@ -82,8 +82,12 @@ public final class ModelImportResource {
    * @throws ApiException for every refusal, answered by the caller
    */
   public void handle(HttpExchange ex, List<String> path, String principal) throws IOException {
-    if (path.size() == 5 && DIRECTIONS.contains(path.get(4))) {
+    if (path.size() == 5) {
       method(ex, "PUT");
+      if (!DIRECTIONS.contains(path.get(4))) {
+        throw ApiException.badRequest(
+            "INVALID_DIRECTION", "the direction must be one of " + DIRECTIONS + " (in the path)");
+      }
       upload(ex, path.get(1), path.get(3), path.get(4));
     } else if (path.size() == 4) {
       method(ex, "POST");
