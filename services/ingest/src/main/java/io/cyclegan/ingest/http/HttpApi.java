@@ -95,6 +95,7 @@ public final class HttpApi implements AutoCloseable {
   private static final long MAX_JSON_BYTES = 1 << 20;
   private static final long MAX_SWALLOW_BYTES = 8L << 20;
   private static final int ZIP_BATCH = 16;
+  private static final int MAX_FILENAME_CHARS = 255;
   // Threads beyond the workers and the queue, which answer the requests refused with 429.
   private static final int REFUSING_THREADS = 4;
   private static final String STATUS = "cyclegan.status";
@@ -117,7 +118,7 @@ public final class HttpApi implements AutoCloseable {
 
   @FunctionalInterface
   private interface Handler {
-    void handle(HttpExchange ex, Map<String, String> params) throws IOException;
+    void handle(HttpExchange ex, Map<String, String> params, String principal) throws IOException;
   }
 
   private record Operation(Endpoint endpoint, Handler handler) {}
@@ -235,18 +236,18 @@ public final class HttpApi implements AutoCloseable {
 
   private Handler handler(Endpoint e) {
     return switch (e.template()) {
-      case "/datasets" -> (ex, p) -> json(ex, 200, Map.of("datasets", catalog.datasets()));
+      case "/datasets" -> (ex, p, who) -> json(ex, 200, Map.of("datasets", catalog.datasets()));
       case "/datasets/{dataset}/{domain}" ->
-          (ex, p) -> uploadToDataset(ex, p.get("dataset"), p.get("domain"));
-      case "/translate" -> (ex, p) -> translate(ex);
-      case "/results/{requestId}" -> (ex, p) -> result(ex, p.get("requestId"));
-      case "/results/{requestId}/output.png" -> (ex, p) -> output(ex, p.get("requestId"));
-      case "/jobs" -> (ex, p) -> startJob(ex);
-      case "/jobs/{jobId}" -> (ex, p) -> jobState(ex, p.get("jobId"));
-      case "/jobs/{jobId}/cancel" -> (ex, p) -> cancelJob(ex, p.get("jobId"));
-      case "/models" -> (ex, p) -> json(ex, 200, Map.of("models", catalog.models()));
+          (ex, p, who) -> uploadToDataset(ex, p.get("dataset"), p.get("domain"));
+      case "/translate" -> (ex, p, who) -> translate(ex);
+      case "/results/{requestId}" -> (ex, p, who) -> result(ex, p.get("requestId"));
+      case "/results/{requestId}/output.png" -> (ex, p, who) -> output(ex, p.get("requestId"));
+      case "/jobs" -> (ex, p, who) -> startJob(ex, who);
+      case "/jobs/{jobId}" -> (ex, p, who) -> jobState(ex, p.get("jobId"));
+      case "/jobs/{jobId}/cancel" -> (ex, p, who) -> cancelJob(ex, p.get("jobId"), who);
+      case "/models" -> (ex, p, who) -> json(ex, 200, Map.of("models", catalog.models()));
       case "/models/{model}/imports/{importId}/{direction}", "/models/{model}/imports/{importId}" ->
-          (ex, p) -> modelImports.handle(ex, segments(ex.getRequestURI().getRawPath()));
+          (ex, p, who) -> modelImports.handle(ex, segments(ex.getRequestURI().getRawPath()), who);
       default -> throw new IllegalStateException("no handler for " + e.template());
     };
   }
@@ -277,7 +278,7 @@ public final class HttpApi implements AutoCloseable {
                   + endpoint.scope().label()
                   + "', which this token does not have");
         }
-        serve(ex, target, endpoint.match(path).orElseThrow());
+        serve(ex, target, endpoint.match(path).orElseThrow(), JobPrincipal.of(auth, caller));
       } catch (AuthException e) {
         ex.getResponseHeaders()
             .set(
@@ -338,7 +339,8 @@ public final class HttpApi implements AutoCloseable {
   }
 
   /** Runs the handler once a worker is free; 429 with a Retry-After when the queue is full. */
-  private void serve(HttpExchange ex, Operation operation, Map<String, String> params)
+  private void serve(
+      HttpExchange ex, Operation operation, Map<String, String> params, String principal)
       throws IOException {
     Optional<Admission.Permit> permit;
     try {
@@ -355,7 +357,7 @@ public final class HttpApi implements AutoCloseable {
           429, "TOO_MANY_REQUESTS", "the API is busy; try again in a few seconds");
     }
     try (Admission.Permit p = permit.get()) {
-      operation.handler().handle(ex, params);
+      operation.handler().handle(ex, params, principal);
     }
   }
 
@@ -404,6 +406,8 @@ public final class HttpApi implements AutoCloseable {
   private void translate(HttpExchange ex) throws IOException {
     Map<String, String> query = query(ex);
     String requestId = query.getOrDefault("requestId", UUID.randomUUID().toString());
+    // Validated before it reaches the logging context: a raw value could forge log lines.
+    requestId(requestId);
     MDC.put("requestId", requestId);
     Map<String, String> headers = new HashMap<>();
     headers.put(Headers.PURPOSE, Headers.PURPOSE_TRANSLATE);
@@ -466,7 +470,7 @@ public final class HttpApi implements AutoCloseable {
 
   // POST /jobs {"jobId","model","dataset","params","initFrom"}: publishes the same command as the
   // topic. initFrom is {"model","version"} as on the topic, or "MODEL[:VERSION]" as in the CLI.
-  private void startJob(HttpExchange ex) throws IOException {
+  private void startJob(HttpExchange ex, String principal) throws IOException {
     JsonNode body = jsonBody(ex);
     for (Iterator<String> it = body.fieldNames(); it.hasNext(); ) {
       String field = it.next();
@@ -491,7 +495,9 @@ public final class HttpApi implements AutoCloseable {
       paramMap = JSON.convertValue(params, new TypeReference<Map<String, Object>>() {});
     }
     publish(
-        jobId, TrainingCommand.start(jobId, model, dataset, paramMap).withInitFrom(initFrom(body)));
+        jobId,
+        TrainingCommand.start(jobId, model, dataset, paramMap).withInitFrom(initFrom(body)),
+        principal);
     log.info("training job {} requested: model {} on dataset {}", jobId, model, dataset);
     json(ex, 202, fields("jobId", jobId, "status", "submitted", "state", "/jobs/" + jobId));
   }
@@ -524,9 +530,9 @@ public final class HttpApi implements AutoCloseable {
   }
 
   // POST /jobs/{id}/cancel
-  private void cancelJob(HttpExchange ex, String jobId) throws IOException {
+  private void cancelJob(HttpExchange ex, String jobId, String principal) throws IOException {
     name("job id", jobId, "INVALID_JOB_ID");
-    publish(jobId, TrainingCommand.cancel(jobId));
+    publish(jobId, TrainingCommand.cancel(jobId), principal);
     log.info("training job {}: cancel requested", jobId);
     json(ex, 202, fields("jobId", jobId, "status", "cancel requested"));
   }
@@ -541,10 +547,13 @@ public final class HttpApi implements AutoCloseable {
     respond(ex, 200, "application/json", state);
   }
 
-  private void publish(String jobId, TrainingCommand command) {
+  private void publish(String jobId, TrainingCommand command, String principal) {
     try {
       producer
-          .send(CloudEvents.record(topics.trainingCommands(), jobId, command, eventSource))
+          .send(
+              JobPrincipal.add(
+                  CloudEvents.record(topics.trainingCommands(), jobId, command, eventSource),
+                  principal))
           .get(SEND_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
@@ -670,6 +679,16 @@ public final class HttpApi implements AutoCloseable {
     Map<String, String> out = new HashMap<>();
     String filename = query(ex).get("filename");
     if (filename != null) {
+      if (filename.length() > MAX_FILENAME_CHARS
+          || filename
+              .chars()
+              .anyMatch(c -> Character.isISOControl(c) || c == 0x2028 || c == 0x2029)) {
+        throw ApiException.badRequest(
+            "INVALID_FILENAME",
+            "query parameter 'filename' must be at most "
+                + MAX_FILENAME_CHARS
+                + " characters without control characters or line breaks");
+      }
       out.put(Headers.FILENAME, filename);
     }
     if (contentType != null && contentType.startsWith("image/")) {

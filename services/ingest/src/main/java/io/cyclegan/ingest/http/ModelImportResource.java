@@ -78,15 +78,20 @@ public final class ModelImportResource {
    * Serves {@code /models/{name}/imports/{importId}[/{a2b|b2a}]}.
    *
    * @param path the path's segments, {@code ["models", name, "imports", ...]}
+   * @param principal the caller recorded on the import command ({@link JobPrincipal}), or null
    * @throws ApiException for every refusal, answered by the caller
    */
-  public void handle(HttpExchange ex, List<String> path) throws IOException {
-    if (path.size() == 5 && DIRECTIONS.contains(path.get(4))) {
+  public void handle(HttpExchange ex, List<String> path, String principal) throws IOException {
+    if (path.size() == 5) {
       method(ex, "PUT");
+      if (!DIRECTIONS.contains(path.get(4))) {
+        throw ApiException.badRequest(
+            "INVALID_DIRECTION", "the direction must be one of " + DIRECTIONS + " (in the path)");
+      }
       upload(ex, path.get(1), path.get(3), path.get(4));
     } else if (path.size() == 4) {
       method(ex, "POST");
-      commit(ex, path.get(1), path.get(3));
+      commit(ex, path.get(1), path.get(3), principal);
     } else {
       throw ApiException.notFound("no such resource: " + ex.getRequestURI().getRawPath());
     }
@@ -132,7 +137,8 @@ public final class ModelImportResource {
   }
 
   // POST /models/{name}/imports/{importId} {"imageSize": N}: the command naming what was uploaded.
-  private void commit(HttpExchange ex, String model, String importId) throws IOException {
+  private void commit(HttpExchange ex, String model, String importId, String principal)
+      throws IOException {
     name("model", model, "INVALID_MODEL");
     name("import id", importId, "INVALID_IMPORT_ID");
     Integer imageSize = imageSize(ex);
@@ -156,7 +162,7 @@ public final class ModelImportResource {
     } catch (MessageFormatException e) {
       throw ApiException.badRequest("INVALID_IMAGE_SIZE", e.getMessage());
     }
-    send(importId, TrainingCommand.importModel(importId, model, files));
+    send(importId, TrainingCommand.importModel(importId, model, files), principal);
     log.info("import {} of model {} requested ({})", importId, model, files);
     Map<String, Object> out = new LinkedHashMap<>();
     out.put("importId", importId);
@@ -222,10 +228,12 @@ public final class ModelImportResource {
     }
   }
 
-  private void send(String importId, TrainingCommand command) {
+  private void send(String importId, TrainingCommand command, String principal) {
     try {
       producer
-          .send(CloudEvents.record(commandsTopic, importId, command, eventSource))
+          .send(
+              JobPrincipal.add(
+                  CloudEvents.record(commandsTopic, importId, command, eventSource), principal))
           .get(SEND_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();

@@ -272,6 +272,80 @@ class AuthIT {
         .isGreaterThanOrEqualTo(1);
   }
 
+  @Test
+  void shouldPublishTheCallersNameAsPrincipalAndIgnoreAForgedOneWhenAJobIsStarted(LocalStack stack)
+      throws Exception {
+    String byToken = "principal-" + id();
+    String byJwt = "principal-" + id();
+    String imported = "principal-" + id();
+    HttpRequest.Builder job =
+        HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + service.httpPort() + "/jobs"))
+            .header("Content-Type", "application/json")
+            .header("cg-principal", "mallory");
+
+    HttpResponse<byte[]> token =
+        HTTP.send(
+            job.copy()
+                .header("Authorization", "Bearer " + TOKENS.get("only-train"))
+                .POST(HttpRequest.BodyPublishers.ofString(jobBody(byToken)))
+                .build(),
+            HttpResponse.BodyHandlers.ofByteArray());
+    HttpResponse<byte[]> jwt =
+        HTTP.send(
+            job.copy()
+                .header(
+                    "Authorization",
+                    "Bearer " + jwt(ecKey, ISSUER, AUDIENCE, Set.of(Scope.TRAIN), later()))
+                .POST(HttpRequest.BodyPublishers.ofString(jobBody(byJwt)))
+                .build(),
+            HttpResponse.BodyHandlers.ofByteArray());
+    String base = "http://127.0.0.1:" + service.httpPort() + "/models/m/imports/" + imported;
+    String admin = "Bearer " + TOKENS.get("admin");
+    assertThat(
+            HTTP.send(
+                    HttpRequest.newBuilder(URI.create(base + "/a2b"))
+                        .header("Authorization", admin)
+                        .header("Content-Type", "application/octet-stream")
+                        .PUT(HttpRequest.BodyPublishers.ofByteArray(new byte[] {1, 2, 3}))
+                        .build(),
+                    HttpResponse.BodyHandlers.ofByteArray())
+                .statusCode())
+        .isEqualTo(201);
+    HttpResponse<byte[]> commit =
+        HTTP.send(
+            HttpRequest.newBuilder(URI.create(base))
+                .header("Authorization", admin)
+                .header("cg-principal", "mallory")
+                .header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString("{}"))
+                .build(),
+            HttpResponse.BodyHandlers.ofByteArray());
+
+    assertThat(token.statusCode()).isEqualTo(202);
+    assertThat(jwt.statusCode()).isEqualTo(202);
+    assertThat(commit.statusCode()).isEqualTo(202);
+    try (TopicTap tap = new TopicTap(stack, Topics.DEFAULTS.trainingCommands())) {
+      assertThat(principals(tap, byToken)).containsExactly("only-train");
+      assertThat(principals(tap, byJwt)).containsExactly("oidc:alice");
+      assertThat(principals(tap, imported)).containsExactly("admin");
+    }
+  }
+
+  private static String jobBody(String jobId) {
+    return "{\"jobId\":\"" + jobId + "\",\"model\":\"m\",\"dataset\":\"d\"}";
+  }
+
+  /** Every {@code cg-principal} of the one command keyed {@code jobId}. */
+  private static List<String> principals(TopicTap tap, String jobId) {
+    List<String> out = new ArrayList<>();
+    tap.awaitKey(jobId, 1)
+        .get(0)
+        .headers()
+        .headers("cg-principal")
+        .forEach(h -> out.add(new String(h.value(), StandardCharsets.UTF_8)));
+    return out;
+  }
+
   private static Endpoint endpoint(String method, String template) {
     return HttpApi.ENDPOINTS.stream()
         .filter(e -> e.method().equals(method) && e.template().equals(template))

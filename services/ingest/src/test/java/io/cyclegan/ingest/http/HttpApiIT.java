@@ -15,6 +15,7 @@ import io.cyclegan.common.messages.TranslateResult;
 import io.cyclegan.common.store.ObjectInfo;
 import io.cyclegan.common.store.ObjectKeys;
 import io.cyclegan.common.store.ObjectStore;
+import io.cyclegan.common.testkit.LogCapture;
 import io.cyclegan.ingest.IngestService;
 import io.cyclegan.ingest.StackFixtures;
 import io.cyclegan.ingest.TopicTap;
@@ -31,12 +32,16 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.stream.Stream;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipOutputStream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
 
 /** The HTTP API over real HTTP against the embedded stack. */
 @ExtendWith(LocalStackExtension.class)
@@ -325,18 +330,26 @@ class HttpApiIT {
             + "\",\"model\":\"zebra\",\"dataset\":\"horse2zebra\","
             + "\"params\":{\"epochs\":2,\"imageSize\":64},\"initFrom\":\"horse2zebra:v3\"}";
 
+    // Without authentication there is no principal, and a client's own is not taken.
     HttpResponse<byte[]> started =
-        post("/jobs", "application/json", body.getBytes(StandardCharsets.UTF_8));
+        http.send(
+            HttpRequest.newBuilder(uri("/jobs"))
+                .header("Content-Type", "application/json")
+                .header("cg-principal", "mallory")
+                .POST(HttpRequest.BodyPublishers.ofString(body))
+                .build(),
+            HttpResponse.BodyHandlers.ofByteArray());
     HttpResponse<byte[]> cancelled = post("/jobs/" + jobId + "/cancel", null, new byte[0]);
 
     assertThat(started.statusCode()).isEqualTo(202);
     assertThat(json(started).get("jobId").asText()).isEqualTo(jobId);
     assertThat(cancelled.statusCode()).isEqualTo(202);
     try (TopicTap commands = new TopicTap(stack, TOPICS.trainingCommands())) {
+      var records = commands.awaitKey(jobId, 2);
+      assertThat(records)
+          .allSatisfy(r -> assertThat(r.headers().headers("cg-principal")).isEmpty());
       List<TrainingCommand> received =
-          commands.awaitKey(jobId, 2).stream()
-              .map(r -> MessageCodec.decode(r.value(), TrainingCommand.class))
-              .toList();
+          records.stream().map(r -> MessageCodec.decode(r.value(), TrainingCommand.class)).toList();
       assertThat(received.get(0).type()).isEqualTo("start");
       assertThat(received.get(0).model()).isEqualTo("zebra");
       assertThat(received.get(0).dataset()).isEqualTo("horse2zebra");
@@ -387,6 +400,111 @@ class HttpApiIT {
           "INVALID_INIT_FROM");
     }
     assertError(post("/jobs/Bad..Id/cancel", null, new byte[0]), 400, "INVALID_JOB_ID");
+  }
+
+  /** The query parameters of {@code POST /translate}, and the file name of an upload. */
+  private static final List<String> TRANSLATE_QUERY =
+      List.of("model", "direction", "version", "requestId", "filename");
+
+  static Stream<Arguments> poisonedParameters() {
+    List<Arguments> out = new ArrayList<>();
+    for (Endpoint e : HttpApi.ENDPOINTS) {
+      for (String part : e.parts()) {
+        if (part.startsWith("{")) {
+          out.add(Arguments.of(e, "path", part.substring(1, part.length() - 1)));
+        }
+      }
+      if (e.template().equals("/translate")) {
+        TRANSLATE_QUERY.forEach(q -> out.add(Arguments.of(e, "query", q)));
+      }
+      if (e.template().equals("/datasets/{dataset}/{domain}")) {
+        out.add(Arguments.of(e, "query", "filename"));
+      }
+    }
+    return out.stream();
+  }
+
+  /**
+   * Every path and query parameter with CR/LF and a forged log line in it: refused with a 400
+   * problem before anything is stored or published, and no log line (message or logging context)
+   * starts with the forged text.
+   */
+  @ParameterizedTest(name = "{0} with CR/LF in {1} parameter {2}")
+  @MethodSource("poisonedParameters")
+  void shouldRefuseCrLfAndForgeNoLogLineWhenAParameterCarriesIt(
+      Endpoint endpoint, String where, String parameter, LocalStack stack) throws Exception {
+    String id = id();
+    String marker = "FORGED-" + id;
+    String poison = "x" + id + "%0d%0a" + marker + "%20INFO%20all%20is%20well";
+    Map<String, String> values = new java.util.HashMap<>();
+    values.put("dataset", "ds-" + id);
+    values.put("domain", "A");
+    values.put("requestId", "rq-" + id);
+    values.put("jobId", "job-" + id);
+    values.put("model", "m-" + id);
+    values.put("importId", "imp-" + id);
+    values.put("direction", "a2b");
+    Map<String, String> query = new java.util.LinkedHashMap<>();
+    if (endpoint.template().equals("/translate")) {
+      query.put("model", "m-" + id);
+      query.put("direction", "AtoB");
+      query.put("requestId", "rq-" + id);
+    }
+    if ("path".equals(where)) {
+      values.put(parameter, poison);
+    } else {
+      query.put(parameter, poison);
+    }
+    StringBuilder path = new StringBuilder(endpoint.path(values));
+    String sep = "?";
+    for (Map.Entry<String, String> q : query.entrySet()) {
+      path.append(sep).append(q.getKey()).append('=').append(q.getValue());
+      sep = "&";
+    }
+    HttpRequest.BodyPublisher body = HttpRequest.BodyPublishers.noBody();
+    String contentType = null;
+    if (endpoint.method().equals("PUT")) {
+      contentType = "application/octet-stream";
+      body = HttpRequest.BodyPublishers.ofByteArray(new byte[] {1, 2, 3});
+    } else if (endpoint.template().startsWith("/models/")) {
+      contentType = "application/json";
+      body = HttpRequest.BodyPublishers.ofString("{}");
+    } else if (endpoint.method().equals("POST") && !endpoint.template().endsWith("/cancel")) {
+      contentType = "image/png";
+      body = HttpRequest.BodyPublishers.ofByteArray(TestImages.png(16, 16, 3));
+    }
+    HttpRequest.Builder request =
+        HttpRequest.newBuilder(uri(path.toString())).method(endpoint.method(), body);
+    if (contentType != null) {
+      request.header("Content-Type", contentType);
+    }
+
+    HttpResponse<byte[]> response;
+    try (LogCapture logs = new LogCapture()) {
+      response = http.send(request.build(), HttpResponse.BodyHandlers.ofByteArray());
+      assertThat(logs.forgedLines(marker)).as("forged log lines").isEmpty();
+    }
+
+    assertThat(response.statusCode())
+        .as(new String(response.body(), StandardCharsets.UTF_8))
+        .isEqualTo(400);
+    assertThat(response.headers().firstValue("Content-Type")).hasValue("application/problem+json");
+    for (String prefix :
+        List.of("datasets/ds-" + id, "datasets/x" + id, "requests/", "imports/", "jobs/")) {
+      assertThat(store.list(prefix)).noneMatch(k -> k.key().contains(id));
+    }
+    for (String topic : List.of(TOPICS.translateRequests(), TOPICS.trainingCommands())) {
+      try (TopicTap tap = new TopicTap(stack, topic)) {
+        assertThat(
+                tap.drain(
+                    r ->
+                        (r.key() != null
+                                && new String(r.key(), StandardCharsets.UTF_8).contains(id))
+                            || new String(r.value(), StandardCharsets.UTF_8).contains(id)))
+            .as("records on %s", topic)
+            .isEmpty();
+      }
+    }
   }
 
   private static byte[] bytes(String s) {

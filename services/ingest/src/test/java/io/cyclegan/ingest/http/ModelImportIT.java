@@ -128,7 +128,7 @@ class ModelImportIT {
 
     assertError(put("/models/Zebra/imports/" + importId + "/a2b", file), 400, "INVALID_MODEL");
     assertError(put("/models/zebra/imports/..%2Fjobs/a2b", file), 400, "INVALID_IMPORT_ID");
-    assertError(put("/models/zebra/imports/" + importId + "/c2d", file), 404, "NOT_FOUND");
+    assertError(put("/models/zebra/imports/" + importId + "/c2d", file), 400, "INVALID_DIRECTION");
     assertError(post("/models/zebra/imports/" + importId + "/a2b", ""), 405, "METHOD_NOT_ALLOWED");
     assertError(post("/models/zebra/imports/" + importId, "{}"), 409, "MISSING_UPLOAD");
     assertThat(store.list(ObjectKeys.importPrefix(importId))).isEmpty();
