@@ -54,6 +54,15 @@ class FaultProxyIT {
       proxy.refuse();
 
       assertThat(readAfterCut(open)).isEqualTo(-1);
+      // The listener's close can reach the kernel a moment after refuse() returns on a busy
+      // machine (a thread blocked in accept is signalled); wait for it, never forward.
+      org.awaitility.Awaitility.await()
+          .atMost(Duration.ofSeconds(10))
+          .untilAsserted(
+              () ->
+                  assertThatThrownBy(() -> connect(proxy.port()).close())
+                      .isInstanceOf(ConnectException.class)
+                      .hasMessageContaining("refused"));
       assertThatThrownBy(() -> connect(proxy.port()).close())
           .isInstanceOf(ConnectException.class)
           .hasMessageContaining("refused");
