@@ -149,7 +149,8 @@ public final class IngestService implements AutoCloseable {
                           Map.of(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, MAX_POLL_RECORDS)),
                   s.topics().imagesIn(),
                   processor,
-                  new ImagesConsumer.Settings(STORE_WAIT, OUTPUT_TIMEOUT, runtime.retry()),
+                  new ImagesConsumer.Settings(
+                      STORE_WAIT, OUTPUT_TIMEOUT, runtime.retry(), config.maxBatchDecodedBytes()),
                   runtime.liveness(),
                   metrics));
       this.http =

@@ -119,6 +119,14 @@ public final class IngestProcessor {
     return parser;
   }
 
+  /**
+   * The bytes of decoded pixels validating {@code input} holds, from its header alone (0 for an
+   * input refused before decoding); see {@link ImageValidator#decodedBytes}.
+   */
+  public long decodedBytes(IngestInput input) {
+    return validator.decodedBytes(input.image());
+  }
+
   /** One input, as an HTTP upload sends it; see {@link #process(List, Instant)}. */
   public BatchResult process(IngestInput input, Instant storeDeadline) {
     return process(List.of(input), storeDeadline);
