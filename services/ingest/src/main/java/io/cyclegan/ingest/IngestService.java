@@ -113,7 +113,7 @@ public final class IngestService implements AutoCloseable {
                               ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, "5000",
                               ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, "10000")),
                   producer,
-                  s.topics().translateResults(),
+                  config.replyTopics(),
                   source));
       this.cpuPool =
           built(built, pool("ingest-validate", config.threads()), IngestService::shutdown);

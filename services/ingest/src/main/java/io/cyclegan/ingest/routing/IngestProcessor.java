@@ -1,5 +1,6 @@
 package io.cyclegan.ingest.routing;
 
+import io.cyclegan.common.delivery.ResultPublisher;
 import io.cyclegan.common.image.ImageRejectedException;
 import io.cyclegan.common.image.ImageValidator;
 import io.cyclegan.common.image.ValidatedImage;
@@ -278,8 +279,7 @@ public final class IngestProcessor {
                         () -> {
                           // Written before the result is published, so that the HTTP API can
                           // answer from the store once the caller sees the result.
-                          store.putJson(
-                              ObjectKeys.resultDocument(r.requestId()), errorResult(r, c.error()));
+                          ResultPublisher.writeDocument(store::putJson, errorResult(r, c.error()));
                           return null;
                         }));
       } else if (c.route() instanceof Route.Dataset d) {
