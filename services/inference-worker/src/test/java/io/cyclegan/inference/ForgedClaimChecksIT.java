@@ -113,7 +113,8 @@ class ForgedClaimChecksIT {
 
       Map<String, String> idToTopic = new LinkedHashMap<>();
       for (int i = 0; i < pipelineTopics.size(); i++) {
-        String id = "reply-" + i;
+        // Not "reply-N": TranslationIT answers "reply-1" in the same store, with an output.
+        String id = "refused-reply-" + i;
         idToTopic.put(id, pipelineTopics.get(i));
         f.putInput(id, TestModels.image(16, 16, i));
         f.request(claimCheck(f, id, ObjectKeys.requestInput(id), pipelineTopics.get(i)));

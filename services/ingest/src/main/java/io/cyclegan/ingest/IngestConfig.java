@@ -25,6 +25,9 @@ import java.util.Map;
  * @param maxImportBytes {@code CYCLEGAN_MAX_IMPORT_BYTES}, the largest PyTorch file a model import
  *     uploads (streamed to the store, never held in memory)
  * @param replyTopics the reply topics a caller may name ({@code CYCLEGAN_REPLY_TOPICS})
+ * @param maxBatchDecodedBytes {@code CYCLEGAN_INGEST_MAX_BATCH_DECODED_BYTES}, the most bytes of
+ *     decoded pixels (width x height x 4) the consumer validates at once; a polled batch over it is
+ *     processed in parts
  */
 public record IngestConfig(
     ServiceSettings settings,
@@ -36,7 +39,8 @@ public record IngestConfig(
     AuthConfig auth,
     FrontDoor frontDoor,
     long maxImportBytes,
-    ReplyTopics replyTopics) {
+    ReplyTopics replyTopics,
+    long maxBatchDecodedBytes) {
 
   public static final String SERVICE = "ingest";
   public static final int DEFAULT_METRICS_PORT = 9464;
@@ -47,6 +51,9 @@ public record IngestConfig(
 
   /** 200 MiB: an official 9-block generator at ngf 64 is about 45 MB. */
   public static final long DEFAULT_MAX_IMPORT_BYTES = 209_715_200;
+
+  /** 256 MiB: four images at the default pixel limit, or a few hundred camera-sized ones. */
+  public static final long DEFAULT_MAX_BATCH_DECODED_BYTES = 268_435_456;
 
   // Images are held in byte arrays, so no single one can exceed what an array holds.
   private static final long MAX_ARRAY_BYTES = Integer.MAX_VALUE - 8;
@@ -84,6 +91,11 @@ public record IngestConfig(
                     3600)),
             FrontDoor.QUEUE_WAIT),
         env.longValue("CYCLEGAN_MAX_IMPORT_BYTES", DEFAULT_MAX_IMPORT_BYTES, 1, Long.MAX_VALUE),
-        ReplyTopics.fromEnv(vars, Topics.fromEnv(vars)));
+        ReplyTopics.fromEnv(vars, Topics.fromEnv(vars)),
+        env.longValue(
+            "CYCLEGAN_INGEST_MAX_BATCH_DECODED_BYTES",
+            DEFAULT_MAX_BATCH_DECODED_BYTES,
+            1,
+            Long.MAX_VALUE));
   }
 }

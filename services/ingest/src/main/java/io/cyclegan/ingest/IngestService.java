@@ -113,7 +113,7 @@ public final class IngestService implements AutoCloseable {
                               ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, "5000",
                               ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, "10000")),
                   producer,
-                  s.topics().translateResults(),
+                  config.replyTopics(),
                   source));
       this.cpuPool =
           built(built, pool("ingest-validate", config.threads()), IngestService::shutdown);
@@ -149,7 +149,8 @@ public final class IngestService implements AutoCloseable {
                           Map.of(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, MAX_POLL_RECORDS)),
                   s.topics().imagesIn(),
                   processor,
-                  new ImagesConsumer.Settings(STORE_WAIT, OUTPUT_TIMEOUT, runtime.retry()),
+                  new ImagesConsumer.Settings(
+                      STORE_WAIT, OUTPUT_TIMEOUT, runtime.retry(), config.maxBatchDecodedBytes()),
                   runtime.liveness(),
                   metrics));
       this.http =

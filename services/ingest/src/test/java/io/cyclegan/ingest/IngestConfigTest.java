@@ -28,6 +28,7 @@ class IngestConfigTest {
     assertThat(config.maxUploadBytes()).isEqualTo(104_857_600);
     assertThat(config.threads()).isEqualTo(Runtime.getRuntime().availableProcessors());
     assertThat(config.maxImportBytes()).isEqualTo(209_715_200);
+    assertThat(config.maxBatchDecodedBytes()).isEqualTo(268_435_456);
     assertThat(config.settings().metricsPort()).isEqualTo(9464);
     assertThat(config.settings().groupId()).isEqualTo("cyclegan-ingest");
     assertThat(config.settings().topics().imagesIn()).isEqualTo("cyclegan.images.in");
@@ -43,6 +44,7 @@ class IngestConfigTest {
     env.put("CYCLEGAN_MAX_UPLOAD_BYTES", "8192");
     env.put("CYCLEGAN_INGEST_THREADS", "3");
     env.put("CYCLEGAN_MAX_IMPORT_BYTES", "65536");
+    env.put("CYCLEGAN_INGEST_MAX_BATCH_DECODED_BYTES", "1000000");
     env.put("CYCLEGAN_GROUP_ID", "g1");
     env.put("CYCLEGAN_TOPIC_IMAGES_IN", "my.images");
     env.put("KAFKA_BOOTSTRAP_SERVERS", "kafka:9093");
@@ -55,6 +57,7 @@ class IngestConfigTest {
     assertThat(config.maxUploadBytes()).isEqualTo(8192);
     assertThat(config.threads()).isEqualTo(3);
     assertThat(config.maxImportBytes()).isEqualTo(65536);
+    assertThat(config.maxBatchDecodedBytes()).isEqualTo(1_000_000);
     assertThat(config.settings().groupId()).isEqualTo("g1");
     assertThat(config.settings().topics().imagesIn()).isEqualTo("my.images");
     assertThat(config.settings().kafka().bootstrapServers()).isEqualTo("kafka:9093");

@@ -1,8 +1,8 @@
 package io.cyclegan.inference.pipeline;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.cyclegan.common.delivery.ResultPublisher;
 import io.cyclegan.common.image.ImageValidator;
-import io.cyclegan.common.messages.CloudEvents;
 import io.cyclegan.common.messages.MessageCodec;
 import io.cyclegan.common.messages.TranslateRequest;
 import io.cyclegan.common.messages.TranslateResult;
@@ -21,7 +21,6 @@ import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.producer.Callback;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -48,11 +47,8 @@ final class PublishStage {
   private static final long DEAD_LETTER_WAIT_MINUTES = 5;
 
   private final ExecutorService pool;
-  private final KafkaProducer<byte[], byte[]> producer;
   private final DeadLetters deadLetters;
-  private final ReplyTopics replyTopics;
-  private final String defaultTopic;
-  private final String source;
+  private final ResultPublisher results;
   private final InferenceMetrics metrics;
   private final AtomicBoolean halted;
   private final Recovery recovery;
@@ -68,11 +64,12 @@ final class PublishStage {
       Recovery recovery) {
     this.pool = pool;
     this.halted = halted;
-    this.producer = producer;
     this.deadLetters = deadLetters;
-    this.replyTopics = replyTopics;
-    this.defaultTopic = replyTopics.resultsTopic();
-    this.source = source;
+    // Publishing runs on this stage's pool, which may block on a reply topic's metadata; the
+    // fall-back to the results topic is submitted to the pool too, never run on the producer's I/O
+    // thread.
+    this.results =
+        new ResultPublisher(replyTopics, producer, producer, Runnable::run, pool, source);
     this.metrics = metrics;
     this.recovery = recovery;
   }
@@ -125,9 +122,10 @@ final class PublishStage {
               im.height(),
               im.scaledDown(),
               timings(r));
-      // Written before publishing: whoever sees the result can also read it over HTTP.
-      r.store.putJson(ObjectKeys.resultDocument(q.requestId()), result);
-      publish(r, topicOf(r), result, true);
+      // The document is written before publishing: whoever sees the result can also read it over
+      // HTTP. A failed write is a failure of this step (retried until the deadline).
+      ResultPublisher.writeDocument(r.store::putJson, result);
+      publish(r, result, true);
     } catch (RuntimeException e) {
       recovery.failed(r, new RequestFailure("output", e), () -> ok(r), this::fail);
     } finally {
@@ -174,7 +172,7 @@ final class PublishStage {
               Instant.now(),
               f.reason().name());
       writeErrorDocument(r, result);
-      publish(r, topicOf(r), result, false);
+      publish(r, result, false);
     } finally {
       MDC.remove("requestId");
     }
@@ -219,7 +217,7 @@ final class PublishStage {
       return;
     }
     try {
-      r.store.putJson(ObjectKeys.resultDocument(result.requestId()), result);
+      ResultPublisher.writeDocument(r.store::putJson, result);
     } catch (RuntimeException e) {
       log.warn("result document of {} not written: {}", result.requestId(), e.toString());
     }
@@ -234,62 +232,46 @@ final class PublishStage {
     return new TranslateResult.Timings(queueMs, inferenceMs, Math.max(0, now - received));
   }
 
-  /** The request's reply topic when it names an allowed one, else the results topic. */
-  private String topicOf(PendingRequest r) {
-    String reply = r.request == null ? null : r.request.replyTopic();
-    return reply != null && !reply.isBlank() && replyTopics.isAllowed(reply) ? reply : defaultTopic;
-  }
-
   /**
-   * Publishes {@code result}; the request is finished once Kafka acknowledges it. A reply topic
-   * that cannot be written (a bad name, no right to create it, missing) gets the result on the
-   * default topic instead, as ingest does, so the caller can still find it and the offset moves on.
-   * A failure on the default topic (the broker away) publishes again after a backoff: an ok result
-   * until the request's deadline (then it is answered with an error), an error result until it is
-   * taken.
+   * Publishes {@code result} through the {@link ResultPublisher}: to the request's reply topic when
+   * it names an allowed one, else (or when that topic cannot be written: a bad name, no right to
+   * create it, missing) to the results topic, as ingest does, so the caller can still find it and
+   * the offset moves on. The request is finished once Kafka acknowledges it. A failure on the
+   * results topic (the broker away) publishes again after a backoff: an ok result until the
+   * request's deadline (then it is answered with an error), an error result until it is taken.
    */
-  private void publish(PendingRequest r, String topic, TranslateResult result, boolean ok) {
-    String id = result.requestId();
+  private void publish(PendingRequest r, TranslateResult result, boolean ok) {
     if (halted.get()) {
       r.delivery.abandon();
       return;
     }
-    Callback acknowledged =
-        (md, error) -> {
-          if (error == null) {
-            (ok ? metrics.ok : metrics.error).increment();
-            if (result.timings() != null && result.timings().totalMs() != null) {
-              metrics.latency.record(result.timings().totalMs(), TimeUnit.MILLISECONDS);
-            }
-            r.delivery.finish();
-          } else if (!topic.equals(defaultTopic)) {
-            log.warn(
-                "cannot answer {} on reply topic {} ({}), answering on {}",
-                id,
-                topic,
-                error.toString(),
-                defaultTopic);
-            // Not on the producer's I/O thread: a send may block on metadata.
-            submit(r, () -> publish(r, defaultTopic, result, ok));
-          } else if (ok) {
-            recovery.failed(
-                r,
-                new RequestFailure("result", error),
-                () -> submit(r, () -> publish(r, topicOf(r), result, true)),
-                this::fail);
-          } else if (!recovery.abandonedByStop(r, error)) {
-            recovery.retryLater(
-                r,
-                "error result not published: " + error,
-                () -> submit(r, () -> publish(r, topicOf(r), result, false)));
-          }
-        };
-    try {
-      producer.send(CloudEvents.record(topic, id, result, source), acknowledged);
-    } catch (RuntimeException e) {
-      // Refused before sending: an invalid topic name, metadata not in time, a closed producer.
-      acknowledged.onCompletion(null, e);
-    }
+    String replyTopic = r.request == null ? null : r.request.replyTopic();
+    results
+        .publish(replyTopic, result)
+        .whenComplete(
+            (published, failure) -> {
+              Throwable error = failure == null ? null : ResultPublisher.unwrap(failure);
+              if (error == null) {
+                (ok ? metrics.ok : metrics.error).increment();
+                if (result.timings() != null && result.timings().totalMs() != null) {
+                  metrics.latency.record(result.timings().totalMs(), TimeUnit.MILLISECONDS);
+                }
+                r.delivery.finish();
+              } else if (error instanceof RejectedExecutionException) {
+                r.delivery.abandon(); // stopping: the request will be redelivered
+              } else if (ok) {
+                recovery.failed(
+                    r,
+                    new RequestFailure("result", error),
+                    () -> submit(r, () -> publish(r, result, true)),
+                    this::fail);
+              } else if (!recovery.abandonedByStop(r, error)) {
+                recovery.retryLater(
+                    r,
+                    "error result not published: " + error,
+                    () -> submit(r, () -> publish(r, result, false)));
+              }
+            });
   }
 
   /** A bad claim check's request id: its {@code requestId} field if any, else the record key. */

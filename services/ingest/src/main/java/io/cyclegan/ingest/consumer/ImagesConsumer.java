@@ -31,10 +31,11 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Consumes {@code cyclegan.images.in} on its own thread: poll a batch, process it (validation runs
- * in parallel on the processor's pool), wait until every output is durable, then commit the batch's
- * offsets. Because a batch is committed before the next poll, a rebalance never finds uncommitted
- * work, and a crash at any point redelivers at most the batch in hand, whose outputs are
- * idempotent.
+ * in parallel on the processor's pool; a batch whose images would decode to more than {@link
+ * Settings#maxDecodedBytes} goes in consecutive parts), wait until every output is durable, then
+ * commit the batch's offsets. Because a batch is committed before the next poll, a rebalance never
+ * finds uncommitted work, and a crash at any point redelivers at most the batch in hand, whose
+ * outputs are idempotent.
  *
  * <p>Errors follow {@link ConsumerErrors}. A refused record is not an error of the loop (the
  * processor dead-letters it). A store or broker fault rewinds the batch and retries it after the
@@ -76,8 +77,17 @@ public final class ImagesConsumer implements AutoCloseable {
    *     rewound; keeps an attempt well inside {@code max.poll.interval.ms}
    * @param outputTimeout how long to wait for the broker to acknowledge a batch's outputs
    * @param retry the backoff between attempts and the outage budget, after which the loop dies
+   * @param maxDecodedBytes the most bytes of decoded pixels one sub-batch of a polled batch holds
+   *     ({@code CYCLEGAN_INGEST_MAX_BATCH_DECODED_BYTES}); a larger batch is processed in parts
    */
-  public record Settings(Duration storeWait, Duration outputTimeout, RetryPolicy retry) {}
+  public record Settings(
+      Duration storeWait, Duration outputTimeout, RetryPolicy retry, long maxDecodedBytes) {
+    public Settings {
+      if (maxDecodedBytes <= 0) {
+        throw new IllegalArgumentException("maxDecodedBytes must be positive: " + maxDecodedBytes);
+      }
+    }
+  }
 
   /**
    * @param consumer used only from this object's thread from {@link #start()} on, and closed by it
@@ -152,22 +162,33 @@ public final class ImagesConsumer implements AutoCloseable {
     }
   }
 
+  /**
+   * Processes a polled batch in {@link SubBatches} whose decoded pixels stay under {@link
+   * Settings#maxDecodedBytes}, one after the other, each made durable before the next starts; the
+   * batch's offsets are committed once all of them are. When one fails, what the sub-batches before
+   * it (and the durable part of it) made durable is remembered, so the retry does not send it
+   * again.
+   */
   private void process(ConsumerRecords<byte[], byte[]> records) {
-    List<ConsumerRecord<byte[], byte[]>> todo = new ArrayList<>(records.count());
-    for (ConsumerRecord<byte[], byte[]> r : records) {
-      if (!durableInFailedBatch.contains(RecordId.of(r))) {
-        todo.add(r);
-      }
-    }
+    List<IngestInput> inputs = new ArrayList<>(records.count());
+    List<IngestInput> sub = List.of();
     BatchResult result = null;
     try {
-      List<IngestInput> inputs = new ArrayList<>(todo.size());
-      for (ConsumerRecord<byte[], byte[]> r : todo) {
-        inputs.add(IngestInput.fromRecord(r));
+      for (ConsumerRecord<byte[], byte[]> r : records) {
+        if (!durableInFailedBatch.contains(RecordId.of(r))) {
+          inputs.add(IngestInput.fromRecord(r));
+        }
       }
-      if (!inputs.isEmpty()) {
-        result = processor.process(inputs, Instant.now().plus(settings.storeWait()));
+      // One deadline for the polled batch, as before it was split: an attempt stays well inside
+      // max.poll.interval.ms however many sub-batches it takes.
+      Instant storeDeadline = Instant.now().plus(settings.storeWait());
+      for (List<IngestInput> next :
+          SubBatches.split(inputs, processor::decodedBytes, settings.maxDecodedBytes())) {
+        sub = next;
+        result = null;
+        result = processor.process(sub, storeDeadline);
         result.awaitDurable(settings.outputTimeout());
+        rememberDurable(sub, result.durable());
       }
       Map<TopicPartition, OffsetAndMetadata> next = nextOffsets(records);
       consumer.commitSync(next);
@@ -175,7 +196,7 @@ public final class ImagesConsumer implements AutoCloseable {
       recovered();
     } catch (RuntimeException e) {
       if (result != null) {
-        rememberDurable(todo, result.durable());
+        rememberDurable(sub, result.durable());
       }
       handle(e, records);
     }
@@ -185,12 +206,12 @@ public final class ImagesConsumer implements AutoCloseable {
    * What a failed attempt made durable is not sent again by the retry: a claim check would reach
    * the inference worker twice, and a dead letter that only fits without its value would be put in
    * the store again. Only while this consumer keeps the partition; after a crash the batch is
-   * redone whole, which the outputs' idempotency covers.
+   * redone whole, which the outputs' idempotency covers. Forgotten once the batch is committed.
    */
-  private void rememberDurable(List<ConsumerRecord<byte[], byte[]>> todo, List<Boolean> durable) {
-    for (int i = 0; i < todo.size(); i++) {
+  private void rememberDurable(List<IngestInput> inputs, List<Boolean> durable) {
+    for (int i = 0; i < inputs.size(); i++) {
       if (durable.get(i)) {
-        durableInFailedBatch.add(RecordId.of(todo.get(i)));
+        durableInFailedBatch.add(RecordId.of(inputs.get(i).source()));
       }
     }
   }

@@ -1,5 +1,6 @@
 package io.cyclegan.ingest.routing;
 
+import io.cyclegan.common.delivery.ResultPublisher;
 import io.cyclegan.common.image.ImageRejectedException;
 import io.cyclegan.common.image.ImageValidator;
 import io.cyclegan.common.image.ValidatedImage;
@@ -117,6 +118,14 @@ public final class IngestProcessor {
 
   public HeaderParser parser() {
     return parser;
+  }
+
+  /**
+   * The bytes of decoded pixels validating {@code input} holds, from its header alone (0 for an
+   * input refused before decoding); see {@link ImageValidator#decodedBytes}.
+   */
+  public long decodedBytes(IngestInput input) {
+    return validator.decodedBytes(input.image());
   }
 
   /** One input, as an HTTP upload sends it; see {@link #process(List, Instant)}. */
@@ -270,8 +279,7 @@ public final class IngestProcessor {
                         () -> {
                           // Written before the result is published, so that the HTTP API can
                           // answer from the store once the caller sees the result.
-                          store.putJson(
-                              ObjectKeys.resultDocument(r.requestId()), errorResult(r, c.error()));
+                          ResultPublisher.writeDocument(store::putJson, errorResult(r, c.error()));
                           return null;
                         }));
       } else if (c.route() instanceof Route.Dataset d) {

@@ -94,6 +94,45 @@ public final class ImageValidator {
     return new ValidatedImage(format, rgb.getWidth(), rgb.getHeight(), png, sha256(png));
   }
 
+  /** What {@link #decodedBytes} counts per pixel: one {@code int} of a decoded RGB raster. */
+  public static final int DECODED_BYTES_PER_PIXEL = 4;
+
+  /**
+   * The bytes {@link #validate} would hold as decoded pixels for {@code bytes}, from the header
+   * alone (width x height x {@value #DECODED_BYTES_PER_PIXEL}); nothing is decoded. 0 for bytes it
+   * refuses before decoding (empty, too large, not a supported image, no readable header, too many
+   * pixels): they never reach a decoder. Lets a caller bound what a batch decodes at once.
+   */
+  public long decodedBytes(byte[] bytes) {
+    if (bytes == null || bytes.length == 0 || bytes.length > maxBytes) {
+      return 0;
+    }
+    Optional<ImageFormat> format = ImageFormat.sniff(bytes);
+    if (format.isEmpty() || !format.get().supported()) {
+      return 0;
+    }
+    try (ImageInputStream in = new MemoryCacheImageInputStream(new ByteArrayInputStream(bytes))) {
+      Iterator<ImageReader> readers = ImageIO.getImageReaders(in);
+      if (!readers.hasNext()) {
+        return 0;
+      }
+      ImageReader reader = readers.next();
+      try {
+        reader.setInput(in, true, true);
+        long width = reader.getWidth(0);
+        long height = reader.getHeight(0);
+        if (width <= 0 || height <= 0 || width * height > maxPixels) {
+          return 0;
+        }
+        return width * height * DECODED_BYTES_PER_PIXEL;
+      } finally {
+        reader.dispose();
+      }
+    } catch (IOException | RuntimeException e) {
+      return 0; // the validator refuses it at the same step, before decoding
+    }
+  }
+
   private BufferedImage decode(byte[] bytes, ImageFormat format) {
     // A memory-backed stream: ImageIO's default caches to a temporary file (slower, and it fails
     // in a read-only container).

@@ -48,6 +48,19 @@ class ImageValidatorTest {
   }
 
   @Test
+  void shouldCountDecodedBytesFromTheHeaderAloneAndNothingForWhatItRefusesBeforeDecoding() {
+    assertThat(validator.decodedBytes(TestImages.png(40, 30))).isEqualTo(40L * 30 * 4);
+    assertThat(validator.decodedBytes(TestImages.jpeg(32, 16))).isEqualTo(32L * 16 * 4);
+    // A header-only PNG is never decoded either: its size comes from the header.
+    assertThat(validator.decodedBytes(TestImages.pngHeaderOnly(1000, 1000)))
+        .isEqualTo(1000L * 1000 * 4);
+    assertThat(validator.decodedBytes(TestImages.pngHeaderOnly(50_000, 50_000))).isZero();
+    assertThat(validator.decodedBytes(TestImages.gif(8, 8))).isZero();
+    assertThat(validator.decodedBytes("hello".getBytes(StandardCharsets.UTF_8))).isZero();
+    assertThat(validator.decodedBytes(new byte[0])).isZero();
+  }
+
+  @Test
   void shouldRefuseTruncatedPng() {
     byte[] truncated = TestImages.truncate(TestImages.png(64, 64), 0.6);
 
