@@ -26,6 +26,21 @@ final class ServiceFleet implements AutoCloseable {
   private final java.util.concurrent.atomic.AtomicBoolean closing =
       new java.util.concurrent.atomic.AtomicBoolean();
 
+  private static Path apiTokens(Path runDir) {
+    try {
+      byte[] secret = new byte[32];
+      new java.security.SecureRandom().nextBytes(secret);
+      byte[] hash = java.security.MessageDigest.getInstance("SHA-256").digest(secret);
+      Path file = runDir.resolve("api-tokens");
+      java.nio.file.Files.createDirectories(runDir);
+      java.nio.file.Files.writeString(
+          file, "chaos:" + java.util.HexFormat.of().formatHex(hash) + ":admin\n");
+      return file;
+    } catch (java.io.IOException | java.security.NoSuchAlgorithmException e) {
+      throw new IllegalStateException("cannot write the API tokens file in " + runDir, e);
+    }
+  }
+
   ServiceFleet(LocalStack stack, Path runDir) {
     Map<String, String> common = new HashMap<>(stack.connectionEnv());
     common.put("CYCLEGAN_METRICS_PORT", "0");
@@ -38,7 +53,15 @@ final class ServiceFleet implements AutoCloseable {
             "io.cyclegan.ingest.IngestMain",
             "-Xmx256m",
             "ingest ready",
-            Map.of("CYCLEGAN_HTTP_PORT", "0", "CYCLEGAN_INGEST_THREADS", "2")));
+            Map.of(
+                "CYCLEGAN_HTTP_PORT",
+                "0",
+                "CYCLEGAN_INGEST_THREADS",
+                "2",
+                // The HTTP API authenticates (it listens on every interface); the run does not
+                // call it, so the file holds the hash of a token nobody knows.
+                "CYCLEGAN_API_TOKENS_FILE",
+                apiTokens(runDir).toString())));
     specs.put(
         "training",
         new Spec(

@@ -51,6 +51,9 @@ public record ServiceSettings(
     // Static membership only when an operator gives a stable id (a pod name): two processes
     // sharing a default host name would fence each other.
     boolean given = env.optional("CYCLEGAN_INSTANCE_ID").isPresent();
+    // Read by logback.xml, which finds no format file for any other value and would then log
+    // nothing: refused here, so the service stops with one line naming it instead.
+    env.matching("CYCLEGAN_LOG_FORMAT", "text", "text|json", "text or json");
     return new ServiceSettings(
         KafkaSettings.fromEnv(env),
         S3Settings.fromEnv(env),

@@ -99,4 +99,20 @@ class ServiceSettingsTest {
     assertThat(s.topics().imagesIn()).isEqualTo("team-a.images");
     assertThat(s.topics().dlq("team-a.images")).isEqualTo("team-a.images-dead");
   }
+
+  @Test
+  void shouldRefuseALogFormatLogbackHasNoFileFor() {
+    for (String bad : new String[] {"", "xml", "JSON"}) {
+      java.util.Map<String, String> env = new java.util.HashMap<>(MINIMAL);
+      env.put("CYCLEGAN_LOG_FORMAT", bad);
+
+      assertThatThrownBy(() -> ServiceSettings.fromEnv(new Env(env), "ingest", 1))
+          .as("CYCLEGAN_LOG_FORMAT=%s", bad)
+          .isInstanceOf(ConfigException.class)
+          .hasMessageContaining("CYCLEGAN_LOG_FORMAT");
+    }
+    java.util.Map<String, String> json = new java.util.HashMap<>(MINIMAL);
+    json.put("CYCLEGAN_LOG_FORMAT", "json");
+    assertThat(ServiceSettings.fromEnv(new Env(json), "ingest", 1)).isNotNull();
+  }
 }
