@@ -53,7 +53,12 @@ public record ServiceSettings(
     boolean given = env.optional("CYCLEGAN_INSTANCE_ID").isPresent();
     // Read by logback.xml, which finds no format file for any other value and would then log
     // nothing: refused here, so the service stops with one line naming it instead.
-    env.matching("CYCLEGAN_LOG_FORMAT", "text", "text|json", "text or json");
+    // Taken as it is (an empty value too: logback would look for "log-format-.xml").
+    String logFormat = env.asMap().get("CYCLEGAN_LOG_FORMAT");
+    if (logFormat != null && !logFormat.matches("text|json")) {
+      throw new ConfigException(
+          "CYCLEGAN_LOG_FORMAT", "expected text or json, got '" + logFormat + "'");
+    }
     return new ServiceSettings(
         KafkaSettings.fromEnv(env),
         S3Settings.fromEnv(env),
