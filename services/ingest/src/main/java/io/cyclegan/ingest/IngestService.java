@@ -166,6 +166,7 @@ public final class IngestService implements AutoCloseable {
                   s.topics(),
                   config.maxUploadBytes(),
                   config.maxImageBytes(),
+                  config.maxBatchDecodedBytes(),
                   source,
                   auth,
                   config.frontDoor(),

@@ -152,6 +152,7 @@ public final class HttpApi implements AutoCloseable {
    * @param port 0 for any free port
    * @param maxUploadBytes the largest request body ({@code CYCLEGAN_MAX_UPLOAD_BYTES})
    * @param maxImageBytes the largest image, for zip entries
+   * @param maxBatchDecodedBytes the most decoded image bytes one zip batch holds
    * @param auth who may call, with which scopes
    * @param frontDoor workers, queue and read timeout
    * @param registry for {@code cyclegan_http_requests_total}
@@ -167,6 +168,7 @@ public final class HttpApi implements AutoCloseable {
       Topics topics,
       long maxUploadBytes,
       long maxImageBytes,
+      long maxBatchDecodedBytes,
       String eventSource,
       ApiAuth auth,
       FrontDoor frontDoor,
@@ -181,7 +183,13 @@ public final class HttpApi implements AutoCloseable {
     // Images barely compress, so a real archive expands to little more than its own size.
     this.zipImport =
         new ZipImport(
-            processor, maxImageBytes, 4 * maxUploadBytes, ZIP_BATCH, STORE_WAIT, SEND_TIMEOUT);
+            processor,
+            maxImageBytes,
+            4 * maxUploadBytes,
+            ZIP_BATCH,
+            maxBatchDecodedBytes,
+            STORE_WAIT,
+            SEND_TIMEOUT);
     this.eventSource = eventSource;
     this.auth = auth;
     this.frontDoor = frontDoor;

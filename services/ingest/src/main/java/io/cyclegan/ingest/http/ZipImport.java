@@ -1,5 +1,6 @@
 package io.cyclegan.ingest.http;
 
+import io.cyclegan.common.image.ImageValidator;
 import io.cyclegan.common.messages.Headers;
 import io.cyclegan.ingest.routing.BatchResult;
 import io.cyclegan.ingest.routing.IngestInput;
@@ -32,24 +33,33 @@ final class ZipImport {
   private final long maxImageBytes;
   private final long maxInflatedBytes;
   private final int batchSize;
+  private final long maxBatchDecodedBytes;
+  // Reads sizes from headers only; the processor's own validator enforces the pixel limit.
+  private final ImageValidator sizes;
   private final Duration storeWait;
   private final Duration outputTimeout;
 
   /**
    * @param maxInflatedBytes the most bytes the whole archive may expand to, counting what is
    *     skipped: a zip bomb is refused after that much work, not after inflating it all
+   * @param maxBatchDecodedBytes the most bytes of decoded images one batch holds ({@code
+   *     CYCLEGAN_INGEST_MAX_BATCH_DECODED_BYTES}, as for the images consumer): a batch is processed
+   *     early rather than go over it
    */
   ZipImport(
       IngestProcessor processor,
       long maxImageBytes,
       long maxInflatedBytes,
       int batchSize,
+      long maxBatchDecodedBytes,
       Duration storeWait,
       Duration outputTimeout) {
     this.processor = processor;
     this.maxImageBytes = maxImageBytes;
     this.maxInflatedBytes = maxInflatedBytes;
     this.batchSize = batchSize;
+    this.maxBatchDecodedBytes = maxBatchDecodedBytes;
+    this.sizes = new ImageValidator(maxImageBytes, Long.MAX_VALUE);
     this.storeWait = storeWait;
     this.outputTimeout = outputTimeout;
   }
@@ -83,6 +93,7 @@ final class ZipImport {
     List<IngestInput> pending = new ArrayList<>();
     List<String> pendingFiles = new ArrayList<>();
     Map<String, Long> counts = null;
+    long pendingDecoded = 0;
     int entries = 0;
     Inflated inflated = new Inflated();
     try (ZipInputStream in = new ZipInputStream(new ByteArrayInputStream(zip))) {
@@ -115,8 +126,15 @@ final class ZipImport {
                         + maxImageBytes
                         + " bytes"));
           } else {
+            // Sizes from the header, before anything is decoded (0 for what is refused first).
+            long decoded = sizes.decodedBytes(bytes);
+            if (!pending.isEmpty() && decoded > maxBatchDecodedBytes - pendingDecoded) {
+              counts = flush(pending, pendingFiles, accepted, rejected, counts);
+              pendingDecoded = 0;
+            }
             pending.add(input(route, ((ZipEntryName.Image) name).baseName(), bytes));
             pendingFiles.add(file);
+            pendingDecoded += decoded;
           }
         }
         // Skipped, refused and over-long entries are read to their end here, counted, rather
@@ -124,6 +142,7 @@ final class ZipImport {
         drain(in, inflated);
         if (pending.size() >= batchSize) {
           counts = flush(pending, pendingFiles, accepted, rejected, counts);
+          pendingDecoded = 0;
         }
       }
     } catch (java.util.zip.ZipException e) {

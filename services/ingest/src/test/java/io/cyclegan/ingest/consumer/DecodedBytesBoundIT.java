@@ -116,4 +116,48 @@ class DecodedBytesBoundIT {
       assertThat(sample(metrics, "cyclegan_ingest_batch_records_max")).isLessThanOrEqualTo(2.0);
     }
   }
+
+  @Test
+  void shouldImportAZipOfLargeImagesInPartsUnderTheBound(LocalStack stack) throws Exception {
+    String run = UUID.randomUUID().toString().substring(0, 8);
+    String dataset = "zip-bound-" + run;
+    IngestConfig config =
+        StackFixtures.config(
+            stack, "CYCLEGAN_INGEST_MAX_BATCH_DECODED_BYTES", Long.toString(2 * DECODED));
+    java.io.ByteArrayOutputStream zip = new java.io.ByteArrayOutputStream();
+    try (java.util.zip.ZipOutputStream out = new java.util.zip.ZipOutputStream(zip)) {
+      for (int i = 0; i < 6; i++) {
+        out.putNextEntry(new java.util.zip.ZipEntry("img-" + i + ".png"));
+        out.write(TestImages.png(SIDE, SIDE, 200 + i));
+        out.closeEntry();
+      }
+    }
+
+    try (IngestService ingest = new IngestService(config, IngestService.LOOPBACK).start()) {
+      java.net.http.HttpResponse<String> response =
+          java.net.http.HttpClient.newHttpClient()
+              .send(
+                  java.net.http.HttpRequest.newBuilder(
+                          java.net.URI.create(
+                              "http://127.0.0.1:"
+                                  + ingest.httpPort()
+                                  + "/datasets/"
+                                  + dataset
+                                  + "/A"))
+                      .header("Content-Type", "application/zip")
+                      .POST(java.net.http.HttpRequest.BodyPublishers.ofByteArray(zip.toByteArray()))
+                      .build(),
+                  java.net.http.HttpResponse.BodyHandlers.ofString());
+
+      assertThat(response.statusCode()).as(response.body()).isBetween(200, 299);
+      assertThat(StackFixtures.store(stack).list(ObjectKeys.datasetDomainPrefix(dataset, "A")))
+          .hasSize(6);
+      String metrics = StackFixtures.get(ingest.metricsPort(), "/metrics").body();
+      assertThat(sample(metrics, "cyclegan_ingest_batch_records_sum")).isEqualTo(6.0);
+      // Without the bound the zip's images go in one batch of up to 16.
+      assertThat(sample(metrics, "cyclegan_ingest_batch_records_max"))
+          .as("processed in parts of at most two images")
+          .isLessThanOrEqualTo(2.0);
+    }
+  }
 }
