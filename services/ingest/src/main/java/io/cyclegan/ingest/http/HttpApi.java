@@ -811,7 +811,8 @@ public final class HttpApi implements AutoCloseable {
     return out;
   }
 
-  private static void json(HttpExchange ex, int status, Object body) throws IOException {
+  /** Answers JSON, recording the status for the request metrics; for the resources too. */
+  static void json(HttpExchange ex, int status, Object body) throws IOException {
     respond(ex, status, "application/json", JSON.writeValueAsBytes(body));
   }
 

@@ -15,7 +15,6 @@ import io.cyclegan.ingest.routing.BatchResult;
 import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.OutputStream;
 import java.time.Duration;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
@@ -82,15 +81,14 @@ public final class ModelImportResource {
    * @throws ApiException for every refusal, answered by the caller
    */
   public void handle(HttpExchange ex, List<String> path, String principal) throws IOException {
+    // HttpApi's endpoint table has already matched the method (PUT upload, POST commit).
     if (path.size() == 5) {
-      method(ex, "PUT");
       if (!DIRECTIONS.contains(path.get(4))) {
         throw ApiException.badRequest(
             "INVALID_DIRECTION", "the direction must be one of " + DIRECTIONS + " (in the path)");
       }
       upload(ex, path.get(1), path.get(3), path.get(4));
     } else if (path.size() == 4) {
-      method(ex, "POST");
       commit(ex, path.get(1), path.get(3), principal);
     } else {
       throw ApiException.notFound("no such resource: " + ex.getRequestURI().getRawPath());
@@ -132,7 +130,7 @@ public final class ModelImportResource {
       out.put(direction, key);
       out.put("bytes", limited.count);
       out.put("commit", "/models/" + model + "/imports/" + importId);
-      json(ex, 201, out);
+      HttpApi.json(ex, 201, out);
     }
   }
 
@@ -171,7 +169,7 @@ public final class ModelImportResource {
     out.put("directions", files.b2a() == null ? List.of("AtoB") : List.of("AtoB", "BtoA"));
     out.put("status", "submitted");
     out.put("state", "/jobs/" + importId);
-    json(ex, 202, out);
+    HttpApi.json(ex, 202, out);
   }
 
   /** The optional JSON body: {@code {"imageSize": N}} and nothing else. */
@@ -279,29 +277,6 @@ public final class ModelImportResource {
       Names.require(kind, value);
     } catch (IllegalArgumentException e) {
       throw ApiException.badRequest(reason, e.getMessage());
-    }
-  }
-
-  private static void method(HttpExchange ex, String expected) {
-    if (!expected.equals(ex.getRequestMethod())) {
-      ex.getResponseHeaders().set("Allow", expected);
-      throw new ApiException(
-          405,
-          "METHOD_NOT_ALLOWED",
-          ex.getRequestMethod()
-              + " is not allowed on "
-              + ex.getRequestURI().getRawPath()
-              + ", use "
-              + expected);
-    }
-  }
-
-  private static void json(HttpExchange ex, int status, Object body) throws IOException {
-    byte[] bytes = JSON.writeValueAsBytes(body);
-    ex.getResponseHeaders().set("Content-Type", "application/json");
-    ex.sendResponseHeaders(status, bytes.length);
-    try (OutputStream out = ex.getResponseBody()) {
-      out.write(bytes);
     }
   }
 
