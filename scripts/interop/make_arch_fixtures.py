@@ -17,7 +17,11 @@ the official keys, including the official quirks the Java port reproduces:
   - a ResnetBlock with dropout has Dropout(0.5) at conv_block.4, so its second conv is
     conv_block.6 (conv_block.5 without dropout);
   - the U-Net's in-place LeakyReLU rewrites a block's input before torch.cat, so every skip
-    connection below the outermost block carries LeakyReLU(0.2)(x), not x.
+    connection below the outermost block carries LeakyReLU(0.2)(x), not x (the outer block's
+    ReLU makes that invisible: ReLU(LeakyReLU(x)) = ReLU(x)).
+
+Weights are random at about 1/sqrt(fan in) and biases random (init_weights zeroes biases, which
+would hide a misplaced one), so that every output varies and every tensor matters.
 
 Each case file NAME.safetensors holds the network's state_dict (float32; num_batches_tracked
 too, as float) under "state/KEY", an input under "input", and PyTorch's outputs:
@@ -231,7 +235,8 @@ def randomise(net):
             if name.endswith(".weight") and p.dim() == 1:  # a batch norm scale
                 p.normal_(1.0, 0.1)
             elif name.endswith(".weight"):
-                p.normal_(0.0, 0.05)
+                # About 1/sqrt(fan in), so that activations neither vanish nor saturate.
+                p.normal_(0.0, 1.0 / p[0].numel() ** 0.5)
             else:
                 p.normal_(0.0, 0.1)
         for name, b in net.named_buffers():
@@ -296,7 +301,7 @@ def main(out_dir):
     write_case(out_dir, "resnet2-none-dropout", ResnetGenerator(3, 1, 2, "none", True, 2),
                torch.rand(1, 3, 16, 16) * 2 - 1, False)
     write_case(out_dir, "nlayers4-batch", NLayerDiscriminator(1, 2, 4, "batch"),
-               torch.rand(2, 1, 48, 48) * 2 - 1, True)
+               torch.rand(2, 1, 64, 64) * 2 - 1, True)
     write_case(out_dir, "pixel-batch", PixelDiscriminator(3, 4, "batch"),
                torch.rand(2, 3, 8, 8) * 2 - 1, True)
     write_case(out_dir, "pixel-instance", PixelDiscriminator(3, 4, "instance"),

@@ -20,8 +20,9 @@ import java.util.List;
  * <p>Followed exactly, including two things a reader might not expect: the innermost block has no
  * norm after its down convolution, and the in-place {@code LeakyReLU} that opens every inner block
  * rewrites the block's input before the reference's {@code torch.cat([x, model(x)])} reads it, so a
- * skip connection carries LeakyReLU(0.2)(x), not x. Dropout(0.5), when chosen, follows the up path
- * of the {@code downsamplings - 5} blocks of width 8 ngf around the innermost (as {@code
+ * skip connection carries LeakyReLU(0.2)(x), not x (harmless: the outer block's ReLU comes next,
+ * and ReLU(LeakyReLU(x)) = ReLU(x), in value and gradient). Dropout(0.5), when chosen, follows the
+ * up path of the {@code downsamplings - 5} blocks of width 8 ngf around the innermost (as {@code
  * use_dropout} in the reference). Parameter names are the reference's ({@code
  * model.model.1.model.3.model.5.weight}).
  */
