@@ -7,6 +7,7 @@ import ai.djl.ndarray.NDManager;
 import io.cyclegan.model.checkpoint.HostTensor;
 import io.cyclegan.model.nn.GradMode;
 import io.cyclegan.model.nn.Network;
+import io.cyclegan.model.nn.NetworkFactory;
 import io.cyclegan.model.nn.NetworkSpec;
 import io.cyclegan.model.nn.Norm;
 import io.cyclegan.model.nn.PatchDiscriminator;
@@ -22,13 +23,15 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /**
  * The U-Net, batch norm, {@code n_layers} and pixel networks against the official ones in PyTorch
  * (scripts/interop/make_arch_fixtures.py): the same state_dict keys in the same order, the same
  * output in eval mode and, for batch norm, in training mode, and the same running statistics after
- * one training-mode forward.
+ * one training-mode forward; and {@link OfficialLayout}'s tables equal to PyTorch's state_dicts and
+ * to our networks.
  */
 class ArchitectureParityTest {
 
@@ -124,6 +127,88 @@ class ArchitectureParityTest {
         }
       }
     }
+  }
+
+  static Stream<Arguments> layouts() {
+    NetworkSpec.Builder nLayers =
+        NetworkSpec.builder()
+            .optDiscriminator(NetworkSpec.Discriminator.N_LAYERS)
+            .optDiscriminatorLayers(4)
+            .optNdf(2)
+            .optNorm(Norm.BATCH)
+            .optInputChannels(1);
+    return Stream.of(
+        Arguments.of("resnet2-batch", true, resnet(4).optNorm(Norm.BATCH).build()),
+        Arguments.of(
+            "resnet2-none-dropout",
+            true,
+            resnet(2).optNorm(Norm.NONE).optDropout(true).optOutputChannels(1).build()),
+        Arguments.of("nlayers4-batch", false, nLayers.build()),
+        Arguments.of("pixel-batch", false, pixel(Norm.BATCH)),
+        Arguments.of("pixel-instance", false, pixel(Norm.INSTANCE)));
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("layouts")
+  void shouldListPyTorchsKeysAndShapesInTheOfficialLayout(
+      String name, boolean generator, NetworkSpec spec) throws Exception {
+    Map<String, HostTensor> state =
+        withPrefix(
+            SafeTensors.read(Fixtures.file("arch/" + name + ".safetensors")).stateDict().tensors(),
+            "state/");
+    Map<String, long[]> layout =
+        generator ? OfficialLayout.generator(spec) : OfficialLayout.discriminator(spec);
+    assertThat(List.copyOf(layout.keySet())).containsExactlyElementsOf(state.keySet());
+    state.forEach((k, v) -> assertThat(layout.get(k)).as(k).containsExactly(v.shape()));
+  }
+
+  @ParameterizedTest
+  @CsvSource({
+    "unet_256, batch, true, 3, 1",
+    "unet_128, instance, false, 1, 3",
+    "unet_128, none, true, 3, 3",
+    "resnet_6blocks, batch, true, 1, 3",
+    "resnet_9blocks, none, false, 3, 3"
+  })
+  void shouldNameOurStateAsTheOfficialLayoutWhenGenerator(
+      String generator, String norm, boolean dropout, int in, int out) {
+    NetworkSpec spec =
+        NetworkSpec.builder()
+            .optGenerator(NetworkSpec.Generator.fromWireName(generator))
+            .optNorm(Norm.fromWireName(norm))
+            .optDropout(dropout)
+            .optInputChannels(in)
+            .optOutputChannels(out)
+            .optNgf(2)
+            .build();
+    try (NDManager call = manager.newSubManager();
+        Network g = NetworkFactory.generator(call, "G", spec)) {
+      assertSameLayout(g, OfficialLayout.generator(spec));
+    }
+  }
+
+  @ParameterizedTest
+  @CsvSource({"basic, 3, batch", "n_layers, 1, none", "n_layers, 6, instance", "pixel, 0, none"})
+  void shouldNameOurStateAsTheOfficialLayoutWhenDiscriminator(
+      String discriminator, int layers, String norm) {
+    NetworkSpec spec =
+        NetworkSpec.builder()
+            .optDiscriminator(NetworkSpec.Discriminator.fromWireName(discriminator))
+            .optDiscriminatorLayers(layers)
+            .optNorm(Norm.fromWireName(norm))
+            .optNdf(2)
+            .build();
+    try (NDManager call = manager.newSubManager();
+        Network d = NetworkFactory.discriminator(call, "D", spec)) {
+      assertSameLayout(d, OfficialLayout.discriminator(spec));
+    }
+  }
+
+  private static void assertSameLayout(Network net, Map<String, long[]> layout) {
+    assertThat(List.copyOf(net.stateDict().keySet())).containsExactlyElementsOf(layout.keySet());
+    net.stateDict()
+        .forEach(
+            (k, v) -> assertThat(v.getShape().getShape()).as(k).containsExactly(layout.get(k)));
   }
 
   private static float[] forward(Network net, HostTensor input, NDManager call) {
