@@ -67,6 +67,9 @@ public final class NormLayer {
       case NONE:
         return x;
       default:
+        // Arguments in the order the engine's own PtNDArrayEx.batchNorm passes them (input,
+        // running mean, running var, weight, bias), whatever JniUtils's parameter names say; the
+        // parity tests against PyTorch hold it. The result is attached to x's manager.
         NDArray y =
             JniUtils.batchNorm(
                 (PtNDArray) x,
