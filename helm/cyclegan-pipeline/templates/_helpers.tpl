@@ -69,15 +69,20 @@ app.kubernetes.io/component: {{ .component }}
 
 {{/*
 Image reference; call with (dict "root" $ "image" .Values.ingest.image).
-The tag falls back to image.tag, then to the chart's appVersion.
+The registry is global.imageRegistry, else image.registry. A digest (image.digest) pins
+the image by content and wins over the tag; the tag falls back to image.tag, then to the
+chart's appVersion.
 */}}
 {{- define "cyclegan.image" -}}
-{{- $registry := .root.Values.image.registry -}}
-{{- $tag := .image.tag | default .root.Values.image.tag | default .root.Chart.AppVersion | toString -}}
+{{- $registry := (.root.Values.global).imageRegistry | default .root.Values.image.registry -}}
+{{- $repository := .image.repository -}}
 {{- if $registry -}}
-{{- printf "%s/%s:%s" (trimSuffix "/" $registry) .image.repository $tag -}}
+{{- $repository = printf "%s/%s" (trimSuffix "/" $registry) $repository -}}
+{{- end -}}
+{{- if .image.digest -}}
+{{- printf "%s@%s" $repository .image.digest -}}
 {{- else -}}
-{{- printf "%s:%s" .image.repository $tag -}}
+{{- printf "%s:%s" $repository (.image.tag | default .root.Values.image.tag | default .root.Chart.AppVersion | toString) -}}
 {{- end -}}
 {{- end -}}
 
@@ -90,8 +95,13 @@ The tag falls back to image.tag, then to the chart's appVersion.
 {{- end -}}
 {{- end -}}
 
+{{/* Pull secrets: global.imagePullSecrets and image.pullSecrets (names). */}}
 {{- define "cyclegan.imagePullSecrets" -}}
-{{- with .Values.image.pullSecrets -}}
+{{- $names := list -}}
+{{- range concat ((.Values.global).imagePullSecrets | default list) (.Values.image.pullSecrets | default list) -}}
+{{- if kindIs "map" . }}{{ $names = append $names .name }}{{ else }}{{ $names = append $names . }}{{ end -}}
+{{- end -}}
+{{- with $names | uniq -}}
 imagePullSecrets:
 {{- range . }}
   - name: {{ . }}
@@ -277,30 +287,6 @@ CYCLEGAN_INSTANCE_ID from the pod name: set, it turns on Kafka static membership
     name: {{ include "cyclegan.componentName" (dict "root" .root "component" "common") }}
 - configMapRef:
     name: {{ include "cyclegan.componentName" . }}
-{{- end -}}
-
-{{/* Probes on the side port; call with (dict "port" "metrics"). */}}
-{{- define "cyclegan.probes" -}}
-startupProbe:
-  httpGet:
-    path: /healthz
-    port: metrics
-  periodSeconds: 5
-  failureThreshold: 60
-livenessProbe:
-  httpGet:
-    path: /healthz
-    port: metrics
-  periodSeconds: 10
-  timeoutSeconds: 5
-  failureThreshold: 3
-readinessProbe:
-  httpGet:
-    path: /readyz
-    port: metrics
-  periodSeconds: 5
-  timeoutSeconds: 3
-  failureThreshold: 3
 {{- end -}}
 
 {{/* Writable volumes under the read-only root: /tmp and the DJL cache. */}}
