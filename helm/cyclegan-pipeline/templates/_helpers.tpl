@@ -95,6 +95,13 @@ chart's appVersion.
 {{- end -}}
 {{- end -}}
 
+{{/* A third-party image with an optional digest: registry/repository:tag or @digest. */}}
+{{- define "cyclegan.thirdPartyImage" -}}
+{{- $repository := .repository -}}
+{{- if .registry -}}{{ $repository = printf "%s/%s" .registry .repository }}{{- end -}}
+{{- if .digest -}}{{ printf "%s@%s" $repository .digest }}{{- else -}}{{ printf "%s:%s" $repository (toString .tag) }}{{- end -}}
+{{- end -}}
+
 {{/* Pull secrets: global.imagePullSecrets and image.pullSecrets (names). */}}
 {{- define "cyclegan.imagePullSecrets" -}}
 {{- $names := list -}}
