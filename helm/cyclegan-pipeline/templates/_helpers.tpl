@@ -373,12 +373,17 @@ spec:
 {{- end -}}
 
 {{/*
-Every topic the pipeline uses, as a list of {name, compacted, partitions}, the same
-plan as `cyclegan admin create-topics`: each topic also has a dead-letter topic
-(name + dlqSuffix) with dlqPartitions partitions, which is never compacted.
+Every topic the pipeline uses, as a list of {name, compacted, partitions, maxMessageBytes},
+the same plan as `cyclegan admin create-topics`: each topic also has a dead-letter topic
+(name + dlqSuffix) with dlqPartitions partitions, which is never compacted. The images topic
+takes an image of ingest.maxImageBytes with 64 KiB for key and headers, every dead-letter
+topic such a record with 16 KiB more of error headers (MessageSizes in pipeline-common);
+maxMessageBytes 0 leaves the broker's default.
 */}}
 {{- define "cyclegan.topics" -}}
 {{- $t := .Values.kafka.topics -}}
+{{- $imageRecord := add (int64 .Values.ingest.maxImageBytes) 65536 -}}
+{{- $deadLetter := add $imageRecord 16384 -}}
 {{- $topics := list
   (dict "name" $t.imagesIn "compacted" false)
   (dict "name" $t.translateRequests "compacted" false)
@@ -389,8 +394,8 @@ plan as `cyclegan admin create-topics`: each topic also has a dead-letter topic
   (dict "name" $t.datasets "compacted" true) -}}
 {{- $all := list -}}
 {{- range $topics -}}
-{{- $all = append $all (merge (dict "partitions" $t.partitions) .) -}}
-{{- $all = append $all (dict "name" (printf "%s%s" .name $t.dlqSuffix) "compacted" false "partitions" $t.dlqPartitions) -}}
+{{- $all = append $all (merge (dict "partitions" $t.partitions "maxMessageBytes" (ternary $imageRecord 0 (eq .name $t.imagesIn))) .) -}}
+{{- $all = append $all (dict "name" (printf "%s%s" .name $t.dlqSuffix) "compacted" false "partitions" $t.dlqPartitions "maxMessageBytes" $deadLetter) -}}
 {{- end -}}
 {{- toJson $all -}}
 {{- end -}}
