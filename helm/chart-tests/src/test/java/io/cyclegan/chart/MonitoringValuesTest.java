@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
@@ -63,6 +64,27 @@ class MonitoringValuesTest {
         .contains("increase(cyclegan_training_jobs_total{")
         .contains("state=\"failed\"");
     assertThat(rules.get(3).at("/annotations/summary").asText()).startsWith("{{ $labels.pod }}");
+  }
+
+  @Test
+  void shouldScopeEveryAlertWithTheGivenSelectorWhenOneIsSet() {
+    Manifests manifests =
+        Chart.render(
+            null,
+            Map.of(
+                "metrics.prometheusRule.enabled",
+                true,
+                "metrics.prometheusRule.selector",
+                "namespace=\"ml\", app_kubernetes_io_instance=\"cg\""));
+
+    assertThat(
+            Manifests.list(
+                manifests.get("PrometheusRule", "cg-cyclegan-pipeline").at("/spec/groups/0/rules")))
+        .allSatisfy(
+            r ->
+                assertThat(r.path("expr").asText())
+                    .contains("{namespace=\"ml\", app_kubernetes_io_instance=\"cg\"")
+                    .doesNotContain("job=~"));
   }
 
   @Test
