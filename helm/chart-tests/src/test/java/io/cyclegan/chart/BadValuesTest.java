@@ -29,6 +29,9 @@ class BadValuesTest {
         "s3.bucket | My_Bucket | s3.bucket: Does not match pattern",
         "image.pullPolicy | Sometimes | image.pullPolicy: image.pullPolicy must be one of the following",
         "training.cache.sizeLimit | lots | training.cache.sizeLimit: Does not match pattern",
+        "metrics.prometheusRule.consumerLagFor | ten minutes | metrics.prometheusRule.consumerLagFor: Does not match pattern",
+        "ingest.image.digest | latest | ingest.image.digest: Does not match pattern",
+        "training.probes.liveness.periodSeconds | 0 | training.probes.liveness.periodSeconds: Must be greater than or equal to 1",
       })
   void shouldRefuseValuesTheSchemaForbidsWithAMessageNamingThem(
       String key, String value, String message) {
