@@ -21,6 +21,9 @@ import io.javalin.http.Context;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.net.InetSocketAddress;
+import java.net.StandardSocketOptions;
+import java.nio.channels.ServerSocketChannel;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -28,7 +31,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.stream.Collectors;
 import org.apache.kafka.clients.producer.KafkaProducer;
-import org.eclipse.jetty.server.Connector;
+import org.eclipse.jetty.server.HttpConnectionFactory;
 import org.eclipse.jetty.server.ServerConnector;
 import org.eclipse.jetty.util.thread.QueuedThreadPool;
 import org.slf4j.Logger;
@@ -93,8 +96,8 @@ public final class HttpApi implements AutoCloseable {
           new Endpoint("GET", "/openapi.json", Scope.READ));
 
   private final Javalin app;
-  private final String bindAddress;
-  private final int requestedPort;
+  private final ServerSocketChannel channel;
+  private final int port;
   private final ApiAuth auth;
   private final FrontDoor frontDoor;
   private final ScheduledExecutorService timer;
@@ -130,8 +133,6 @@ public final class HttpApi implements AutoCloseable {
       FrontDoor frontDoor,
       MeterRegistry registry,
       ModelImportResource modelImports) {
-    this.bindAddress = bindAddress;
-    this.requestedPort = port;
     this.auth = auth;
     this.frontDoor = frontDoor;
     this.metrics = new RequestMetrics(registry);
@@ -167,6 +168,10 @@ public final class HttpApi implements AutoCloseable {
             modelImports,
             new OpenApiResource());
     int threads = frontDoor.workers() + frontDoor.queue() + MAX_STREAMS + SPARE_THREADS;
+    // Bound here, so that a port in use fails the service's constructor (the lifecycle of every
+    // service) and port() is known before start(); Jetty accepts on it from start() on.
+    this.channel = bind(bindAddress, port);
+    this.port = ((InetSocketAddress) channelAddress(channel)).getPort();
     QueuedThreadPool pool = new QueuedThreadPool(threads, Math.min(threads, 8));
     pool.setName("ingest-http");
     pool.setDaemon(true);
@@ -176,8 +181,18 @@ public final class HttpApi implements AutoCloseable {
               config.startup.showJavalinBanner = false;
               config.startup.showOldJavalinVersionWarning = false;
               config.jetty.threadPool = pool;
-              config.jetty.host = bindAddress;
-              config.jetty.port = port;
+              config.jetty.addConnector(
+                  (server, http) -> {
+                    ServerConnector connector =
+                        new ServerConnector(server, new HttpConnectionFactory(http));
+                    connector.setIdleTimeout(frontDoor.idleTimeout().toMillis());
+                    try {
+                      connector.open(channel);
+                    } catch (IOException e) {
+                      throw new UncheckedIOException(e);
+                    }
+                    return connector;
+                  });
               config.jetty.modifyServer(
                   server -> server.setErrorHandler(new ProblemErrorHandler()));
               config.jetty.modifyHttpConfiguration(
@@ -197,31 +212,49 @@ public final class HttpApi implements AutoCloseable {
             });
   }
 
-  /** Binds the port and starts serving requests. */
-  public synchronized void start() {
+  private static ServerSocketChannel bind(String bindAddress, int port) {
+    ServerSocketChannel channel = null;
     try {
-      app.start(bindAddress, requestedPort);
-    } catch (RuntimeException e) {
+      channel = ServerSocketChannel.open();
+      channel.setOption(StandardSocketOptions.SO_REUSEADDR, true);
+      channel.bind(new InetSocketAddress(bindAddress, port));
+      return channel;
+    } catch (IOException e) {
+      if (channel != null) {
+        try {
+          channel.close();
+        } catch (IOException suppressed) {
+          e.addSuppressed(suppressed);
+        }
+      }
       throw new UncheckedIOException(
           "cannot listen on "
               + bindAddress
               + ":"
-              + requestedPort
+              + port
               + " (CYCLEGAN_HTTP_PORT): "
               + e.getMessage(),
-          new IOException(e));
+          e);
     }
+  }
+
+  private static java.net.SocketAddress channelAddress(ServerSocketChannel channel) {
+    try {
+      return channel.getLocalAddress();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  /** Starts serving requests. */
+  public synchronized void start() {
+    app.start();
     started = true;
-    for (Connector c : app.jettyServer().server().getConnectors()) {
-      if (c instanceof ServerConnector sc) {
-        sc.setIdleTimeout(frontDoor.idleTimeout().toMillis());
-      }
-    }
-    log.info("HTTP API on port {}", port());
+    log.info("HTTP API on port {}", port);
   }
 
   public int port() {
-    return app.port();
+    return port;
   }
 
   /**
@@ -364,6 +397,11 @@ public final class HttpApi implements AutoCloseable {
   public synchronized void close() {
     if (started) {
       app.stop();
+    }
+    try {
+      channel.close();
+    } catch (IOException e) {
+      log.debug("closing the HTTP port: {}", e.toString());
     }
     timer.shutdownNow();
   }
