@@ -145,16 +145,17 @@ class ApiContractIT {
           ObjectKeys.modelLatest(model), "{}".getBytes(StandardCharsets.UTF_8), "application/json");
     }
 
-    List<String> listedDatasets = walk("/datasets", "datasets", 2, d -> d.get("name").asText());
+    List<String> listedDatasets = walk("/datasets", "datasets", 2, d -> d.path("name").asText());
     List<String> listedImages =
         walk("/datasets/pages-" + id + "/B", "images", 2, d -> d.get("key").asText());
-    List<String> listedJobs = walk("/jobs", "jobs", 2, j -> j.get("jobId").asText());
-    List<String> listedModels = walk("/models", "models", 3, m -> m.get("name").asText());
+    List<String> listedJobs = walk("/jobs", "jobs", 2, j -> j.path("jobId").asText());
+    List<String> listedModels = walk("/models", "models", 3, m -> m.path("name").asText());
 
-    assertThat(listedDatasets).doesNotHaveDuplicates().containsAll(datasets);
+    // Other tests share the bucket: each of ours must appear exactly once, in key order.
+    assertThat(listedDatasets).filteredOn(datasets::contains).containsExactlyElementsOf(datasets);
     assertThat(listedImages).containsExactlyElementsOf(images);
-    assertThat(listedJobs).doesNotHaveDuplicates().containsAll(jobs);
-    assertThat(listedModels).doesNotHaveDuplicates().containsAll(models);
+    assertThat(listedJobs).filteredOn(jobs::contains).containsExactlyElementsOf(jobs);
+    assertThat(listedModels).filteredOn(models::contains).containsExactlyElementsOf(models);
   }
 
   private static String sha(int i) {
@@ -181,6 +182,12 @@ class ApiContractIT {
     assertThat(problem.get("type").asText()).startsWith("urn:cyclegan:problem:");
     assertThat(problem.get("reason").asText()).isEqualTo("HEADERS_TOO_LARGE");
     assertThat(response).doesNotContain("org.eclipse").doesNotContain("Caused by");
+
+    // A request line Jetty cannot parse.
+    String garbage = raw("GARBAGE\r\n\r\n");
+    assertThat(garbage).startsWith("HTTP/1.1 400");
+    assertThat(garbage).containsIgnoringCase("Content-Type: application/problem+json");
+    assertThat(garbage).contains("\"reason\":\"BAD_REQUEST\"").doesNotContain("<html>");
   }
 
   @Test
