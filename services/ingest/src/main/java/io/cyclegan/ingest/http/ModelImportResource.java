@@ -45,7 +45,6 @@ import org.slf4j.LoggerFactory;
 public final class ModelImportResource implements Resource {
   private static final Logger log = LoggerFactory.getLogger(ModelImportResource.class);
   private static final ObjectMapper JSON = MessageCodec.mapper();
-  private static final Duration SEND_TIMEOUT = Duration.ofSeconds(30);
   private static final long MAX_JSON_BYTES = 64 * 1024;
   private static final long MAX_SWALLOW_BYTES = 8L << 20;
   private static final List<String> DIRECTIONS = List.of("a2b", "b2a");
@@ -55,22 +54,27 @@ public final class ModelImportResource implements Resource {
   private final String commandsTopic;
   private final String eventSource;
   private final long maxImportBytes;
+  private final Duration sendTimeout;
 
   /**
    * @param store the API's store (a person is waiting: a fault is a 503 in seconds)
    * @param maxImportBytes the largest file ({@code CYCLEGAN_MAX_IMPORT_BYTES})
+   * @param sendTimeout how long a commit waits for Kafka ({@code
+   *     CYCLEGAN_HTTP_REQUEST_TIMEOUT_SECONDS})
    */
   public ModelImportResource(
       ObjectStore store,
       Producer<byte[], byte[]> producer,
       String commandsTopic,
       String eventSource,
-      long maxImportBytes) {
+      long maxImportBytes,
+      Duration sendTimeout) {
     this.store = store;
     this.producer = producer;
     this.commandsTopic = commandsTopic;
     this.eventSource = eventSource;
     this.maxImportBytes = maxImportBytes;
+    this.sendTimeout = sendTimeout;
   }
 
   @Override
@@ -233,7 +237,7 @@ public final class ModelImportResource implements Resource {
           .send(
               JobPrincipal.add(
                   CloudEvents.record(commandsTopic, importId, command, eventSource), principal))
-          .get(SEND_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+          .get(sendTimeout.toMillis(), TimeUnit.MILLISECONDS);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new IllegalStateException("interrupted", e);
