@@ -67,7 +67,6 @@ public final class HttpApi implements AutoCloseable {
   /** Server-Sent Events streams open at once; each holds a thread while it lasts. */
   static final int MAX_STREAMS = 32;
 
-  private static final String CALLER = "cyclegan.caller";
   static final String ROUTE = "cyclegan.route";
   static final String STATUS = "cyclegan.status";
 
@@ -263,13 +262,11 @@ public final class HttpApi implements AutoCloseable {
    */
   private void gate(Context ctx) {
     List<String> path = segments(ctx.req().getRequestURI());
-    List<Endpoint> matching =
-        ENDPOINTS.stream().filter(e -> e.match(path).isPresent()).collect(Collectors.toList());
+    List<Endpoint> matching = ENDPOINTS.stream().filter(e -> e.match(path).isPresent()).toList();
     if (!matching.isEmpty()) {
       ctx.attribute(ROUTE, matching.get(0).template());
     }
     Caller caller = auth.authenticate(ctx.header("Authorization"));
-    ctx.attribute(CALLER, caller);
     if (matching.isEmpty()) {
       throw ApiException.notFound("no such resource: " + ctx.path());
     }
@@ -281,7 +278,10 @@ public final class HttpApi implements AutoCloseable {
             .orElseThrow(
                 () -> {
                   String allowed =
-                      matching.stream().map(Endpoint::method).distinct().sorted().toList().stream()
+                      matching.stream()
+                          .map(Endpoint::method)
+                          .distinct()
+                          .sorted()
                           .collect(Collectors.joining(", "));
                   ctx.header("Allow", allowed);
                   return new ApiException(
