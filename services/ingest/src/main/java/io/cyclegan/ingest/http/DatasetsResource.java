@@ -6,6 +6,7 @@ import io.cyclegan.common.store.Names;
 import io.cyclegan.common.store.ObjectInfo;
 import io.cyclegan.common.store.ObjectKeys;
 import io.cyclegan.common.store.ObjectStore;
+import io.cyclegan.common.trace.TraceContext;
 import io.cyclegan.ingest.catalog.Catalog;
 import io.cyclegan.ingest.routing.IngestInput;
 import io.cyclegan.ingest.routing.IngestProcessor;
@@ -123,6 +124,7 @@ final class DatasetsResource implements Resource {
     headers.put(Headers.PURPOSE, Headers.PURPOSE_DATASET);
     headers.put(Headers.DATASET, dataset);
     headers.put(Headers.DOMAIN, domain);
+    headers.put(TraceContext.HEADER, HttpApi.trace(ctx).header());
     String contentType = Bodies.contentType(ctx);
     if (isZip(contentType)) {
       Route.Dataset route;

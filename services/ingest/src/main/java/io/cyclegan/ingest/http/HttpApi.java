@@ -8,6 +8,7 @@ import io.cyclegan.common.messages.Topics;
 import io.cyclegan.common.store.ObjectStore;
 import io.cyclegan.common.store.StoreException;
 import io.cyclegan.common.store.StoreUnavailableException;
+import io.cyclegan.common.trace.TraceContext;
 import io.cyclegan.ingest.auth.ApiAuth;
 import io.cyclegan.ingest.auth.AuthException;
 import io.cyclegan.ingest.auth.Caller;
@@ -68,6 +69,7 @@ public final class HttpApi implements AutoCloseable {
   static final int MAX_STREAMS = 32;
 
   static final String ROUTE = "cyclegan.route";
+  private static final String TRACE = "cyclegan.trace";
   static final String STATUS = "cyclegan.status";
 
   /**
@@ -261,6 +263,12 @@ public final class HttpApi implements AutoCloseable {
    * then finds the endpoint (404, 405 with {@code Allow}) and checks its scope (403).
    */
   private void gate(Context ctx) {
+    // The caller's traceparent (untrusted: replaced when malformed, never refused), answered back
+    // and in every log line of the request; an upload carries it on to its records.
+    TraceContext trace = TraceContext.parseOrCreate(ctx.header(TraceContext.HEADER));
+    ctx.attribute(TRACE, trace);
+    ctx.header(TraceContext.HEADER, trace.header());
+    MDC.put(TraceContext.MDC_KEY, trace.traceId());
     List<String> path = segments(ctx.req().getRequestURI());
     List<Endpoint> matching = ENDPOINTS.stream().filter(e -> e.match(path).isPresent()).toList();
     if (!matching.isEmpty()) {
@@ -344,6 +352,7 @@ public final class HttpApi implements AutoCloseable {
       }
     } finally {
       MDC.remove("requestId");
+      MDC.remove(TraceContext.MDC_KEY);
     }
   }
 
@@ -356,6 +365,7 @@ public final class HttpApi implements AutoCloseable {
 
   private void record(Context ctx, Float ms) {
     MDC.remove("requestId");
+    MDC.remove(TraceContext.MDC_KEY);
     String route = ctx.attribute(ROUTE);
     Integer forced = ctx.attribute(STATUS);
     int status = forced != null ? forced : ctx.status().getCode();
@@ -364,6 +374,12 @@ public final class HttpApi implements AutoCloseable {
         route == null ? RequestMetrics.UNMATCHED : route,
         status,
         (long) (ms * 1_000_000L));
+  }
+
+  /** The request's trace context: the hook by which an upload's records join its trace. */
+  static TraceContext trace(Context ctx) {
+    TraceContext trace = ctx.attribute(TRACE);
+    return trace != null ? trace : TraceContext.create();
   }
 
   /** The problem document of an error ({@link Problems}). */

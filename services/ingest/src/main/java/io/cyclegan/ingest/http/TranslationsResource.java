@@ -5,6 +5,7 @@ import io.cyclegan.common.messages.Headers;
 import io.cyclegan.common.messages.MessageCodec;
 import io.cyclegan.common.store.ObjectKeys;
 import io.cyclegan.common.store.ObjectStore;
+import io.cyclegan.common.trace.TraceContext;
 import io.cyclegan.ingest.routing.IngestProcessor;
 import io.cyclegan.ingest.routing.Outcome;
 import io.javalin.http.Context;
@@ -62,6 +63,7 @@ final class TranslationsResource implements Resource {
     Map<String, String> headers = new HashMap<>();
     headers.put(Headers.PURPOSE, Headers.PURPOSE_TRANSLATE);
     headers.put(Headers.REQUEST_ID, requestId);
+    headers.put(TraceContext.HEADER, HttpApi.trace(ctx).header());
     putIfPresent(headers, Headers.MODEL, ctx.queryParam("model"));
     putIfPresent(headers, Headers.DIRECTION, ctx.queryParam("direction"));
     putIfPresent(headers, Headers.MODEL_VERSION, ctx.queryParam("version"));
