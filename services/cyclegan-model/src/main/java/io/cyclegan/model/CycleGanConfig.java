@@ -88,6 +88,10 @@ public record CycleGanConfig(
     if (loadSize < imageSize) {
       throw new IllegalArgumentException("loadSize must be >= " + imageSize + ", was " + loadSize);
     }
+    if (lrPolicy == LrPolicy.COSINE && epochs < 1) {
+      throw new IllegalArgumentException(
+          "lrPolicy cosine needs epochs >= 1 (its period), was " + epochs);
+    }
     if (ganMode.refusal() != null) {
       throw new IllegalArgumentException(ganMode.refusal());
     }

@@ -3,6 +3,7 @@ package io.cyclegan.inference;
 import ai.djl.Device;
 import ai.djl.ndarray.NDManager;
 import io.cyclegan.model.CycleGanConfig;
+import io.cyclegan.model.data.Preprocess;
 import io.cyclegan.model.train.CycleGanModel;
 import io.cyclegan.model.train.TrainingCheckpoint;
 import io.cyclegan.model.translate.CycleGanTranslator;
@@ -32,6 +33,8 @@ public final class TestModels {
             .optPoolSize(0)
             .optSeed(seed)
             .optDevice("cpu")
+            // Translated at the input's size, so the tests can send any size.
+            .optPreprocess(Preprocess.NONE)
             .build();
     try (NDManager manager = NDManager.newBaseManager(Device.cpu());
         CycleGanModel model = new CycleGanModel(manager, config)) {

@@ -49,14 +49,37 @@ public abstract class Network implements AutoCloseable {
    * generator so that a seed gives the same network on every device.
    */
   public void initialize(long seed) {
+    initialize(
+        seed,
+        (shape, random) -> {
+          float[] values = new float[Math.toIntExact(shape.size())];
+          for (int i = 0; i < values.length; i++) {
+            values[i] = (float) (random.nextGaussian() * INIT_STD);
+          }
+          return values;
+        });
+  }
+
+  /** How a weight of a given shape is drawn (the official {@code init_type}s). */
+  @FunctionalInterface
+  public interface WeightFill {
+    /** Values for a weight of {@code shape} (PyTorch layout), drawn from {@code random}. */
+    float[] values(Shape shape, SplittableRandom random);
+  }
+
+  /**
+   * Fills weights with {@code fill} and biases with zeros, from a host-side generator per weight
+   * (seeded by {@code seed} and its name) so that a seed gives the same network on every device.
+   */
+  public void initialize(long seed, WeightFill fill) {
     for (Map.Entry<String, NDArray> e : parameters.entrySet()) {
       NDArray p = e.getValue();
-      float[] values = new float[Math.toIntExact(p.getShape().size())];
+      float[] values;
       if (e.getKey().endsWith(".weight")) {
         SplittableRandom random = new SplittableRandom(seed * 1_000_003L + e.getKey().hashCode());
-        for (int i = 0; i < values.length; i++) {
-          values[i] = (float) (random.nextGaussian() * INIT_STD);
-        }
+        values = fill.values(p.getShape(), random);
+      } else {
+        values = new float[Math.toIntExact(p.getShape().size())];
       }
       assign(p, values);
     }
