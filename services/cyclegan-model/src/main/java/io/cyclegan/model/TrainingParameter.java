@@ -1,5 +1,6 @@
 package io.cyclegan.model;
 
+import java.math.BigDecimal;
 import java.math.BigInteger;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -121,6 +122,14 @@ public record TrainingParameter(
   /** The wire form of a Java value: a choice's name, else the value. */
   public Object wire(Object value) {
     return value instanceof Choice c ? c.wireName() : value;
+  }
+
+  /** A wire value for people: numbers without exponents ({@code 0.0002}, {@code 10.0}). */
+  public static String display(Object value) {
+    if (value instanceof Double d && d != Math.rint(d)) {
+      return new BigDecimal(Double.toString(d)).stripTrailingZeros().toPlainString();
+    }
+    return String.valueOf(value);
   }
 
   /** The wire names of the choices accepted, in declaration order (empty unless a choice). */

@@ -151,7 +151,7 @@ public final class TrainingParameters {
     out.append("| param | official | type | default | bounds | on resume | meaning |\n");
     out.append("|---|---|---|---|---|---|---|\n");
     for (TrainingParameter p : ALL) {
-      String value = plain(defaults.get(p.name()));
+      String value = TrainingParameter.display(defaults.get(p.name()));
       String def =
           p.defaultRule() == null
               ? "`" + value + "`"
@@ -178,12 +178,6 @@ public final class TrainingParameters {
           .append(" |\n");
     }
     return out.toString();
-  }
-
-  private static String plain(Object value) {
-    return value instanceof Double d
-        ? java.math.BigDecimal.valueOf(d).toPlainString()
-        : String.valueOf(value);
   }
 
   private static Map<String, TrainingParameter> index() {

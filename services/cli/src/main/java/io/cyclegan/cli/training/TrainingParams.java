@@ -122,6 +122,6 @@ public final class TrainingParams {
     if (p.defaultRule() != null) {
       return "default: " + p.defaultRule();
     }
-    return "default: " + p.wire(p.defaultValue());
+    return "default: " + TrainingParameter.display(p.wire(p.defaultValue()));
   }
 }

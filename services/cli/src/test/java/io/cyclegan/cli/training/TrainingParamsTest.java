@@ -79,6 +79,13 @@ class TrainingParamsTest {
           .as(p.name())
           .isNotNull();
     }
+    assertThat(cli.getUsageMessage())
+        .contains("--gan-mode=lsgan|vanilla")
+        .contains("(default: lsgan)")
+        .contains("--lr=X")
+        .contains("(default: 0.0002)")
+        .contains("--load-size=N")
+        .contains("286/256 of imageSize");
     assertThat(TrainingParams.optionName("decayEpochs")).isEqualTo("--decay-epochs");
     assertThat(TrainingParams.optionName("lrDecayIters")).isEqualTo("--lr-decay-iters");
   }
