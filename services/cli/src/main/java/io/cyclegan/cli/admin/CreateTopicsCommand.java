@@ -64,6 +64,9 @@ public final class CreateTopicsCommand extends ClientCommand {
 
   @Override
   public Integer call() throws Exception {
+    if (api().isPresent()) {
+      throw notOverApi("admin create-topics", "for Kafka administration");
+    }
     if (partitions < 1 || dlqPartitions < 1) {
       throw new IllegalArgumentException("--partitions and --dlq-partitions must be at least 1");
     }

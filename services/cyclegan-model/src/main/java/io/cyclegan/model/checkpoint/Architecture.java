@@ -2,6 +2,7 @@ package io.cyclegan.model.checkpoint;
 
 import com.google.gson.JsonObject;
 import io.cyclegan.model.CycleGanConfig;
+import io.cyclegan.model.nn.NetworkSpec;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -18,6 +19,14 @@ public record Architecture(int generatorBlocks, int ngf, int ndf) {
   /** The architecture a configuration asks for. */
   public static Architecture of(CycleGanConfig config) {
     return new Architecture(config.generatorBlocks(), config.ngf(), config.ndf());
+  }
+
+  /**
+   * The shape-deciding numbers of {@code spec} (blocks 0 for a U-Net); the rest of the spec is in
+   * the header's {@code network} object ({@link NetworkHeader}).
+   */
+  public static Architecture of(NetworkSpec spec) {
+    return new Architecture(spec.generatorBlocks(), spec.ngf(), spec.ndf());
   }
 
   /** The differences from {@code requested}, one "field: checkpoint X, requested Y" each. */

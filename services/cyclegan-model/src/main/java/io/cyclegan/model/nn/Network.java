@@ -5,8 +5,10 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import java.util.Collections;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Set;
 import java.util.SplittableRandom;
 
 /**
@@ -25,6 +27,10 @@ public abstract class Network implements AutoCloseable {
 
   private final NDManager manager;
   private final Map<String, NDArray> parameters = new LinkedHashMap<>();
+  private final Map<String, NDArray> buffers = new LinkedHashMap<>();
+  private final Map<String, NDArray> state = new LinkedHashMap<>();
+  private final Set<String> normScales = new HashSet<>();
+  private boolean training = true;
 
   protected Network(NDManager parent, String name) {
     this.manager = parent.newSubManager();
@@ -37,6 +43,33 @@ public abstract class Network implements AutoCloseable {
   /** The parameters by reference name, in registration (= reference) order. */
   public Map<String, NDArray> parameters() {
     return Collections.unmodifiableMap(parameters);
+  }
+
+  /**
+   * The tensors that are state but not parameters (batch norm's {@code running_mean}, {@code
+   * running_var} and {@code num_batches_tracked}), by reference name; empty for instance norm.
+   */
+  public Map<String, NDArray> buffers() {
+    return Collections.unmodifiableMap(buffers);
+  }
+
+  /** Parameters and buffers by reference name, in the order of the reference {@code state_dict}. */
+  public Map<String, NDArray> stateDict() {
+    return Collections.unmodifiableMap(state);
+  }
+
+  /**
+   * Switches between training mode (batch norm normalises by the batch and updates its running
+   * statistics, dropout drops) and eval mode (running statistics, no dropout), as PyTorch's {@code
+   * train()} / {@code eval()}. A new network is in training mode, as in PyTorch.
+   */
+  public void setTraining(boolean training) {
+    this.training = training;
+  }
+
+  /** Whether this network is in training mode. */
+  public boolean isTraining() {
+    return training;
   }
 
   /** The number of scalar parameters. */
@@ -57,10 +90,11 @@ public abstract class Network implements AutoCloseable {
             values[i] = (float) (random.nextGaussian() * INIT_STD);
           }
           return values;
-        });
+        },
+        INIT_STD);
   }
 
-  /** How a weight of a given shape is drawn (the official {@code init_type}s). */
+  /** How a convolution weight of a given shape is drawn (the official {@code init_type}s). */
   @FunctionalInterface
   public interface WeightFill {
     /** Values for a weight of {@code shape} (PyTorch layout), drawn from {@code random}. */
@@ -68,18 +102,25 @@ public abstract class Network implements AutoCloseable {
   }
 
   /**
-   * Fills weights with {@code fill} and biases with zeros, from a host-side generator per weight
-   * (seeded by {@code seed} and its name) so that a seed gives the same network on every device.
+   * Fills convolution weights with {@code fill}, batch norm scales from N(1, {@code gain}) and
+   * biases with zeros, from a host-side generator per weight (seeded by {@code seed} and its name)
+   * so that a seed gives the same network on every device.
    */
-  public void initialize(long seed, WeightFill fill) {
+  public void initialize(long seed, WeightFill fill, double gain) {
     for (Map.Entry<String, NDArray> e : parameters.entrySet()) {
       NDArray p = e.getValue();
-      float[] values;
+      float[] values = new float[Math.toIntExact(p.getShape().size())];
       if (e.getKey().endsWith(".weight")) {
         SplittableRandom random = new SplittableRandom(seed * 1_000_003L + e.getKey().hashCode());
-        values = fill.values(p.getShape(), random);
-      } else {
-        values = new float[Math.toIntExact(p.getShape().size())];
+        if (normScales.contains(e.getKey())) {
+          // The reference init_weights draws batch norm scales from N(1, init_gain), whatever
+          // the init_type.
+          for (int i = 0; i < values.length; i++) {
+            values[i] = (float) (1 + random.nextGaussian() * gain);
+          }
+        } else {
+          values = fill.values(p.getShape(), random);
+        }
       }
       assign(p, values);
     }
@@ -136,19 +177,61 @@ public abstract class Network implements AutoCloseable {
         padding);
   }
 
+  /** A convolution with or without bias (the reference drops it before batch norm). */
+  protected Conv conv(
+      String name, int in, int out, int kernel, int stride, int padding, boolean bias) {
+    return new Conv(
+        param(name + ".weight", new Shape(out, in, kernel, kernel)),
+        bias ? param(name + ".bias", new Shape(out)) : null,
+        stride,
+        padding);
+  }
+
   /** A transposed 3x3 stride-2 convolution; its weight keeps the reference (Cin, Cout, 3, 3). */
   protected Conv convTranspose(String name, int in, int out) {
+    return convTranspose(name, in, out, true);
+  }
+
+  /** {@link #convTranspose(String, int, int)} with or without bias. */
+  protected Conv convTranspose(String name, int in, int out, boolean bias) {
     return new Conv(
         param(name + ".weight", new Shape(in, out, 3, 3)),
-        param(name + ".bias", new Shape(out)),
+        bias ? param(name + ".bias", new Shape(out)) : null,
         2,
         -1);
   }
 
-  private NDArray param(String name, Shape shape) {
+  /**
+   * The norm layer {@code kind} over {@code channels} at {@code name}: batch norm registers its
+   * affine parameters and running statistics, the others nothing.
+   */
+  protected NormLayer norm(String name, Norm kind, int channels) {
+    if (kind != Norm.BATCH) {
+      return NormLayer.parameterFree(kind);
+    }
+    Shape c = new Shape(channels);
+    NDArray scale = param(name + ".weight", c);
+    normScales.add(name + ".weight");
+    NDArray shift = param(name + ".bias", c);
+    NDArray mean = buffer(name + ".running_mean", manager.zeros(c, DataType.FLOAT32));
+    NDArray variance = buffer(name + ".running_var", manager.ones(c, DataType.FLOAT32));
+    NDArray tracked = buffer(name + ".num_batches_tracked", manager.zeros(new Shape()));
+    return NormLayer.batch(scale, shift, mean, variance, tracked);
+  }
+
+  /** Registers a trainable parameter of zeros under its reference name. */
+  protected NDArray param(String name, Shape shape) {
     NDArray array = manager.zeros(shape, DataType.FLOAT32);
     array.setName(name);
     parameters.put(name, array);
+    state.put(name, array);
+    return array;
+  }
+
+  private NDArray buffer(String name, NDArray array) {
+    array.setName(name);
+    buffers.put(name, array);
+    state.put(name, array);
     return array;
   }
 
@@ -161,7 +244,7 @@ public abstract class Network implements AutoCloseable {
    * One convolution's parameters; {@code padding} -1 marks the transposed 3x3 stride-2 layer.
    *
    * @param weight (Cout, Cin, k, k), or (Cin, Cout, 3, 3) when transposed
-   * @param bias (Cout)
+   * @param bias (Cout), or null for none
    * @param stride the stride
    * @param padding zero padding, or -1 for the transposed layer
    */

@@ -8,8 +8,8 @@ import ai.djl.training.GradientCollector;
 import io.cyclegan.model.CycleGanConfig;
 import io.cyclegan.model.SplitMix64;
 import io.cyclegan.model.nn.Network;
-import io.cyclegan.model.nn.PatchDiscriminator;
-import io.cyclegan.model.nn.ResnetGenerator;
+import io.cyclegan.model.nn.NetworkFactory;
+import io.cyclegan.model.nn.NetworkSpec;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -26,11 +26,12 @@ public final class CycleGanModel implements AutoCloseable {
   private static final double BETA2 = 0.999;
 
   private final CycleGanConfig config;
+  private final NetworkSpec spec;
   private final NDManager manager;
-  private final ResnetGenerator generatorA;
-  private final ResnetGenerator generatorB;
-  private final PatchDiscriminator discriminatorA;
-  private final PatchDiscriminator discriminatorB;
+  private final Network generatorA;
+  private final Network generatorB;
+  private final Network discriminatorA;
+  private final Network discriminatorB;
   private final NamedAdam optimizerG;
   private final NamedAdam optimizerD;
   private final ImagePool poolA;
@@ -39,19 +40,28 @@ public final class CycleGanModel implements AutoCloseable {
 
   /** Creates and initialises the networks from {@code config.seed()} under {@code parent}. */
   public CycleGanModel(NDManager parent, CycleGanConfig config) {
+    this(parent, config, NetworkSpec.of(config));
+  }
+
+  /**
+   * Creates the networks {@code spec} names (its widths and blocks win over the config's) and
+   * initialises them from {@code config.seed()}.
+   */
+  public CycleGanModel(NDManager parent, CycleGanConfig config, NetworkSpec spec) {
     this.config = config;
+    this.spec = spec;
     this.manager = parent.newSubManager();
     manager.setName("cyclegan");
-    generatorA = new ResnetGenerator(manager, "G_A", config.generatorBlocks(), config.ngf());
-    generatorB = new ResnetGenerator(manager, "G_B", config.generatorBlocks(), config.ngf());
-    discriminatorA = new PatchDiscriminator(manager, "D_A", config.ndf());
-    discriminatorB = new PatchDiscriminator(manager, "D_B", config.ndf());
+    generatorA = NetworkFactory.generatorA(manager, "G_A", spec);
+    generatorB = NetworkFactory.generatorB(manager, "G_B", spec);
+    discriminatorA = NetworkFactory.discriminatorA(manager, "D_A", spec);
+    discriminatorB = NetworkFactory.discriminatorB(manager, "D_B", spec);
     long seed = config.seed();
     Network.WeightFill fill = WeightInit.of(config.initType(), config.initGain());
-    generatorA.initialize(seed * 4, fill);
-    generatorB.initialize(seed * 4 + 1, fill);
-    discriminatorA.initialize(seed * 4 + 2, fill);
-    discriminatorB.initialize(seed * 4 + 3, fill);
+    generatorA.initialize(seed * 4, fill, config.initGain());
+    generatorB.initialize(seed * 4 + 1, fill, config.initGain());
+    discriminatorA.initialize(seed * 4 + 2, fill, config.initGain());
+    discriminatorB.initialize(seed * 4 + 3, fill, config.initGain());
     for (Network n : new Network[] {generatorA, generatorB, discriminatorA, discriminatorB}) {
       n.setTrainable(true);
     }
@@ -192,11 +202,33 @@ public final class CycleGanModel implements AutoCloseable {
     return prefixed(discriminatorA, "D_A/", discriminatorB, "D_B/");
   }
 
+  /** Both generators' buffers (batch norm running statistics), prefixed; empty otherwise. */
+  public Map<String, NDArray> generatorBuffers() {
+    return prefixedBuffers(generatorA, "G_A/", generatorB, "G_B/");
+  }
+
+  /** Both discriminators' buffers (batch norm running statistics), prefixed. */
+  public Map<String, NDArray> discriminatorBuffers() {
+    return prefixedBuffers(discriminatorA, "D_A/", discriminatorB, "D_B/");
+  }
+
+  private static Map<String, NDArray> prefixedBuffers(Network a, String pa, Network b, String pb) {
+    Map<String, NDArray> m = new LinkedHashMap<>();
+    a.buffers().forEach((k, v) -> m.put(pa + k, v));
+    b.buffers().forEach((k, v) -> m.put(pb + k, v));
+    return m;
+  }
+
   private static Map<String, NDArray> prefixed(Network a, String pa, Network b, String pb) {
     Map<String, NDArray> m = new LinkedHashMap<>();
     a.parameters().forEach((k, v) -> m.put(pa + k, v));
     b.parameters().forEach((k, v) -> m.put(pb + k, v));
     return m;
+  }
+
+  /** The networks' architecture. */
+  public NetworkSpec spec() {
+    return spec;
   }
 
   public CycleGanConfig config() {
@@ -207,19 +239,19 @@ public final class CycleGanModel implements AutoCloseable {
     return manager;
   }
 
-  public ResnetGenerator generatorA() {
+  public Network generatorA() {
     return generatorA;
   }
 
-  public ResnetGenerator generatorB() {
+  public Network generatorB() {
     return generatorB;
   }
 
-  public PatchDiscriminator discriminatorA() {
+  public Network discriminatorA() {
     return discriminatorA;
   }
 
-  public PatchDiscriminator discriminatorB() {
+  public Network discriminatorB() {
     return discriminatorB;
   }
 

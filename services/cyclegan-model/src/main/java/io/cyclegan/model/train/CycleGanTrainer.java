@@ -14,7 +14,6 @@ import io.cyclegan.model.data.UnalignedSampler;
 import io.cyclegan.model.device.DeviceSelector;
 import io.cyclegan.model.nn.GradMode;
 import io.cyclegan.model.nn.Network;
-import io.cyclegan.model.nn.ResnetGenerator;
 import io.cyclegan.model.sample.SampleGrid;
 import java.awt.image.BufferedImage;
 import java.io.IOException;
@@ -221,8 +220,8 @@ public final class CycleGanTrainer implements AutoCloseable {
             Shape shape = new Shape(1, 3, size, size);
             NDArray realA = Network.upload(step, hostA, shape);
             NDArray realB = Network.upload(step, hostB, shape);
-            ResnetGenerator gA = model.generatorA();
-            ResnetGenerator gB = model.generatorB();
+            Network gA = model.generatorA();
+            Network gB = model.generatorB();
             NDArray fakeB = gA.forward(realA);
             NDArray fakeA = gB.forward(realB);
             NDArray[] row = {realA, fakeB, gB.forward(fakeB), realB, fakeA, gA.forward(fakeA)};

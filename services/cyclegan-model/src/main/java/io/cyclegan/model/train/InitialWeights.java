@@ -7,6 +7,7 @@ import io.cyclegan.model.checkpoint.Architecture;
 import io.cyclegan.model.checkpoint.CorruptCheckpointException;
 import io.cyclegan.model.checkpoint.HostTensor;
 import io.cyclegan.model.checkpoint.IncompatibleCheckpointException;
+import io.cyclegan.model.checkpoint.NetworkHeader;
 import io.cyclegan.model.checkpoint.TensorArchive;
 import java.io.IOException;
 import java.io.InputStream;
@@ -31,17 +32,23 @@ public final class InitialWeights {
    */
   public static void apply(CycleGanModel model, InputStream generators, InputStream checkpoint)
       throws IOException {
-    Architecture requested = Architecture.of(model.config());
+    Architecture requested = Architecture.of(model.spec());
     TensorArchive.Contents g =
         TensorArchive.read(generators, TrainingCheckpoint.EXPORT_MAGIC, TrainingCheckpoint.MAGIC);
     requireBothDirections(g.header());
-    architecture(g).requireSameAs(requested, false);
+    Architecture fromGenerators = architecture(g);
+    fromGenerators.requireSameAs(requested, false);
+    NetworkHeader.requireSame(NetworkHeader.of(g.header(), fromGenerators), model.spec(), false);
     List<Map.Entry<NDArray, HostTensor>> copies = new ArrayList<>();
     plan(model.generatorParameters(), g.tensors(), copies);
+    plan(model.generatorBuffers(), g.tensors(), copies);
     if (checkpoint != null) {
       TensorArchive.Contents d = TensorArchive.read(checkpoint, TrainingCheckpoint.MAGIC);
-      architecture(d).requireSameAs(requested, true);
+      Architecture fromCheckpoint = architecture(d);
+      fromCheckpoint.requireSameAs(requested, true);
+      NetworkHeader.requireSame(NetworkHeader.of(d.header(), fromCheckpoint), model.spec(), true);
       plan(model.discriminatorParameters(), d.tensors(), copies);
+      plan(model.discriminatorBuffers(), d.tensors(), copies);
     }
     for (Map.Entry<NDArray, HostTensor> c : copies) {
       c.getValue().copyInto(c.getKey(), c.getKey().getName());

@@ -12,6 +12,7 @@ import io.cyclegan.model.checkpoint.Architecture;
 import io.cyclegan.model.checkpoint.CorruptCheckpointException;
 import io.cyclegan.model.checkpoint.HostTensor;
 import io.cyclegan.model.checkpoint.IncompatibleCheckpointException;
+import io.cyclegan.model.checkpoint.NetworkHeader;
 import io.cyclegan.model.checkpoint.TensorArchive;
 import io.cyclegan.model.nn.Network;
 import java.io.IOException;
@@ -24,8 +25,10 @@ import java.util.Map;
 
 /**
  * Maps a {@link CycleGanModel} and its counters to and from a {@link TensorArchive}: all four
- * networks, both Adam states (moments and step counts by parameter name), both pools, the pool
- * random state, epoch and step, the architecture and the hyperparameters.
+ * networks (parameters, and batch norm's running statistics by their state_dict names), their
+ * architecture ({@link NetworkHeader}), both Adam states (moments and step counts by parameter
+ * name), both pools, the pool random state, epoch and step, the architecture and the
+ * hyperparameters.
  */
 public final class TrainingCheckpoint {
 
@@ -52,7 +55,8 @@ public final class TrainingCheckpoint {
     CycleGanConfig config = model.config();
     JsonObject header = new JsonObject();
     header.addProperty("format", "cyclegan-checkpoint");
-    header.add("architecture", Architecture.of(config).toJson());
+    header.add("architecture", Architecture.of(model.spec()).toJson());
+    header.add(NetworkHeader.KEY, NetworkHeader.toJson(model.spec()));
     header.add("hyperparameters", JsonParser.parseString(toJson(config.toParams())));
     JsonObject state = new JsonObject();
     state.addProperty("epoch", position.epoch());
@@ -69,6 +73,8 @@ public final class TrainingCheckpoint {
     Map<String, HostTensor> tensors = new LinkedHashMap<>();
     model.generatorParameters().forEach((k, v) -> tensors.put(k, HostTensor.of(v)));
     model.discriminatorParameters().forEach((k, v) -> tensors.put(k, HostTensor.of(v)));
+    model.generatorBuffers().forEach((k, v) -> tensors.put(k, HostTensor.of(v)));
+    model.discriminatorBuffers().forEach((k, v) -> tensors.put(k, HostTensor.of(v)));
     optimizerTensors("optG", model.optimizerG(), tensors);
     optimizerTensors("optD", model.optimizerD(), tensors);
     poolTensors("poolA", model.poolA(), tensors);
@@ -82,13 +88,15 @@ public final class TrainingCheckpoint {
     CycleGanConfig config = model.config();
     JsonObject header = new JsonObject();
     header.addProperty("format", "cyclegan-generators");
-    header.add("architecture", Architecture.of(config).toJson());
+    header.add("architecture", Architecture.of(model.spec()).toJson());
+    header.add(NetworkHeader.KEY, NetworkHeader.toJson(model.spec()));
     header.addProperty("imageSize", config.imageSize());
     header.addProperty("epochsTrained", position.epoch());
     header.addProperty("globalStep", position.globalStep());
     header.add("hyperparameters", JsonParser.parseString(toJson(config.toParams())));
     Map<String, HostTensor> tensors = new LinkedHashMap<>();
     model.generatorParameters().forEach((k, v) -> tensors.put(k, HostTensor.of(v)));
+    model.generatorBuffers().forEach((k, v) -> tensors.put(k, HostTensor.of(v)));
     TensorArchive.write(out, EXPORT_MAGIC, header, tensors);
   }
 
@@ -107,13 +115,18 @@ public final class TrainingCheckpoint {
     } catch (RuntimeException e) {
       throw new CorruptCheckpointException("checkpoint header lacks architecture or state", e);
     }
-    stored.requireSameAs(Architecture.of(model.config()), true);
+    stored.requireSameAs(Architecture.of(model.spec()), true);
+    NetworkHeader.requireSame(NetworkHeader.of(header, stored), model.spec(), true);
     requireSameModelParams(header, model.config());
     Map<String, HostTensor> t = c.tensors();
     // Check every name and shape before touching the model.
     List<Map.Entry<NDArray, HostTensor>> copies = new ArrayList<>();
     for (Map<String, NDArray> params :
-        List.of(model.generatorParameters(), model.discriminatorParameters())) {
+        List.of(
+            model.generatorParameters(),
+            model.discriminatorParameters(),
+            model.generatorBuffers(),
+            model.discriminatorBuffers())) {
       for (Map.Entry<String, NDArray> e : params.entrySet()) {
         HostTensor h = require(t, e.getKey());
         if (!e.getValue().getShape().equals(h.djlShape())) {

@@ -177,7 +177,9 @@ public final class CycleGanTranslator implements AutoCloseable {
 
   private static void fill(ResnetGenerator g, String prefix, Map<String, HostTensor> tensors)
       throws CorruptCheckpointException {
-    for (Map.Entry<String, NDArray> e : g.parameters().entrySet()) {
+    // Inference runs in eval mode: batch norm uses the stored running statistics, no dropout.
+    g.setTraining(false);
+    for (Map.Entry<String, NDArray> e : g.stateDict().entrySet()) {
       HostTensor h = tensors.get(prefix + e.getKey());
       if (h == null) {
         throw new CorruptCheckpointException("archive lacks tensor " + prefix + e.getKey());

@@ -21,6 +21,7 @@ import io.cyclegan.common.store.ObjectKeys;
 import io.cyclegan.common.store.ObjectStore;
 import io.cyclegan.common.store.StoreException;
 import io.cyclegan.common.store.StoreUnavailableException;
+import io.cyclegan.common.trace.TraceContext;
 import io.cyclegan.ingest.auth.ApiAuth;
 import io.cyclegan.ingest.auth.AuthException;
 import io.cyclegan.ingest.auth.Caller;
@@ -99,6 +100,7 @@ public final class HttpApi implements AutoCloseable {
   // Threads beyond the workers and the queue, which answer the requests refused with 429.
   private static final int REFUSING_THREADS = 4;
   private static final String STATUS = "cyclegan.status";
+  private static final String TRACE = "cyclegan.trace";
 
   /** Every operation of the API with the scope it needs; requests are dispatched only by these. */
   static final List<Endpoint> ENDPOINTS =
@@ -262,6 +264,13 @@ public final class HttpApi implements AutoCloseable {
 
   private void handle(HttpExchange ex) {
     String route = RequestMetrics.UNMATCHED;
+    // The caller's traceparent (untrusted: replaced when malformed, never refused), answered back
+    // and in every log line of the request; an upload carries it on to its records.
+    TraceContext trace =
+        TraceContext.parseOrCreate(ex.getRequestHeaders().getFirst(TraceContext.HEADER));
+    ex.setAttribute(TRACE, trace);
+    ex.getResponseHeaders().set(TraceContext.HEADER, trace.header());
+    MDC.put(TraceContext.MDC_KEY, trace.traceId());
     try {
       try {
         List<String> path = segments(ex.getRequestURI().getRawPath());
@@ -325,6 +334,7 @@ public final class HttpApi implements AutoCloseable {
       log.debug("client went away: {}", e.toString());
     } finally {
       MDC.remove("requestId");
+      MDC.remove(TraceContext.MDC_KEY);
       metrics.count(route, (Integer) ex.getAttribute(STATUS));
       ex.close();
     }
@@ -369,6 +379,11 @@ public final class HttpApi implements AutoCloseable {
     }
   }
 
+  /** The request's trace context: the hook by which an upload's records join its trace. */
+  private static TraceContext trace(HttpExchange ex) {
+    return (TraceContext) ex.getAttribute(TRACE);
+  }
+
   /** 503 with a message safe to show: the details (hosts, keys) go to the log only. */
   private static void unavailable(HttpExchange ex, RuntimeException e, String what)
       throws IOException {
@@ -383,6 +398,7 @@ public final class HttpApi implements AutoCloseable {
     headers.put(Headers.PURPOSE, Headers.PURPOSE_DATASET);
     headers.put(Headers.DATASET, dataset);
     headers.put(Headers.DOMAIN, domain);
+    headers.put(TraceContext.HEADER, trace(ex).header());
     String contentType = contentType(ex);
     if (isZip(contentType)) {
       Route.Dataset route;
@@ -420,6 +436,7 @@ public final class HttpApi implements AutoCloseable {
     Map<String, String> headers = new HashMap<>();
     headers.put(Headers.PURPOSE, Headers.PURPOSE_TRANSLATE);
     headers.put(Headers.REQUEST_ID, requestId);
+    headers.put(TraceContext.HEADER, trace(ex).header());
     putIfPresent(headers, Headers.MODEL, query.get("model"));
     putIfPresent(headers, Headers.DIRECTION, query.get("direction"));
     putIfPresent(headers, Headers.MODEL_VERSION, query.get("version"));
