@@ -3,6 +3,7 @@ package io.cyclegan.inference;
 import ai.djl.Device;
 import ai.djl.ndarray.NDManager;
 import io.cyclegan.model.CycleGanConfig;
+import io.cyclegan.model.data.Preprocess;
 import io.cyclegan.model.train.CycleGanModel;
 import io.cyclegan.model.train.TrainingCheckpoint;
 import io.cyclegan.model.translate.CycleGanTranslator;
@@ -23,6 +24,11 @@ public final class TestModels {
 
   /** A generators-only export of a fresh model: {@code ngf} wide, {@code blocks} deep. */
   public static byte[] generators(int ngf, int blocks, long seed) {
+    return generators(ngf, blocks, seed, Preprocess.NONE);
+  }
+
+  /** The same, trained (as far as its stored params say) with {@code preprocess} at 64 px. */
+  public static byte[] generators(int ngf, int blocks, long seed, Preprocess preprocess) {
     CycleGanConfig config =
         CycleGanConfig.builder()
             .optImageSize(64)
@@ -32,6 +38,8 @@ public final class TestModels {
             .optPoolSize(0)
             .optSeed(seed)
             .optDevice("cpu")
+            // NONE (the tests' default): translated at the input's size, so any size goes.
+            .optPreprocess(preprocess)
             .build();
     try (NDManager manager = NDManager.newBaseManager(Device.cpu());
         CycleGanModel model = new CycleGanModel(manager, config)) {

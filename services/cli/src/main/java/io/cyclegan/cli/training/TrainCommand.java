@@ -27,6 +27,7 @@ import picocli.CommandLine.Option;
 @Command(
     name = "train",
     mixinStandardHelpOptions = true,
+    modelTransformer = TrainingParams.Options.class,
     description = "Start a training job; with --follow, show its progress until it ends.")
 public final class TrainCommand extends ClientCommand {
 
@@ -41,7 +42,8 @@ public final class TrainCommand extends ClientCommand {
   @Option(names = "--dataset", required = true, paramLabel = "NAME", description = "dataset name")
   String dataset;
 
-  @Mixin TrainingParams params = new TrainingParams();
+  @Mixin(name = TrainingParams.MIXIN_NAME)
+  TrainingParams params = new TrainingParams();
 
   @Option(
       names = "--init-from",

@@ -14,6 +14,8 @@ import io.cyclegan.model.checkpoint.HostTensor;
 import io.cyclegan.model.checkpoint.IncompatibleCheckpointException;
 import io.cyclegan.model.checkpoint.TensorArchive;
 import io.cyclegan.model.data.ImageTensors;
+import io.cyclegan.model.data.Preprocess;
+import io.cyclegan.model.data.Sizing;
 import io.cyclegan.model.nn.GradMode;
 import io.cyclegan.model.nn.Network;
 import io.cyclegan.model.nn.ResnetGenerator;
@@ -22,6 +24,7 @@ import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.io.InputStream;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -44,6 +47,7 @@ public final class CycleGanTranslator implements AutoCloseable {
   private final ResnetGenerator generatorB;
   private final Architecture architecture;
   private final JsonObject header;
+  private final Sizing sizing;
 
   private CycleGanTranslator(
       NDManager manager,
@@ -56,6 +60,39 @@ public final class CycleGanTranslator implements AutoCloseable {
     this.generatorB = b;
     this.architecture = architecture;
     this.header = header;
+    this.sizing = sizing(header);
+  }
+
+  /**
+   * The model's own preprocess, from the hyperparameters stored with it; a model without one (an
+   * import, or trained before the parameter existed) is translated at its input's size.
+   */
+  private static Sizing sizing(JsonObject header) {
+    JsonObject h = header.has("hyperparameters") ? header.getAsJsonObject("hyperparameters") : null;
+    if (h == null || !h.has("preprocess")) {
+      return new Sizing(Preprocess.NONE, 1, 1);
+    }
+    String name = h.get("preprocess").getAsString();
+    Preprocess p =
+        Arrays.stream(Preprocess.values())
+            .filter(v -> v.wireName().equals(name))
+            .findFirst()
+            .orElseThrow(
+                () -> new IllegalArgumentException("model has unknown preprocess " + name));
+    return new Sizing(p, h.get("loadSize").getAsInt(), h.get("imageSize").getAsInt());
+  }
+
+  /**
+   * Sizes an input as this model's {@code preprocess} says, as the official test script does
+   * (centred crops, no flip): call before {@link #translate}; the output has the returned size.
+   */
+  public BufferedImage preprocess(BufferedImage image) {
+    return sizing.forTranslation(image);
+  }
+
+  /** The model's preprocess (NONE for a model that stores none). */
+  public Sizing sizing() {
+    return sizing;
   }
 
   /**

@@ -216,7 +216,8 @@ final class PrepareStage {
           "input object " + q.inputKey() + " is larger than the limit of " + maxInputBytes);
     }
     try {
-      return InputImages.prepare(bytes, maxEdge);
+      // The model's own preprocess (resize, centred crop), as the official test script applies.
+      return InputImages.prepare(bytes, maxEdge, r.model.translator()::preprocess);
     } catch (RuntimeException e) {
       throw new RequestFailure("input", e);
     }
