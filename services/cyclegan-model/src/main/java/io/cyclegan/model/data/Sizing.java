@@ -27,16 +27,20 @@ public record Sizing(Preprocess preprocess, int loadSize, int imageSize) {
   }
 
   /**
-   * The image a model translates, as the official test transform makes it, except that crops are
-   * centred instead of random (so a translation is reproducible) and {@code none} keeps the size
-   * (the translator pads to a multiple of 4 and crops back, where the official code resizes).
+   * The image a model translates, as the official test transform makes it (with the test options'
+   * {@code load_size} equal to {@code crop_size}), except that crops are centred instead of random
+   * (so a translation is reproducible) and {@code none} keeps the size (the translator pads to a
+   * multiple of 4 and crops back, where the official code resizes).
    */
   public BufferedImage forTranslation(BufferedImage image) {
+    // The official test options set load_size to crop_size, so a test-time resize never crops
+    // away the borders that a training-time load_size of 286 would.
+    Sizing test = new Sizing(preprocess, imageSize, imageSize);
     return switch (preprocess) {
-      case RESIZE_AND_CROP -> centreCrop(resized(image, loadSize, loadSize));
-      case CROP -> centreCrop(atLeastCrop(image));
-      case SCALE_WIDTH -> scaleWidth(image);
-      case SCALE_WIDTH_AND_CROP -> centreCrop(scaleWidth(image));
+      case RESIZE_AND_CROP -> test.centreCrop(resized(image, imageSize, imageSize));
+      case CROP -> test.centreCrop(test.atLeastCrop(image));
+      case SCALE_WIDTH -> test.scaleWidth(image);
+      case SCALE_WIDTH_AND_CROP -> test.centreCrop(test.scaleWidth(image));
       case NONE -> image;
     };
   }

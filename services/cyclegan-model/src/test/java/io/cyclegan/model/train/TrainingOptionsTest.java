@@ -101,12 +101,30 @@ class TrainingOptionsTest {
         .containsExactly(32, 32);
     assertThat(size(new io.cyclegan.model.data.Sizing(Preprocess.CROP, 36, 32), wide))
         .containsExactly(32, 32);
+    // The official test options set load_size to crop_size: the width goes to imageSize.
     assertThat(size(new io.cyclegan.model.data.Sizing(Preprocess.SCALE_WIDTH, 40, 32), wide))
-        .containsExactly(40, 32);
+        .containsExactly(32, 32);
     assertThat(size(new io.cyclegan.model.data.Sizing(Preprocess.SCALE_WIDTH, 40, 16), wide))
-        .containsExactly(40, 20);
+        .containsExactly(16, 16);
     assertThat(size(new io.cyclegan.model.data.Sizing(Preprocess.NONE, 36, 32), wide))
         .containsExactly(100, 50);
+  }
+
+  @Test
+  void shouldKeepTheBordersWhenTranslatingAResizeAndCropModel() {
+    // Two red columns at the left edge of a blue square: a resize to loadSize (36) and a centred
+    // 32 crop would cut them away; the official test resizes straight to the crop size.
+    BufferedImage square = new BufferedImage(64, 64, BufferedImage.TYPE_INT_RGB);
+    for (int y = 0; y < 64; y++) {
+      for (int x = 0; x < 64; x++) {
+        square.setRGB(x, y, x < 2 ? 0xff0000 : 0x0000ff);
+      }
+    }
+    BufferedImage out =
+        new io.cyclegan.model.data.Sizing(Preprocess.RESIZE_AND_CROP, 36, 32)
+            .forTranslation(square);
+    int left = out.getRGB(0, 16);
+    assertThat((left >> 16) & 0xff).isGreaterThan(left & 0xff);
   }
 
   private static int[] size(io.cyclegan.model.data.Sizing sizing, BufferedImage image) {
