@@ -90,8 +90,10 @@ public final class Layers {
             w,
             m -> reflectionIndex(m, h, w, top, bottom, left, right),
             DataType.INT64);
-    NDArray flat = x.reshape(n, c, (long) h * w);
-    return flat.gather(index.broadcast(n, c, (long) ph * pw), 2).reshape(n, c, ph, pw);
+    // The view would otherwise belong to the shared index's manager and outlive the step.
+    NDArray expanded = index.broadcast(n, c, (long) ph * pw);
+    expanded.attach(x.getManager());
+    return x.reshape(n, c, (long) h * w).gather(expanded, 2).reshape(n, c, ph, pw);
   }
 
   private static NDArray reflectionIndex(
