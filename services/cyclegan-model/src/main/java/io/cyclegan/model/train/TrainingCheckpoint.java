@@ -7,9 +7,11 @@ import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
 import io.cyclegan.model.CycleGanConfig;
 import io.cyclegan.model.checkpoint.Architecture;
+import io.cyclegan.model.checkpoint.ArchiveTensor;
 import io.cyclegan.model.checkpoint.CorruptCheckpointException;
 import io.cyclegan.model.checkpoint.HostTensor;
 import io.cyclegan.model.checkpoint.IncompatibleCheckpointException;
+import io.cyclegan.model.checkpoint.NativeTensor;
 import io.cyclegan.model.checkpoint.TensorArchive;
 import io.cyclegan.model.nn.Network;
 import java.io.IOException;
@@ -64,9 +66,9 @@ public final class TrainingCheckpoint {
     state.addProperty("poolB", model.poolB().images().size());
     header.add("state", state);
 
-    Map<String, HostTensor> tensors = new LinkedHashMap<>();
-    model.generatorParameters().forEach((k, v) -> tensors.put(k, HostTensor.of(v)));
-    model.discriminatorParameters().forEach((k, v) -> tensors.put(k, HostTensor.of(v)));
+    Map<String, ArchiveTensor> tensors = new LinkedHashMap<>();
+    model.generatorParameters().forEach((k, v) -> tensors.put(k, new NativeTensor(v)));
+    model.discriminatorParameters().forEach((k, v) -> tensors.put(k, new NativeTensor(v)));
     optimizerTensors("optG", model.optimizerG(), tensors);
     optimizerTensors("optD", model.optimizerD(), tensors);
     poolTensors("poolA", model.poolA(), tensors);
@@ -85,8 +87,8 @@ public final class TrainingCheckpoint {
     header.addProperty("epochsTrained", position.epoch());
     header.addProperty("globalStep", position.globalStep());
     header.add("hyperparameters", JsonParser.parseString(toJson(config.toParams())));
-    Map<String, HostTensor> tensors = new LinkedHashMap<>();
-    model.generatorParameters().forEach((k, v) -> tensors.put(k, HostTensor.of(v)));
+    Map<String, ArchiveTensor> tensors = new LinkedHashMap<>();
+    model.generatorParameters().forEach((k, v) -> tensors.put(k, new NativeTensor(v)));
     TensorArchive.write(out, EXPORT_MAGIC, header, tensors);
   }
 
@@ -171,9 +173,10 @@ public final class TrainingCheckpoint {
     return o;
   }
 
-  private static void optimizerTensors(String prefix, NamedAdam adam, Map<String, HostTensor> out) {
-    adam.firstMoments().forEach((k, v) -> out.put(prefix + "/m/" + k, HostTensor.of(v)));
-    adam.secondMoments().forEach((k, v) -> out.put(prefix + "/v/" + k, HostTensor.of(v)));
+  private static void optimizerTensors(
+      String prefix, NamedAdam adam, Map<String, ArchiveTensor> out) {
+    adam.firstMoments().forEach((k, v) -> out.put(prefix + "/m/" + k, new NativeTensor(v)));
+    adam.secondMoments().forEach((k, v) -> out.put(prefix + "/v/" + k, new NativeTensor(v)));
   }
 
   private static void restoreOptimizer(
@@ -190,10 +193,10 @@ public final class TrainingCheckpoint {
     }
   }
 
-  private static void poolTensors(String prefix, ImagePool pool, Map<String, HostTensor> out) {
+  private static void poolTensors(String prefix, ImagePool pool, Map<String, ArchiveTensor> out) {
     List<NDArray> images = pool.images();
     for (int i = 0; i < images.size(); i++) {
-      out.put(prefix + "/" + i, HostTensor.of(images.get(i)));
+      out.put(prefix + "/" + i, new NativeTensor(images.get(i)));
     }
   }
 
