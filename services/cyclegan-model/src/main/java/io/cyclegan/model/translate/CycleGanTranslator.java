@@ -2,8 +2,6 @@ package io.cyclegan.model.translate;
 
 import ai.djl.Device;
 import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.NDArrays;
-import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.Shape;
@@ -17,6 +15,7 @@ import io.cyclegan.model.data.ImageTensors;
 import io.cyclegan.model.data.Preprocess;
 import io.cyclegan.model.data.Sizing;
 import io.cyclegan.model.nn.GradMode;
+import io.cyclegan.model.nn.Layers;
 import io.cyclegan.model.nn.Network;
 import io.cyclegan.model.nn.ResnetGenerator;
 import io.cyclegan.model.train.TrainingCheckpoint;
@@ -31,7 +30,7 @@ import java.util.Map;
 
 /**
  * Runs trained generators on images of any size: each image is reflection-padded on the right and
- * bottom to a multiple of 4 (the generator downsamples twice), translated, and cropped back.
+ * bottom to the generator's grid ({@link PaddingGrid}), translated, and cropped back.
  *
  * <p>Thread-safe: {@link #translate} may be called from several threads at once (the parameters are
  * only read, each call has its own manager, and gradient recording is off per call). {@link #close}
@@ -215,11 +214,17 @@ public final class CycleGanTranslator implements AutoCloseable {
         () -> {
           NDManager target = images.getManager();
           try (NDManager scratch = target.newSubManager()) {
-            NDArray x = images.duplicate();
+            // A view, not a copy, in the scratch manager, so that every intermediate of the
+            // forward (attached to its input's manager) dies with the scratch manager.
+            NDArray x = images.reshape(s);
             x.attach(scratch);
-            NDArray padded = padRightBottom(x, roundUp4(h) - h, roundUp4(w) - w);
-            NDArray y = g.forward(padded).get(new NDIndex(":, :, :{}, :{}", h, w));
-            NDArray out = y.duplicate();
+            int bottom = PaddingGrid.roundUp(h) - h;
+            int right = PaddingGrid.roundUp(w) - w;
+            NDArray y = g.forward(Layers.reflectionPad(x, 0, bottom, 0, right));
+            NDArray out =
+                bottom == 0 && right == 0
+                    ? y
+                    : y.get(new NDIndex(":, :, :{}, :{}", h, w)).duplicate();
             out.attach(target);
             return out;
           }
@@ -271,25 +276,6 @@ public final class CycleGanTranslator implements AutoCloseable {
   /** The device the generators live on. */
   public Device device() {
     return manager.getDevice();
-  }
-
-  private static int roundUp4(int v) {
-    return (v + 3) / 4 * 4;
-  }
-
-  private static NDArray padRightBottom(NDArray x, int bottom, int right) {
-    NDArray y = x;
-    if (right > 0) {
-      long w = y.getShape().get(3);
-      NDArray mirror = y.get(new NDIndex(":, :, :, {}:{}", w - 1 - right, w - 1)).flip(3);
-      y = NDArrays.concat(new NDList(y, mirror), 3);
-    }
-    if (bottom > 0) {
-      long h = y.getShape().get(2);
-      NDArray mirror = y.get(new NDIndex(":, :, {}:{}, :", h - 1 - bottom, h - 1)).flip(2);
-      y = NDArrays.concat(new NDList(y, mirror), 2);
-    }
-    return y;
   }
 
   @Override
