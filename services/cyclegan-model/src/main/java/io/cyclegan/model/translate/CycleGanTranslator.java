@@ -274,8 +274,10 @@ public final class CycleGanTranslator implements AutoCloseable {
   }
 
   /**
-   * RGB to luma (PIL's {@code convert('L')} weights; the [-1, 1] scaling is affine and the weights
-   * sum to 1, so it commutes) or grayscale repeated to RGB (PIL's {@code convert('RGB')}).
+   * RGB to luma as PIL's {@code convert('L')} computes it on 8-bit pixels ({@code (19595 R + 38470
+   * G + 7471 B + 0x8000) >> 16}, rounded to a level as {@link ImageTensors#toChw(BufferedImage,
+   * int)} does, so a batch and a list of images read alike), or grayscale repeated to RGB (PIL's
+   * {@code convert('RGB')}).
    */
   private static NDArray toChannels(NDArray x, int channels) {
     long c = x.getShape().get(1);
@@ -285,10 +287,11 @@ public final class CycleGanTranslator implements AutoCloseable {
     if (channels == 3) {
       return NDArrays.concat(new NDList(x, x, x), 1);
     }
-    NDArray r = x.get(new NDIndex(":, 0:1, :, :")).mul(19595f / 65536f);
-    NDArray g = x.get(new NDIndex(":, 1:2, :, :")).mul(38470f / 65536f);
-    NDArray b = x.get(new NDIndex(":, 2:3, :, :")).mul(7471f / 65536f);
-    return r.add(g).add(b);
+    NDArray levels = x.add(1f).mul(127.5f);
+    NDArray r = levels.get(new NDIndex(":, 0:1, :, :")).mul(19595f / 65536f);
+    NDArray g = levels.get(new NDIndex(":, 1:2, :, :")).mul(38470f / 65536f);
+    NDArray b = levels.get(new NDIndex(":, 2:3, :, :")).mul(7471f / 65536f);
+    return r.add(g).add(b).add(0.5f).floor().div(127.5f).sub(1f);
   }
 
   /**
