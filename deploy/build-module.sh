@@ -3,8 +3,17 @@
 # its runtime class path in /out/lib. No fat jar: the image runs `java -cp /app/lib/*`.
 set -eu
 module="$1"
-mvn -B -q -DskipTests -pl "services/$module" -am install
-mvn -B -q -pl "services/$module" dependency:copy-dependencies \
+# The CPU libtorch of the image's platform (buildx sets TARGETARCH), whatever platform Maven runs
+# on; without TARGETARCH the POM's profiles pick the building machine's own.
+platform=""
+case "${TARGETARCH:-}" in
+  amd64) platform="-Ddjl.platform=linux-x86_64" ;;
+  arm64) platform="-Ddjl.platform=linux-aarch64" ;;
+  "") ;;
+  *) echo "no CPU libtorch from DJL for linux/$TARGETARCH (amd64 and arm64 only)" >&2; exit 1 ;;
+esac
+mvn -B -q -DskipTests $platform -pl "services/$module" -am install
+mvn -B -q $platform -pl "services/$module" dependency:copy-dependencies \
   -DincludeScope=runtime -DoutputDirectory=/out/lib
 jar=$(find "services/$module/target" -maxdepth 1 -name "$module-*.jar" \
   ! -name '*-sources.jar' ! -name '*-javadoc.jar' ! -name '*-tests.jar' | head -n 1)

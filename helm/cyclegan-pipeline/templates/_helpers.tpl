@@ -69,15 +69,20 @@ app.kubernetes.io/component: {{ .component }}
 
 {{/*
 Image reference; call with (dict "root" $ "image" .Values.ingest.image).
-The tag falls back to image.tag, then to the chart's appVersion.
+The registry is global.imageRegistry, else image.registry. A digest (image.digest) pins
+the image by content and wins over the tag; the tag falls back to image.tag, then to the
+chart's appVersion.
 */}}
 {{- define "cyclegan.image" -}}
-{{- $registry := .root.Values.image.registry -}}
-{{- $tag := .image.tag | default .root.Values.image.tag | default .root.Chart.AppVersion | toString -}}
+{{- $registry := (.root.Values.global).imageRegistry | default .root.Values.image.registry -}}
+{{- $repository := .image.repository -}}
 {{- if $registry -}}
-{{- printf "%s/%s:%s" (trimSuffix "/" $registry) .image.repository $tag -}}
+{{- $repository = printf "%s/%s" (trimSuffix "/" $registry) $repository -}}
+{{- end -}}
+{{- if .image.digest -}}
+{{- printf "%s@%s" $repository .image.digest -}}
 {{- else -}}
-{{- printf "%s:%s" .image.repository $tag -}}
+{{- printf "%s:%s" $repository (.image.tag | default .root.Values.image.tag | default .root.Chart.AppVersion | toString) -}}
 {{- end -}}
 {{- end -}}
 
@@ -90,8 +95,20 @@ The tag falls back to image.tag, then to the chart's appVersion.
 {{- end -}}
 {{- end -}}
 
+{{/* A third-party image with an optional digest: registry/repository:tag or @digest. */}}
+{{- define "cyclegan.thirdPartyImage" -}}
+{{- $repository := .repository -}}
+{{- if .registry -}}{{ $repository = printf "%s/%s" .registry .repository }}{{- end -}}
+{{- if .digest -}}{{ printf "%s@%s" $repository .digest }}{{- else -}}{{ printf "%s:%s" $repository (toString .tag) }}{{- end -}}
+{{- end -}}
+
+{{/* Pull secrets: global.imagePullSecrets and image.pullSecrets (names). */}}
 {{- define "cyclegan.imagePullSecrets" -}}
-{{- with .Values.image.pullSecrets -}}
+{{- $names := list -}}
+{{- range concat ((.Values.global).imagePullSecrets | default list) (.Values.image.pullSecrets | default list) -}}
+{{- if kindIs "map" . }}{{ $names = append $names .name }}{{ else }}{{ $names = append $names . }}{{ end -}}
+{{- end -}}
+{{- with $names | uniq -}}
 imagePullSecrets:
 {{- range . }}
   - name: {{ . }}
@@ -279,30 +296,6 @@ CYCLEGAN_INSTANCE_ID from the pod name: set, it turns on Kafka static membership
     name: {{ include "cyclegan.componentName" . }}
 {{- end -}}
 
-{{/* Probes on the side port; call with (dict "port" "metrics"). */}}
-{{- define "cyclegan.probes" -}}
-startupProbe:
-  httpGet:
-    path: /healthz
-    port: metrics
-  periodSeconds: 5
-  failureThreshold: 60
-livenessProbe:
-  httpGet:
-    path: /healthz
-    port: metrics
-  periodSeconds: 10
-  timeoutSeconds: 5
-  failureThreshold: 3
-readinessProbe:
-  httpGet:
-    path: /readyz
-    port: metrics
-  periodSeconds: 5
-  timeoutSeconds: 3
-  failureThreshold: 3
-{{- end -}}
-
 {{/* Writable volumes under the read-only root: /tmp and the DJL cache. */}}
 {{- define "cyclegan.baseVolumes" -}}
 - name: tmp
@@ -380,12 +373,17 @@ spec:
 {{- end -}}
 
 {{/*
-Every topic the pipeline uses, as a list of {name, compacted, partitions}, the same
-plan as `cyclegan admin create-topics`: each topic also has a dead-letter topic
-(name + dlqSuffix) with dlqPartitions partitions, which is never compacted.
+Every topic the pipeline uses, as a list of {name, compacted, partitions, maxMessageBytes},
+the same plan as `cyclegan admin create-topics`: each topic also has a dead-letter topic
+(name + dlqSuffix) with dlqPartitions partitions, which is never compacted. The images topic
+takes an image of ingest.maxImageBytes with 64 KiB for key and headers, every dead-letter
+topic such a record with 16 KiB more of error headers (MessageSizes in pipeline-common);
+maxMessageBytes 0 leaves the broker's default.
 */}}
 {{- define "cyclegan.topics" -}}
 {{- $t := .Values.kafka.topics -}}
+{{- $imageRecord := add (int64 .Values.ingest.maxImageBytes) 65536 -}}
+{{- $deadLetter := add $imageRecord 16384 -}}
 {{- $topics := list
   (dict "name" $t.imagesIn "compacted" false)
   (dict "name" $t.translateRequests "compacted" false)
@@ -396,8 +394,8 @@ plan as `cyclegan admin create-topics`: each topic also has a dead-letter topic
   (dict "name" $t.datasets "compacted" true) -}}
 {{- $all := list -}}
 {{- range $topics -}}
-{{- $all = append $all (merge (dict "partitions" $t.partitions) .) -}}
-{{- $all = append $all (dict "name" (printf "%s%s" .name $t.dlqSuffix) "compacted" false "partitions" $t.dlqPartitions) -}}
+{{- $all = append $all (merge (dict "partitions" $t.partitions "maxMessageBytes" (ternary $imageRecord 0 (eq .name $t.imagesIn))) .) -}}
+{{- $all = append $all (dict "name" (printf "%s%s" .name $t.dlqSuffix) "compacted" false "partitions" $t.dlqPartitions "maxMessageBytes" $deadLetter) -}}
 {{- end -}}
 {{- toJson $all -}}
 {{- end -}}

@@ -19,7 +19,7 @@ class BadValuesTest {
         "ingest.replicas | 2 | ingest: Additional property replicas is not allowed",
         "unknownKey | true | Additional property unknownKey is not allowed",
         "training.gpu.count | 0 | training.gpu.count: Must be greater than or equal to 1",
-        "training.device | cuda | training.device: Does not match pattern",
+        "training.device | tpu | training.device: Does not match pattern",
         "inference.autoscaling.kind | vpa | inference.autoscaling.kind: inference.autoscaling.kind must be one of the following",
         "kafka.topics.partitions | 0 | kafka.topics.partitions: Must be greater than or equal to 1",
         "kafka.topics.imagesIn | bad topic | kafka.topics.imagesIn: Does not match pattern",
@@ -29,6 +29,9 @@ class BadValuesTest {
         "s3.bucket | My_Bucket | s3.bucket: Does not match pattern",
         "image.pullPolicy | Sometimes | image.pullPolicy: image.pullPolicy must be one of the following",
         "training.cache.sizeLimit | lots | training.cache.sizeLimit: Does not match pattern",
+        "metrics.prometheusRule.consumerLagFor | ten minutes | metrics.prometheusRule.consumerLagFor: Does not match pattern",
+        "ingest.image.digest | latest | ingest.image.digest: Does not match pattern",
+        "training.probes.liveness.periodSeconds | 0 | training.probes.liveness.periodSeconds: Must be greater than or equal to 1",
       })
   void shouldRefuseValuesTheSchemaForbidsWithAMessageNamingThem(
       String key, String value, String message) {

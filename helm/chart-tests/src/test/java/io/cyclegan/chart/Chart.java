@@ -26,6 +26,7 @@ final class Chart {
   static final String NAMESPACE = "pipeline";
 
   private static final Map<String, Manifests> CACHE = new ConcurrentHashMap<>();
+  private static final Map<Boolean, Path> COPIES = new ConcurrentHashMap<>();
   private static final ObjectMapper YAML = new YAMLMapper();
   private static final ObjectMapper JSON =
       new ObjectMapper().disable(SerializationFeature.INDENT_OUTPUT);
@@ -34,8 +35,12 @@ final class Chart {
 
   /** Renders with the default values plus one ci values file (null for none) and overrides. */
   static Manifests render(String ciValuesFile, Map<String, Object> overrides) {
+    return render(renderable(false), ciValuesFile, overrides);
+  }
+
+  private static Manifests render(Path chart, String ciValuesFile, Map<String, Object> overrides) {
     TemplateCommand template =
-        new Helm(CHART).template().withName(RELEASE).withNamespace(NAMESPACE);
+        new Helm(chart).template().withName(RELEASE).withNamespace(NAMESPACE);
     if (ciValuesFile != null) {
       template = template.withValuesFile(CHART.resolve("ci").resolve(ciValuesFile));
     }
@@ -43,6 +48,60 @@ final class Chart {
       template = template.set(entry.getKey(), entry.getValue());
     }
     return Manifests.parse(template.call());
+  }
+
+  /**
+   * Renders with Helm hooks as ordinary resources: helm-java's template leaves hooks out, so this
+   * renders a copy of the chart with its {@code helm.sh/hook:} annotation lines taken out.
+   */
+  static Manifests renderWithHooks(String ciValuesFile, Map<String, Object> overrides) {
+    return render(renderable(true), ciValuesFile, overrides);
+  }
+
+  /**
+   * The chart as helm-java can render it: helm-java 0.0.15 renders and lints as Kubernetes v1.20.0
+   * and cannot be told another version, so the copy leaves out Chart.yaml's kubeVersion (which
+   * ChartMetadataTest checks against the APIs the templates use); with {@code hookless}, the hook
+   * annotations too.
+   */
+  static synchronized Path renderable(boolean hookless) {
+    return COPIES.computeIfAbsent(hookless, Chart::copy);
+  }
+
+  private static Path copy(boolean hookless) {
+    try {
+      Path copy = Files.createTempDirectory("chart").resolve(CHART.getFileName());
+      try (Stream<Path> files = Files.walk(CHART)) {
+        for (Path file : (Iterable<Path>) files::iterator) {
+          Path target = copy.resolve(CHART.relativize(file).toString());
+          if (Files.isDirectory(file)) {
+            Files.createDirectories(target);
+          } else if (file.equals(CHART.resolve("Chart.yaml"))) {
+            Files.write(target, without(file, "kubeVersion:"));
+          } else if (hookless && file.startsWith(CHART.resolve("templates"))) {
+            Files.write(target, without(file, "helm.sh/hook:"));
+          } else {
+            Files.copy(file, target);
+          }
+        }
+      }
+      Runtime.getRuntime().addShutdownHook(new Thread(() -> deleteQuietly(copy.getParent())));
+      return copy;
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  private static void deleteQuietly(Path dir) {
+    try (Stream<Path> files = Files.walk(dir)) {
+      files.sorted(java.util.Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
+    } catch (IOException e) {
+      // a temporary folder left behind
+    }
+  }
+
+  private static List<String> without(Path file, String prefix) throws IOException {
+    return Files.readAllLines(file).stream().filter(l -> !l.strip().startsWith(prefix)).toList();
   }
 
   /** Renders with one ci values file (null for none), once per test run. */

@@ -75,7 +75,8 @@ class DeployFilesTest {
 
   @Test
   void shouldChartThroughputLatencyBatchLossesAndLagWhenTheDashboardLoads() {
-    JsonNode dashboard = Chart.readYaml(DEPLOY.resolve("grafana/cyclegan-pipeline.json"));
+    JsonNode dashboard =
+        Chart.readYaml(Chart.CHART.resolve("files/grafana/cyclegan-pipeline.json"));
     List<String> expressions = new ArrayList<>();
     dashboard
         .path("panels")

@@ -36,7 +36,8 @@ final class KubernetesSchema {
       Set.of(
           "kafka.strimzi.io/KafkaTopic",
           "keda.sh/ScaledObject",
-          "monitoring.coreos.com/ServiceMonitor");
+          "monitoring.coreos.com/ServiceMonitor",
+          "monitoring.coreos.com/PrometheusRule");
 
   private static final Map<String, Class<?>> BUILT_IN =
       Map.ofEntries(

@@ -104,8 +104,14 @@ class ValuesDocumentationTest {
       boolean closed =
           node.path("additionalProperties").isBoolean()
               && !node.path("additionalProperties").asBoolean();
-      // The resources object is Kubernetes' own, whose keys are all optional.
-      if (!closed || (node.path("required").isEmpty() && !path.endsWith("resources"))) {
+      // Objects whose keys are all optional by design: Kubernetes' resources, and overrides
+      // laid over chart-wide defaults (probes). global is a parent chart's, so stays open.
+      boolean allOptional =
+          path.endsWith("resources") || path.endsWith(".probes") || path.equals("probeOverride");
+      if (path.equals("(root).global")) {
+        return;
+      }
+      if (!closed || (node.path("required").isEmpty() && !allOptional)) {
         open.add(path);
       }
       properties

@@ -1,8 +1,10 @@
 package io.cyclegan.cli;
 
+import io.cyclegan.cli.connect.ApiClient;
 import io.cyclegan.cli.connect.Connection;
 import io.cyclegan.cli.connect.ConnectionOptions;
 import java.io.PrintWriter;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -22,6 +24,26 @@ public abstract class ClientCommand implements Callable<Integer> {
 
   protected ClientCommand(CliContext context) {
     this.context = context;
+  }
+
+  /**
+   * The HTTP transport when one is configured ({@code --api}, {@code CYCLEGAN_API_URL}, a profile);
+   * empty for Kafka and S3.
+   */
+  protected Optional<ApiClient> api() {
+    return connectionOptions.api(context.env());
+  }
+
+  /**
+   * Refuses a command the HTTP API has no endpoint for, saying so: it needs Kafka and S3 access.
+   */
+  protected static IllegalStateException notOverApi(String command, String missing) {
+    return new IllegalStateException(
+        "'"
+            + command
+            + "' does not work over the HTTP API: it has no endpoint "
+            + missing
+            + "; run it with Kafka and S3 access (without --api or a profile)");
   }
 
   /** The connection settings, resolved from the options, then the environment, then defaults. */

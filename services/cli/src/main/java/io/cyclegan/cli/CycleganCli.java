@@ -17,12 +17,15 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Spec;
 
-/** The {@code cyclegan} command: a client of the pipeline that speaks only Kafka and S3. */
+/**
+ * The {@code cyclegan} command: a client of the pipeline that speaks Kafka and S3, or the HTTP API
+ * ({@code --api}, or a profile) from outside the cluster.
+ */
 @Command(
     name = "cyclegan",
     mixinStandardHelpOptions = true,
     versionProvider = VersionProvider.class,
-    description = "Drive the CycleGAN pipeline over Kafka and S3.",
+    description = "Drive the CycleGAN pipeline over Kafka and S3, or over its HTTP API (--api).",
     subcommands = {
       DatasetCommand.class,
       TrainCommand.class,
@@ -36,6 +39,7 @@ import picocli.CommandLine.Spec;
       UpCommand.class,
       DemoCommand.class,
       ChaosCommand.class,
+      CompletionCommand.class,
       CommandLine.HelpCommand.class
     })
 public final class CycleganCli implements Runnable {

@@ -438,14 +438,22 @@ class CliIT {
     store.putJson(ObjectKeys.jobState(id + "-b"), Map.of("state", "completed"));
 
     CliRun.Result jobs = CliRun.run(stack, "jobs");
+    CliRun.Result jobsJson = CliRun.run(stack, "jobs", "-o", "json");
+    CliRun.Result jobYaml = CliRun.run(stack, "job", id, "-o", "yaml");
     CliRun.Result job = CliRun.run(stack, "job", id);
     CliRun.Result missing = CliRun.run(stack, "job", id + "-missing");
 
     assertThat(jobs.exitCode()).as(jobs.toString()).isEqualTo(ExitCodes.OK);
     assertThat(jobs.out())
-        .containsPattern(id + "\\s+running\\s+epoch 3 step 120")
-        .containsPattern(id + "-b\\s+completed")
+        .containsPattern("ID\\s+STATE\\s+EPOCH\\s+STEP")
+        .containsPattern(id + "\\s+running\\s+3\\s+120")
+        .containsPattern(id + "-b\\s+completed\\s+-\\s+-")
         .doesNotContain("samples");
+    assertThat(jobsJson.out())
+        .contains("\"jobs\" : [")
+        .contains("\"id\" : \"" + id + "\"")
+        .contains("\"epoch\" : 3");
+    assertThat(jobYaml.out()).contains("state: running").contains("epoch: 3");
     assertThat(job.exitCode()).isEqualTo(ExitCodes.OK);
     assertThat(job.out()).contains("\"state\" : \"running\"").contains("\"epoch\" : 3");
     assertThat(missing.exitCode()).isEqualTo(ExitCodes.FAILED);
@@ -467,7 +475,10 @@ class CliIT {
     CliRun.Result result = CliRun.run(stack, "models");
 
     assertThat(result.exitCode()).as(result.toString()).isEqualTo(ExitCodes.OK);
-    assertThat(result.out()).containsPattern(model + "\\s+version v7 imageSize 128 time 20");
+    assertThat(result.out()).containsPattern(model + "\\s+v7\\s+128\\s+20");
+    assertThat(CliRun.run(stack, "models", "-o", "yaml").out())
+        .contains("- name: " + model)
+        .contains("version: v7");
   }
 
   // --- the services' parts

@@ -49,4 +49,41 @@ class CycleganCliTest {
 
     assertThat(help.out()).contains("--s3-secret-key").doesNotContain("top-secret-value");
   }
+
+  @Test
+  void shouldPrintACompletionScriptNamingEveryCommandForBashAndZsh() {
+    CliRun.Result bash = CliRun.runPlain(Map.of(), "completion", "bash");
+    CliRun.Result zsh = CliRun.runPlain(Map.of(), "completion", "zsh");
+    CliRun.Result fish = CliRun.runPlain(Map.of(), "completion", "fish");
+
+    assertThat(bash.exitCode()).as(bash.err()).isZero();
+    assertThat(bash.out())
+        .contains("complete -F _complete_cyclegan")
+        .contains("translate", "dlq", "completion", "--output", "--api");
+    assertThat(zsh.out()).contains("bashcompinit");
+    assertThat(fish.exitCode()).isEqualTo(ExitCodes.USAGE);
+  }
+
+  @Test
+  void shouldSayWhichCommandsTheHttpApiCannotServe() {
+    for (String[] args :
+        new String[][] {
+          {"jobs"},
+          {"dlq", "list", "cyclegan.images.in"},
+          {"dlq", "replay", "cyclegan.images.in", "--dry-run"},
+          {"admin", "create-topics"},
+          {"job", "j1", "--follow"},
+          {"models", "export", "m", "--format", "pth", "--out", "x"}
+        }) {
+      // Refused before any connection is made: nothing listens on this port.
+      CliRun.Result result =
+          CliRun.runPlain(Map.of("CYCLEGAN_API_URL", "http://127.0.0.1:9"), args);
+
+      assertThat(result.exitCode()).as(String.join(" ", args)).isEqualTo(ExitCodes.FAILED);
+      assertThat(result.err())
+          .as(String.join(" ", args))
+          .contains("does not work over the HTTP API")
+          .contains("with Kafka and S3 access");
+    }
+  }
 }

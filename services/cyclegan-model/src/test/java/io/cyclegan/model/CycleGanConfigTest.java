@@ -3,6 +3,10 @@ package io.cyclegan.model;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.cyclegan.model.data.Preprocess;
+import io.cyclegan.model.train.GanMode;
+import io.cyclegan.model.train.InitType;
+import io.cyclegan.model.train.LrPolicy;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
@@ -28,7 +32,14 @@ class CycleGanConfigTest {
             Map.entry("batchSize", 1),
             Map.entry("checkpointEvery", 5),
             Map.entry("seed", 0L),
-            Map.entry("device", "auto"));
+            Map.entry("device", "auto"),
+            Map.entry("ganMode", "lsgan"),
+            Map.entry("lrPolicy", "linear"),
+            Map.entry("lrDecayIters", 50),
+            Map.entry("initType", "normal"),
+            Map.entry("initGain", 0.02),
+            Map.entry("preprocess", "resize_and_crop"),
+            Map.entry("flip", true));
   }
 
   @Test
@@ -81,7 +92,67 @@ class CycleGanConfigTest {
   @Test
   void shouldRoundTripWhenToParamsThenFromParams() {
     CycleGanConfig c =
-        CycleGanConfig.builder().optImageSize(64).optNgf(16).optSeed(7).optDevice("gpu:1").build();
+        CycleGanConfig.builder()
+            .optImageSize(64)
+            .optNgf(16)
+            .optSeed(7)
+            .optDevice("cuda:1")
+            .optGanMode(GanMode.VANILLA)
+            .optLrPolicy(LrPolicy.COSINE)
+            .optInitType(InitType.ORTHOGONAL)
+            .optPreprocess(Preprocess.SCALE_WIDTH_AND_CROP)
+            .optFlip(false)
+            .build();
     assertThat(CycleGanConfig.fromParams(c.toParams())).isEqualTo(c);
+    assertThat(c.toBuilder().build()).isEqualTo(c);
+  }
+
+  @Test
+  void shouldReadChoicesByTheirOfficialSpelling() {
+    CycleGanConfig c =
+        CycleGanConfig.fromParams(
+            Map.of(
+                "ganMode", "vanilla",
+                "lrPolicy", "step",
+                "lrDecayIters", 3,
+                "initType", "kaiming",
+                "initGain", 0.5,
+                "preprocess", "scale_width",
+                "flip", false));
+    assertThat(c.ganMode()).isEqualTo(GanMode.VANILLA);
+    assertThat(c.lrPolicy()).isEqualTo(LrPolicy.STEP);
+    assertThat(c.lrDecayIters()).isEqualTo(3);
+    assertThat(c.initType()).isEqualTo(InitType.KAIMING);
+    assertThat(c.initGain()).isEqualTo(0.5);
+    assertThat(c.preprocess()).isEqualTo(Preprocess.SCALE_WIDTH);
+    assertThat(c.flip()).isFalse();
+  }
+
+  @Test
+  void shouldRefuseBadChoicesNamingTheAcceptedOnes() {
+    assertThatThrownBy(() -> CycleGanConfig.fromParams(Map.of("ganMode", "LSGAN")))
+        .hasMessage("ganMode must be one of lsgan, vanilla, was \"LSGAN\"");
+    assertThatThrownBy(() -> CycleGanConfig.fromParams(Map.of("flip", "yes")))
+        .hasMessage("flip must be true or false, was yes");
+    assertThatThrownBy(() -> CycleGanConfig.fromParams(Map.of("lrDecayIters", 0)))
+        .hasMessage("lrDecayIters must be >= 1, was 0");
+    assertThatThrownBy(() -> CycleGanConfig.fromParams(Map.of("beta1", 1)))
+        .hasMessage("beta1 must be in [0, 1), was 1.0");
+  }
+
+  @Test
+  void shouldRefuseWganGpWithTheReason() {
+    assertThatThrownBy(() -> CycleGanConfig.fromParams(Map.of("ganMode", "wgangp")))
+        .hasMessageContaining("gradient of a gradient")
+        .hasMessageContaining("use lsgan or vanilla");
+    assertThatThrownBy(() -> CycleGanConfig.builder().optGanMode(GanMode.WGANGP).build())
+        .hasMessageContaining("ganMode wgangp is not supported");
+  }
+
+  @Test
+  void shouldAcceptEveryDeviceSpellingTheSelectorAccepts() {
+    for (String device : new String[] {"auto", "CPU", "gpu", "gpu:3", "cuda", "cuda:0"}) {
+      assertThat(CycleGanConfig.fromParams(Map.of("device", device)).device()).isEqualTo(device);
+    }
   }
 }

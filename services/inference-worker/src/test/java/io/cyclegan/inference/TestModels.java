@@ -3,6 +3,7 @@ package io.cyclegan.inference;
 import ai.djl.Device;
 import ai.djl.ndarray.NDManager;
 import io.cyclegan.model.CycleGanConfig;
+import io.cyclegan.model.data.Preprocess;
 import io.cyclegan.model.nn.NetworkSpec;
 import io.cyclegan.model.train.CycleGanModel;
 import io.cyclegan.model.train.TrainingCheckpoint;
@@ -24,6 +25,11 @@ public final class TestModels {
 
   /** A generators-only export of a fresh model: {@code ngf} wide, {@code blocks} deep. */
   public static byte[] generators(int ngf, int blocks, long seed) {
+    return generators(ngf, blocks, seed, Preprocess.NONE);
+  }
+
+  /** The same, trained (as far as its stored params say) with {@code preprocess} at 64 px. */
+  public static byte[] generators(int ngf, int blocks, long seed, Preprocess preprocess) {
     CycleGanConfig config =
         CycleGanConfig.builder()
             .optImageSize(64)
@@ -33,6 +39,8 @@ public final class TestModels {
             .optPoolSize(0)
             .optSeed(seed)
             .optDevice("cpu")
+            // NONE (the tests' default): translated at the input's size, so any size goes.
+            .optPreprocess(preprocess)
             .build();
     try (NDManager manager = NDManager.newBaseManager(Device.cpu());
         CycleGanModel model = new CycleGanModel(manager, config)) {
@@ -55,6 +63,7 @@ public final class TestModels {
             .optPoolSize(0)
             .optSeed(seed)
             .optDevice("cpu")
+            .optPreprocess(Preprocess.NONE)
             .build();
     try (NDManager manager = NDManager.newBaseManager(Device.cpu());
         CycleGanModel model = new CycleGanModel(manager, config, network)) {

@@ -89,7 +89,19 @@ public record IngestConfig(
                     FrontDoor.DEFAULT_READ_TIMEOUT_SECONDS,
                     1,
                     3600)),
-            FrontDoor.QUEUE_WAIT),
+            FrontDoor.QUEUE_WAIT,
+            Duration.ofSeconds(
+                env.integer(
+                    "CYCLEGAN_HTTP_IDLE_TIMEOUT_SECONDS",
+                    FrontDoor.DEFAULT_IDLE_TIMEOUT_SECONDS,
+                    1,
+                    3600)),
+            Duration.ofSeconds(
+                env.integer(
+                    "CYCLEGAN_HTTP_REQUEST_TIMEOUT_SECONDS",
+                    FrontDoor.DEFAULT_REQUEST_TIMEOUT_SECONDS,
+                    1,
+                    3600))),
         env.longValue("CYCLEGAN_MAX_IMPORT_BYTES", DEFAULT_MAX_IMPORT_BYTES, 1, Long.MAX_VALUE),
         ReplyTopics.fromEnv(vars, Topics.fromEnv(vars)),
         env.longValue(

@@ -176,7 +176,8 @@ public final class IngestService implements AutoCloseable {
                       producer,
                       s.topics().trainingCommands(),
                       source,
-                      config.maxImportBytes())));
+                      config.maxImportBytes(),
+                      config.frontDoor().requestTimeout())));
     } catch (RuntimeException e) {
       closeAll(built);
       throw e;

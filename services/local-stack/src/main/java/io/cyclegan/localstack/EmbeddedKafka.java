@@ -10,6 +10,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
@@ -165,9 +166,11 @@ final class EmbeddedKafka {
     List<NewTopic> newTopics = new ArrayList<>();
     for (TopicSpec topic : topics) {
       NewTopic newTopic = new NewTopic(topic.name(), topic.partitions(), (short) 1);
+      Map<String, String> configs = new HashMap<>(topic.configs());
       if (topic.compacted()) {
-        newTopic.configs(Map.of("cleanup.policy", "compact"));
+        configs.put("cleanup.policy", "compact");
       }
+      newTopic.configs(configs);
       newTopics.add(newTopic);
     }
     try (Admin admin = admin()) {

@@ -2,6 +2,7 @@ package io.cyclegan.localstack;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 
 /**
@@ -10,11 +11,28 @@ import java.util.Objects;
  * @param name topic name
  * @param partitions number of partitions, at least 1
  * @param compacted whether {@code cleanup.policy=compact}
+ * @param configs further topic configuration, e.g. {@code max.message.bytes}
  */
-public record TopicSpec(String name, int partitions, boolean compacted) {
+public record TopicSpec(
+    String name, int partitions, boolean compacted, Map<String, String> configs) {
 
   /** Suffix of the dead-letter topic of each default topic (DESIGN.md, "Topics"). */
   public static final String DLQ_SUFFIX = ".dlq";
+
+  /**
+   * {@code max.message.bytes} of the images topic: a 1 MiB image (the default {@code
+   * CYCLEGAN_MAX_IMAGE_BYTES}) with 64 KiB for key and headers. The value pipeline-common's
+   * MessageSizes derives (this module depends on none of ours; the cli module's LocalStackSizesTest
+   * keeps the two equal).
+   */
+  public static final int IMAGE_TOPIC_MAX_MESSAGE_BYTES = 1_048_576 + 65_536;
+
+  /** {@code max.message.bytes} of a dead-letter topic: that record plus 16 KiB of error headers. */
+  public static final int DEAD_LETTER_MAX_MESSAGE_BYTES = IMAGE_TOPIC_MAX_MESSAGE_BYTES + 16_384;
+
+  public TopicSpec(String name, int partitions, boolean compacted) {
+    this(name, partitions, compacted, Map.of());
+  }
 
   public TopicSpec {
     Objects.requireNonNull(name, "name");
@@ -25,6 +43,7 @@ public record TopicSpec(String name, int partitions, boolean compacted) {
       throw new IllegalArgumentException(
           "topic " + name + ": partitions must be at least 1, was " + partitions);
     }
+    configs = Map.copyOf(configs);
   }
 
   /** A topic with the delete cleanup policy. */
@@ -44,7 +63,11 @@ public record TopicSpec(String name, int partitions, boolean compacted) {
   public static List<TopicSpec> defaults() {
     List<TopicSpec> main =
         List.of(
-            of("cyclegan.images.in", 3),
+            new TopicSpec(
+                "cyclegan.images.in",
+                3,
+                false,
+                Map.of("max.message.bytes", Integer.toString(IMAGE_TOPIC_MAX_MESSAGE_BYTES))),
             of("cyclegan.translate.requests", 3),
             of("cyclegan.translate.results", 3),
             of("cyclegan.training.commands", 3),
@@ -53,7 +76,12 @@ public record TopicSpec(String name, int partitions, boolean compacted) {
             compacted("cyclegan.datasets", 1));
     List<TopicSpec> all = new ArrayList<>(main);
     for (TopicSpec topic : main) {
-      all.add(of(topic.name() + DLQ_SUFFIX, 1));
+      all.add(
+          new TopicSpec(
+              topic.name() + DLQ_SUFFIX,
+              1,
+              false,
+              Map.of("max.message.bytes", Integer.toString(DEAD_LETTER_MAX_MESSAGE_BYTES))));
     }
     return List.copyOf(all);
   }

@@ -4,6 +4,7 @@ import io.cyclegan.cli.CliContext;
 import io.cyclegan.cli.ClientCommand;
 import io.cyclegan.cli.ExitCodes;
 import io.cyclegan.cli.connect.Connection;
+import io.cyclegan.common.config.MessageSizes;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -22,7 +23,9 @@ import picocli.CommandLine.Option;
 /**
  * Creates the pipeline's topics, leaving existing ones as they are, so it can run on every
  * deployment (the Helm chart's hook runs exactly this). It waits for the cluster up to {@code
- * --timeout}, since a hook may start before the brokers are ready.
+ * --timeout}, since a hook may start before the brokers are ready. The images topic and the
+ * dead-letter topics get the {@code max.message.bytes} that {@code CYCLEGAN_MAX_IMAGE_BYTES} calls
+ * for ({@link MessageSizes}).
  */
 @Command(
     name = "create-topics",
@@ -64,6 +67,9 @@ public final class CreateTopicsCommand extends ClientCommand {
 
   @Override
   public Integer call() throws Exception {
+    if (api().isPresent()) {
+      throw notOverApi("admin create-topics", "for Kafka administration");
+    }
     if (partitions < 1 || dlqPartitions < 1) {
       throw new IllegalArgumentException("--partitions and --dlq-partitions must be at least 1");
     }
@@ -73,7 +79,11 @@ public final class CreateTopicsCommand extends ClientCommand {
     Connection connection = connection();
     List<NewTopic> plan =
         TopicPlan.of(
-            connection.topics(), partitions, dlqPartitions, Optional.ofNullable(replicationFactor));
+            connection.topics(),
+            partitions,
+            dlqPartitions,
+            Optional.ofNullable(replicationFactor),
+            MessageSizes.fromEnv(context.env()));
     try (AdminClient admin = connection.admin()) {
       Set<String> existing = existingTopics(admin, Duration.ofSeconds(timeoutSeconds));
       List<NewTopic> missing = plan.stream().filter(t -> !existing.contains(t.name())).toList();

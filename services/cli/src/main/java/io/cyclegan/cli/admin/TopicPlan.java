@@ -1,5 +1,6 @@
 package io.cyclegan.cli.admin;
 
+import io.cyclegan.common.config.MessageSizes;
 import io.cyclegan.common.messages.Topics;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -19,20 +20,46 @@ final class TopicPlan {
 
   static List<NewTopic> of(
       Topics topics, int partitions, int dlqPartitions, Optional<Short> replicationFactor) {
+    return of(topics, partitions, dlqPartitions, replicationFactor, MessageSizes.DEFAULT);
+  }
+
+  /**
+   * The plan with the record sizes of {@code sizes}: the images topic takes an image of up to the
+   * limit with its headers, and every dead-letter topic an image record with its error headers.
+   */
+  static List<NewTopic> of(
+      Topics topics,
+      int partitions,
+      int dlqPartitions,
+      Optional<Short> replicationFactor,
+      MessageSizes sizes) {
     List<NewTopic> plan = new ArrayList<>();
     for (String name : topics.all()) {
-      plan.add(topic(name, partitions, replicationFactor, topics.compacted().contains(name)));
+      Map<String, String> configs =
+          name.equals(topics.imagesIn()) ? sizes.imageTopicConfig() : Map.of();
+      plan.add(
+          topic(name, partitions, replicationFactor, topics.compacted().contains(name), configs));
     }
     for (String name : topics.all()) {
-      plan.add(topic(topics.dlq(name), dlqPartitions, replicationFactor, false));
+      plan.add(
+          topic(
+              topics.dlq(name),
+              dlqPartitions,
+              replicationFactor,
+              false,
+              sizes.deadLetterTopicConfig()));
     }
     return plan;
   }
 
   private static NewTopic topic(
-      String name, int partitions, Optional<Short> replicationFactor, boolean compacted) {
+      String name,
+      int partitions,
+      Optional<Short> replicationFactor,
+      boolean compacted,
+      Map<String, String> extra) {
     NewTopic topic = new NewTopic(name, Optional.of(partitions), replicationFactor);
-    Map<String, String> configs = new HashMap<>();
+    Map<String, String> configs = new HashMap<>(extra);
     configs.put(
         TopicConfig.CLEANUP_POLICY_CONFIG,
         compacted ? TopicConfig.CLEANUP_POLICY_COMPACT : TopicConfig.CLEANUP_POLICY_DELETE);

@@ -5,8 +5,11 @@ import io.cyclegan.common.config.KafkaSettings;
 import io.cyclegan.common.config.S3Settings;
 import io.cyclegan.common.messages.Topics;
 import io.cyclegan.localstack.LocalStack;
+import java.net.URI;
+import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.Optional;
 import picocli.CommandLine.Option;
 
 /**
@@ -52,6 +55,74 @@ public final class ConnectionOptions {
       paramLabel = "NAME",
       description = "the pipeline's bucket (env S3_BUCKET, else " + LocalStack.DEFAULT_BUCKET + ")")
   String bucket;
+
+  @Option(
+      names = "--api",
+      paramLabel = "URL",
+      description =
+          "use the HTTP API at URL instead of Kafka and S3 (env CYCLEGAN_API_URL, or a profile)")
+  String api;
+
+  // Prefer the variable or a profile: a token on the command line is visible in `ps`.
+  @Option(
+      names = "--token",
+      paramLabel = "TOKEN",
+      description = "the HTTP API's bearer token (env CYCLEGAN_API_TOKEN, or the profile's)")
+  String token;
+
+  @Option(
+      names = "--profile",
+      paramLabel = "NAME",
+      description =
+          "a profile of ~/.config/cyclegan/config.yaml (env CYCLEGAN_PROFILE, else its current)")
+  String profile;
+
+  /**
+   * The HTTP transport when one is configured: an API URL from {@code --api}, {@code
+   * CYCLEGAN_API_URL} or a profile; empty means Kafka and S3. {@code --bootstrap-servers} on the
+   * command line picks Kafka over a profile file's {@code current}.
+   */
+  public Optional<ApiClient> api(Env env) {
+    String url = firstOf(api, env.optional("CYCLEGAN_API_URL").orElse(null), null);
+    String bearer = firstOf(token, env.optional("CYCLEGAN_API_TOKEN").orElse(null), null);
+    String profileName = firstOf(profile, env.optional("CYCLEGAN_PROFILE").orElse(null), null);
+    if (url == null && (profileName != null || bootstrapServers == null)) {
+      Optional<ApiProfiles.Profile> p = ApiProfiles.read(configFile(env), profileName);
+      if (p.isPresent()) {
+        url = p.get().api();
+        bearer = bearer != null ? bearer : p.get().token();
+      }
+    }
+    if (url == null || url.isBlank()) {
+      return Optional.empty();
+    }
+    URI uri;
+    try {
+      uri = URI.create(url.trim());
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException("--api: not a URL: " + url, e);
+    }
+    if (!"http".equals(uri.getScheme()) && !"https".equals(uri.getScheme())) {
+      throw new IllegalArgumentException("--api: expected an http:// or https:// URL, got " + url);
+    }
+    return Optional.of(new ApiClient(uri, bearer));
+  }
+
+  /**
+   * {@code $CYCLEGAN_CONFIG}, else {@code $XDG_CONFIG_HOME} or {@code ~/.config}, then
+   * cyclegan/config.yaml.
+   */
+  static Path configFile(Env env) {
+    Optional<String> explicit = env.optional("CYCLEGAN_CONFIG");
+    if (explicit.isPresent()) {
+      return Path.of(explicit.get());
+    }
+    Optional<String> xdg = env.optional("XDG_CONFIG_HOME");
+    Path base =
+        xdg.map(Path::of)
+            .orElseGet(() -> Path.of(env.optional("HOME").orElse("/nonexistent"), ".config"));
+    return base.resolve("cyclegan").resolve("config.yaml");
+  }
 
   /** Options first, then the variables, then the local stack's defaults. */
   public Connection resolve(Env env) {

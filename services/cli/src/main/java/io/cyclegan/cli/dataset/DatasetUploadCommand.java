@@ -3,6 +3,7 @@ package io.cyclegan.cli.dataset;
 import io.cyclegan.cli.CliContext;
 import io.cyclegan.cli.ClientCommand;
 import io.cyclegan.cli.ExitCodes;
+import io.cyclegan.cli.connect.ApiClient;
 import io.cyclegan.cli.connect.Connection;
 import io.cyclegan.cli.console.ProgressBar;
 import io.cyclegan.cli.topics.RecordText;
@@ -17,6 +18,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Future;
@@ -76,6 +78,10 @@ public final class DatasetUploadCommand extends ClientCommand {
       throw new IllegalArgumentException("--domain must be A or B, was '" + domain + "'");
     }
     List<Path> files = UploadFiles.in(dir);
+    Optional<ApiClient> api = api();
+    if (api.isPresent()) {
+      return overApi(api.get(), files);
+    }
     Connection connection = connection();
     String topic = connection.topics().imagesIn();
     String dlq = connection.topics().dlq(topic);
@@ -149,6 +155,39 @@ public final class DatasetUploadCommand extends ClientCommand {
     RecordText.addHeader(record, Headers.DOMAIN, domain);
     RecordText.addHeader(record, Headers.FILENAME, file.getFileName().toString());
     return record;
+  }
+
+  /**
+   * {@code POST /datasets/{name}/{A|B}} per file: the API answers once each image is stored, so the
+   * outcome is known at once (no ingest group to wait for).
+   */
+  private int overApi(ApiClient api, List<Path> files) throws IOException {
+    List<SentFile> results = new ArrayList<>();
+    ProgressBar bar = new ProgressBar(err(), context.interactive(), "upload", files.size());
+    for (int i = 0; i < files.size(); i++) {
+      Path file = files.get(i);
+      String key = "upload-" + UUID.randomUUID();
+      String name = file.getFileName().toString();
+      String refused = null;
+      try {
+        api.sendBytes(
+            "POST",
+            "/datasets/"
+                + dataset
+                + "/"
+                + domain
+                + "?filename="
+                + java.net.URLEncoder.encode(name, java.nio.charset.StandardCharsets.UTF_8),
+            "application/octet-stream",
+            Files.readAllBytes(file));
+      } catch (ApiClient.ApiException e) {
+        refused = e.getMessage();
+      }
+      results.add(new SentFile(file, key, null, refused));
+      bar.step(i + 1, name);
+    }
+    bar.finish();
+    return report(results, Map.of());
   }
 
   private int report(List<SentFile> results, Map<String, String> rejections) {

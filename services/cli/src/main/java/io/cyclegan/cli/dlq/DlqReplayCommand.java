@@ -48,6 +48,9 @@ public final class DlqReplayCommand extends ClientCommand {
 
   @Override
   public Integer call() throws Exception {
+    if (api().isPresent()) {
+      throw notOverApi("dlq replay", "for dead letters");
+    }
     Connection connection = connection();
     String dlq = DeadLetterScan.dlqTopic(connection.topics(), topic);
     try (KafkaConsumer<byte[], byte[]> consumer = connection.reader()) {

@@ -71,6 +71,9 @@ public final class ModelExportCommand extends ClientCommand {
 
   @Override
   public Integer call() throws Exception {
+    if (api().isPresent()) {
+      throw notOverApi("models export", "that downloads a model version's files");
+    }
     Names.require("model", model);
     Format f = Format.parse(format);
     ObjectStore store = connection().store();

@@ -81,6 +81,12 @@ public final class ModelImportCommand extends ClientCommand {
 
   @Override
   public Integer call() throws Exception {
+    if (api().isPresent()) {
+      throw new IllegalStateException(
+          "'models import' does not work over the HTTP API yet: the API has the endpoints"
+              + " (PUT and POST /models/{name}/imports/..., docs/http-api.md) but this CLI does not"
+              + " use them yet; run it with Kafka and S3 access, or upload with curl");
+    }
     Names.require("model", model);
     String v = version != null ? version : "imported-" + VERSION_TIME.format(Instant.now());
     Names.require("model version", v);

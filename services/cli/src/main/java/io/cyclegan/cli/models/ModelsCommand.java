@@ -1,13 +1,23 @@
 package io.cyclegan.cli.models;
 
+import com.fasterxml.jackson.core.type.TypeReference;
+import com.fasterxml.jackson.databind.JsonNode;
 import io.cyclegan.cli.CliContext;
 import io.cyclegan.cli.ClientCommand;
 import io.cyclegan.cli.ExitCodes;
+import io.cyclegan.cli.connect.ApiClient;
+import io.cyclegan.cli.output.OutputOptions;
+import io.cyclegan.common.messages.MessageCodec;
 import io.cyclegan.common.store.Names;
 import io.cyclegan.common.store.ObjectKeys;
 import io.cyclegan.common.store.ObjectStore;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 
 /**
  * Lists every model's newest version from {@code models/{model}/latest.json}, the pointer the
@@ -19,41 +29,57 @@ import picocli.CommandLine.Command;
     description = "List published models; import or export PyTorch weights.",
     subcommands = {ModelImportCommand.class, ModelExportCommand.class})
 public final class ModelsCommand extends ClientCommand {
+  @Mixin OutputOptions output = new OutputOptions();
+
   ModelsCommand(CliContext context) {
     super(context);
   }
 
   @Override
   public Integer call() {
-    ObjectStore store = connection().store();
-    int count = 0;
-    for (String name : store.listPrefixes("models/")) {
-      if (!Names.isValid(name)) {
-        continue; // not written by the pipeline
+    List<Map<String, Object>> rows = new ArrayList<>();
+    Optional<ApiClient> api = api();
+    if (api.isPresent()) {
+      // GET /models: {"models": [{"name", "latest": announcement or absent}]}
+      JsonNode models = api.get().getJson("/models").map(d -> d.path("models")).orElse(null);
+      if (models != null && models.isArray()) {
+        for (JsonNode m : models) {
+          if (m.hasNonNull("latest")) {
+            rows.add(
+                row(
+                    m.path("name").asText(),
+                    MessageCodec.mapper().convertValue(m.get("latest"), MAP)));
+          }
+        }
       }
-      @SuppressWarnings("unchecked")
-      Map<String, Object> latest =
-          store.getJson(ObjectKeys.modelLatest(name), Map.class).orElse(null);
-      if (latest != null) {
-        out().println(line(name, latest));
-        count++;
+    } else {
+      ObjectStore store = connection().store();
+      for (String name : store.listPrefixes("models/")) {
+        if (!Names.isValid(name)) {
+          continue; // not written by the pipeline
+        }
+        @SuppressWarnings("unchecked")
+        Map<String, Object> latest =
+            store.getJson(ObjectKeys.modelLatest(name), Map.class).orElse(null);
+        if (latest != null) {
+          rows.add(row(name, latest));
+        }
       }
     }
-    if (count == 0) {
-      out().println("no models");
-    }
+    output.printList(
+        out(), "models", rows, List.of("name", "version", "imageSize", "time"), "no models");
     return ExitCodes.OK;
   }
 
-  /** {@code name version V imageSize N time T}; missing fields are left out. */
-  static String line(String name, Map<String, Object> latest) {
-    StringBuilder line =
-        new StringBuilder(String.format("%-30s", latest.getOrDefault("model", name)));
-    for (String field : new String[] {"version", "imageSize", "time"}) {
-      if (latest.get(field) != null) {
-        line.append(' ').append(field).append(' ').append(latest.get(field));
-      }
-    }
-    return line.toString().stripTrailing();
+  private static final TypeReference<Map<String, Object>> MAP = new TypeReference<>() {};
+
+  /** name, version, imageSize, time (null when the announcement has none). */
+  static Map<String, Object> row(String name, Map<String, Object> latest) {
+    Map<String, Object> row = new LinkedHashMap<>();
+    row.put("name", latest.getOrDefault("model", name));
+    row.put("version", latest.get("version"));
+    row.put("imageSize", latest.get("imageSize"));
+    row.put("time", latest.get("time"));
+    return row;
   }
 }

@@ -3,10 +3,12 @@ package io.cyclegan.cli.training;
 import io.cyclegan.cli.CliContext;
 import io.cyclegan.cli.ClientCommand;
 import io.cyclegan.cli.ExitCodes;
+import io.cyclegan.cli.connect.ApiClient;
 import io.cyclegan.cli.connect.Connection;
 import io.cyclegan.common.messages.CloudEvents;
 import io.cyclegan.common.messages.TrainingCommand;
 import io.cyclegan.common.store.Names;
+import java.util.Optional;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Parameters;
@@ -25,6 +27,12 @@ public final class CancelCommand extends ClientCommand {
   @Override
   public Integer call() throws Exception {
     Names.require("job id", jobId);
+    Optional<ApiClient> api = api();
+    if (api.isPresent()) {
+      api.get().postJson("/jobs/" + jobId + "/cancel", null);
+      out().println("cancel requested for job " + jobId + " over the HTTP API");
+      return ExitCodes.OK;
+    }
     Connection connection = connection();
     try (KafkaProducer<byte[], byte[]> producer = connection.producer()) {
       producer

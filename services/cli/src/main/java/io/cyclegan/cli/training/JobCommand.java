@@ -4,8 +4,10 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.cyclegan.cli.CliContext;
 import io.cyclegan.cli.ClientCommand;
 import io.cyclegan.cli.ExitCodes;
+import io.cyclegan.cli.connect.ApiClient;
 import io.cyclegan.cli.connect.Connection;
 import io.cyclegan.cli.console.LiveLine;
+import io.cyclegan.cli.output.OutputOptions;
 import io.cyclegan.cli.topics.TopicReader;
 import io.cyclegan.common.messages.MessageCodec;
 import io.cyclegan.common.store.Names;
@@ -14,6 +16,7 @@ import java.time.Duration;
 import java.util.Optional;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
@@ -26,6 +29,8 @@ public final class JobCommand extends ClientCommand {
 
   @Parameters(paramLabel = "ID", description = "job id")
   String jobId;
+
+  @Mixin OutputOptions output = new OutputOptions();
 
   @Option(names = "--follow", description = "follow the job's events until it ends")
   boolean follow;
@@ -44,13 +49,24 @@ public final class JobCommand extends ClientCommand {
   @Override
   public Integer call() throws Exception {
     Names.require("job id", jobId);
+    Optional<ApiClient> api = api();
+    if (api.isPresent()) {
+      if (follow) {
+        throw notOverApi("job --follow", "streaming a job's events");
+      }
+      Optional<JsonNode> doc = api.get().getJson("/jobs/" + jobId);
+      if (doc.isEmpty()) {
+        err().println("no job " + jobId + " (the HTTP API answered 404)");
+        return ExitCodes.FAILED;
+      }
+      output.printDocument(out(), doc.get());
+      return ExitCodes.OK;
+    }
     Connection connection = connection();
     String key = ObjectKeys.jobState(jobId);
     Optional<byte[]> state = connection.store().get(key);
     if (state.isPresent()) {
-      JsonNode tree = MessageCodec.mapper().readTree(state.get());
-      out()
-          .println(MessageCodec.mapper().writerWithDefaultPrettyPrinter().writeValueAsString(tree));
+      output.printDocument(out(), MessageCodec.mapper().readTree(state.get()));
     } else if (!follow) {
       err()
           .println(

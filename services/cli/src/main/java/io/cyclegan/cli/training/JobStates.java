@@ -4,6 +4,7 @@ import io.cyclegan.common.store.Names;
 import io.cyclegan.common.store.ObjectKeys;
 import io.cyclegan.common.store.ObjectStore;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -35,6 +36,28 @@ final class JobStates {
               });
     }
     return lines;
+  }
+
+  /** One row per job, in id order: id, state, epoch, step (null when the document has none). */
+  List<Map<String, Object>> rows() {
+    List<Map<String, Object>> rows = new ArrayList<>();
+    for (String id : store.listPrefixes("jobs/")) {
+      if (!Names.isValid(id)) {
+        continue; // not written by the pipeline
+      }
+      store
+          .getJson(ObjectKeys.jobState(id), Map.class)
+          .ifPresent(
+              state -> {
+                Map<String, Object> row = new LinkedHashMap<>();
+                row.put("id", id);
+                row.put("state", state.get("state"));
+                row.put("epoch", state.get("epoch"));
+                row.put("step", state.get("step"));
+                rows.add(row);
+              });
+    }
+    return rows;
   }
 
   /** {@code id state epoch N step M}, leaving out what the document does not say. */

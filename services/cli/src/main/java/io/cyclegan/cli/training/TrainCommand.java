@@ -3,6 +3,7 @@ package io.cyclegan.cli.training;
 import io.cyclegan.cli.CliContext;
 import io.cyclegan.cli.ClientCommand;
 import io.cyclegan.cli.ExitCodes;
+import io.cyclegan.cli.connect.ApiClient;
 import io.cyclegan.cli.connect.Connection;
 import io.cyclegan.cli.console.LiveLine;
 import io.cyclegan.cli.topics.TopicReader;
@@ -14,6 +15,7 @@ import io.cyclegan.common.store.Names;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.common.TopicPartition;
@@ -25,6 +27,7 @@ import picocli.CommandLine.Option;
 @Command(
     name = "train",
     mixinStandardHelpOptions = true,
+    modelTransformer = TrainingParams.Options.class,
     description = "Start a training job; with --follow, show its progress until it ends.")
 public final class TrainCommand extends ClientCommand {
 
@@ -39,7 +42,8 @@ public final class TrainCommand extends ClientCommand {
   @Option(names = "--dataset", required = true, paramLabel = "NAME", description = "dataset name")
   String dataset;
 
-  @Mixin TrainingParams params = new TrainingParams();
+  @Mixin(name = TrainingParams.MIXIN_NAME)
+  TrainingParams params = new TrainingParams();
 
   @Option(
       names = "--init-from",
@@ -78,6 +82,10 @@ public final class TrainCommand extends ClientCommand {
       }
       start = start.withInitFrom(from);
     }
+    Optional<ApiClient> api = api();
+    if (api.isPresent()) {
+      return overApi(api.get(), start);
+    }
     Connection connection = connection();
     String events = connection.topics().trainingEvents();
     try (KafkaProducer<byte[], byte[]> producer = connection.producer();
@@ -104,5 +112,25 @@ public final class TrainCommand extends ClientCommand {
               reader, events, jobId, sentAt, plan, new LiveLine(out(), context.interactive()))
           .follow(Duration.ofSeconds(followTimeoutSeconds));
     }
+  }
+
+  /** {@code POST /jobs}: the same start command, published by the API. */
+  private int overApi(ApiClient api, TrainingCommand start) {
+    if (follow) {
+      throw notOverApi("train --follow", "streaming a job's events");
+    }
+    Map<String, Object> body = new java.util.LinkedHashMap<>();
+    body.put("jobId", start.jobId());
+    body.put("model", start.model());
+    body.put("dataset", start.dataset());
+    body.put("params", start.params());
+    if (start.initFrom() != null) {
+      body.put("initFrom", start.initFrom());
+    }
+    api.postJson("/jobs", body);
+    out()
+        .println(
+            "submitted job " + jobId + " over the HTTP API; see it with: cyclegan job " + jobId);
+    return ExitCodes.OK;
   }
 }

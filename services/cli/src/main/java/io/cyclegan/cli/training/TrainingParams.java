@@ -1,75 +1,28 @@
 package io.cyclegan.cli.training;
 
+import io.cyclegan.model.TrainingParameter;
+import io.cyclegan.model.TrainingParameters;
 import java.util.LinkedHashMap;
+import java.util.Locale;
 import java.util.Map;
+import picocli.CommandLine.IModelTransformer;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Model.OptionSpec;
 import picocli.CommandLine.Option;
 
 /**
- * The {@code params} of a start command. Only what the user gives is sent: the training worker owns
+ * The {@code params} of a start command. One option per row of {@link TrainingParameters} ({@code
+ * decayEpochs} as {@code --decay-epochs}), added by {@link Options}, so a parameter declared there
+ * reaches the CLI without a line here. Only what the user gives is sent: the training worker owns
  * the defaults and names any field it refuses, so the CLI neither duplicates nor second-guesses
  * them. {@code --param key=value} reaches fields this version has no option for.
  */
 public final class TrainingParams {
 
-  @Option(names = "--epochs", paramLabel = "N", description = "epochs at the initial learning rate")
-  Integer epochs;
+  /** The mixin's name in the command that holds it ({@link Options} finds it by this name). */
+  public static final String MIXIN_NAME = "params";
 
-  @Option(
-      names = "--decay-epochs",
-      paramLabel = "N",
-      description = "epochs of linear decay to zero")
-  Integer decayEpochs;
-
-  @Option(names = "--image-size", paramLabel = "N", description = "crop size in pixels")
-  Integer imageSize;
-
-  @Option(names = "--load-size", paramLabel = "N", description = "resize before the random crop")
-  Integer loadSize;
-
-  @Option(names = "--generator-blocks", paramLabel = "N", description = "residual blocks")
-  Integer generatorBlocks;
-
-  @Option(names = "--ngf", paramLabel = "N", description = "generator filters in the first layer")
-  Integer ngf;
-
-  @Option(
-      names = "--ndf",
-      paramLabel = "N",
-      description = "discriminator filters in the first layer")
-  Integer ndf;
-
-  @Option(names = "--lr", paramLabel = "X", description = "Adam learning rate")
-  Double lr;
-
-  @Option(names = "--beta1", paramLabel = "X", description = "Adam beta1")
-  Double beta1;
-
-  @Option(names = "--lambda-cycle", paramLabel = "X", description = "weight of the cycle loss")
-  Double lambdaCycle;
-
-  @Option(
-      names = "--lambda-identity",
-      paramLabel = "X",
-      description = "weight of the identity loss, relative to the cycle loss")
-  Double lambdaIdentity;
-
-  @Option(names = "--pool-size", paramLabel = "N", description = "fakes kept per discriminator")
-  Integer poolSize;
-
-  @Option(names = "--batch-size", paramLabel = "N", description = "images per step")
-  Integer batchSize;
-
-  @Option(
-      names = "--checkpoint-every",
-      paramLabel = "N",
-      description = "epochs between checkpoints")
-  Integer checkpointEvery;
-
-  @Option(names = "--seed", paramLabel = "N", description = "random seed")
-  Long seed;
-
-  @Option(names = "--device", paramLabel = "DEVICE", description = "auto, cpu, gpu or gpu:N")
-  String device;
+  private final Map<String, Object> given = new LinkedHashMap<>();
 
   @Option(
       names = "--param",
@@ -78,25 +31,57 @@ public final class TrainingParams {
           "any other parameter; numbers and true/false are sent as JSON numbers and booleans")
   Map<String, String> extra = new LinkedHashMap<>();
 
+  /**
+   * Adds one option per training parameter to a command whose {@link TrainingParams} mixin is named
+   * {@value #MIXIN_NAME}: name it in the command's {@code modelTransformer}.
+   */
+  public static final class Options implements IModelTransformer {
+    @Override
+    public CommandSpec transform(CommandSpec spec) {
+      CommandSpec mixin = spec.mixins().get(MIXIN_NAME);
+      if (mixin == null || !(mixin.userObject() instanceof TrainingParams target)) {
+        throw new IllegalStateException(
+            spec.name() + " has no TrainingParams mixin named " + MIXIN_NAME);
+      }
+      for (TrainingParameter p : TrainingParameters.ALL) {
+        spec.addOption(target.option(p));
+      }
+      return spec;
+    }
+  }
+
+  /** The option of {@code p}: {@code --kebab-name}, typed as on the wire, help from the table. */
+  OptionSpec option(TrainingParameter p) {
+    return OptionSpec.builder(optionName(p.name()))
+        .type(p.kind().wireType())
+        .arity("1")
+        .paramLabel(label(p))
+        .description(p.doc() + " (" + describeDefault(p) + ")")
+        .setter(
+            new picocli.CommandLine.Model.ISetter() {
+              @Override
+              public <T> T set(T value) {
+                @SuppressWarnings("unchecked")
+                T old = (T) (value == null ? given.remove(p.name()) : given.put(p.name(), value));
+                return old;
+              }
+            })
+        .build();
+  }
+
+  /** {@code decayEpochs} as {@code --decay-epochs}. */
+  static String optionName(String param) {
+    return "--" + param.replaceAll("([a-z0-9])([A-Z])", "$1-$2").toLowerCase(Locale.ROOT);
+  }
+
   /** The given parameters under their contract names; a key given twice is an error. */
   public Map<String, Object> toMap() {
     Map<String, Object> params = new LinkedHashMap<>();
-    put(params, "epochs", epochs);
-    put(params, "decayEpochs", decayEpochs);
-    put(params, "imageSize", imageSize);
-    put(params, "loadSize", loadSize);
-    put(params, "generatorBlocks", generatorBlocks);
-    put(params, "ngf", ngf);
-    put(params, "ndf", ndf);
-    put(params, "lr", lr);
-    put(params, "beta1", beta1);
-    put(params, "lambdaCycle", lambdaCycle);
-    put(params, "lambdaIdentity", lambdaIdentity);
-    put(params, "poolSize", poolSize);
-    put(params, "batchSize", batchSize);
-    put(params, "checkpointEvery", checkpointEvery);
-    put(params, "seed", seed);
-    put(params, "device", device);
+    for (TrainingParameter p : TrainingParameters.ALL) {
+      if (given.containsKey(p.name())) {
+        params.put(p.name(), given.get(p.name()));
+      }
+    }
     extra.forEach(
         (key, value) -> {
           if (params.containsKey(key)) {
@@ -123,9 +108,20 @@ public final class TrainingParams {
     return value;
   }
 
-  private static void put(Map<String, Object> params, String key, Object value) {
-    if (value != null) {
-      params.put(key, value);
+  private static String label(TrainingParameter p) {
+    return switch (p.kind()) {
+      case INTEGER, LONG -> "N";
+      case NUMBER -> "X";
+      case BOOLEAN -> "true|false";
+      case CHOICE -> String.join("|", p.choiceNames());
+      case TEXT -> p.name().toUpperCase(Locale.ROOT);
+    };
+  }
+
+  private static String describeDefault(TrainingParameter p) {
+    if (p.defaultRule() != null) {
+      return "default: " + p.defaultRule();
     }
+    return "default: " + TrainingParameter.display(p.wire(p.defaultValue()));
   }
 }

@@ -3,6 +3,7 @@ package io.cyclegan.cli.translate;
 import io.cyclegan.cli.CliContext;
 import io.cyclegan.cli.ClientCommand;
 import io.cyclegan.cli.ExitCodes;
+import io.cyclegan.cli.connect.ApiClient;
 import io.cyclegan.cli.connect.Connection;
 import io.cyclegan.cli.topics.RecordText;
 import io.cyclegan.cli.topics.TopicReader;
@@ -19,9 +20,11 @@ import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Future;
+import java.util.function.Function;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -92,6 +95,13 @@ public final class TranslateCommand extends ClientCommand {
       }
     }
     Files.createDirectories(outDir);
+    Optional<ApiClient> api = api();
+    if (api.isPresent()) {
+      Map<String, Request> requests =
+          new ApiTranslation(api.get(), model, direction, version, outDir)
+              .run(files, Duration.ofSeconds(timeoutSeconds));
+      return report(requests, this::problemOverApi);
+    }
     Connection connection = connection();
     String imagesIn = connection.topics().imagesIn();
     String results = connection.topics().translateResults();
@@ -110,7 +120,8 @@ public final class TranslateCommand extends ClientCommand {
       new ResultCollector(reader, results, imagesDlq)
           .collect(requests, Duration.ofSeconds(timeoutSeconds));
     }
-    return report(connection, requests);
+    ObjectStore defaultStore = connection.store();
+    return report(requests, request -> problem(connection, defaultStore, request));
   }
 
   private void send(
@@ -148,13 +159,12 @@ public final class TranslateCommand extends ClientCommand {
     return record;
   }
 
-  private int report(Connection connection, Map<String, Request> requests) {
+  private int report(Map<String, Request> requests, Function<Request, String> problems) {
     int failed = 0;
     int timedOut = 0;
     int ok = 0;
-    ObjectStore defaultStore = connection.store();
     for (Request request : requests.values()) {
-      String problem = problem(connection, defaultStore, request);
+      String problem = problems.apply(request);
       if (problem == null) {
         ok++;
         TranslateResult r = request.result();
@@ -188,6 +198,17 @@ public final class TranslateCommand extends ClientCommand {
       return ExitCodes.FAILED;
     }
     return timedOut > 0 ? ExitCodes.TIMEOUT : ExitCodes.OK;
+  }
+
+  /** Over the HTTP API the output was downloaded already: what went wrong, or {@code null}. */
+  private String problemOverApi(Request request) {
+    if (!request.isDone()) {
+      return "no result within " + timeoutSeconds + " s (request id " + request.requestId() + ")";
+    }
+    if (request.error() != null) {
+      return request.error();
+    }
+    return request.result().status() == TranslateResult.Status.ok ? null : request.result().error();
   }
 
   /** Downloads an ok result's output; returns what went wrong, or {@code null}. */

@@ -1,10 +1,14 @@
 package io.cyclegan.cli.connect;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.cyclegan.common.config.Env;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -95,5 +99,48 @@ class ConnectionOptionsTest {
     assertThat(c.s3().credentials().source())
         .isEqualTo(io.cyclegan.common.config.S3Credentials.Source.STATIC);
     assertThat(c.s3().accessKey().reveal()).isEqualTo("k");
+  }
+
+  @Test
+  void shouldUseKafkaAndS3WhenNoApiIsConfigured() {
+    assertThat(parse().api(new Env(Map.of()))).isEmpty();
+  }
+
+  @Test
+  void shouldTakeTheApiFromTheOptionThenTheVariable() {
+    Env env = new Env(Map.of("CYCLEGAN_API_URL", "http://from-env:8080"));
+
+    assertThat(parse().api(env).orElseThrow().base().toString()).isEqualTo("http://from-env:8080/");
+    assertThat(parse("--api", "https://from-option/cg").api(env).orElseThrow().base().toString())
+        .isEqualTo("https://from-option/cg/");
+  }
+
+  @Test
+  void shouldReadTheCurrentOrTheNamedProfileFromTheConfigFile(@TempDir Path home) throws Exception {
+    Path config = home.resolve(".config/cyclegan/config.yaml");
+    Files.createDirectories(config.getParent());
+    Files.writeString(
+        config,
+        "current: prod\n"
+            + "profiles:\n"
+            + "  prod: {api: 'https://prod.example', token: cgt_prod}\n"
+            + "  dev:\n"
+            + "    api: http://127.0.0.1:8080\n");
+    Env env = new Env(Map.of("HOME", home.toString()));
+
+    assertThat(parse().api(env).orElseThrow().base().toString()).isEqualTo("https://prod.example/");
+    assertThat(parse("--profile", "dev").api(env).orElseThrow().base().toString())
+        .isEqualTo("http://127.0.0.1:8080/");
+    assertThat(parse("--bootstrap-servers", "kafka:9092").api(env)).isEmpty();
+    assertThatThrownBy(() -> parse("--profile", "staging").api(env))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("no profile 'staging'");
+  }
+
+  @Test
+  void shouldRefuseAnApiThatIsNotAnHttpUrl() {
+    assertThatThrownBy(() -> parse("--api", "kafka:9092").api(new Env(Map.of())))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("http://");
   }
 }

@@ -82,15 +82,44 @@ public abstract class Network implements AutoCloseable {
    * generator so that a seed gives the same network on every device.
    */
   public void initialize(long seed) {
+    initialize(
+        seed,
+        (shape, random) -> {
+          float[] values = new float[Math.toIntExact(shape.size())];
+          for (int i = 0; i < values.length; i++) {
+            values[i] = (float) (random.nextGaussian() * INIT_STD);
+          }
+          return values;
+        },
+        INIT_STD);
+  }
+
+  /** How a convolution weight of a given shape is drawn (the official {@code init_type}s). */
+  @FunctionalInterface
+  public interface WeightFill {
+    /** Values for a weight of {@code shape} (PyTorch layout), drawn from {@code random}. */
+    float[] values(Shape shape, SplittableRandom random);
+  }
+
+  /**
+   * Fills convolution weights with {@code fill}, batch norm scales from N(1, {@code gain}) and
+   * biases with zeros, from a host-side generator per weight (seeded by {@code seed} and its name)
+   * so that a seed gives the same network on every device.
+   */
+  public void initialize(long seed, WeightFill fill, double gain) {
     for (Map.Entry<String, NDArray> e : parameters.entrySet()) {
       NDArray p = e.getValue();
       float[] values = new float[Math.toIntExact(p.getShape().size())];
       if (e.getKey().endsWith(".weight")) {
         SplittableRandom random = new SplittableRandom(seed * 1_000_003L + e.getKey().hashCode());
-        // The reference init_weights draws batch norm scales from N(1, 0.02).
-        double mean = normScales.contains(e.getKey()) ? 1 : 0;
-        for (int i = 0; i < values.length; i++) {
-          values[i] = (float) (mean + random.nextGaussian() * INIT_STD);
+        if (normScales.contains(e.getKey())) {
+          // The reference init_weights draws batch norm scales from N(1, init_gain), whatever
+          // the init_type.
+          for (int i = 0; i < values.length; i++) {
+            values[i] = (float) (1 + random.nextGaussian() * gain);
+          }
+        } else {
+          values = fill.values(p.getShape(), random);
         }
       }
       assign(p, values);

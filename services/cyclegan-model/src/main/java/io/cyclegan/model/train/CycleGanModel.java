@@ -57,10 +57,11 @@ public final class CycleGanModel implements AutoCloseable {
     discriminatorA = NetworkFactory.discriminatorA(manager, "D_A", spec);
     discriminatorB = NetworkFactory.discriminatorB(manager, "D_B", spec);
     long seed = config.seed();
-    generatorA.initialize(seed * 4);
-    generatorB.initialize(seed * 4 + 1);
-    discriminatorA.initialize(seed * 4 + 2);
-    discriminatorB.initialize(seed * 4 + 3);
+    Network.WeightFill fill = WeightInit.of(config.initType(), config.initGain());
+    generatorA.initialize(seed * 4, fill, config.initGain());
+    generatorB.initialize(seed * 4 + 1, fill, config.initGain());
+    discriminatorA.initialize(seed * 4 + 2, fill, config.initGain());
+    discriminatorB.initialize(seed * 4 + 3, fill, config.initGain());
     for (Network n : new Network[] {generatorA, generatorB, discriminatorA, discriminatorB}) {
       n.setTrainable(true);
     }
@@ -126,8 +127,8 @@ public final class CycleGanModel implements AutoCloseable {
         idtA = step.zeros(new Shape());
         idtB = step.zeros(new Shape());
       }
-      NDArray ganA = GanLosses.lsgan(discriminatorA.forward(fakeB), 1f);
-      NDArray ganB = GanLosses.lsgan(discriminatorB.forward(fakeA), 1f);
+      NDArray ganA = GanLosses.adversarial(config.ganMode(), discriminatorA.forward(fakeB), true);
+      NDArray ganB = GanLosses.adversarial(config.ganMode(), discriminatorB.forward(fakeA), true);
       NDArray cycleA = GanLosses.scaled(GanLosses.l1(recA, realA), lambdaCycle);
       NDArray cycleB = GanLosses.scaled(GanLosses.l1(recB, realB), lambdaCycle);
       result = new GeneratorStep(fakeA, fakeB, ganA, ganB, cycleA, cycleB, idtA, idtB);
@@ -151,10 +152,12 @@ public final class CycleGanModel implements AutoCloseable {
     try (GradientCollector collector = Engine.getInstance().newGradientCollector()) {
       NDArray pooledB = poolB.query(g.fakeB(), poolRandom, step);
       lossA =
-          GanLosses.discriminator(discriminatorA.forward(realB), discriminatorA.forward(pooledB));
+          GanLosses.discriminator(
+              config.ganMode(), discriminatorA.forward(realB), discriminatorA.forward(pooledB));
       NDArray pooledA = poolA.query(g.fakeA(), poolRandom, step);
       lossB =
-          GanLosses.discriminator(discriminatorB.forward(realA), discriminatorB.forward(pooledA));
+          GanLosses.discriminator(
+              config.ganMode(), discriminatorB.forward(realA), discriminatorB.forward(pooledA));
       collector.backward(lossA.add(lossB));
     }
     optimizerD.step(discriminatorParameters(), lr);
@@ -166,8 +169,8 @@ public final class CycleGanModel implements AutoCloseable {
    *
    * @param fakeA G_B(real B)
    * @param fakeB G_A(real A)
-   * @param ganA LSGAN loss of G_A against D_A
-   * @param ganB LSGAN loss of G_B against D_B
+   * @param ganA adversarial loss of G_A against D_A
+   * @param ganB adversarial loss of G_B against D_B
    * @param cycleA weighted cycle loss of A
    * @param cycleB weighted cycle loss of B
    * @param idtA weighted identity loss of G_A

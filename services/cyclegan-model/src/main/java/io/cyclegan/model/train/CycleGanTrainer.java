@@ -78,8 +78,11 @@ public final class CycleGanTrainer implements AutoCloseable {
             ? new CycleGanModel(manager, config, b.network)
             : new CycleGanModel(manager, config);
     this.sampler = new UnalignedSampler(config.seed(), domainA.size(), domainB.size());
-    this.augmentation = new Augmentation(config.loadSize(), config.imageSize());
-    this.schedule = new LearningRateSchedule(config.epochs(), config.decayEpochs());
+    this.augmentation =
+        new Augmentation(config.loadSize(), config.imageSize(), config.preprocess(), config.flip());
+    this.schedule =
+        new LearningRateSchedule(
+            config.lrPolicy(), config.epochs(), config.decayEpochs(), config.lrDecayIters());
     LOG.info(
         "CycleGAN trainer on {}: |A| = {}, |B| = {}, {} steps per epoch, {} epochs, generator"
             + " {} blocks ngf {} ({} parameters), discriminator ndf {} ({} parameters)",
@@ -256,7 +259,7 @@ public final class CycleGanTrainer implements AutoCloseable {
 
   /** The learning rate of the current epoch. */
   public double learningRate() {
-    return config.lr() * schedule.factor(Math.min(epoch, config.totalEpochs() - 1));
+    return schedule.rate(config.lr(), Math.min(epoch, config.totalEpochs() - 1));
   }
 
   /** Steps per epoch: max(|A|, |B|) / batchSize, rounded up (the last batch may be smaller). */

@@ -16,6 +16,30 @@ public final class GanLosses {
     return prediction.sub(scalar(prediction, target)).square().mean();
   }
 
+  /**
+   * The adversarial loss of {@code prediction} against an all-real or all-fake label, as the
+   * official {@code GANLoss(gan_mode)} computes it: MSE for {@code lsgan}, binary cross-entropy on
+   * logits for {@code vanilla}.
+   */
+  public static NDArray adversarial(GanMode mode, NDArray prediction, boolean real) {
+    return switch (mode) {
+      case LSGAN -> lsgan(prediction, real ? 1f : 0f);
+      case VANILLA -> bceWithLogits(prediction, real);
+      case WGANGP -> throw new UnsupportedOperationException(GanMode.WGANGP_REFUSAL);
+    };
+  }
+
+  /**
+   * {@code BCEWithLogitsLoss} against an all-1 or all-0 target, in PyTorch's stable form: {@code
+   * mean(max(x, 0) - x * t + log(1 + exp(-|x|)))}.
+   */
+  public static NDArray bceWithLogits(NDArray logits, boolean real) {
+    NDArray positive = logits.maximum(scalar(logits, 0f));
+    NDArray softplus = logits.abs().neg().exp().add(scalar(logits, 1f)).log();
+    NDArray perElement = positive.add(softplus);
+    return (real ? perElement.sub(logits) : perElement).mean();
+  }
+
   /** Mean absolute error, for the cycle and identity terms. */
   public static NDArray l1(NDArray a, NDArray b) {
     return a.sub(b).abs().mean();
@@ -23,7 +47,15 @@ public final class GanLosses {
 
   /** Discriminator loss: the average of the real and fake LSGAN terms (the reference halves). */
   public static NDArray discriminator(NDArray predictionOnReal, NDArray predictionOnFake) {
-    return scaled(lsgan(predictionOnReal, 1f).add(lsgan(predictionOnFake, 0f)), 0.5f);
+    return discriminator(GanMode.LSGAN, predictionOnReal, predictionOnFake);
+  }
+
+  /** Discriminator loss in {@code mode}: the average of the real and fake terms. */
+  public static NDArray discriminator(
+      GanMode mode, NDArray predictionOnReal, NDArray predictionOnFake) {
+    return scaled(
+        adversarial(mode, predictionOnReal, true).add(adversarial(mode, predictionOnFake, false)),
+        0.5f);
   }
 
   /**

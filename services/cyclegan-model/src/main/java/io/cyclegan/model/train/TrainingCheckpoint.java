@@ -6,6 +6,8 @@ import ai.djl.util.JsonUtils;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
 import io.cyclegan.model.CycleGanConfig;
+import io.cyclegan.model.TrainingParameter;
+import io.cyclegan.model.TrainingParameters;
 import io.cyclegan.model.checkpoint.Architecture;
 import io.cyclegan.model.checkpoint.CorruptCheckpointException;
 import io.cyclegan.model.checkpoint.HostTensor;
@@ -115,6 +117,7 @@ public final class TrainingCheckpoint {
     }
     stored.requireSameAs(Architecture.of(model.spec()), true);
     NetworkHeader.requireSame(NetworkHeader.of(header, stored), model.spec(), true);
+    requireSameModelParams(header, model.config());
     Map<String, HostTensor> t = c.tensors();
     // Check every name and shape before touching the model.
     List<Map.Entry<NDArray, HostTensor>> copies = new ArrayList<>();
@@ -167,6 +170,39 @@ public final class TrainingCheckpoint {
         state.get("epoch").getAsInt(),
         state.get("stepInEpoch").getAsInt(),
         state.get("globalStep").getAsLong());
+  }
+
+  /**
+   * Refuses a resume that changes a parameter the trained state depends on (scope {@code MODEL} in
+   * {@link TrainingParameters}: the loss the discriminators learnt, the preprocess the generators
+   * learnt on). A checkpoint written before a parameter existed holds its default.
+   */
+  static void requireSameModelParams(JsonObject header, CycleGanConfig requested)
+      throws IncompatibleCheckpointException {
+    JsonObject stored =
+        header.has("hyperparameters") && header.get("hyperparameters").isJsonObject()
+            ? header.getAsJsonObject("hyperparameters")
+            : new JsonObject();
+    Map<String, Object> now = requested.toParams();
+    List<String> diff = new ArrayList<>();
+    for (TrainingParameter p : TrainingParameters.ALL) {
+      if (p.scope() != TrainingParameter.Scope.MODEL) {
+        continue;
+      }
+      String before =
+          stored.has(p.name())
+              ? stored.get(p.name()).getAsString()
+              : String.valueOf(p.wire(p.defaultValue()));
+      String after = String.valueOf(now.get(p.name()));
+      if (!before.equals(after)) {
+        diff.add(p.name() + ": checkpoint " + before + ", requested " + after);
+      }
+    }
+    if (!diff.isEmpty()) {
+      throw new IncompatibleCheckpointException(
+          "checkpoint was trained with other parameters than requested: "
+              + String.join("; ", diff));
+    }
   }
 
   private static HostTensor require(Map<String, HostTensor> tensors, String name)

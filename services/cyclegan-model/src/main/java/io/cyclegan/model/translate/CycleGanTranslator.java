@@ -15,6 +15,8 @@ import io.cyclegan.model.checkpoint.IncompatibleCheckpointException;
 import io.cyclegan.model.checkpoint.NetworkHeader;
 import io.cyclegan.model.checkpoint.TensorArchive;
 import io.cyclegan.model.data.ImageTensors;
+import io.cyclegan.model.data.Preprocess;
+import io.cyclegan.model.data.Sizing;
 import io.cyclegan.model.nn.GradMode;
 import io.cyclegan.model.nn.Network;
 import io.cyclegan.model.nn.NetworkFactory;
@@ -24,6 +26,7 @@ import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.io.InputStream;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -52,6 +55,7 @@ public final class CycleGanTranslator implements AutoCloseable {
   private final Architecture architecture;
   private final NetworkSpec network;
   private final JsonObject header;
+  private final Sizing sizing;
 
   private CycleGanTranslator(
       NDManager manager,
@@ -66,6 +70,39 @@ public final class CycleGanTranslator implements AutoCloseable {
     this.architecture = architecture;
     this.network = network;
     this.header = header;
+    this.sizing = sizing(header);
+  }
+
+  /**
+   * The model's own preprocess, from the hyperparameters stored with it; a model without one (an
+   * import, or trained before the parameter existed) is translated at its input's size.
+   */
+  private static Sizing sizing(JsonObject header) {
+    JsonObject h = header.has("hyperparameters") ? header.getAsJsonObject("hyperparameters") : null;
+    if (h == null || !h.has("preprocess")) {
+      return new Sizing(Preprocess.NONE, 1, 1);
+    }
+    String name = h.get("preprocess").getAsString();
+    Preprocess p =
+        Arrays.stream(Preprocess.values())
+            .filter(v -> v.wireName().equals(name))
+            .findFirst()
+            .orElseThrow(
+                () -> new IllegalArgumentException("model has unknown preprocess " + name));
+    return new Sizing(p, h.get("loadSize").getAsInt(), h.get("imageSize").getAsInt());
+  }
+
+  /**
+   * Sizes an input as this model's {@code preprocess} says, as the official test script does
+   * (centred crops, no flip): call before {@link #translate}; the output has the returned size.
+   */
+  public BufferedImage preprocess(BufferedImage image) {
+    return sizing.forTranslation(image);
+  }
+
+  /** The model's preprocess (NONE for a model that stores none). */
+  public Sizing sizing() {
+    return sizing;
   }
 
   /**

@@ -5,6 +5,7 @@ import io.cyclegan.model.translate.CycleGanTranslator;
 import java.awt.image.BufferedImage;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
+import java.util.function.UnaryOperator;
 import javax.imageio.ImageIO;
 import javax.imageio.stream.MemoryCacheImageInputStream;
 
@@ -19,6 +20,17 @@ public final class InputImages {
    *     smaller than the generator accepts
    */
   public static PreparedImage prepare(byte[] bytes, int maxEdge) {
+    return prepare(bytes, maxEdge, UnaryOperator.identity());
+  }
+
+  /**
+   * Decodes, sizes the image as the model's preprocess says (its resize and centred crop), then
+   * prepares it: the output has the preprocessed size.
+   *
+   * @throws UnreadableImageException as {@link #prepare(byte[], int)}
+   */
+  public static PreparedImage prepare(
+      byte[] bytes, int maxEdge, UnaryOperator<BufferedImage> preprocess) {
     BufferedImage image;
     try {
       image = ImageIO.read(new MemoryCacheImageInputStream(new ByteArrayInputStream(bytes)));
@@ -29,7 +41,7 @@ public final class InputImages {
       throw new UnreadableImageException(
           "input is not a readable image (" + bytes.length + " bytes, no decoder recognised it)");
     }
-    return prepare(image, maxEdge);
+    return prepare(preprocess.apply(image), maxEdge);
   }
 
   public static PreparedImage prepare(BufferedImage image, int maxEdge) {

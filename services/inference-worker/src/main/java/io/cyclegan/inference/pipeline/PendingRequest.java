@@ -2,6 +2,7 @@ package io.cyclegan.inference.pipeline;
 
 import io.cyclegan.common.messages.TranslateRequest;
 import io.cyclegan.common.store.ObjectStore;
+import io.cyclegan.common.trace.TraceContext;
 import io.cyclegan.inference.delivery.Delivery;
 import io.cyclegan.inference.images.PreparedImage;
 import io.cyclegan.inference.models.ModelCache;
@@ -15,6 +16,12 @@ import java.time.Instant;
 final class PendingRequest {
   final Delivery delivery;
   TranslateRequest request;
+
+  /**
+   * The claim check's trace context with this worker's own span (a new trace when the record had no
+   * valid {@code traceparent}): in the logging context of every stage, and on the result.
+   */
+  final TraceContext trace;
 
   /** Until when transient faults are waited out; then the request gets an error result. */
   Instant deadline;
@@ -40,6 +47,7 @@ final class PendingRequest {
 
   PendingRequest(Delivery delivery) {
     this.delivery = delivery;
+    this.trace = TraceContext.of(delivery.record()).child();
   }
 
   /** Returns the model lease (idempotent), once the forward pass no longer needs it. */

@@ -1,11 +1,13 @@
 package io.cyclegan.inference.pipeline;
 
 import io.cyclegan.common.messages.MessageCodec;
+import io.cyclegan.common.messages.MessageFormatException;
 import io.cyclegan.common.messages.TranslateRequest;
 import io.cyclegan.common.store.Names;
 import io.cyclegan.common.store.ObjectInfo;
 import io.cyclegan.common.store.ObjectKeys;
 import io.cyclegan.common.store.ObjectStore;
+import io.cyclegan.common.trace.TraceContext;
 import io.cyclegan.common.trust.LogValues;
 import io.cyclegan.common.trust.ReasonCode;
 import io.cyclegan.common.trust.ReplyTopics;
@@ -79,6 +81,7 @@ final class PrepareStage {
   }
 
   private void prepare(PendingRequest r) {
+    MDC.put(TraceContext.MDC_KEY, r.trace.traceId());
     try {
       TranslateRequest q = claimCheck(r);
       MDC.put("requestId", q.requestId()); // valid: checked by claimCheck
@@ -109,6 +112,7 @@ final class PrepareStage {
       recovery.failed(r, new RequestFailure("prepare", e), () -> submit(r), publish::fail);
     } finally {
       MDC.remove("requestId");
+      MDC.remove(TraceContext.MDC_KEY);
     }
   }
 
@@ -124,9 +128,15 @@ final class PrepareStage {
     } catch (RuntimeException e) {
       r.request = null;
       startClock(r, Instant.ofEpochMilli(r.delivery.record().timestamp()));
+      // A claim check of another major version is refused as such, so its sender knows to
+      // upgrade rather than to fix the message.
+      ReasonCode code =
+          e instanceof MessageFormatException m
+              ? m.reason().orElse(ReasonCode.BAD_CLAIM_CHECK)
+              : ReasonCode.BAD_CLAIM_CHECK;
       throw new RequestFailure(
           "claim-check",
-          ReasonCode.BAD_CLAIM_CHECK,
+          code,
           e.getClass().getName(),
           "bad claim check on "
               + r.delivery
@@ -206,7 +216,8 @@ final class PrepareStage {
           "input object " + q.inputKey() + " is larger than the limit of " + maxInputBytes);
     }
     try {
-      return InputImages.prepare(bytes, maxEdge);
+      // The model's own preprocess (resize, centred crop), as the official test script applies.
+      return InputImages.prepare(bytes, maxEdge, r.model.translator()::preprocess);
     } catch (RuntimeException e) {
       throw new RequestFailure("input", e);
     }

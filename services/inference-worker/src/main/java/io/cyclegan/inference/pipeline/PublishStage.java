@@ -9,6 +9,7 @@ import io.cyclegan.common.messages.TranslateResult;
 import io.cyclegan.common.runtime.DeadLetters;
 import io.cyclegan.common.store.Names;
 import io.cyclegan.common.store.ObjectKeys;
+import io.cyclegan.common.trace.TraceContext;
 import io.cyclegan.common.trust.LogValues;
 import io.cyclegan.common.trust.ReplyTopics;
 import io.cyclegan.inference.images.OutputImages;
@@ -94,6 +95,7 @@ final class PublishStage {
   private void publishOk(PendingRequest r) {
     TranslateRequest q = r.request;
     MDC.put("requestId", q.requestId());
+    MDC.put(TraceContext.MDC_KEY, r.trace.traceId());
     try {
       PreparedImage im = r.image;
       if (r.png == null) {
@@ -126,11 +128,18 @@ final class PublishStage {
       // The document is written before publishing: whoever sees the result can also read it over
       // HTTP. A failed write is a failure of this step (retried until the deadline).
       ResultPublisher.writeDocument(r.store::putJson, result);
+      log.info(
+          "translated with {} {} {}: output {}",
+          q.model(),
+          r.model.ref().version(),
+          q.direction(),
+          outputKey);
       publish(r, result, true);
     } catch (RuntimeException e) {
       recovery.failed(r, new RequestFailure("output", e), () -> ok(r), this::fail);
     } finally {
       MDC.remove("requestId");
+      MDC.remove(TraceContext.MDC_KEY);
     }
   }
 
@@ -143,6 +152,7 @@ final class PublishStage {
     if (requestId != null) {
       MDC.put("requestId", requestId);
     }
+    MDC.put(TraceContext.MDC_KEY, r.trace.traceId());
     try {
       if (!r.deadLettered && !sendDeadLetter(r, f)) {
         return;
@@ -176,6 +186,7 @@ final class PublishStage {
       publish(r, result, false);
     } finally {
       MDC.remove("requestId");
+      MDC.remove(TraceContext.MDC_KEY);
     }
   }
 
@@ -248,7 +259,7 @@ final class PublishStage {
     }
     String replyTopic = r.request == null ? null : r.request.replyTopic();
     results
-        .publish(replyTopic, result)
+        .publish(replyTopic, result, r.trace)
         .whenComplete(
             (published, failure) -> {
               Throwable error = failure == null ? null : ResultPublisher.unwrap(failure);

@@ -30,6 +30,26 @@ class InputImagesTest {
   }
 
   @Test
+  void shouldSizeTheInputAsTheModelsOwnPreprocess() throws Exception {
+    java.io.ByteArrayOutputStream png = new java.io.ByteArrayOutputStream();
+    javax.imageio.ImageIO.write(TestModels.image(120, 90, 3), "png", png);
+    byte[] cropping =
+        TestModels.generators(4, 1, 5, io.cyclegan.model.data.Preprocess.RESIZE_AND_CROP);
+    try (var translator = TestModels.translator(cropping)) {
+      PreparedImage im = InputImages.prepare(png.toByteArray(), 1024, translator::preprocess);
+      // resize_and_crop at imageSize 64: a centred 64 px crop of a 72 px square
+      assertThat(im.width()).isEqualTo(64);
+      assertThat(im.height()).isEqualTo(64);
+      assertThat(im.originalWidth()).isEqualTo(64);
+    }
+    try (var translator = TestModels.translator(TestModels.generators(4, 1, 5))) {
+      PreparedImage im = InputImages.prepare(png.toByteArray(), 1024, translator::preprocess);
+      assertThat(im.width()).isEqualTo(120);
+      assertThat(im.height()).isEqualTo(90);
+    }
+  }
+
+  @Test
   void shouldPadByReflectionWithoutRepeatingTheEdge() {
     // One channel row [0 1 2 3 4] padded to 7 columns: ... 4 | 3 2.
     float[] chw = new float[3 * 5 * 5];

@@ -2,7 +2,6 @@ package io.cyclegan.ingest.http;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.sun.net.httpserver.HttpExchange;
 import io.cyclegan.common.messages.CloudEvents;
 import io.cyclegan.common.messages.MessageCodec;
 import io.cyclegan.common.messages.MessageFormatException;
@@ -12,6 +11,7 @@ import io.cyclegan.common.store.Names;
 import io.cyclegan.common.store.ObjectKeys;
 import io.cyclegan.common.store.ObjectStore;
 import io.cyclegan.ingest.routing.BatchResult;
+import io.javalin.http.Context;
 import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -42,10 +42,9 @@ import org.slf4j.LoggerFactory;
  * The training worker reads them with the strict readers and publishes the version {@code
  * importId}. Once an import is committed (its job has a state) its files cannot be replaced.
  */
-public final class ModelImportResource {
+public final class ModelImportResource implements Resource {
   private static final Logger log = LoggerFactory.getLogger(ModelImportResource.class);
   private static final ObjectMapper JSON = MessageCodec.mapper();
-  private static final Duration SEND_TIMEOUT = Duration.ofSeconds(30);
   private static final long MAX_JSON_BYTES = 64 * 1024;
   private static final long MAX_SWALLOW_BYTES = 8L << 20;
   private static final List<String> DIRECTIONS = List.of("a2b", "b2a");
@@ -55,54 +54,58 @@ public final class ModelImportResource {
   private final String commandsTopic;
   private final String eventSource;
   private final long maxImportBytes;
+  private final Duration sendTimeout;
 
   /**
    * @param store the API's store (a person is waiting: a fault is a 503 in seconds)
    * @param maxImportBytes the largest file ({@code CYCLEGAN_MAX_IMPORT_BYTES})
+   * @param sendTimeout how long a commit waits for Kafka ({@code
+   *     CYCLEGAN_HTTP_REQUEST_TIMEOUT_SECONDS})
    */
   public ModelImportResource(
       ObjectStore store,
       Producer<byte[], byte[]> producer,
       String commandsTopic,
       String eventSource,
-      long maxImportBytes) {
+      long maxImportBytes,
+      Duration sendTimeout) {
     this.store = store;
     this.producer = producer;
     this.commandsTopic = commandsTopic;
     this.eventSource = eventSource;
     this.maxImportBytes = maxImportBytes;
+    this.sendTimeout = sendTimeout;
   }
 
-  /**
-   * Serves {@code /models/{name}/imports/{importId}[/{a2b|b2a}]}.
-   *
-   * @param path the path's segments, {@code ["models", name, "imports", ...]}
-   * @param principal the caller recorded on the import command ({@link JobPrincipal}), or null
-   * @throws ApiException for every refusal, answered by the caller
-   */
-  public void handle(HttpExchange ex, List<String> path, String principal) throws IOException {
-    // HttpApi's endpoint table has already matched the method (PUT upload, POST commit).
-    if (path.size() == 5) {
-      if (!DIRECTIONS.contains(path.get(4))) {
-        throw ApiException.badRequest(
-            "INVALID_DIRECTION", "the direction must be one of " + DIRECTIONS + " (in the path)");
-      }
-      upload(ex, path.get(1), path.get(3), path.get(4));
-    } else if (path.size() == 4) {
-      commit(ex, path.get(1), path.get(3), principal);
-    } else {
-      throw ApiException.notFound("no such resource: " + ex.getRequestURI().getRawPath());
-    }
+  @Override
+  public void register(Routes routes) {
+    routes.on(
+        "PUT",
+        "/models/{model}/imports/{importId}/{direction}",
+        ctx -> {
+          String direction = ctx.pathParam("direction");
+          if (!DIRECTIONS.contains(direction)) {
+            throw ApiException.badRequest(
+                "INVALID_DIRECTION",
+                "the direction must be one of " + DIRECTIONS + " (in the path)");
+          }
+          upload(ctx, ctx.pathParam("model"), ctx.pathParam("importId"), direction);
+        });
+    routes.on(
+        "POST",
+        "/models/{model}/imports/{importId}",
+        ctx ->
+            commit(ctx, ctx.pathParam("model"), ctx.pathParam("importId"), Routes.principal(ctx)));
   }
 
-  private void upload(HttpExchange ex, String model, String importId, String direction)
+  private void upload(Context ex, String model, String importId, String direction)
       throws IOException {
     name("model", model, "INVALID_MODEL");
     name("import id", importId, "INVALID_IMPORT_ID");
     requireUncommitted(importId);
     String key = ObjectKeys.importFile(importId, direction + ".bin");
-    try (InputStream body = ex.getRequestBody()) {
-      String length = ex.getRequestHeaders().getFirst("Content-Length");
+    try (InputStream body = ex.req().getInputStream()) {
+      String length = ex.header("Content-Length");
       if (length != null) {
         long declared = declaredLength(length);
         if (declared > maxImportBytes) {
@@ -130,12 +133,13 @@ public final class ModelImportResource {
       out.put(direction, key);
       out.put("bytes", limited.count);
       out.put("commit", "/models/" + model + "/imports/" + importId);
+      ex.header("Location", "/models/" + model + "/imports/" + importId + "/" + direction);
       HttpApi.json(ex, 201, out);
     }
   }
 
   // POST /models/{name}/imports/{importId} {"imageSize": N}: the command naming what was uploaded.
-  private void commit(HttpExchange ex, String model, String importId, String principal)
+  private void commit(Context ex, String model, String importId, String principal)
       throws IOException {
     name("model", model, "INVALID_MODEL");
     name("import id", importId, "INVALID_IMPORT_ID");
@@ -169,13 +173,14 @@ public final class ModelImportResource {
     out.put("directions", files.b2a() == null ? List.of("AtoB") : List.of("AtoB", "BtoA"));
     out.put("status", "submitted");
     out.put("state", "/jobs/" + importId);
+    ex.header("Location", "/jobs/" + importId);
     HttpApi.json(ex, 202, out);
   }
 
   /** The optional JSON body: {@code {"imageSize": N}} and nothing else. */
-  private static Integer imageSize(HttpExchange ex) throws IOException {
+  private static Integer imageSize(Context ex) throws IOException {
     byte[] bytes;
-    try (InputStream in = ex.getRequestBody()) {
+    try (InputStream in = ex.req().getInputStream()) {
       bytes = in.readNBytes((int) MAX_JSON_BYTES + 1);
       if (bytes.length > MAX_JSON_BYTES) {
         swallow(ex, in);
@@ -232,7 +237,7 @@ public final class ModelImportResource {
           .send(
               JobPrincipal.add(
                   CloudEvents.record(commandsTopic, importId, command, eventSource), principal))
-          .get(SEND_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+          .get(sendTimeout.toMillis(), TimeUnit.MILLISECONDS);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new IllegalStateException("interrupted", e);
@@ -251,14 +256,14 @@ public final class ModelImportResource {
   }
 
   /** Reads and drops the rest of a refused body, so the client gets the answer, not a reset. */
-  private static void swallow(HttpExchange ex, InputStream in) throws IOException {
+  private static void swallow(Context ex, InputStream in) throws IOException {
     long skipped = 0;
     byte[] buf = new byte[64 * 1024];
     int n;
     while (skipped < MAX_SWALLOW_BYTES && (n = in.read(buf)) > 0) {
       skipped += n;
     }
-    ex.getResponseHeaders().set("Connection", "close");
+    ex.header("Connection", "close");
   }
 
   private ApiException tooLarge(String size) {

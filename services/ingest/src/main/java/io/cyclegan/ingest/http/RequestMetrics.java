@@ -2,11 +2,22 @@ package io.cyclegan.ingest.http;
 
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import java.util.concurrent.TimeUnit;
 
 /**
- * {@code cyclegan_http_requests_total{route,status}}: every request to the HTTP API, by the
- * endpoint's path template (or {@code unmatched}, so that probes for random paths cannot blow up
- * the cardinality) and the status answered ({@code none} when the connection ended first).
+ * The request metrics of the HTTP API, by the endpoint's path template (or {@code unmatched}, so
+ * that probes for random paths cannot blow up the cardinality), never the raw path:
+ *
+ * <ul>
+ *   <li>{@code http_server_requests_seconds{method,uri,status,outcome}}, a timer named as Spring
+ *       and Micronaut name it, so the usual dashboards work;
+ *   <li>{@code cyclegan_http_requests_total{route,status}}, the earlier counter, kept for the
+ *       dashboards and alerts that query it.
+ * </ul>
+ *
+ * A request whose connection ended before an answer counts as status {@code 499} (outcome {@code
+ * CLIENT_ERROR}); one whose body did not arrive within the read timeout as {@code 408}.
  */
 final class RequestMetrics {
   static final String UNMATCHED = "unmatched";
@@ -17,12 +28,34 @@ final class RequestMetrics {
     this.registry = registry;
   }
 
-  void count(String route, Integer status) {
+  void record(String method, String uri, int status, long nanos) {
+    String code = Integer.toString(status);
+    Timer.builder("http.server.requests")
+        .description("HTTP API requests, by method, route template, status and outcome")
+        .tag("method", method)
+        .tag("uri", uri)
+        .tag("status", code)
+        .tag("outcome", outcome(status))
+        .register(registry)
+        .record(Math.max(0, nanos), TimeUnit.NANOSECONDS);
     Counter.builder("cyclegan.http.requests")
         .description("HTTP API requests, by route template and status")
-        .tag("route", route)
-        .tag("status", status == null ? "none" : status.toString())
+        .tag("route", uri)
+        .tag("status", code)
         .register(registry)
         .increment();
+  }
+
+  static String outcome(int status) {
+    if (status < 200) {
+      return "INFORMATIONAL";
+    } else if (status < 300) {
+      return "SUCCESS";
+    } else if (status < 400) {
+      return "REDIRECTION";
+    } else if (status < 500) {
+      return "CLIENT_ERROR";
+    }
+    return "SERVER_ERROR";
   }
 }

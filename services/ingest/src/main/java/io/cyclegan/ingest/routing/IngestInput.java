@@ -1,6 +1,7 @@
 package io.cyclegan.ingest.routing;
 
 import io.cyclegan.common.messages.Headers;
+import io.cyclegan.common.trace.TraceContext;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.HashMap;
@@ -15,7 +16,8 @@ import org.apache.kafka.common.header.Header;
  *
  * @param key the record key (the request id when no header gives one), or {@code null}
  * @param image the untrusted bytes
- * @param headers the {@code cg-*} (and {@code content-type}) headers, last value of each
+ * @param headers the {@code cg-*} (and {@code content-type}) headers, last value of each, with a
+ *     valid {@code traceparent} (the sender's, or a new one in place of a missing or bad one)
  * @param receivedAt when it arrived (the record timestamp for Kafka)
  * @param source the Kafka record, kept for its dead letter; {@code null} for HTTP uploads, whose
  *     caller is told of an error in the response instead
@@ -28,7 +30,16 @@ public record IngestInput(
     ConsumerRecord<byte[], byte[]> source) {
 
   public IngestInput {
-    headers = Map.copyOf(headers);
+    // Every input is traced from here on: the sender's traceparent when valid, else a new one.
+    Map<String, String> traced = new HashMap<>(headers);
+    traced.put(
+        TraceContext.HEADER, TraceContext.parseOrCreate(traced.get(TraceContext.HEADER)).header());
+    headers = Map.copyOf(traced);
+  }
+
+  /** The input's trace context (see the constructor); a record sent on uses its {@code child()}. */
+  public TraceContext trace() {
+    return TraceContext.parse(headers.get(TraceContext.HEADER));
   }
 
   public static IngestInput fromRecord(ConsumerRecord<byte[], byte[]> record) {

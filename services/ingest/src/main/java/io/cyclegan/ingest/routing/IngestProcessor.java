@@ -15,6 +15,7 @@ import io.cyclegan.common.runtime.DeadLetters;
 import io.cyclegan.common.store.Names;
 import io.cyclegan.common.store.ObjectKeys;
 import io.cyclegan.common.store.ObjectStore;
+import io.cyclegan.common.trace.TraceContext;
 import io.cyclegan.common.trust.LogValues;
 import io.cyclegan.ingest.catalog.Catalog;
 import io.cyclegan.ingest.metrics.IngestMetrics;
@@ -403,7 +404,9 @@ public final class IngestProcessor {
       DatasetEvent event =
           DatasetEvent.of(
               s.route().dataset(), s.route().domain(), s.counts(), s.key(), s.duplicate());
-      sends.add(producer.send(record(topics.datasets(), s.route().dataset(), event)));
+      sends.add(
+          producer.send(
+              s.input().trace().child().on(record(topics.datasets(), s.route().dataset(), event))));
       log.debug(
           "{} image {} from {}",
           s.duplicate() ? "duplicate" : "stored",
@@ -423,8 +426,12 @@ public final class IngestProcessor {
               t.width(),
               t.height(),
               t.input().receivedAt());
-      sends.add(producer.send(record(topics.translateRequests(), r.requestId(), claim)));
-      try (RequestIdInLogs ignored = RequestIdInLogs.of(r.requestId())) {
+      TraceContext trace = t.input().trace();
+      sends.add(
+          producer.send(
+              trace.child().on(record(topics.translateRequests(), r.requestId(), claim))));
+      try (RequestIdInLogs ignored = RequestIdInLogs.of(r.requestId());
+          TraceContext.InLogs traced = trace.inLogs()) {
         log.info(
             "translation request from {} stored as {}, model {} {}",
             t.input().origin(),
@@ -442,7 +449,8 @@ public final class IngestProcessor {
     IngestInput in = rej.input();
     RejectedInputException e = rej.error();
     try (RequestIdInLogs ignored =
-        RequestIdInLogs.of(rej.reply() == null ? null : rej.reply().requestId())) {
+            RequestIdInLogs.of(rej.reply() == null ? null : rej.reply().requestId());
+        TraceContext.InLogs traced = in.trace().inLogs()) {
       if (!in.fromKafka()) {
         // The HTTP caller is answered in the response; nothing is waiting on a topic.
         log.info("refused upload: {}", LogValues.escape(e.describe()));
@@ -451,7 +459,7 @@ public final class IngestProcessor {
       List<Future<?>> sends = new ArrayList<>(2);
       sends.add(deadLetters.send(e.reason().stage(), e.describe(), e.errorClass(), in.source()));
       if (rej.reply() != null) {
-        sends.add(replies.send(rej.reply(), errorResult(rej.reply(), e)));
+        sends.add(replies.send(rej.reply(), errorResult(rej.reply(), e), in.trace().child()));
       }
       return sends;
     }

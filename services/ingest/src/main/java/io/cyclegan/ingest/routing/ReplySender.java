@@ -2,6 +2,7 @@ package io.cyclegan.ingest.routing;
 
 import io.cyclegan.common.delivery.ResultPublisher;
 import io.cyclegan.common.messages.TranslateResult;
+import io.cyclegan.common.trace.TraceContext;
 import io.cyclegan.common.trust.ReplyTopics;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
@@ -60,8 +61,9 @@ public final class ReplySender implements AutoCloseable {
    * Sends {@code result} to the reply topic, falling back to the results topic. Never blocks the
    * caller; the future completes when the result is acknowledged on one of the two topics.
    */
-  public CompletableFuture<ResultPublisher.Published> send(Reply reply, TranslateResult result) {
-    return publisher.publish(reply.topic(), result);
+  public CompletableFuture<ResultPublisher.Published> send(
+      Reply reply, TranslateResult result, TraceContext trace) {
+    return publisher.publish(reply.topic(), result, trace);
   }
 
   /** Stops taking replies, lets those in progress finish (10 s at most), closes the producer. */

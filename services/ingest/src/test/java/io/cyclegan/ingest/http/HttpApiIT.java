@@ -417,7 +417,7 @@ class HttpApiIT {
       if (e.template().equals("/translate")) {
         TRANSLATE_QUERY.forEach(q -> out.add(Arguments.of(e, "query", q)));
       }
-      if (e.template().equals("/datasets/{dataset}/{domain}")) {
+      if (e.template().equals("/datasets/{dataset}/{domain}") && e.method().equals("POST")) {
         out.add(Arguments.of(e, "query", "filename"));
       }
     }

@@ -9,7 +9,8 @@ import java.util.stream.Collectors;
 /**
  * Kafka client properties from {@code KAFKA_*} variables: the rest of the name, lower-cased with
  * {@code _} turned into {@code .}, is the property ({@code KAFKA_SECURITY_PROTOCOL} sets {@code
- * security.protocol}). So a secured cluster (SASL, TLS) needs no code change.
+ * security.protocol}). So a secured cluster (SASL, TLS) needs no code change. Producers' {@code
+ * max.request.size} follows {@code CYCLEGAN_MAX_IMAGE_BYTES} ({@link MessageSizes}).
  */
 public record KafkaSettings(Map<String, String> properties) {
 
@@ -19,9 +20,13 @@ public record KafkaSettings(Map<String, String> properties) {
     properties = Map.copyOf(properties);
   }
 
+  /** Producer property set from {@link MessageSizes} unless {@code KAFKA_MAX_REQUEST_SIZE} is. */
+  public static final String MAX_REQUEST_SIZE = "max.request.size";
+
   public static KafkaSettings fromEnv(Env env) {
     Map<String, String> props = new TreeMap<>();
     props.put("bootstrap.servers", DEFAULT_BOOTSTRAP);
+    props.put(MAX_REQUEST_SIZE, Integer.toString(MessageSizes.fromEnv(env).maxRequestBytes()));
     env.asMap()
         .forEach(
             (name, value) -> {
@@ -37,7 +42,12 @@ public record KafkaSettings(Map<String, String> properties) {
   }
 
   public static KafkaSettings of(String bootstrapServers) {
-    return new KafkaSettings(Map.of("bootstrap.servers", bootstrapServers));
+    return new KafkaSettings(
+        Map.of(
+            "bootstrap.servers",
+            bootstrapServers,
+            MAX_REQUEST_SIZE,
+            Integer.toString(MessageSizes.DEFAULT.maxRequestBytes())));
   }
 
   public String bootstrapServers() {

@@ -3,6 +3,7 @@ package io.cyclegan.common.delivery;
 import io.cyclegan.common.messages.CloudEvents;
 import io.cyclegan.common.messages.TranslateResult;
 import io.cyclegan.common.store.ObjectKeys;
+import io.cyclegan.common.trace.TraceContext;
 import io.cyclegan.common.trust.ReplyTopics;
 import java.time.Duration;
 import java.util.Map;
@@ -137,7 +138,12 @@ public final class ResultPublisher {
   public CompletableFuture<Published> writeAndPublish(
       Documents documents, String replyTopic, TranslateResult result) {
     writeDocument(documents, result);
-    return publish(replyTopic, result);
+    return publish(replyTopic, result, null);
+  }
+
+  /** {@link #publish(String, TranslateResult, TraceContext)} without a trace context. */
+  public CompletableFuture<Published> publish(String replyTopic, TranslateResult result) {
+    return publish(replyTopic, result, null);
   }
 
   /**
@@ -145,28 +151,32 @@ public final class ResultPublisher {
    * topic. Blocks the caller only when {@code replySends} runs on it. The future completes when one
    * of the two topics acknowledged the result, or fails with the results topic's error (or a {@link
    * RejectedExecutionException} when the executor no longer takes work).
+   *
+   * @param trace the request's trace context, sent as the result's {@code traceparent} header;
+   *     {@code null} for none
    */
-  public CompletableFuture<Published> publish(String replyTopic, TranslateResult result) {
+  public CompletableFuture<Published> publish(
+      String replyTopic, TranslateResult result, TraceContext trace) {
     String topic = topicFor(replyTopic);
     if (topic.equals(resultsTopic())) {
-      return toResultsTopic(result, false);
+      return toResultsTopic(result, trace, false);
     }
     if (rememberedUnwritable(topic)) {
-      return toResultsTopic(result, true);
+      return toResultsTopic(result, trace, true);
     }
     CompletableFuture<Published> done = new CompletableFuture<>();
-    onExecutor(replySends, () -> toReplyTopic(topic, result, done), done, null);
+    onExecutor(replySends, () -> toReplyTopic(topic, result, trace, done), done, null);
     return done;
   }
 
   // On the executor: the send may block for the reply producer's max.block.ms.
   private void toReplyTopic(
-      String topic, TranslateResult result, CompletableFuture<Published> done) {
+      String topic, TranslateResult result, TraceContext trace, CompletableFuture<Published> done) {
     if (rememberedUnwritable(topic)) { // found out while this result waited for a thread
-      pipe(toResultsTopic(result, true), done);
+      pipe(toResultsTopic(result, trace, true), done);
       return;
     }
-    send(replyProducer, topic, result)
+    send(replyProducer, topic, result, trace)
         .whenComplete(
             (md, error) -> {
               if (error == null) {
@@ -182,15 +192,20 @@ public final class ResultPublisher {
               // Not on the producer's I/O thread: a send may block on metadata.
               onExecutor(
                   fallbacks,
-                  () -> pipe(toResultsTopic(result, true).thenApply(p -> remember(topic, p)), done),
+                  () ->
+                      pipe(
+                          toResultsTopic(result, trace, true).thenApply(p -> remember(topic, p)),
+                          done),
                   done,
                   error);
             });
   }
 
-  private CompletableFuture<Published> toResultsTopic(TranslateResult result, boolean fellBack) {
+  private CompletableFuture<Published> toResultsTopic(
+      TranslateResult result, TraceContext trace, boolean fellBack) {
     String topic = resultsTopic();
-    return send(resultsProducer, topic, result).thenApply(md -> new Published(topic, md, fellBack));
+    return send(resultsProducer, topic, result, trace)
+        .thenApply(md -> new Published(topic, md, fellBack));
   }
 
   private static void onExecutor(
@@ -229,10 +244,13 @@ public final class ResultPublisher {
   }
 
   private CompletableFuture<RecordMetadata> send(
-      Producer<byte[], byte[]> producer, String topic, TranslateResult result) {
+      Producer<byte[], byte[]> producer, String topic, TranslateResult result, TraceContext trace) {
     CompletableFuture<RecordMetadata> sent = new CompletableFuture<>();
     ProducerRecord<byte[], byte[]> record =
         CloudEvents.record(topic, result.requestId(), result, eventSource);
+    if (trace != null) {
+      trace.on(record);
+    }
     try {
       producer.send(
           record,

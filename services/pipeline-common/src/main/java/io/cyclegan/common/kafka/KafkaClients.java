@@ -70,6 +70,7 @@ public final class KafkaClients implements AutoCloseable {
     if (groupInstanceId != null) {
       p.put(ConsumerConfig.GROUP_INSTANCE_ID_CONFIG, groupInstanceId);
     }
+    p.remove(KafkaSettings.MAX_REQUEST_SIZE); // a producer's setting
     p.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
     p.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
     p.put(
@@ -89,6 +90,7 @@ public final class KafkaClients implements AutoCloseable {
 
   public AdminClient admin() {
     Properties p = settings.toProperties();
+    p.remove(KafkaSettings.MAX_REQUEST_SIZE); // a producer's setting
     p.put(AdminClientConfig.CLIENT_ID_CONFIG, clientIdPrefix + "-admin");
     p.put(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, "5000");
     p.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, "10000");

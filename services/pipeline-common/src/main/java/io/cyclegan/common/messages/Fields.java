@@ -15,10 +15,6 @@ final class Fields {
   }
 
   static void schema(String actual, String expected) {
-    required(actual, "schema");
-    if (!expected.equals(actual)) {
-      throw new MessageFormatException(
-          "schema", "unsupported schema '" + actual + "', expected '" + expected + "'");
-    }
+    SchemaVersion.check(actual, expected);
   }
 }

@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.ObjectReader;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
 import com.fasterxml.jackson.databind.exc.ValueInstantiationException;
@@ -17,8 +18,13 @@ import java.util.Map;
 import java.util.stream.Collectors;
 
 /**
- * The one JSON codec for every message. Reading is strict: the schema version must match, unknown
- * fields are refused, and every error names the field it is about.
+ * The one JSON codec for every message. Reading follows the open contract (docs/asyncapi.yaml,
+ * "Evolution"): the schema must name the reader's message and major version (any minor version of
+ * it), fields the reader does not know are ignored, so a writer may add an optional field without
+ * breaking a rolling upgrade; and every error names the field it is about.
+ *
+ * <p>{@link #mapper()} stays strict about unknown fields: it reads documents a person writes (an
+ * HTTP request body), where an unknown field is a typo to report.
  */
 public final class MessageCodec {
 
@@ -32,6 +38,10 @@ public final class MessageCodec {
           DatasetEvent.class, DatasetEvent.SCHEMA);
 
   private static final ObjectMapper MAPPER = newMapper();
+
+  // Messages come from writers that may be a minor version ahead: unknown fields are ignored.
+  private static final ObjectReader MESSAGE_READER =
+      MAPPER.reader().without(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
 
   private MessageCodec() {}
 
@@ -79,12 +89,9 @@ public final class MessageCodec {
     if (schema == null || schema.isNull()) {
       throw new MessageFormatException("schema", "missing required field 'schema'");
     }
-    if (!expected.equals(schema.asText())) {
-      throw new MessageFormatException(
-          "schema", "unsupported schema '" + schema.asText() + "', expected '" + expected + "'");
-    }
+    SchemaVersion.check(schema.asText(), expected);
     try {
-      return MAPPER.treeToValue(tree, type);
+      return MESSAGE_READER.forType(type).readValue(tree);
     } catch (UnrecognizedPropertyException e) {
       throw new MessageFormatException(
           e.getPropertyName(), "unknown field '" + fieldPath(e) + "'", e);
@@ -101,6 +108,8 @@ public final class MessageCodec {
           e);
     } catch (JsonProcessingException e) {
       throw new MessageFormatException(null, e.getOriginalMessage(), e);
+    } catch (IOException e) {
+      throw new MessageFormatException(null, e.getMessage(), e);
     }
   }
 

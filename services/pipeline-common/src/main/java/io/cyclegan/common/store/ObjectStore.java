@@ -409,6 +409,95 @@ public final class ObjectStore {
         });
   }
 
+  /**
+   * One page of the objects under {@code prefix}, recursively, in key order: at most {@code
+   * maxKeys}, starting after the key {@code startAfter} (none: from the first). One request to the
+   * store (S3 {@code start-after} and {@code max-keys}), whatever the number of objects below.
+   */
+  public ListPage<ObjectInfo> listPage(String prefix, String startAfter, int maxKeys) {
+    requirePageSize(maxKeys);
+    return call(
+        "list " + prefix,
+        () -> {
+          List<ObjectInfo> out = new ArrayList<>();
+          ListObjectsArgs.Builder args =
+              ListObjectsArgs.builder()
+                  .bucket(bucket)
+                  .prefix(prefix)
+                  .recursive(true)
+                  .maxKeys(maxKeys + 1);
+          if (startAfter != null) {
+            args.startAfter(startAfter);
+          }
+          boolean more = false;
+          for (Result<Item> r : client.listObjects(args.build())) {
+            Item item = r.get();
+            if (item.isDir() || item.objectName().endsWith("/")) {
+              continue;
+            }
+            if (out.size() == maxKeys) {
+              more = true;
+              break;
+            }
+            out.add(
+                new ObjectInfo(
+                    item.objectName(),
+                    item.size(),
+                    item.etag(),
+                    item.lastModified() == null ? null : item.lastModified().toInstant()));
+          }
+          return new ListPage<>(
+              out, more ? Optional.of(out.get(out.size() - 1).key()) : Optional.empty());
+        });
+  }
+
+  /**
+   * One page of the immediate "sub-folders" of {@code prefix} (as {@link #listPrefixes}), in the
+   * store's order of {@code name + "/"} ({@code bee-2} before {@code bee}): at most {@code
+   * maxNames}, starting after the name {@code afterName} (none: from the first). One delimited
+   * request to the store, whatever lies below.
+   */
+  public ListPage<String> listPrefixesPage(String prefix, String afterName, int maxNames) {
+    requirePageSize(maxNames);
+    return call(
+        "list " + prefix,
+        () -> {
+          List<String> out = new ArrayList<>();
+          ListObjectsArgs.Builder args =
+              ListObjectsArgs.builder().bucket(bucket).prefix(prefix).delimiter("/");
+          args.maxKeys(maxNames + 1);
+          if (afterName != null) {
+            // Every key below "<prefix><name>/" sorts before "<prefix><name>0" ('/' < '0'), so
+            // the listing resumes at the next name, not inside this one.
+            args.startAfter(prefix + afterName + "0");
+          }
+          boolean more = false;
+          for (Result<Item> r : client.listObjects(args.build())) {
+            String rest = r.get().objectName().substring(prefix.length());
+            int slash = rest.indexOf('/');
+            if (slash <= 0) {
+              continue;
+            }
+            String name = rest.substring(0, slash);
+            if (out.size() == maxNames) {
+              more = true;
+              break;
+            }
+            if (out.isEmpty() || !out.get(out.size() - 1).equals(name)) {
+              out.add(name);
+            }
+          }
+          return new ListPage<>(
+              out, more ? Optional.of(out.get(out.size() - 1)) : Optional.empty());
+        });
+  }
+
+  private static void requirePageSize(int size) {
+    if (size < 1 || size > 1000) {
+      throw new IllegalArgumentException("a page holds 1 to 1000 items, got " + size);
+    }
+  }
+
   /** Deletes an object; deleting a missing one is not an error (S3 semantics). */
   public void delete(String key) {
     call(

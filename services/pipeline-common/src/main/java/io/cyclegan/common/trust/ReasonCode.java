@@ -34,6 +34,11 @@ public enum ReasonCode {
   DEADLINE_EXCEEDED,
   /** The principal that started the job may not publish the model. */
   PUBLISHER_NOT_ALLOWED,
+  /**
+   * The message's {@code schema} names another major version than the reader's: its fields may mean
+   * something else, so it is refused rather than guessed at (docs/asyncapi.yaml, "Evolution").
+   */
+  UNSUPPORTED_SCHEMA_VERSION,
   /** Anything else: the detail is in the service's log, under the request or job id. */
   INTERNAL;
 

@@ -3,6 +3,7 @@ package io.cyclegan.common.messages;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.cyclegan.common.trust.ReasonCode;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -24,15 +25,40 @@ class MessageCodecTest {
   }
 
   @Test
-  void shouldRejectWrongSchemaVersionNamingTheField() {
+  void shouldRefuseAnotherMajorVersionWithItsReasonCode() {
     String json =
         "{\"schema\":\"cyclegan.training.command/v2\",\"type\":\"cancel\",\"jobId\":\"j1\"}";
 
     assertThatThrownBy(() -> MessageCodec.decode(json, TrainingCommand.class))
         .isInstanceOf(MessageFormatException.class)
+        .hasMessageStartingWith("UNSUPPORTED_SCHEMA_VERSION: ")
         .hasMessageContaining("cyclegan.training.command/v2")
-        .extracting(e -> ((MessageFormatException) e).field())
-        .isEqualTo("schema");
+        .hasMessageContaining("major version 1")
+        .satisfies(
+            e -> {
+              MessageFormatException m = (MessageFormatException) e;
+              assertThat(m.field()).isEqualTo("schema");
+              assertThat(m.reason()).contains(ReasonCode.UNSUPPORTED_SCHEMA_VERSION);
+            });
+  }
+
+  @Test
+  void shouldAcceptAMinorVersionOfTheSameMajor() {
+    String json =
+        "{\"schema\":\"cyclegan.training.command/v1.3\",\"type\":\"cancel\",\"jobId\":\"j1\"}";
+
+    assertThat(MessageCodec.decode(json, TrainingCommand.class).jobId()).isEqualTo("j1");
+  }
+
+  @Test
+  void shouldRefuseAnotherMessageTypeWithoutTheVersionReason() {
+    String json =
+        "{\"schema\":\"cyclegan.training.event/v1\",\"type\":\"cancel\",\"jobId\":\"j1\"}";
+
+    assertThatThrownBy(() -> MessageCodec.decode(json, TrainingCommand.class))
+        .isInstanceOf(MessageFormatException.class)
+        .hasMessageContaining("expected 'cyclegan.training.command/v1'")
+        .satisfies(e -> assertThat(((MessageFormatException) e).reason()).isEmpty());
   }
 
   @Test
@@ -72,16 +98,38 @@ class MessageCodecTest {
   }
 
   @Test
-  void shouldRejectUnknownFieldNamingIt() {
+  void shouldIgnoreUnknownFieldsWithinTheMajorVersion() {
     String json =
         "{\"schema\":\"cyclegan.training.command/v1\",\"type\":\"cancel\",\"jobId\":\"j1\","
-            + "\"colour\":\"red\"}";
+            + "\"colour\":\"red\",\"priority\":{\"level\":3}}";
 
-    assertThatThrownBy(() -> MessageCodec.decode(json, TrainingCommand.class))
-        .isInstanceOf(MessageFormatException.class)
-        .hasMessageContaining("colour")
-        .extracting(e -> ((MessageFormatException) e).field())
-        .isEqualTo("colour");
+    assertThat(MessageCodec.decode(json, TrainingCommand.class))
+        .isEqualTo(TrainingCommand.cancel("j1"));
+  }
+
+  @Test
+  void shouldIgnoreUnknownFieldsInNestedObjects() {
+    String json =
+        "{\"schema\":\"cyclegan.translate.result/v1\",\"requestId\":\"r1\",\"status\":\"ok\","
+            + "\"bucket\":\"b\",\"outputKey\":\"results/r1/output.png\",\"model\":\"m\","
+            + "\"modelVersion\":\"v1\",\"direction\":\"AtoB\","
+            + "\"timings\":{\"queueMs\":1,\"inferenceMs\":2,\"totalMs\":3,\"gpuMs\":1},"
+            + "\"time\":\"2026-11-28T10:00:00Z\",\"region\":\"eu\"}";
+
+    TranslateResult result = MessageCodec.decode(json, TranslateResult.class);
+
+    assertThat(result.requestId()).isEqualTo("r1");
+    assertThat(result.timings().totalMs()).isEqualTo(3);
+  }
+
+  @Test
+  void shouldKeepTheStrictMapperForDocumentsPeopleWrite() {
+    assertThatThrownBy(
+            () ->
+                MessageCodec.mapper()
+                    .readValue(
+                        "{\"model\":\"m\",\"colour\":\"red\"}", TrainingCommand.InitFrom.class))
+        .hasMessageContaining("colour");
   }
 
   @Test

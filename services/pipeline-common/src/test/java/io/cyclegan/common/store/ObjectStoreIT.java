@@ -9,6 +9,7 @@ import java.io.ByteArrayInputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import org.junit.jupiter.api.BeforeEach;
@@ -60,6 +61,49 @@ class ObjectStoreIT {
     store.put("it/prefixes/loose.txt", bytes, "text/plain");
 
     assertThat(store.listPrefixes("it/prefixes/")).containsExactly("horse", "zebra");
+  }
+
+  @Test
+  void shouldWalkAListingPageByPageResumingAfterTheLastKey() {
+    byte[] bytes = "x".getBytes(StandardCharsets.UTF_8);
+    for (String k : List.of("a", "b", "c", "d", "e")) {
+      store.put("it/pages/keys/" + k + ".txt", bytes, "text/plain");
+    }
+    store.put("it/pages/keysafter.txt", bytes, "text/plain");
+
+    ListPage<ObjectInfo> first = store.listPage("it/pages/keys/", null, 2);
+    ListPage<ObjectInfo> second = store.listPage("it/pages/keys/", first.last().orElseThrow(), 2);
+    ListPage<ObjectInfo> third = store.listPage("it/pages/keys/", second.last().orElseThrow(), 2);
+
+    assertThat(first.items())
+        .extracting(ObjectInfo::key)
+        .containsExactly("it/pages/keys/a.txt", "it/pages/keys/b.txt");
+    assertThat(second.items())
+        .extracting(ObjectInfo::key)
+        .containsExactly("it/pages/keys/c.txt", "it/pages/keys/d.txt");
+    assertThat(third.items()).extracting(ObjectInfo::key).containsExactly("it/pages/keys/e.txt");
+    assertThat(third.last()).isEmpty();
+  }
+
+  @Test
+  void shouldPageSubFoldersWithoutRepeatingOrEnteringTheLastOne() {
+    byte[] bytes = "x".getBytes(StandardCharsets.UTF_8);
+    for (String name : List.of("ant", "bee", "bee-2", "cat", "dog")) {
+      store.put("it/pages/names/" + name + "/one.bin", bytes, "application/octet-stream");
+      store.put("it/pages/names/" + name + "/two/three.bin", bytes, "application/octet-stream");
+    }
+
+    ListPage<String> first = store.listPrefixesPage("it/pages/names/", null, 2);
+    ListPage<String> second =
+        store.listPrefixesPage("it/pages/names/", first.last().orElseThrow(), 2);
+    ListPage<String> third =
+        store.listPrefixesPage("it/pages/names/", second.last().orElseThrow(), 2);
+
+    // In key order: "bee-2/" sorts before "bee/" ('-' < '/').
+    assertThat(first.items()).containsExactly("ant", "bee-2");
+    assertThat(second.items()).containsExactly("bee", "cat");
+    assertThat(third.items()).containsExactly("dog");
+    assertThat(third.last()).isEmpty();
   }
 
   @Test

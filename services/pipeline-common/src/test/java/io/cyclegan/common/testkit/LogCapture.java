@@ -53,6 +53,20 @@ public final class LogCapture implements AutoCloseable {
         .count();
   }
 
+  /**
+   * The names of the loggers whose captured events carry {@code value} under {@code mdcKey} in
+   * their logging context (which services logged about one request or trace, say).
+   */
+  public java.util.Set<String> loggersWith(String mdcKey, String value) {
+    java.util.Set<String> loggers = new java.util.TreeSet<>();
+    for (ILoggingEvent e : List.copyOf(appender.list)) {
+      if (value.equals(e.getMDCPropertyMap().get(mdcKey))) {
+        loggers.add(e.getLoggerName());
+      }
+    }
+    return loggers;
+  }
+
   @Override
   public void close() {
     root.detachAppender(appender);

@@ -1,0 +1,151 @@
+package io.cyclegan.cli.connect;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.cyclegan.common.messages.MessageCodec;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.Optional;
+
+/**
+ * The HTTP transport: the ingest service's API (docs/http-api.md) with a bearer token, for people
+ * outside the cluster who cannot reach Kafka and S3. Error answers (RFC 9457 problem documents)
+ * become an {@link ApiException} with their reason code and detail; the token is never printed.
+ */
+public final class ApiClient {
+  private static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(10);
+  private static final Duration REQUEST_TIMEOUT = Duration.ofSeconds(120);
+
+  private final URI base;
+  private final String token;
+  private final HttpClient http;
+
+  public ApiClient(URI base, String token) {
+    String b = base.toString();
+    this.base = URI.create(b.endsWith("/") ? b : b + "/");
+    this.token = token;
+    this.http = HttpClient.newBuilder().connectTimeout(CONNECT_TIMEOUT).build();
+  }
+
+  /** An HTTP error answer of the API. */
+  public static final class ApiException extends RuntimeException {
+    private static final long serialVersionUID = 1L;
+    private final int status;
+    private final String reason;
+
+    ApiException(int status, String reason, String detail) {
+      super("HTTP API answered " + status + (reason == null ? "" : " " + reason) + ": " + detail);
+      this.status = status;
+      this.reason = reason;
+    }
+
+    public int status() {
+      return status;
+    }
+
+    public String reason() {
+      return reason;
+    }
+  }
+
+  public URI base() {
+    return base;
+  }
+
+  /** GET a JSON document; empty on 404. */
+  public Optional<JsonNode> getJson(String path) {
+    HttpResponse<byte[]> r = send(request(path).GET());
+    if (r.statusCode() == 404) {
+      return Optional.empty();
+    }
+    return Optional.of(json(check(r)));
+  }
+
+  /** GET raw bytes; empty on 404. */
+  public Optional<byte[]> getBytes(String path) {
+    HttpResponse<byte[]> r = send(request(path).GET());
+    if (r.statusCode() == 404) {
+      return Optional.empty();
+    }
+    return Optional.of(check(r).body());
+  }
+
+  /** POST a JSON body (or none) and read the JSON answer. */
+  public JsonNode postJson(String path, Object body) {
+    HttpRequest.Builder b = request(path).header("Content-Type", "application/json");
+    try {
+      b.POST(
+          body == null
+              ? HttpRequest.BodyPublishers.noBody()
+              : HttpRequest.BodyPublishers.ofByteArray(
+                  MessageCodec.mapper().writeValueAsBytes(body)));
+    } catch (IOException e) {
+      throw new IllegalStateException("cannot write the request body", e);
+    }
+    return json(check(send(b)));
+  }
+
+  /** POST (or PUT) raw bytes of {@code contentType} and read the JSON answer. */
+  public JsonNode sendBytes(String method, String path, String contentType, byte[] body) {
+    return json(
+        check(
+            send(
+                request(path)
+                    .header("Content-Type", contentType)
+                    .method(method, HttpRequest.BodyPublishers.ofByteArray(body)))));
+  }
+
+  private HttpRequest.Builder request(String path) {
+    HttpRequest.Builder b =
+        HttpRequest.newBuilder(base.resolve(path.startsWith("/") ? path.substring(1) : path))
+            .timeout(REQUEST_TIMEOUT)
+            .header("Accept", "application/json");
+    if (token != null && !token.isBlank()) {
+      b.header("Authorization", "Bearer " + token);
+    }
+    return b;
+  }
+
+  private HttpResponse<byte[]> send(HttpRequest.Builder request) {
+    try {
+      return http.send(request.build(), HttpResponse.BodyHandlers.ofByteArray());
+    } catch (IOException e) {
+      throw new IllegalStateException(
+          "cannot reach the HTTP API (--api, CYCLEGAN_API_URL or the profile): "
+              + e.getClass().getSimpleName(),
+          e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted while calling the HTTP API", e);
+    }
+  }
+
+  private static HttpResponse<byte[]> check(HttpResponse<byte[]> r) {
+    if (r.statusCode() < 300) {
+      return r;
+    }
+    String reason = null;
+    String detail = "(no detail)";
+    try {
+      JsonNode problem = MessageCodec.mapper().readTree(r.body());
+      if (problem != null && problem.isObject()) {
+        reason = problem.path("reason").asText(null);
+        detail = problem.path("detail").asText(problem.path("error").asText(detail));
+      }
+    } catch (IOException e) {
+      // not a problem document: the status says it
+    }
+    throw new ApiException(r.statusCode(), reason, detail);
+  }
+
+  private static JsonNode json(HttpResponse<byte[]> r) {
+    try {
+      return MessageCodec.mapper().readTree(r.body());
+    } catch (IOException e) {
+      throw new IllegalStateException("the HTTP API answered with JSON that does not parse", e);
+    }
+  }
+}

@@ -1,0 +1,204 @@
+package io.cyclegan.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.cyclegan.cli.local.LocalPipeline;
+import io.cyclegan.common.image.TestImages;
+import io.cyclegan.common.messages.MessageCodec;
+import io.cyclegan.common.messages.Topics;
+import io.cyclegan.common.messages.TranslateResult;
+import io.cyclegan.common.testkit.LogCapture;
+import io.cyclegan.common.testkit.StackKit;
+import io.cyclegan.common.trace.TraceContext;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.header.Header;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The CLI over the HTTP transport (issue 13 part 2): the same commands against the real ingest API
+ * of a local pipeline, with no Kafka or S3 address given, only the API's URL and token.
+ */
+class ApiTransportIT {
+  private static final String TRACE_ID = "4bf92f3577b34da6a3ce929d0e0e4736";
+  private static final String TRACEPARENT = "00-" + TRACE_ID + "-00f067aa0ba902b7-01";
+  private static LocalPipeline pipeline;
+  private static Map<String, String> env;
+
+  @BeforeAll
+  static void start() {
+    pipeline = LocalPipeline.start(LocalPipeline.Ports.ANY, null, true);
+    env =
+        Map.of(
+            "CYCLEGAN_API_URL",
+            "http://127.0.0.1:" + pipeline.httpPort(),
+            "CYCLEGAN_API_TOKEN",
+            pipeline.apiToken().orElseThrow());
+  }
+
+  @AfterAll
+  static void stop() {
+    pipeline.close();
+  }
+
+  @Test
+  void shouldUploadADatasetOverTheApiReportingEachRejection(@TempDir Path dir) throws Exception {
+    Files.write(dir.resolve("a.png"), TestImages.png(16, 16, 1));
+    Files.write(dir.resolve("b.png"), TestImages.truncate(TestImages.png(16, 16, 2), 0.5));
+
+    CliRun.Result upload =
+        CliRun.runPlain(env, "dataset", "upload", "api-ds", "--domain", "A", dir.toString());
+
+    assertThat(upload.exitCode()).as(upload.toString()).isEqualTo(ExitCodes.FAILED);
+    assertThat(upload.out())
+        .contains("dataset api-ds, domain A: 1 accepted, 1 rejected")
+        .containsPattern("rejected b.png: HTTP API answered 400 (TRUNCATED|CORRUPT)");
+  }
+
+  @Test
+  void shouldStartReadAndCancelAJobOverTheApi() {
+    CliRun.Result train =
+        CliRun.runPlain(
+            env, "train", "--job", "api-job", "--model", "m", "--dataset", "nothing-here");
+    CliRun.Result cancel = CliRun.runPlain(env, "cancel", "api-job");
+
+    assertThat(train.exitCode()).as(train.toString()).isEqualTo(ExitCodes.OK);
+    assertThat(train.out()).contains("submitted job api-job over the HTTP API");
+    assertThat(cancel.exitCode()).as(cancel.toString()).isEqualTo(ExitCodes.OK);
+    await()
+        .atMost(Duration.ofSeconds(60))
+        .untilAsserted(
+            () -> {
+              CliRun.Result job = CliRun.runPlain(env, "job", "api-job", "-o", "json");
+              assertThat(job.exitCode()).as(job.toString()).isEqualTo(ExitCodes.OK);
+              assertThat(job.out()).contains("\"jobId\" : \"api-job\"");
+            });
+    CliRun.Result missing = CliRun.runPlain(env, "job", "no-such-job");
+    assertThat(missing.exitCode()).isEqualTo(ExitCodes.FAILED);
+    assertThat(missing.err()).contains("no job no-such-job");
+  }
+
+  @Test
+  void shouldTranslateOverTheApiAndReportTheResultsError(@TempDir Path dir) throws Exception {
+    Path input = dir.resolve("horse.png");
+    Files.write(input, TestImages.png(16, 16, 3));
+
+    CliRun.Result translate =
+        CliRun.runPlain(
+            env,
+            "translate",
+            "--model",
+            "absent",
+            input.toString(),
+            "--out",
+            dir.resolve("out").toString(),
+            "--timeout",
+            "60");
+    CliRun.Result models = CliRun.runPlain(env, "models", "-o", "json");
+
+    assertThat(translate.exitCode()).as(translate.toString()).isEqualTo(ExitCodes.FAILED);
+    assertThat(translate.out()).contains("error   horse.png: UNKNOWN_MODEL");
+    assertThat(models.exitCode()).as(models.toString()).isEqualTo(ExitCodes.OK);
+    assertThat(models.out()).contains("\"models\" : [");
+  }
+
+  @Test
+  void shouldRefuseAWrongTokenWithTheApisReason() {
+    CliRun.Result result =
+        CliRun.runPlain(
+            Map.of(
+                "CYCLEGAN_API_URL", env.get("CYCLEGAN_API_URL"), "CYCLEGAN_API_TOKEN", "cgt_wrong"),
+            "models");
+
+    assertThat(result.exitCode()).isEqualTo(ExitCodes.FAILED);
+    assertThat(result.err()).contains("HTTP API answered 401 INVALID_TOKEN").doesNotContain("cgt_");
+  }
+
+  // --- issue 13 part 9: trace context
+
+  @Test
+  void shouldCarryTheRequestsTraceparentToTheResultAndIntoBothServicesLogs() throws Exception {
+    try (LogCapture logs = new LogCapture();
+        StackKit kit = new StackKit(pipeline.stack());
+        KafkaConsumer<byte[], byte[]> results =
+            kit.consumerAtEnd(Topics.fromEnv(Map.of()).translateResults(), null)) {
+      // No model of that name: the inference worker answers with an error result, which is
+      // enough to follow the request through both services without training one.
+      HttpResponse<String> traced = translateOverHttp("traced-1", TRACEPARENT);
+      HttpResponse<String> malformed = translateOverHttp("malformed-1", "00-not-a-trace");
+
+      assertThat(traced.statusCode()).as(traced.body()).isEqualTo(202);
+      assertThat(traced.headers().firstValue(TraceContext.HEADER)).contains(TRACEPARENT);
+      assertThat(malformed.statusCode()).as(malformed.body()).isEqualTo(202);
+      String replacement = malformed.headers().firstValue(TraceContext.HEADER).orElseThrow();
+      assertThat(TraceContext.parse(replacement)).isNotNull();
+
+      List<ConsumerRecord<byte[], byte[]>> seen = new ArrayList<>();
+      await()
+          .atMost(Duration.ofSeconds(60))
+          .untilAsserted(
+              () -> {
+                results.poll(Duration.ofMillis(200)).forEach(seen::add);
+                assertThat(seen).extracting(r -> key(r)).contains("traced-1", "malformed-1");
+              });
+      ConsumerRecord<byte[], byte[]> result = recordOf(seen, "traced-1");
+      assertThat(MessageCodec.decode(result.value(), TranslateResult.class).reason())
+          .isEqualTo("UNKNOWN_MODEL");
+      TraceContext onResult = TraceContext.parse(header(result));
+      assertThat(onResult.traceId()).isEqualTo(TRACE_ID);
+      assertThat(onResult.spanId()).isNotEqualTo("00f067aa0ba902b7");
+      assertThat(TraceContext.parse(header(recordOf(seen, "malformed-1"))).traceId())
+          .isEqualTo(TraceContext.parse(replacement).traceId());
+
+      assertThat(logs.loggersWith(TraceContext.MDC_KEY, TRACE_ID))
+          .anyMatch(name -> name.startsWith("io.cyclegan.ingest."))
+          .anyMatch(name -> name.startsWith("io.cyclegan.inference."));
+    }
+  }
+
+  private static HttpResponse<String> translateOverHttp(String requestId, String traceparent)
+      throws Exception {
+    HttpRequest request =
+        HttpRequest.newBuilder(
+                URI.create(
+                    "http://127.0.0.1:"
+                        + pipeline.httpPort()
+                        + "/translate?model=absent&requestId="
+                        + requestId))
+            .header("Authorization", "Bearer " + pipeline.apiToken().orElseThrow())
+            .header("Content-Type", "image/png")
+            .header(TraceContext.HEADER, traceparent)
+            .POST(HttpRequest.BodyPublishers.ofByteArray(TestImages.png(16, 16)))
+            .build();
+    return HttpClient.newHttpClient().send(request, HttpResponse.BodyHandlers.ofString());
+  }
+
+  private static ConsumerRecord<byte[], byte[]> recordOf(
+      List<ConsumerRecord<byte[], byte[]>> records, String key) {
+    return records.stream().filter(r -> key.equals(key(r))).findFirst().orElseThrow();
+  }
+
+  private static String key(ConsumerRecord<byte[], byte[]> r) {
+    return r.key() == null ? null : new String(r.key(), StandardCharsets.UTF_8);
+  }
+
+  private static String header(ConsumerRecord<byte[], byte[]> r) {
+    Header h = r.headers().lastHeader(TraceContext.HEADER);
+    return h == null ? null : new String(h.value(), StandardCharsets.UTF_8);
+  }
+}

@@ -1,0 +1,223 @@
+package io.cyclegan.ingest.http;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.type.TypeReference;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.cyclegan.common.messages.CloudEvents;
+import io.cyclegan.common.messages.MessageCodec;
+import io.cyclegan.common.messages.MessageFormatException;
+import io.cyclegan.common.messages.Topics;
+import io.cyclegan.common.messages.TrainingCommand;
+import io.cyclegan.common.messages.TrainingCommand.InitFrom;
+import io.cyclegan.common.store.ListPage;
+import io.cyclegan.common.store.Names;
+import io.cyclegan.common.store.ObjectKeys;
+import io.cyclegan.common.store.ObjectStore;
+import io.cyclegan.ingest.routing.BatchResult;
+import io.javalin.http.Context;
+import java.io.IOException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import org.apache.kafka.clients.producer.Producer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * {@code /jobs}: training commands published as on {@code cyclegan.training.commands}, and the
+ * jobs' durable state documents ({@code jobs/{id}/state.json}) as the training worker writes them:
+ * listed, read, or followed as Server-Sent Events until the job ends.
+ */
+final class JobsResource implements Resource {
+  private static final Logger log = LoggerFactory.getLogger(JobsResource.class);
+  private static final ObjectMapper JSON = MessageCodec.mapper();
+  private static final long MAX_JSON_BYTES = 1 << 20;
+  private static final String JOBS = "jobs/";
+  private static final Set<String> JOB_FIELDS =
+      Set.of("jobId", "model", "dataset", "params", "initFrom");
+
+  /** The states a job never leaves (DESIGN.md, "Terminal states are final"). */
+  static final Set<String> FINAL_STATES = Set.of("completed", "failed", "cancelled");
+
+  private final ObjectStore store;
+  private final Producer<byte[], byte[]> producer;
+  private final Topics topics;
+  private final String eventSource;
+  private final Bodies bodies;
+  private final EventStreams events;
+  private final Duration sendTimeout;
+
+  JobsResource(
+      ObjectStore store,
+      Producer<byte[], byte[]> producer,
+      Topics topics,
+      String eventSource,
+      Bodies bodies,
+      EventStreams events,
+      Duration sendTimeout) {
+    this.store = store;
+    this.producer = producer;
+    this.topics = topics;
+    this.eventSource = eventSource;
+    this.bodies = bodies;
+    this.events = events;
+    this.sendTimeout = sendTimeout;
+  }
+
+  @Override
+  public void register(Routes routes) {
+    routes.on("GET", "/jobs", this::list);
+    routes.on("POST", "/jobs", this::start);
+    routes.on("GET", "/jobs/{jobId}", this::state);
+    routes.stream("/jobs/{jobId}/events", this::stateEvents);
+    routes.on("POST", "/jobs/{jobId}/cancel", this::cancel);
+  }
+
+  // GET /jobs?limit=&cursor=: one delimited listing page of job ids, then each one's state.
+  private void list(Context ctx) throws IOException {
+    Paging.Request request = Paging.of(ctx);
+    ListPage<String> page = store.listPrefixesPage(JOBS, request.after(), request.limit());
+    List<Object> items = new ArrayList<>();
+    for (String jobId : page.items()) {
+      if (!Names.isValid(jobId)) {
+        continue;
+      }
+      Optional<byte[]> state = store.get(ObjectKeys.jobState(jobId));
+      if (state.isPresent()) {
+        items.add(JSON.readTree(state.get()));
+      }
+    }
+    HttpApi.json(ctx, 200, Paging.answer(ctx, "jobs", items, page, request.limit()));
+  }
+
+  // POST /jobs {"jobId","model","dataset","params","initFrom"}: publishes the same command as the
+  // topic. initFrom is {"model","version"} as on the topic, or "MODEL[:VERSION]" as in the CLI.
+  private void start(Context ctx) throws IOException {
+    JsonNode body = bodies.jsonObject(ctx, MAX_JSON_BYTES, false);
+    for (Iterator<String> it = body.fieldNames(); it.hasNext(); ) {
+      String field = it.next();
+      if (!JOB_FIELDS.contains(field)) {
+        throw ApiException.badRequest(
+            "UNKNOWN_FIELD", "unknown field '" + field + "', expected some of " + JOB_FIELDS);
+      }
+    }
+    String jobId = Params.text(body, "jobId");
+    if (jobId == null) {
+      jobId = "job-" + UUID.randomUUID();
+    }
+    Params.name("job id", jobId, "INVALID_JOB_ID");
+    String model = Params.name("model", Params.required(body, "model"), "INVALID_MODEL");
+    String dataset = Params.name("dataset", Params.required(body, "dataset"), "INVALID_DATASET");
+    JsonNode params = body.get("params");
+    Map<String, Object> paramMap = Map.of();
+    if (params != null && !params.isNull()) {
+      if (!params.isObject()) {
+        throw ApiException.badRequest("INVALID_PARAMS", "field 'params' must be a JSON object");
+      }
+      paramMap = JSON.convertValue(params, new TypeReference<Map<String, Object>>() {});
+    }
+    publish(
+        jobId,
+        TrainingCommand.start(jobId, model, dataset, paramMap).withInitFrom(initFrom(body)),
+        Routes.principal(ctx));
+    log.info("training job {} requested: model {} on dataset {}", jobId, model, dataset);
+    Map<String, Object> out = new LinkedHashMap<>();
+    out.put("jobId", jobId);
+    out.put("status", "submitted");
+    out.put("state", "/jobs/" + jobId);
+    ctx.header("Location", "/jobs/" + jobId);
+    HttpApi.json(ctx, 202, out);
+  }
+
+  private static InitFrom initFrom(JsonNode body) {
+    JsonNode node = body.get("initFrom");
+    if (node == null || node.isNull()) {
+      return null;
+    }
+    InitFrom from;
+    try {
+      if (node.isTextual()) {
+        from = InitFrom.parse(node.asText());
+      } else if (node.isObject()) {
+        from = JSON.treeToValue(node, InitFrom.class);
+      } else {
+        throw new IllegalArgumentException("must be an object or MODEL[:VERSION]");
+      }
+    } catch (IllegalArgumentException | JsonProcessingException | MessageFormatException e) {
+      throw ApiException.badRequest(
+          "INVALID_INIT_FROM",
+          "field 'initFrom' must be {\"model\": NAME, \"version\": NAME} or \"MODEL[:VERSION]\": "
+              + (e instanceof JsonProcessingException j ? j.getOriginalMessage() : e.getMessage()));
+    }
+    Params.name("initFrom model", from.model(), "INVALID_INIT_FROM");
+    if (from.version() != null) {
+      Params.name("initFrom version", from.version(), "INVALID_INIT_FROM");
+    }
+    return from;
+  }
+
+  // POST /jobs/{id}/cancel
+  private void cancel(Context ctx) {
+    String jobId = Params.name("job id", ctx.pathParam("jobId"), "INVALID_JOB_ID");
+    publish(jobId, TrainingCommand.cancel(jobId), Routes.principal(ctx));
+    log.info("training job {}: cancel requested", jobId);
+    Map<String, Object> out = new LinkedHashMap<>();
+    out.put("jobId", jobId);
+    out.put("status", "cancel requested");
+    HttpApi.json(ctx, 202, out);
+  }
+
+  // GET /jobs/{id}: the training worker's durable state document, as it wrote it.
+  private void state(Context ctx) {
+    String jobId = Params.name("job id", ctx.pathParam("jobId"), "INVALID_JOB_ID");
+    byte[] state =
+        store
+            .get(ObjectKeys.jobState(jobId))
+            .orElseThrow(() -> ApiException.notFound("no job '" + jobId + "'"));
+    HttpApi.respond(ctx, 200, "application/json", state);
+  }
+
+  // GET /jobs/{id}/events: the state document each time it changes, until a final state.
+  private void stateEvents(Context ctx) throws IOException {
+    String jobId = Params.name("job id", ctx.pathParam("jobId"), "INVALID_JOB_ID");
+    String key = ObjectKeys.jobState(jobId);
+    if (!store.exists(key)) {
+      throw ApiException.notFound(
+          "no job '" + jobId + "' (yet): a job has a state once a worker has accepted it");
+    }
+    events.follow(ctx, key, "state", JSON.createObjectNode(), JobsResource::isFinal);
+  }
+
+  static boolean isFinal(JsonNode state) {
+    JsonNode s = state.get("state");
+    return s != null && FINAL_STATES.contains(s.asText().toLowerCase(Locale.ROOT));
+  }
+
+  private void publish(String jobId, TrainingCommand command, String principal) {
+    try {
+      producer
+          .send(
+              JobPrincipal.add(
+                  CloudEvents.record(topics.trainingCommands(), jobId, command, eventSource),
+                  principal))
+          .get(sendTimeout.toMillis(), TimeUnit.MILLISECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted", e);
+    } catch (ExecutionException | TimeoutException e) {
+      throw new BatchResult.OutputNotDurableException(
+          "the training command was not acknowledged: " + e.getMessage(), e);
+    }
+  }
+}
