@@ -149,7 +149,7 @@ public final class Layers {
   public static NDArray convTranspose3x3Stride2(NDArray x, NDArray weight, NDArray bias) {
     NDManager m = x.getManager();
     NDArray kernel = DerivedKernels.get(weight, m, Layers::phaseKernel);
-    NDArray phaseBias = DerivedKernels.get(bias, m, Layers::phaseBias);
+    NDArray phaseBias = bias == null ? null : DerivedKernels.get(bias, m, Layers::phaseBias);
     Shape s = x.getShape();
     long n = s.get(0);
     long h = s.get(2);

@@ -14,6 +14,7 @@ import io.cyclegan.model.data.UnalignedSampler;
 import io.cyclegan.model.device.DeviceSelector;
 import io.cyclegan.model.nn.GradMode;
 import io.cyclegan.model.nn.Network;
+import io.cyclegan.model.nn.NetworkSpec;
 import io.cyclegan.model.sample.SampleGrid;
 import java.awt.image.BufferedImage;
 import java.io.IOException;
@@ -72,7 +73,10 @@ public final class CycleGanTrainer implements AutoCloseable {
     this.prefetchBatches = b.prefetchBatches;
     this.manager = NDManager.newBaseManager(device);
     manager.setName("trainer");
-    this.model = new CycleGanModel(manager, config);
+    this.model =
+        b.network != null
+            ? new CycleGanModel(manager, config, b.network)
+            : new CycleGanModel(manager, config);
     this.sampler = new UnalignedSampler(config.seed(), domainA.size(), domainB.size());
     this.augmentation =
         new Augmentation(config.loadSize(), config.imageSize(), config.preprocess(), config.flip());
@@ -208,31 +212,44 @@ public final class CycleGanTrainer implements AutoCloseable {
 
   /**
    * Renders real A | fake B | rec A over real B | fake A | rec B for one image of each domain,
-   * resized to {@code imageSize}.
+   * resized to {@code imageSize} (grayscale for a 1-channel domain). The generators run in eval
+   * mode, as the translator runs them (batch norm on its running statistics, no dropout), and are
+   * put back in the mode they were in.
    */
   public BufferedImage renderSampleGrid(BufferedImage a, BufferedImage b) {
     int size = config.imageSize();
-    float[] hostA = ImageTensors.toChw(ImageTensors.resizeBicubic(a, size, size));
-    float[] hostB = ImageTensors.toChw(ImageTensors.resizeBicubic(b, size, size));
-    return GradMode.withoutGradients(
-        () -> {
-          try (NDManager step = manager.newSubManager()) {
-            Shape shape = new Shape(1, 3, size, size);
-            NDArray realA = Network.upload(step, hostA, shape);
-            NDArray realB = Network.upload(step, hostB, shape);
-            Network gA = model.generatorA();
-            Network gB = model.generatorB();
-            NDArray fakeB = gA.forward(realA);
-            NDArray fakeA = gB.forward(realB);
-            NDArray[] row = {realA, fakeB, gB.forward(fakeB), realB, fakeA, gA.forward(fakeA)};
-            BufferedImage[] images = new BufferedImage[row.length];
-            for (int i = 0; i < row.length; i++) {
-              images[i] = ImageTensors.fromChw(row[i].toFloatArray(), 0, size, size);
+    int ca = model.spec().inputChannels();
+    int cb = model.spec().outputChannels();
+    float[] hostA = ImageTensors.toChw(ImageTensors.resizeBicubic(a, size, size), ca);
+    float[] hostB = ImageTensors.toChw(ImageTensors.resizeBicubic(b, size, size), cb);
+    Network gA = model.generatorA();
+    Network gB = model.generatorB();
+    boolean trainingA = gA.isTraining();
+    boolean trainingB = gB.isTraining();
+    gA.setTraining(false);
+    gB.setTraining(false);
+    try {
+      return GradMode.withoutGradients(
+          () -> {
+            try (NDManager step = manager.newSubManager()) {
+              NDArray realA = Network.upload(step, hostA, new Shape(1, ca, size, size));
+              NDArray realB = Network.upload(step, hostB, new Shape(1, cb, size, size));
+              NDArray fakeB = gA.forward(realA);
+              NDArray fakeA = gB.forward(realB);
+              NDArray[] row = {realA, fakeB, gB.forward(fakeB), realB, fakeA, gA.forward(fakeA)};
+              int[] channels = {ca, cb, ca, cb, ca, cb};
+              BufferedImage[] images = new BufferedImage[row.length];
+              for (int i = 0; i < row.length; i++) {
+                images[i] = ImageTensors.fromChw(row[i].toFloatArray(), 0, size, size, channels[i]);
+              }
+              return SampleGrid.render(
+                  images[0], images[1], images[2], images[3], images[4], images[5]);
             }
-            return SampleGrid.render(
-                images[0], images[1], images[2], images[3], images[4], images[5]);
-          }
-        });
+          });
+    } finally {
+      gA.setTraining(trainingA);
+      gB.setTraining(trainingB);
+    }
   }
 
   /** A sample grid of the first image of each domain. */
@@ -302,8 +319,18 @@ public final class CycleGanTrainer implements AutoCloseable {
     private Device device;
     private int lossReadEverySteps = 50;
     private int prefetchBatches = 4;
+    private NetworkSpec network;
 
     private Builder() {}
+
+    /**
+     * Trains {@code network} instead of what the config names ({@link NetworkSpec#of}); its widths
+     * and blocks win over the config's.
+     */
+    public Builder optNetwork(NetworkSpec network) {
+      this.network = network;
+      return this;
+    }
 
     public Builder setConfig(CycleGanConfig config) {
       this.config = config;
