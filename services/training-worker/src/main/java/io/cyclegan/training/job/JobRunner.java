@@ -43,6 +43,7 @@ public final class JobRunner implements TrainingListener {
 
   private final JobSpec spec;
   private final JobServices services;
+  private final Fence fence;
   private final JobReport report;
   private final Map<String, Double> lastLosses = new LinkedHashMap<>();
   private volatile StopReason stopReason;
@@ -50,9 +51,14 @@ public final class JobRunner implements TrainingListener {
   private CycleGanTrainer trainer;
   private long lastStepCheckNanos;
 
-  public JobRunner(JobSpec spec, JobServices services) {
+  /**
+   * @param fence the job's lease: checked before every state write and before every step; a run
+   *     whose lease is lost stops and writes nothing more
+   */
+  public JobRunner(JobSpec spec, JobServices services, Fence fence) {
     this.spec = spec;
     this.services = services;
+    this.fence = fence;
     this.state = spec.state();
     this.report = new JobReport(services.store(), spec.jobId(), spec.model(), spec.dataset());
   }
@@ -85,7 +91,7 @@ public final class JobRunner implements TrainingListener {
 
   private JobResult train() throws IOException, InterruptedException {
     // Counted before anything heavy, so that a run that takes the worker down is counted too.
-    state = services.jobs().write(services.attempts().begin(state));
+    state = write(services.attempts().begin(state));
     Device device = DeviceSelector.select(spec.config().device());
     log.info(
         "job {} trains model {} version {} on dataset {} on device {} (attempt {})",
@@ -126,12 +132,10 @@ public final class JobRunner implements TrainingListener {
         initFrom = spec.initFrom() + (discriminators ? "+discriminators" : "+fresh-discriminators");
       }
       state =
-          services
-              .jobs()
-              .write(
-                  state
-                      .running(device.toString(), services.workerId())
-                      .atPosition(t.epoch(), t.globalStep()));
+          write(
+              state
+                  .running(device.toString(), services.workerId())
+                  .atPosition(t.epoch(), t.globalStep()));
       services.metrics().device(device.toString());
       services.metrics().running(true);
       Map<String, String> headers = new LinkedHashMap<>();
@@ -199,7 +203,7 @@ public final class JobRunner implements TrainingListener {
       if (s.checkpointDue()) {
         checkpoint(null);
       } else {
-        state = services.jobs().write(state.atPosition(trainer.epoch(), trainer.globalStep()));
+        state = write(state.atPosition(trainer.epoch(), trainer.globalStep()));
       }
     } catch (IOException e) {
       throw new UncheckedIOException("cannot write the outputs of epoch " + s.epoch(), e);
@@ -220,6 +224,9 @@ public final class JobRunner implements TrainingListener {
   }
 
   private boolean stopRequested() {
+    if (!fence.isValid()) {
+      requestStop(StopReason.ABANDON); // the lease is lost: another worker may run the job now
+    }
     if (stopReason == null && services.cancelRequested().test(spec)) {
       requestStop(StopReason.CANCEL);
     }
@@ -233,10 +240,11 @@ public final class JobRunner implements TrainingListener {
    *     null at an epoch end
    */
   private void checkpoint(String reason) throws IOException {
+    fence.check(spec.jobId()); // a worker that lost the lease uploads nothing either
     CheckpointRef ref = services.checkpoints().save(trainer, spec.model(), spec.version());
     // A checkpoint is a sign of life: this run counts as the only attempt since it, and a run
     // that stops in order counts as none.
-    state = services.jobs().write(state.withCheckpoint(ref).withAttempts(reason == null ? 1 : 0));
+    state = write(state.withCheckpoint(ref).withAttempts(reason == null ? 1 : 0));
     announce(ref, reason);
   }
 
@@ -256,6 +264,7 @@ public final class JobRunner implements TrainingListener {
    * short is simply done again (it is idempotent) when the command is read again.
    */
   private JobResult complete() throws IOException {
+    fence.check(spec.jobId());
     services
         .publisher()
         .publish(
@@ -267,7 +276,7 @@ public final class JobRunner implements TrainingListener {
             spec.initFrom(),
             lastLosses,
             spec.principal());
-    state = services.jobs().write(state.finished(JobStatus.completed, null));
+    state = write(state.finished(JobStatus.completed, null));
     report.writePage(state.state().name(), trainer.epoch());
     services
         .events()
@@ -301,7 +310,7 @@ public final class JobRunner implements TrainingListener {
         } else {
           // Stopped right after an epoch-end checkpoint: that one already holds this position,
           // so say it is where the job resumes rather than write the same state again.
-          state = services.jobs().write(state.withAttempts(0));
+          state = write(state.withAttempts(0));
           announce(latest.get(), why);
         }
       }
@@ -313,7 +322,7 @@ public final class JobRunner implements TrainingListener {
   }
 
   private JobResult cancel() {
-    state = services.jobs().write(state.finished(JobStatus.cancelled, "cancelled by a command"));
+    state = write(state.finished(JobStatus.cancelled, "cancelled by a command"));
     if (trainer != null) {
       report.writePage(state.state().name(), trainer.epoch());
     }
@@ -327,7 +336,7 @@ public final class JobRunner implements TrainingListener {
    * pause for a transient fault; a failure only for a permanent one.
    */
   private JobResult afterError(Exception e) {
-    if (stopReason == StopReason.ABANDON) {
+    if (stopReason == StopReason.ABANDON || e instanceof Fence.LeaseLostException) {
       return leave();
     }
     if (state.state().isFinished()) {
@@ -365,7 +374,7 @@ public final class JobRunner implements TrainingListener {
   private JobResult fail(String reason) {
     log.error("job {} failed: {}", spec.jobId(), reason);
     try {
-      state = services.jobs().write(state.finished(JobStatus.failed, reason));
+      state = write(state.finished(JobStatus.failed, reason));
       services.events().sendAndWait(position(event(Type.failed)).withError(reason));
       services.metrics().job("failed");
       return new JobResult(spec.jobId(), JobResult.Disposition.COMMIT);
@@ -374,6 +383,12 @@ public final class JobRunner implements TrainingListener {
           "job {} could not record its failure; its command will be read again", spec.jobId(), e);
       return retry();
     }
+  }
+
+  /** Writes the job's state under its lease: nothing is written once the lease is lost. */
+  private JobState write(JobState next) {
+    fence.check(spec.jobId());
+    return services.jobs().write(next.underLease(fence.epoch()));
   }
 
   private TrainingEvent event(Type type) {

@@ -1,0 +1,265 @@
+package io.cyclegan.training.fleet;
+
+import io.cyclegan.common.store.ObjectKeys;
+import io.cyclegan.common.store.ObjectStore;
+import io.cyclegan.training.job.Fence;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The leases of jobs, one object per job ({@code jobs/{jobId}/lease.json}), on any S3 store: no
+ * conditional write, no synchronised clocks (docs/reliability.md, "Training fleet", has the
+ * argument).
+ *
+ * <ul>
+ *   <li><b>Expiry by observation.</b> A lease is free when absent, released, or when this worker
+ *       has seen the same document (epoch, renewals) for a whole time to live on its own monotonic
+ *       clock. Wall-clock times in the document are never compared.
+ *   <li><b>Claim (Fischer's timed mutual exclusion).</b> Read the lease and check it is the one
+ *       seen free; write a claim with the next epoch; give up when that read-then-write took longer
+ *       than {@link #claimBound}; wait {@link #settle} (twice the bound); read again: the claim is
+ *       won only when the document is still this claim. Any other claimant read before this claim
+ *       landed, so its write landed within the bound after that, before the re-read.
+ *   <li><b>Holding.</b> The holder renews every quarter of the time to live, each time reading the
+ *       lease first: another document there means the lease is lost. It counts itself valid until
+ *       80% of the time to live after the start of its last successful renewal, so it stops before
+ *       anyone else can see the lease unchanged for a whole time to live. A renewal that took
+ *       longer than the bound also loses the lease (the worker paused: it cannot tell what landed).
+ * </ul>
+ */
+public final class Leases {
+  private static final Logger log = LoggerFactory.getLogger(Leases.class);
+
+  private final ObjectStore store;
+  private final String workerId;
+  private final Duration ttl;
+  private final Duration claimBound;
+  private final Duration settle;
+  private final Map<String, Seen> seen = new ConcurrentHashMap<>();
+
+  /** What this worker last saw of a job's lease, and when it first saw it (monotonic). */
+  private record Seen(long epoch, long renewals, String worker, long sinceNanos) {}
+
+  /**
+   * @param ttl the time to live: a crashed holder's job is taken over about this long after its
+   *     last renewal
+   */
+  public Leases(ObjectStore store, String workerId, Duration ttl) {
+    this.store = store;
+    this.workerId = workerId;
+    this.ttl = ttl;
+    this.claimBound = clamp(ttl.dividedBy(6), Duration.ofMillis(500), Duration.ofSeconds(3));
+    this.settle = claimBound.multipliedBy(2);
+  }
+
+  private static Duration clamp(Duration d, Duration min, Duration max) {
+    return d.compareTo(min) < 0 ? min : d.compareTo(max) > 0 ? max : d;
+  }
+
+  public Duration ttl() {
+    return ttl;
+  }
+
+  /** How often a holder renews. */
+  public Duration renewEvery() {
+    return ttl.dividedBy(4);
+  }
+
+  public String workerId() {
+    return workerId;
+  }
+
+  /** The job's lease document, if any. */
+  public Optional<Lease> read(String jobId) {
+    return quick().getJson(key(jobId), Lease.class);
+  }
+
+  static String key(String jobId) {
+    return ObjectKeys.jobPrefix(jobId) + "lease.json";
+  }
+
+  /**
+   * Whether the job's lease looks free to this worker: absent, released, or the same document seen
+   * for a whole time to live (the longer of the holder's and this worker's).
+   */
+  public boolean looksFree(String jobId, Optional<Lease> lease) {
+    if (lease.isEmpty() || lease.get().released()) {
+      seen.remove(jobId);
+      return true;
+    }
+    Lease l = lease.get();
+    long now = System.nanoTime();
+    Seen s = seen.get(jobId);
+    if (s == null
+        || s.epoch != l.epoch()
+        || s.renewals != l.renewals()
+        || !s.worker.equals(l.worker())) {
+      seen.put(jobId, new Seen(l.epoch(), l.renewals(), l.worker(), now));
+      return false;
+    }
+    long live = Math.max(ttl.toMillis(), l.ttlMs());
+    return now - s.sinceNanos >= Duration.ofMillis(live).toNanos();
+  }
+
+  /** Forgets what was seen of a job's lease (the job left the queue). */
+  public void forget(String jobId) {
+    seen.remove(jobId);
+  }
+
+  /**
+   * Tries to claim the job whose lease looked free as {@code observed}; empty when another worker
+   * holds it or won the race, or when the store was too slow to tell.
+   */
+  public Optional<Held> tryAcquire(String jobId, Optional<Lease> observed)
+      throws InterruptedException {
+    long start = System.nanoTime();
+    Optional<Lease> current = read(jobId);
+    if (!sameDocument(current, observed)) {
+      return Optional.empty();
+    }
+    long epoch = current.map(l -> l.epoch() + 1).orElse(1L);
+    Lease claim = Lease.claim(jobId, workerId, epoch, ttl.toMillis());
+    quick().putJson(key(jobId), claim);
+    if (System.nanoTime() - start > claimBound.toNanos()) {
+      log.warn("claim of job {} took longer than {} ms: not taken", jobId, claimBound.toMillis());
+      return Optional.empty();
+    }
+    Thread.sleep(
+        settle.toMillis()); // Fischer's delay: the protocol's timing, not a synchronisation
+    Optional<Lease> after = read(jobId);
+    if (!sameDocument(after, Optional.of(claim))) {
+      log.info(
+          "claim of job {} (epoch {}) lost to {}",
+          jobId,
+          epoch,
+          after.map(Lease::worker).orElse("nobody"));
+      return Optional.empty();
+    }
+    seen.remove(jobId);
+    log.info("job {} leased by {} (epoch {})", jobId, workerId, epoch);
+    return Optional.of(new Held(claim, start));
+  }
+
+  private static boolean sameDocument(Optional<Lease> a, Optional<Lease> b) {
+    if (a.isEmpty() || b.isEmpty()) {
+      return a.isEmpty() && b.isEmpty();
+    }
+    Lease x = a.get();
+    Lease y = b.get();
+    return x.epoch() == y.epoch()
+        && x.renewals() == y.renewals()
+        && x.released() == y.released()
+        && x.worker().equals(y.worker());
+  }
+
+  /** Lease calls give up within the claim bound rather than wait out an outage. */
+  private ObjectStore quick() {
+    return store.withDeadline(Instant.now().plus(claimBound));
+  }
+
+  /** A lease this worker holds; its {@link #isValid} is the fence of the job's writes. */
+  public final class Held implements Fence {
+    private volatile Lease lease;
+    private volatile long validUntilNanos;
+    private volatile boolean lost;
+
+    private Held(Lease lease, long writeStartNanos) {
+      this.lease = lease;
+      this.validUntilNanos = writeStartNanos + validFor();
+    }
+
+    private long validFor() {
+      return ttl.toNanos() / 5 * 4;
+    }
+
+    public String jobId() {
+      return lease.jobId();
+    }
+
+    @Override
+    public long epoch() {
+      return lease.epoch();
+    }
+
+    @Override
+    public boolean isValid() {
+      return !lost && System.nanoTime() - validUntilNanos < 0;
+    }
+
+    /**
+     * Renews the lease; false (and the lease is lost for good) when another document is there, when
+     * the store did not answer in time, or when the lease had already run out.
+     */
+    public boolean renew() {
+      if (!isValid()) {
+        lost = true;
+        return false;
+      }
+      long start = System.nanoTime();
+      try {
+        Optional<Lease> current = read(jobId());
+        if (current.isEmpty() || !current.get().isHeldBy(workerId, epoch())) {
+          log.warn(
+              "lease of job {} (epoch {}) lost: the lease is now {}",
+              jobId(),
+              epoch(),
+              current.map(l -> l.worker() + " epoch " + l.epoch()).orElse("gone"));
+          lost = true;
+          return false;
+        }
+        Lease next = current.get().renewed();
+        quick().putJson(key(jobId()), next);
+        if (System.nanoTime() - start > claimBound.toNanos()) {
+          log.warn(
+              "renewal of job {} took longer than {} ms: lease given up",
+              jobId(),
+              claimBound.toMillis());
+          lost = true;
+          return false;
+        }
+        lease = next;
+        validUntilNanos = start + validFor();
+        return true;
+      } catch (RuntimeException e) {
+        log.warn(
+            "renewal of job {} failed ({}); the lease runs out if this goes on",
+            jobId(),
+            e.toString());
+        return isValid();
+      }
+    }
+
+    /** Gives the job up in order (it is free for any worker at once); only while still valid. */
+    public void release() {
+      if (!isValid()) {
+        return;
+      }
+      try {
+        Optional<Lease> current = read(jobId());
+        if (current.isPresent() && current.get().isHeldBy(workerId, epoch())) {
+          quick().putJson(key(jobId()), current.get().release());
+          log.info("lease of job {} (epoch {}) released", jobId(), epoch());
+        }
+      } catch (RuntimeException e) {
+        log.warn("release of job {} failed ({}); it runs out instead", jobId(), e.toString());
+      } finally {
+        lost = true;
+      }
+    }
+
+    /** The lease is given up without a write (this worker is crashing, or must not write). */
+    public void abandon() {
+      lost = true;
+    }
+
+    /** True once the lease was lost, released or abandoned. */
+    public boolean isLost() {
+      return lost;
+    }
+  }
+}

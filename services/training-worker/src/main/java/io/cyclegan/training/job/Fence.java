@@ -1,0 +1,33 @@
+package io.cyclegan.training.job;
+
+/**
+ * The right of this worker to write a job's state, checked before every write of it (the job's
+ * lease, see the fleet package). A run whose fence is no longer valid stops before its next step
+ * and writes nothing more.
+ */
+public interface Fence {
+  /** The lease epoch the run holds; stamped into every state it writes. */
+  long epoch();
+
+  /** True while this worker may still write the job's state. */
+  boolean isValid();
+
+  /**
+   * @throws LeaseLostException when the fence is no longer valid
+   */
+  default void check(String jobId) {
+    if (!isValid()) {
+      throw new LeaseLostException(
+          "job " + jobId + ": this worker's lease of epoch " + epoch() + " is no longer valid");
+    }
+  }
+
+  /** A worker that lost the lease of a job must not write its state (see docs/reliability.md). */
+  final class LeaseLostException extends RuntimeException {
+    private static final long serialVersionUID = 1L;
+
+    public LeaseLostException(String message) {
+      super(message);
+    }
+  }
+}
