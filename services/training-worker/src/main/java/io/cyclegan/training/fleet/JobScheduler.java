@@ -296,7 +296,7 @@ public final class JobScheduler implements Runnable {
       }
       held = lease;
       entry = e;
-      nextRenewNanos = System.nanoTime() + leases.renewEvery().toNanos();
+      nextRenewNanos = System.nanoTime(); // the claim's wait used part of its validity: renew now
       current = launcher.launch(state.get(), lease);
       metrics.held(true);
       return Taken.RUNNING;

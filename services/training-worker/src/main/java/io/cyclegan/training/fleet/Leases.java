@@ -22,14 +22,16 @@ import org.slf4j.LoggerFactory;
  *       clock. Wall-clock times in the document are never compared.
  *   <li><b>Claim (Fischer's timed mutual exclusion).</b> Read the lease and check it is the one
  *       seen free; write a claim with the next epoch; give up when that read-then-write took longer
- *       than {@link #claimBound}; wait {@link #settle} (twice the bound); read again: the claim is
- *       won only when the document is still this claim. Any other claimant read before this claim
- *       landed, so its write landed within the bound after that, before the re-read.
+ *       than the claim bound (a quarter of the time to live, 1 to 5 s); wait a little longer than
+ *       the bound; read again: the claim is won only when the document is still this claim. Any
+ *       other claimant read before this claim landed, so its write landed within the bound after
+ *       that, before the re-read.
  *   <li><b>Holding.</b> The holder renews every quarter of the time to live, each time reading the
  *       lease first: another document there means the lease is lost. It counts itself valid until
  *       80% of the time to live after the start of its last successful renewal, so it stops before
  *       anyone else can see the lease unchanged for a whole time to live. A renewal that took
- *       longer than the bound also loses the lease (the worker paused: it cannot tell what landed).
+ *       longer than a fifth of the time to live also loses the lease (the worker paused: its write
+ *       may have landed after another worker's claim).
  * </ul>
  */
 public final class Leases {
@@ -40,6 +42,7 @@ public final class Leases {
   private final Duration ttl;
   private final Duration claimBound;
   private final Duration settle;
+  private final Duration renewalBound;
   private final Map<String, Seen> seen = new ConcurrentHashMap<>();
 
   /** What this worker last saw of a job's lease, and when it first saw it (monotonic). */
@@ -53,8 +56,9 @@ public final class Leases {
     this.store = store;
     this.workerId = workerId;
     this.ttl = ttl;
-    this.claimBound = clamp(ttl.dividedBy(6), Duration.ofMillis(500), Duration.ofSeconds(3));
-    this.settle = claimBound.multipliedBy(2);
+    this.claimBound = clamp(ttl.dividedBy(4), Duration.ofSeconds(1), Duration.ofSeconds(5));
+    this.settle = claimBound.plus(claimBound.dividedBy(10));
+    this.renewalBound = ttl.dividedBy(5);
   }
 
   private static Duration clamp(Duration d, Duration min, Duration max) {
@@ -179,6 +183,11 @@ public final class Leases {
 
     public String jobId() {
       return lease.jobId();
+    }
+
+    /** The worker holding it (this one). */
+    public String workerId() {
+      return lease.worker();
     }
 
     @Override
