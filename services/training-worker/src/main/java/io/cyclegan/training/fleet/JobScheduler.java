@@ -147,7 +147,7 @@ public final class JobScheduler implements Runnable {
       metrics.lease("lost");
       job.requestStop(StopReason.ABANDON);
     } else {
-      nextRenewNanos = System.nanoTime() + TICK.toNanos() * 4; // the store did not answer: soon
+      nextRenewNanos = System.nanoTime() + TICK.toNanos() * 4; // not renewed: try again soon
     }
   }
 

@@ -8,6 +8,7 @@ import java.time.Instant;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.BooleanSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -200,47 +201,83 @@ public final class Leases {
       return !lost && System.nanoTime() - validUntilNanos < 0;
     }
 
+    @Override
+    public Instant validUntil() {
+      return Instant.now().plusNanos(Math.max(0, validUntilNanos - System.nanoTime()));
+    }
+
+    @Override
+    public boolean awaitValid(BooleanSupplier giveUp) throws InterruptedException {
+      synchronized (this) {
+        while (!isValid() && !lost && !giveUp.getAsBoolean()) {
+          wait(200);
+        }
+      }
+      return isValid();
+    }
+
     /**
-     * Renews the lease; false (and the lease is lost for good) when another document is there, when
-     * the store did not answer in time, or when the lease had already run out.
+     * Renews the lease. False when it is lost for good ({@link #isLost}: another document is there)
+     * or not renewed this time (the store did not answer, or too slowly to tell what landed when:
+     * tried again at the next renewal). A lease that ran out in between (the store away) is
+     * confirmed as a claim is, with the wait: then no other worker's claim can still land.
      */
     public boolean renew() {
-      if (!isValid()) {
-        lost = true;
+      if (lost) {
         return false;
       }
+      boolean wasValid = isValid();
       long start = System.nanoTime();
       try {
         Optional<Lease> current = read(jobId());
         if (current.isEmpty() || !current.get().isHeldBy(workerId, epoch())) {
-          log.warn(
-              "lease of job {} (epoch {}) lost: the lease is now {}",
-              jobId(),
-              epoch(),
-              current.map(l -> l.worker() + " epoch " + l.epoch()).orElse("gone"));
-          lost = true;
-          return false;
+          return lose(current);
         }
         Lease next = current.get().renewed();
         quick().putJson(key(jobId()), next);
-        if (System.nanoTime() - start > claimBound.toNanos()) {
+        long span = System.nanoTime() - start;
+        if (!wasValid) {
+          if (span > claimBound.toNanos()) {
+            return false;
+          }
+          Thread.sleep(settle.toMillis()); // as in a claim: any claim read before ours has landed
+          Optional<Lease> after = read(jobId());
+          if (!sameDocument(after, Optional.of(next))) {
+            return lose(after);
+          }
+          log.info("lease of job {} (epoch {}) confirmed again", jobId(), epoch());
+        } else if (span > renewalBound.toNanos()) {
           log.warn(
-              "renewal of job {} took longer than {} ms: lease given up",
+              "renewal of job {} took longer than {} ms: confirming the lease before going on",
               jobId(),
-              claimBound.toMillis());
-          lost = true;
+              renewalBound.toMillis());
+          validUntilNanos = start;
           return false;
         }
-        lease = next;
-        validUntilNanos = start + validFor();
+        synchronized (this) {
+          lease = next;
+          validUntilNanos = start + validFor();
+          notifyAll();
+        }
         return true;
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return false;
       } catch (RuntimeException e) {
         log.warn(
-            "renewal of job {} failed ({}); the lease runs out if this goes on",
-            jobId(),
-            e.toString());
-        return isValid();
+            "renewal of job {} failed ({}); the job pauses if this goes on", jobId(), e.toString());
+        return false;
       }
+    }
+
+    private boolean lose(Optional<Lease> current) {
+      log.warn(
+          "lease of job {} (epoch {}) lost: the lease is now {}",
+          jobId(),
+          epoch(),
+          current.map(l -> l.worker() + " epoch " + l.epoch()).orElse("gone"));
+      lost = true;
+      return false;
     }
 
     /** Gives the job up in order (it is free for any worker at once); only while still valid. */

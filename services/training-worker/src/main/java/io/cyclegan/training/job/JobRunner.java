@@ -4,6 +4,7 @@ import ai.djl.Device;
 import io.cyclegan.common.fault.Faults;
 import io.cyclegan.common.messages.TrainingEvent;
 import io.cyclegan.common.messages.TrainingEvent.Type;
+import io.cyclegan.common.store.StoreUnavailableException;
 import io.cyclegan.model.data.ImageSource;
 import io.cyclegan.model.device.DeviceSelector;
 import io.cyclegan.model.train.CycleGanTrainer;
@@ -225,7 +226,11 @@ public final class JobRunner implements TrainingListener {
 
   private boolean stopRequested() {
     if (!fence.isValid()) {
-      requestStop(StopReason.ABANDON); // the lease is lost: another worker may run the job now
+      try {
+        awaitFence(); // the store away: training pauses until the lease is confirmed
+      } catch (Fence.LeaseLostException e) {
+        requestStop(StopReason.ABANDON); // another worker may run the job now
+      }
     }
     if (stopReason == null && services.cancelRequested().test(spec)) {
       requestStop(StopReason.CANCEL);
@@ -240,7 +245,7 @@ public final class JobRunner implements TrainingListener {
    *     null at an epoch end
    */
   private void checkpoint(String reason) throws IOException {
-    fence.check(spec.jobId()); // a worker that lost the lease uploads nothing either
+    awaitFence(); // a worker that lost the lease uploads nothing either
     CheckpointRef ref = services.checkpoints().save(trainer, spec.model(), spec.version());
     // A checkpoint is a sign of life: this run counts as the only attempt since it, and a run
     // that stops in order counts as none.
@@ -264,7 +269,7 @@ public final class JobRunner implements TrainingListener {
    * short is simply done again (it is idempotent) when the command is read again.
    */
   private JobResult complete() throws IOException {
-    fence.check(spec.jobId());
+    awaitFence();
     services
         .publisher()
         .publish(
@@ -385,10 +390,44 @@ public final class JobRunner implements TrainingListener {
     }
   }
 
-  /** Writes the job's state under its lease: nothing is written once the lease is lost. */
+  /**
+   * Writes the job's state under its lease, only while the lease is valid: a write that waits for
+   * the store beyond the lease gives up, waits until the lease is confirmed, and is done again (it
+   * is a whole document). Nothing is written once the lease is lost.
+   */
   private JobState write(JobState next) {
+    while (true) {
+      awaitFence();
+      try {
+        return services.jobs().until(fence.validUntil()).write(next.underLease(fence.epoch()));
+      } catch (StoreUnavailableException e) {
+        if (fence.isValid()) {
+          throw e; // the store's own outage budget ran out first
+        }
+        log.warn("job {}: the lease ran out while writing its state; writing again", spec.jobId());
+      }
+    }
+  }
+
+  /**
+   * Returns while the lease is valid, waiting while it is being confirmed (the store was away).
+   *
+   * @throws Fence.LeaseLostException when another worker holds it now
+   */
+  private void awaitFence() {
+    if (fence.isValid()) {
+      return;
+    }
+    log.warn("job {} paused: its lease is not confirmed (is the store away?)", spec.jobId());
+    try {
+      if (fence.awaitValid(() -> stopReason == StopReason.ABANDON)) {
+        log.info("job {} goes on: its lease is confirmed", spec.jobId());
+        return;
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
     fence.check(spec.jobId());
-    return services.jobs().write(next.underLease(fence.epoch()));
   }
 
   private TrainingEvent event(Type type) {
