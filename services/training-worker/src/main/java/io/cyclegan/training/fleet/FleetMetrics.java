@@ -15,7 +15,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  *   <li>{@code cyclegan_training_lease_held} gauge: 1 while this worker holds a job's lease;
  *   <li>{@code cyclegan_training_lease_events_total{event}} counter: {@code acquired}, {@code
  *       race_lost} (another worker won the claim), {@code renewed}, {@code lost} (the lease ran out
- *       or another worker holds it: the job stopped without writing), {@code released}.
+ *       or another worker holds it: the job stopped without writing), {@code released}, {@code
+ *       stale_state_repaired} (a state.json written under an older epoch was found and rewritten).
  * </ul>
  */
 public final class FleetMetrics {
@@ -48,7 +49,7 @@ public final class FleetMetrics {
 
   void lease(String event) {
     Counter.builder("cyclegan.training.lease.events")
-        .description("lease events on this worker: acquired, race_lost, renewed, lost, released")
+        .description("lease events on this worker (acquired, race_lost, renewed, lost, released)")
         .tag("event", event)
         .register(registry)
         .increment();

@@ -142,12 +142,38 @@ public final class JobScheduler implements Runnable {
         log.info("cancel of job {} found in the store", job.spec().jobId());
         job.requestStop(StopReason.CANCEL);
       }
+      checkStoredState(job);
     } else if (held.isLost()) {
       log.warn("job {} lost its lease: stopping it without writing anything", job.spec().jobId());
       metrics.lease("lost");
       job.requestStop(StopReason.ABANDON);
     } else {
       nextRenewNanos = System.nanoTime() + TICK.toNanos() * 4; // not renewed: try again soon
+    }
+  }
+
+  /**
+   * A state.json written under an older lease epoch than this worker's, after this run had written
+   * its own, comes from a worker that lost the lease but wrote after all (a pause between its check
+   * and its write): the run writes its state again (on its own thread, so no newer write of its own
+   * is overwritten).
+   */
+  private void checkStoredState(RunningJob job) {
+    Long ours = job.state().leaseEpoch();
+    if (ours == null || ours != held.epoch()) {
+      return; // the run has not written under this lease yet
+    }
+    try {
+      jobs.read(job.spec().jobId())
+          .map(JobState::leaseEpoch)
+          .filter(stored -> stored < held.epoch())
+          .ifPresent(
+              stored -> {
+                metrics.lease("stale_state_repaired");
+                job.repairState();
+              });
+    } catch (RuntimeException e) {
+      // Looked at again at the next renewal.
     }
   }
 

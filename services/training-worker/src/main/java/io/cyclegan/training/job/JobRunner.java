@@ -48,7 +48,8 @@ public final class JobRunner implements TrainingListener {
   private final JobReport report;
   private final Map<String, Double> lastLosses = new LinkedHashMap<>();
   private volatile StopReason stopReason;
-  private JobState state;
+  private volatile boolean repairState;
+  private volatile JobState state;
   private CycleGanTrainer trainer;
   private long lastStepCheckNanos;
 
@@ -66,6 +67,19 @@ public final class JobRunner implements TrainingListener {
 
   public JobSpec spec() {
     return spec;
+  }
+
+  /**
+   * Asks the job to write its state again before its next step: the stored one was written under an
+   * older lease (a worker that lost the lease wrote after all, see docs/reliability.md).
+   */
+  public void repairState() {
+    repairState = true;
+  }
+
+  /** The state as this run last wrote it. */
+  public JobState state() {
+    return state;
   }
 
   /** Asks the job to stop before its next step; the strongest reason so far wins. */
@@ -221,6 +235,12 @@ public final class JobRunner implements TrainingListener {
       services.metrics().step(Duration.ofNanos(now - lastStepCheckNanos));
     }
     lastStepCheckNanos = now;
+    if (repairState && stopReason == null) {
+      repairState = false;
+      log.warn(
+          "job {}: state.json was written under an older lease; writing it again", spec.jobId());
+      state = write(state);
+    }
     return stopRequested();
   }
 
@@ -241,8 +261,8 @@ public final class JobRunner implements TrainingListener {
   /**
    * Saves a checkpoint, records it, then announces it.
    *
-   * @param reason why it is written outside the schedule ({@code shutdown}, {@code revoked}), or
-   *     null at an epoch end
+   * @param reason why it is written outside the schedule ({@code shutdown}), or null at an epoch
+   *     end
    */
   private void checkpoint(String reason) throws IOException {
     awaitFence(); // a worker that lost the lease uploads nothing either
@@ -305,7 +325,7 @@ public final class JobRunner implements TrainingListener {
         return afterError(e);
       }
     }
-    // Shutdown or revocation: save the position so the next owner loses nothing.
+    // Shutdown: save the position so the next worker loses nothing.
     String why = reason.name().toLowerCase(Locale.ROOT);
     try {
       if (trainer != null && trainer.globalStep() > 0) {
