@@ -61,6 +61,9 @@ public final class TrainingWorker implements AutoCloseable {
    */
   private static final Duration POLL_THREAD_BUDGET = Duration.ofSeconds(30);
 
+  /** How long the scheduler's own store calls wait out an outage (the next scan tries again). */
+  private static final Duration SCHEDULER_STORE_BUDGET = Duration.ofSeconds(2);
+
   /** The command loop's name in {@code /healthz}. */
   public static final String COMMAND_LOOP = "training-commands";
 
@@ -159,11 +162,15 @@ public final class TrainingWorker implements AutoCloseable {
               queue,
               leases,
               (spec, fence) -> RunningJob.start(new JobRunner(spec, services, fence), liveness));
+      // The scheduler renews the running job's lease between scans: a scan must not wait out an
+      // outage of the store.
+      ObjectStore schedulerStore =
+          runtime.store().withPolicy(retry.withBudget(SCHEDULER_STORE_BUDGET));
       this.scheduler =
           new JobScheduler(
-              queue,
+              new JobQueue(schedulerStore),
               leases,
-              pollJobs,
+              new JobStore(schedulerStore),
               handler,
               new FleetMetrics(runtime.metrics().registry()),
               retry);

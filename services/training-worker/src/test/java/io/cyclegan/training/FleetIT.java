@@ -110,7 +110,7 @@ class FleetIT {
 
   /** The tiny network for enough epochs that three jobs overlap on a shared machine. */
   private static Map<String, Object> params() {
-    Map<String, Object> p = TrainingFixture.tinyParams(12, 2);
+    Map<String, Object> p = TrainingFixture.tinyParams(7, 1);
     p.put("checkpointEvery", 2);
     return p;
   }
