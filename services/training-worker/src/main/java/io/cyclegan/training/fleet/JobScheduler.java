@@ -125,6 +125,9 @@ public final class JobScheduler implements Runnable {
       job.await(Duration.ZERO).ifPresent(this::dispose);
       return;
     }
+    if (stopping && !crashing) {
+      job.requestStop(StopReason.SHUTDOWN); // also a job launched while stop() was called
+    }
     if (stopping && stopDeadlineNanos != 0 && System.nanoTime() - stopDeadlineNanos >= 0) {
       log.error("job {} did not stop within {}; abandoning it", job.spec().jobId(), STOP_TIMEOUT);
       job.requestStop(StopReason.ABANDON);
