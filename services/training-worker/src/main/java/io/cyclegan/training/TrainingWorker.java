@@ -143,7 +143,12 @@ public final class TrainingWorker implements AutoCloseable {
       ObjectStore pollStore = runtime.store().withPolicy(onPollThread);
       JobStore pollJobs = new JobStore(pollStore);
       JobQueue queue = new JobQueue(pollStore);
-      Leases leases = new Leases(runtime.store(), settings.instanceId(), config.leaseTtl());
+      Leases leases =
+          new Leases(
+              runtime.store(),
+              settings.instanceId(),
+              settings.staticMembership(),
+              config.leaseTtl());
       CommandHandler handler =
           new CommandHandler(
               pollJobs,

@@ -15,6 +15,9 @@ import java.time.Instant;
  * @param released true when the holder gave the job up in order: free at once
  * @param writtenAt the holder's wall clock when written; shown to people, never used to decide
  * @param ttlMs the time to live the holder uses
+ * @param incarnation a random id of the holder's process: a lease of this worker's own instance id
+ *     but another incarnation was held by an earlier run of this worker, which is dead when the id
+ *     is an operator-given stable one (a StatefulSet pod name)
  */
 public record Lease(
     String schema,
@@ -24,25 +27,28 @@ public record Lease(
     long renewals,
     boolean released,
     Instant writtenAt,
-    long ttlMs) {
+    long ttlMs,
+    String incarnation) {
 
   public static final String SCHEMA = "cyclegan.training.job-lease/v1";
 
   /** A new lease of {@code jobId} for {@code worker}, replacing one of epoch {@code epoch - 1}. */
-  static Lease claim(String jobId, String worker, long epoch, long ttlMs) {
-    return new Lease(SCHEMA, jobId, worker, epoch, 0, false, Instant.now(), ttlMs);
+  static Lease claim(String jobId, String worker, long epoch, long ttlMs, String incarnation) {
+    return new Lease(SCHEMA, jobId, worker, epoch, 0, false, Instant.now(), ttlMs, incarnation);
   }
 
   Lease renewed() {
-    return new Lease(schema, jobId, worker, epoch, renewals + 1, false, Instant.now(), ttlMs);
+    return new Lease(
+        schema, jobId, worker, epoch, renewals + 1, false, Instant.now(), ttlMs, incarnation);
   }
 
   Lease release() {
-    return new Lease(schema, jobId, worker, epoch, renewals + 1, true, Instant.now(), ttlMs);
+    return new Lease(
+        schema, jobId, worker, epoch, renewals + 1, true, Instant.now(), ttlMs, incarnation);
   }
 
-  /** True when this is the lease of epoch {@code fence} held by {@code holder}. */
-  boolean isHeldBy(String holder, long fence) {
-    return !released && epoch == fence && worker.equals(holder);
+  /** True when this is the lease of epoch {@code fence} held by {@code holder} in {@code run}. */
+  boolean isHeldBy(String holder, String run, long fence) {
+    return !released && epoch == fence && worker.equals(holder) && run.equals(incarnation);
   }
 }

@@ -7,6 +7,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
 import java.util.Optional;
+import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.BooleanSupplier;
 import org.slf4j.Logger;
@@ -40,6 +41,8 @@ public final class Leases {
 
   private final ObjectStore store;
   private final String workerId;
+  private final boolean uniqueWorkerId;
+  private final String incarnation = UUID.randomUUID().toString();
   private final Duration ttl;
   private final Duration claimBound;
   private final Duration settle;
@@ -50,12 +53,17 @@ public final class Leases {
   private record Seen(long epoch, long renewals, String worker, long sinceNanos) {}
 
   /**
+   * @param uniqueWorkerId true when no other process ever runs with {@code workerId} at the same
+   *     time (an operator-given id such as a StatefulSet pod name, the same condition as Kafka's
+   *     static membership): then a lease of this id from an earlier run of the process is free at
+   *     once after a restart
    * @param ttl the time to live: a crashed holder's job is taken over about this long after its
    *     last renewal
    */
-  public Leases(ObjectStore store, String workerId, Duration ttl) {
+  public Leases(ObjectStore store, String workerId, boolean uniqueWorkerId, Duration ttl) {
     this.store = store;
     this.workerId = workerId;
+    this.uniqueWorkerId = uniqueWorkerId;
     this.ttl = ttl;
     this.claimBound = clamp(ttl.dividedBy(4), Duration.ofSeconds(1), Duration.ofSeconds(5));
     this.settle = claimBound.plus(claimBound.dividedBy(10));
@@ -98,6 +106,10 @@ public final class Leases {
       return true;
     }
     Lease l = lease.get();
+    if (uniqueWorkerId && l.worker().equals(workerId) && !incarnation.equals(l.incarnation())) {
+      seen.remove(jobId);
+      return true; // held by an earlier run of this very worker, which is gone: restarted
+    }
     long now = System.nanoTime();
     Seen s = seen.get(jobId);
     if (s == null
@@ -128,7 +140,7 @@ public final class Leases {
       return Optional.empty();
     }
     long epoch = current.map(l -> l.epoch() + 1).orElse(1L);
-    Lease claim = Lease.claim(jobId, workerId, epoch, ttl.toMillis());
+    Lease claim = Lease.claim(jobId, workerId, epoch, ttl.toMillis(), incarnation);
     quick().putJson(key(jobId), claim);
     if (System.nanoTime() - start > claimBound.toNanos()) {
       log.warn("claim of job {} took longer than {} ms: not taken", jobId, claimBound.toMillis());
@@ -159,7 +171,8 @@ public final class Leases {
     return x.epoch() == y.epoch()
         && x.renewals() == y.renewals()
         && x.released() == y.released()
-        && x.worker().equals(y.worker());
+        && x.worker().equals(y.worker())
+        && java.util.Objects.equals(x.incarnation(), y.incarnation());
   }
 
   /** Lease calls give up within the claim bound rather than wait out an outage. */
@@ -230,7 +243,7 @@ public final class Leases {
       long start = System.nanoTime();
       try {
         Optional<Lease> current = read(jobId());
-        if (current.isEmpty() || !current.get().isHeldBy(workerId, epoch())) {
+        if (current.isEmpty() || !current.get().isHeldBy(workerId, incarnation, epoch())) {
           return lose(current);
         }
         Lease next = current.get().renewed();
@@ -287,7 +300,7 @@ public final class Leases {
       }
       try {
         Optional<Lease> current = read(jobId());
-        if (current.isPresent() && current.get().isHeldBy(workerId, epoch())) {
+        if (current.isPresent() && current.get().isHeldBy(workerId, incarnation, epoch())) {
           quick().putJson(key(jobId()), current.get().release());
           log.info("lease of job {} (epoch {}) released", jobId(), epoch());
         }

@@ -119,7 +119,7 @@ class CommandLoopIT {
               null,
               ModelPublishers.OPEN,
               new JobQueue(store),
-              new Leases(store, "w1", Duration.ofSeconds(6)),
+              new Leases(store, "w1", false, Duration.ofSeconds(6)),
               (spec, fence) -> {
                 throw new AssertionError("nothing should be launched, got " + spec.jobId());
               });

@@ -40,7 +40,7 @@ class LeasesIT {
         String jobId = jobId();
         List<Future<Optional<Leases.Held>>> claims = new ArrayList<>();
         for (int i = 1; i <= 4; i++) {
-          Leases worker = new Leases(store, "w" + i, TTL);
+          Leases worker = new Leases(store, "w" + i, false, TTL);
           Callable<Optional<Leases.Held>> claim = () -> worker.tryAcquire(jobId, Optional.empty());
           claims.add(pool.submit(claim));
         }
@@ -51,7 +51,7 @@ class LeasesIT {
 
         // Safety: never two. (A claim slower than the bound gives up, so none may win.)
         assertThat(won).as("claims won in round %d", round).hasSizeLessThanOrEqualTo(1);
-        Lease lease = new Leases(store, "reader", TTL).read(jobId).orElseThrow();
+        Lease lease = new Leases(store, "reader", false, TTL).read(jobId).orElseThrow();
         for (Leases.Held h : won) {
           assertThat(lease.worker()).isEqualTo(h.workerId());
           assertThat(h.epoch()).isEqualTo(1);
@@ -67,8 +67,8 @@ class LeasesIT {
       throws Exception {
     ObjectStore store = StackKit.store(stack);
     String jobId = jobId();
-    Leases first = new Leases(store, "w1", TTL);
-    Leases second = new Leases(store, "w2", TTL);
+    Leases first = new Leases(store, "w1", false, TTL);
+    Leases second = new Leases(store, "w2", false, TTL);
     Leases.Held held = claim(first, jobId);
     assertThat(held.renew()).isTrue();
 
@@ -99,9 +99,10 @@ class LeasesIT {
   void shouldLoseTheLeaseWhenAnotherWorkersClaimIsThere(LocalStack stack) throws Exception {
     ObjectStore store = StackKit.store(stack);
     String jobId = jobId();
-    Leases.Held held = claim(new Leases(store, "w1", TTL), jobId);
+    Leases.Held held = claim(new Leases(store, "w1", false, TTL), jobId);
     // A claim that landed late (a paused claimant): whoever finds another document steps back.
-    store.putJson(Leases.key(jobId), Lease.claim(jobId, "w2", held.epoch() + 1, TTL.toMillis()));
+    store.putJson(
+        Leases.key(jobId), Lease.claim(jobId, "w2", held.epoch() + 1, TTL.toMillis(), "run-2"));
 
     assertThat(held.renew()).isFalse();
     assertThat(held.isValid()).isFalse();
@@ -111,14 +112,33 @@ class LeasesIT {
   void shouldMakeAReleasedLeaseFreeAtOnceWithTheNextEpoch(LocalStack stack) throws Exception {
     ObjectStore store = StackKit.store(stack);
     String jobId = jobId();
-    Leases.Held held =
-        new Leases(store, "w1", TTL).tryAcquire(jobId, Optional.empty()).orElseThrow();
+    Leases.Held held = claim(new Leases(store, "w1", false, TTL), jobId);
+    assertThat(held.renew()).isTrue();
     held.release();
-    Leases second = new Leases(store, "w2", TTL);
-    Optional<Lease> seen = second.read(jobId);
+    Leases second = new Leases(store, "w2", false, TTL);
 
-    assertThat(second.looksFree(jobId, seen)).isTrue();
-    assertThat(second.tryAcquire(jobId, seen).orElseThrow().epoch()).isEqualTo(held.epoch() + 1);
+    assertThat(second.looksFree(jobId, second.read(jobId))).isTrue();
+    assertThat(claim(second, jobId).epoch()).isGreaterThan(held.epoch());
+  }
+
+  @Test
+  void shouldFreeALeaseOfAnEarlierRunOfTheSameWorkerAtOnceOnlyWhenItsIdIsUnique(LocalStack stack)
+      throws Exception {
+    ObjectStore store = StackKit.store(stack);
+    String jobId = jobId();
+    Leases.Held held = claim(new Leases(store, "pod-0", true, TTL), jobId);
+    assertThat(held.renew()).isTrue(); // then the process is killed: no release
+    Optional<Lease> left = store.getJson(Leases.key(jobId), Lease.class);
+
+    assertThat(new Leases(store, "pod-0", true, TTL).looksFree(jobId, left))
+        .as("the restarted pod-0 (a StatefulSet never runs two)")
+        .isTrue();
+    assertThat(new Leases(store, "pod-0", false, TTL).looksFree(jobId, left))
+        .as("a default id that two processes may share")
+        .isFalse();
+    assertThat(new Leases(store, "pod-1", true, TTL).looksFree(jobId, left))
+        .as("another worker")
+        .isFalse();
   }
 
   /**
