@@ -25,7 +25,8 @@ public final class JobsCommand extends ClientCommand {
       throw notOverApi("jobs", "that lists jobs (one job is GET /jobs/{id}: cyclegan job ID)");
     }
     List<Map<String, Object>> jobs = new JobStates(connection().store()).rows();
-    output.printList(out(), "jobs", jobs, List.of("id", "state", "epoch", "step"), "no jobs");
+    output.printList(
+        out(), "jobs", jobs, List.of("id", "state", "place", "epoch", "step"), "no jobs");
     return ExitCodes.OK;
   }
 }
