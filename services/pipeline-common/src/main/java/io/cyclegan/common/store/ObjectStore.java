@@ -409,6 +409,76 @@ public final class ObjectStore {
         });
   }
 
+  /** The most entries one {@link #listPage} call returns: S3's own page size. */
+  public static final int MAX_PAGE = 1000;
+
+  /**
+   * One page of what lies under {@code prefix}, in key order, after the key {@code after}: one S3
+   * list request of {@code limit + 1} keys (the extra one says whether there is a next page), so
+   * its cost depends on the page size, not on how many objects the prefix holds.
+   *
+   * @param delimited {@code false}: every object below {@code prefix}, recursively ({@link
+   *     ListPage#objects}); {@code true}: only the names of its immediate sub-folders ({@link
+   *     ListPage#prefixes}), e.g. model names, without walking what lies below them
+   * @param after a key under {@code prefix} (a previous page's {@link ListPage#next}), or null for
+   *     the first page
+   * @param limit 1 to {@link #MAX_PAGE}
+   */
+  public ListPage listPage(String prefix, boolean delimited, String after, int limit) {
+    if (limit < 1 || limit > MAX_PAGE) {
+      throw new IllegalArgumentException(
+          "a page holds 1 to " + MAX_PAGE + " entries, was " + limit);
+    }
+    if (after != null && !after.startsWith(prefix)) {
+      throw new IllegalArgumentException("the cursor is not a key under " + prefix);
+    }
+    return call(
+        "list a page of " + prefix,
+        () -> {
+          ListObjectsArgs.Builder args =
+              ListObjectsArgs.builder().bucket(bucket).prefix(prefix).maxKeys(limit + 1);
+          if (delimited) {
+            args.delimiter("/");
+          } else {
+            args.recursive(true);
+          }
+          if (after != null) {
+            args.startAfter(after);
+          }
+          List<ObjectInfo> objects = new ArrayList<>();
+          List<String> prefixes = new ArrayList<>();
+          String last = null;
+          boolean more = false;
+          for (Result<Item> r : client.listObjects(args.build())) {
+            Item item = r.get();
+            String key = item.objectName();
+            if (objects.size() + prefixes.size() == limit) {
+              more = true;
+              break; // the (limit + 1)th entry: stop before the client fetches another page
+            }
+            if (delimited) {
+              String rest = key.substring(prefix.length());
+              int slash = rest.indexOf('/');
+              if (slash > 0 && slash == rest.length() - 1) {
+                prefixes.add(rest.substring(0, slash));
+                // Every key below this sub-folder sorts before {prefix}{name}0 ('/' < '0'), so
+                // the next page starts after all of them.
+                last = prefix + rest.substring(0, slash) + "0";
+              }
+            } else if (!item.isDir() && !key.endsWith("/")) {
+              objects.add(
+                  new ObjectInfo(
+                      key,
+                      item.size(),
+                      item.etag(),
+                      item.lastModified() == null ? null : item.lastModified().toInstant()));
+              last = key;
+            }
+          }
+          return new ListPage(objects, prefixes, Optional.ofNullable(more ? last : null));
+        });
+  }
+
   /** Deletes an object; deleting a missing one is not an error (S3 semantics). */
   public void delete(String key) {
     call(
