@@ -436,14 +436,20 @@ public final class ObjectStore {
         "list a page of " + prefix,
         () -> {
           ListObjectsArgs.Builder args =
-              ListObjectsArgs.builder().bucket(bucket).prefix(prefix).maxKeys(limit + 1);
+              ListObjectsArgs.builder()
+                  .bucket(bucket)
+                  .prefix(prefix)
+                  // One request, unless the page is S3's largest: then the extra key costs one.
+                  .maxKeys(Math.min(limit + 1, MAX_PAGE));
           if (delimited) {
             args.delimiter("/");
           } else {
             args.recursive(true);
           }
           if (after != null) {
-            args.startAfter(after);
+            // ListObjects v1's marker: S3Proxy refuses v2's start-after together with the
+            // continuation token the client sends when a page runs on (folder placeholders).
+            args.useApiVersion1(true).marker(after);
           }
           List<ObjectInfo> objects = new ArrayList<>();
           List<String> prefixes = new ArrayList<>();
@@ -452,20 +458,27 @@ public final class ObjectStore {
           for (Result<Item> r : client.listObjects(args.build())) {
             Item item = r.get();
             String key = item.objectName();
-            if (objects.size() + prefixes.size() == limit) {
-              more = true;
-              break; // the (limit + 1)th entry: stop before the client fetches another page
-            }
+            String name = null;
             if (delimited) {
               String rest = key.substring(prefix.length());
               int slash = rest.indexOf('/');
-              if (slash > 0 && slash == rest.length() - 1) {
-                prefixes.add(rest.substring(0, slash));
-                // Every key below this sub-folder sorts before {prefix}{name}0 ('/' < '0'), so
-                // the next page starts after all of them.
-                last = prefix + rest.substring(0, slash) + "0";
+              if (slash <= 0 || slash != rest.length() - 1) {
+                continue; // an object beside the sub-folders
               }
-            } else if (!item.isDir() && !key.endsWith("/")) {
+              name = rest.substring(0, slash);
+            } else if (item.isDir() || key.endsWith("/")) {
+              continue; // a folder placeholder, which some servers list
+            }
+            if (objects.size() + prefixes.size() == limit) {
+              more = true;
+              break; // the (limit + 1)th entry: there is a next page
+            }
+            if (delimited) {
+              prefixes.add(name);
+              // Every key below this sub-folder sorts before {prefix}{name}0 ('/' < '0'), so the
+              // next page starts after all of them.
+              last = prefix + name + "0";
+            } else {
               objects.add(
                   new ObjectInfo(
                       key,
