@@ -50,7 +50,7 @@ public final class DatasetCounts {
 
   /** One dataset's state; every field is guarded by the entry itself. */
   private static final class Entry {
-    final Object loadLock = new Object();
+    final Object refreshLock = new Object();
     final Object writeLock = new Object();
     boolean loaded;
     long a;
@@ -63,21 +63,23 @@ public final class DatasetCounts {
   }
 
   /**
-   * Makes sure the dataset's counts are known: one listing the first time this process sees it,
-   * nothing after that.
+   * Makes sure the dataset's counts are known: one listing the first time this process sees it
+   * (several, when batches race to be first), nothing after that.
    *
    * @param store the store view to list with (the caller's deadline)
    */
   public void load(String dataset, ObjectStore store) {
     Entry e = entry(dataset);
-    synchronized (e.loadLock) {
-      synchronized (e) {
-        if (e.loaded) {
-          return;
-        }
+    synchronized (e) {
+      if (e.loaded) {
+        return;
       }
-      Set<String> keys = new Catalog(store).imageKeys(dataset);
-      synchronized (e) {
+    }
+    // Listed without a lock: a caller with a short deadline (an HTTP upload) must not wait behind
+    // another's listing that waits out a store outage. Racing first listings: the first one wins.
+    Set<String> keys = new Catalog(store).imageKeys(dataset);
+    synchronized (e) {
+      if (!e.loaded) {
         set(e, dataset, keys);
         e.loaded = true;
       }
@@ -166,7 +168,7 @@ public final class DatasetCounts {
    */
   public void refresh(String dataset, ObjectStore store) {
     Entry e = entry(dataset);
-    synchronized (e.loadLock) {
+    synchronized (e.refreshLock) {
       synchronized (e) {
         e.addedDuringRefresh = new HashSet<>();
       }

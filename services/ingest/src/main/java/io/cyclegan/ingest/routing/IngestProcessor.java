@@ -75,6 +75,8 @@ public final class IngestProcessor {
    */
   static final String INPUT_SHA256 = "cg-sha256";
 
+  private static final int INLINE_TASKS = 2;
+
   private final ImageValidator validator;
   private final HeaderParser parser;
   private final ObjectStore store;
@@ -379,8 +381,25 @@ public final class IngestProcessor {
     return counts;
   }
 
+  /**
+   * Runs store calls, in parallel on the I/O pool; two or fewer run on the calling thread, so that
+   * a single upload (a load and a HEAD, one PUT) never queues behind a large batch whose calls wait
+   * out a store outage on the shared pool.
+   */
   private void runAll(List<Callable<Void>> tasks) {
     if (tasks.isEmpty()) {
+      return;
+    }
+    if (tasks.size() <= INLINE_TASKS) {
+      for (Callable<Void> task : tasks) {
+        try {
+          task.call();
+        } catch (RuntimeException e) {
+          throw e;
+        } catch (Exception e) {
+          throw new CompletionException(e);
+        }
+      }
       return;
     }
     List<Future<Void>> futures;
