@@ -2,8 +2,9 @@
 # Scale benchmark (issue 17 part 5) on `cyclegan up`'s in-process pipeline (embedded Kafka and
 # S3, ingest, training and inference in one JVM): grows one dataset over Kafka chunk by chunk and
 # prints JSON lines on stdout:
+#   {"bench":"ingest-warmup", images, seconds}   one chunk to another dataset first (JIT, pools)
 #   {"bench":"ingest-chunk", chunk, datasetImagesBefore, images, seconds, imagesPerSecond}  per chunk
-#   {"bench":"ingest-summary", firstChunkImagesPerSecond, lastChunkImagesPerSecond, lastOverFirst}
+#   {"bench":"ingest-summary", firstChunkImagesPerSecond, lastChunkImagesPerSecond, lastOverFirst, cpus, loadAverage}
 #   {"bench":"get-datasets", datasetImages, countedImages, calls, p50Ms, maxMs}
 #   {"bench":"job-start", cache: cold|warm, secondsToStarted}   start command -> `started` event
 #

@@ -59,29 +59,17 @@ public final class ScaleBenchmark {
         KafkaConsumer<byte[], byte[]> jobEvents = consumer(pipeline, topics.trainingEvents())) {
       List<Double> rates = new ArrayList<>();
       Random random = new Random(17);
+      // A chunk to another dataset first: the JIT, the pools and the connections warm up, so
+      // that the first measured chunk is not slowed by the process's own start.
+      double warmUp =
+          sendChunk(producer, datasetEvents, topics, dataset + "-warmup", 0, chunk, size, random);
+      print("ingest-warmup", Map.of("images", chunk, "seconds", round(warmUp)));
       long announced = 0;
       for (int sent = 0, n = 1; sent < images; n++) {
         int count = Math.min(chunk, images - sent);
-        List<byte[]> pngs = new ArrayList<>(count);
-        for (int i = 0; i < count; i++) {
-          pngs.add(png(size, random));
-        }
-        long start = System.nanoTime();
-        for (int i = 0; i < count; i++) {
-          producer.send(
-              new ProducerRecord<>(
-                  topics.imagesIn(),
-                  null,
-                  bytes(dataset + "-" + (sent + i)),
-                  pngs.get(i),
-                  List.of(
-                      header(Headers.PURPOSE, "dataset"),
-                      header(Headers.DATASET, dataset),
-                      header(Headers.DOMAIN, (sent + i) % 2 == 0 ? "A" : "B"))));
-        }
-        producer.flush();
-        announced += awaitEvents(datasetEvents, dataset, count);
-        double seconds = (System.nanoTime() - start) / 1e9;
+        double seconds =
+            sendChunk(producer, datasetEvents, topics, dataset, sent, count, size, random);
+        announced += count;
         double rate = count / seconds;
         rates.add(rate);
         print(
@@ -100,11 +88,52 @@ public final class ScaleBenchmark {
               "datasetImages", announced,
               "firstChunkImagesPerSecond", round(rates.get(0)),
               "lastChunkImagesPerSecond", round(rates.get(rates.size() - 1)),
-              "lastOverFirst", round(rates.get(rates.size() - 1) / rates.get(0))));
+              "lastOverFirst", round(rates.get(rates.size() - 1) / rates.get(0)),
+              "cpus", Runtime.getRuntime().availableProcessors(),
+              "loadAverage",
+                  round(
+                      java.lang.management.ManagementFactory.getOperatingSystemMXBean()
+                          .getSystemLoadAverage())));
       getDatasets(pipeline, dataset, images);
       jobStart(pipeline, producer, jobEvents, topics, dataset, images, "cold");
       jobStart(pipeline, producer, jobEvents, topics, dataset, images, "warm");
     }
+  }
+
+  /**
+   * Sends {@code count} new images to {@code dataset} over Kafka (encoded beforehand) and returns
+   * the seconds from the first send until ingest has announced them all.
+   */
+  private static double sendChunk(
+      KafkaProducer<byte[], byte[]> producer,
+      KafkaConsumer<byte[], byte[]> datasetEvents,
+      Topics topics,
+      String dataset,
+      int sent,
+      int count,
+      int size,
+      Random random)
+      throws IOException {
+    List<byte[]> pngs = new ArrayList<>(count);
+    for (int i = 0; i < count; i++) {
+      pngs.add(png(size, random));
+    }
+    long start = System.nanoTime();
+    for (int i = 0; i < count; i++) {
+      producer.send(
+          new ProducerRecord<>(
+              topics.imagesIn(),
+              null,
+              bytes(dataset + "-" + (sent + i)),
+              pngs.get(i),
+              List.of(
+                  header(Headers.PURPOSE, "dataset"),
+                  header(Headers.DATASET, dataset),
+                  header(Headers.DOMAIN, (sent + i) % 2 == 0 ? "A" : "B"))));
+    }
+    producer.flush();
+    awaitEvents(datasetEvents, dataset, count);
+    return (System.nanoTime() - start) / 1e9;
   }
 
   /** Waits until {@code count} more dataset events of {@code dataset} have arrived. */
