@@ -22,7 +22,8 @@ import org.slf4j.LoggerFactory;
  *       than {@code maxAge} (what another replica added meanwhile is then counted);
  *   <li>else a dataset in the store that has no summary document yet (data from before summaries,
  *       or written without ingest), from the next page of dataset names; the page cursor turns
- *       round, so every dataset is reached.
+ *       round, so every dataset is reached, and a pass that found nothing waits {@code maxAge}
+ *       before the next.
  * </ol>
  *
  * A failed step (the store away) is logged and the next one tries again: nothing depends on it but
@@ -38,6 +39,8 @@ public final class CatalogRefresher implements AutoCloseable {
   private final Duration maxAge;
   private final ScheduledExecutorService timer;
   private String cursor;
+  private long nextScanNanos = System.nanoTime();
+  private boolean foundInPass;
 
   /**
    * @param maxAge how old a changed dataset's last listing may grow ({@code
@@ -76,14 +79,26 @@ public final class CatalogRefresher implements AutoCloseable {
     if (!due.isEmpty()) {
       return refresh(due.get(0));
     }
+    if (System.nanoTime() - nextScanNanos < 0) {
+      return Optional.empty();
+    }
     ListPage page = store.listPage(DATASETS, true, cursor, NAMES_PER_STEP);
     cursor = page.next().orElse(null);
     for (String name : page.prefixes()) {
       if (Names.isValid(name)
           && counts.counts(name).isEmpty()
           && !store.exists(ObjectKeys.datasetSummary(name))) {
+        foundInPass = true;
         return refresh(name);
       }
+    }
+    if (cursor == null) {
+      // A whole pass over the names: when it found nothing to do, the next one waits maxAge
+      // (some stores walk every key below datasets/ to answer a delimited listing).
+      if (!foundInPass) {
+        nextScanNanos = System.nanoTime() + maxAge.toNanos();
+      }
+      foundInPass = false;
     }
     return Optional.empty();
   }
