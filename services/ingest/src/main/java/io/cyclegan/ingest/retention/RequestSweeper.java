@@ -3,10 +3,13 @@ package io.cyclegan.ingest.retention;
 import io.cyclegan.common.store.ListPage;
 import io.cyclegan.common.store.ObjectInfo;
 import io.cyclegan.common.store.ObjectStore;
+import io.cyclegan.common.store.StoreException;
+import io.cyclegan.common.store.StoreUnavailableException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -20,8 +23,10 @@ import org.slf4j.LoggerFactory;
  * looks at most at {@link RetentionConfig#maxObjectsPerSweep} objects, page by page, and the next
  * sweep goes on after the last key it saw (starting over at the end of a prefix), so its cost does
  * not grow with the bucket. Nothing else is touched: datasets, models, checkpoints and jobs are
- * outside these two prefixes. Several ingest replicas sweeping at once only repeat deletes, which
- * S3 makes idempotent.
+ * outside these two prefixes. A sweep also aborts multipart uploads started longer ago than {@link
+ * RetentionConfig#incompleteUploads} (a day by default: an upload in progress, such as a running
+ * job's checkpoint, takes minutes), up to a page of them. Several ingest replicas sweeping at once
+ * only repeat deletes, which S3 makes idempotent.
  */
 public final class RequestSweeper implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(RequestSweeper.class);
@@ -34,6 +39,7 @@ public final class RequestSweeper implements AutoCloseable {
   private final Clock clock;
   private final Map<String, String> cursors = new LinkedHashMap<>();
   private final ScheduledExecutorService timer;
+  private boolean multipartListable = true;
 
   public RequestSweeper(ObjectStore store, RetentionConfig config, Clock clock) {
     this.store = store;
@@ -49,7 +55,11 @@ public final class RequestSweeper implements AutoCloseable {
   }
 
   /** What one sweep did. */
-  public record Sweep(int looked, int deleted) {}
+  public record Sweep(int looked, int deleted, int aborted) {
+    Sweep(int looked, int deleted) {
+      this(looked, deleted, 0);
+    }
+  }
 
   /** Sweeps every {@link RetentionConfig#sweepEvery}, unless nothing is ever deleted. */
   public void start() {
@@ -63,11 +73,13 @@ public final class RequestSweeper implements AutoCloseable {
   private void sweepQuietly() {
     try {
       Sweep s = sweep();
-      if (s.deleted() > 0) {
+      if (s.deleted() > 0 || s.aborted() > 0) {
         log.info(
-            "retention: {} old request and result objects deleted of {} looked at",
+            "retention: {} old request and result objects deleted of {} looked at, {} stale"
+                + " uploads aborted",
             s.deleted(),
-            s.looked());
+            s.looked(),
+            s.aborted());
       }
     } catch (RuntimeException e) {
       log.warn("retention sweep failed, trying again in the next one: {}", e.getMessage());
@@ -90,7 +102,34 @@ public final class RequestSweeper implements AutoCloseable {
       looked += s.looked();
       deleted += s.deleted();
     }
-    return new Sweep(looked, deleted);
+    return new Sweep(looked, deleted, abortIncompleteUploads());
+  }
+
+  private int abortIncompleteUploads() {
+    if (config.incompleteUploads().isZero() || !multipartListable) {
+      return 0;
+    }
+    Instant cutoff = clock.instant().minus(config.incompleteUploads());
+    List<ObjectStore.IncompleteUpload> uploads;
+    try {
+      uploads = store.incompleteUploads(PAGE);
+    } catch (StoreUnavailableException e) {
+      throw e;
+    } catch (StoreException e) {
+      // The store does not list multipart uploads: leave it to a lifecycle rule
+      // (docs/retention.md) and stop asking.
+      multipartListable = false;
+      log.warn("retention: the store does not list incomplete uploads ({})", e.getMessage());
+      return 0;
+    }
+    int aborted = 0;
+    for (ObjectStore.IncompleteUpload u : uploads) {
+      if (u.initiated() != null && u.initiated().isBefore(cutoff)) {
+        store.abortUpload(u.key(), u.uploadId());
+        aborted++;
+      }
+    }
+    return aborted;
   }
 
   private Sweep sweep(String prefix, Instant cutoff, int budget) {

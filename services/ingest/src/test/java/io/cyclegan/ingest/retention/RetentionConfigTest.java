@@ -18,17 +18,19 @@ class RetentionConfigTest {
     assertThat(c.results()).isEqualTo(Duration.ofDays(7));
     assertThat(c.sweepEvery()).isEqualTo(Duration.ofHours(1));
     assertThat(c.maxObjectsPerSweep()).isEqualTo(10_000);
+    assertThat(c.incompleteUploads()).isEqualTo(Duration.ofDays(1));
     assertThat(c.sweeps()).isTrue();
   }
 
   @Test
-  void shouldNotSweepWhenBothLifetimesAreZero() {
+  void shouldNotSweepWhenEveryLifetimeIsZero() {
     RetentionConfig c =
         RetentionConfig.fromEnv(
             new Env(
                 Map.of(
                     "CYCLEGAN_RETENTION_REQUESTS_HOURS", "0",
-                    "CYCLEGAN_RETENTION_RESULTS_HOURS", "0")));
+                    "CYCLEGAN_RETENTION_RESULTS_HOURS", "0",
+                    "CYCLEGAN_RETENTION_MULTIPART_HOURS", "0")));
 
     assertThat(c.sweeps()).isFalse();
   }

@@ -11,6 +11,7 @@ import io.minio.BucketExistsArgs;
 import io.minio.GetObjectArgs;
 import io.minio.ListObjectsArgs;
 import io.minio.MakeBucketArgs;
+import io.minio.MinioAsyncClient;
 import io.minio.MinioClient;
 import io.minio.PutObjectArgs;
 import io.minio.RemoveObjectArgs;
@@ -68,6 +69,7 @@ public final class ObjectStore {
       new RetryPolicy(Duration.ofMillis(200), Duration.ofSeconds(2), Duration.ofSeconds(10));
 
   private final MinioClient client;
+  private final MinioAsyncClient asyncClient;
   private final MinioClient probeClient;
   private final String bucket;
   private final Retrier retrier;
@@ -86,8 +88,16 @@ public final class ObjectStore {
     Provider credentials =
         CredentialProviders.of(
             settings.credentials(), httpClient(CONNECT_TIMEOUT, READ_TIMEOUT, Optional.empty()));
-    this.client =
-        client(settings, credentials, httpClient(CONNECT_TIMEOUT, READ_TIMEOUT, settings.caFile()));
+    OkHttpClient http = httpClient(CONNECT_TIMEOUT, READ_TIMEOUT, settings.caFile());
+    this.client = client(settings, credentials, http);
+    // Only for the multipart-upload listing and abort, which MinioClient does not offer.
+    this.asyncClient =
+        MinioAsyncClient.builder()
+            .endpoint(settings.endpoint())
+            .region(settings.region())
+            .credentialsProvider(credentials)
+            .httpClient(http)
+            .build();
     this.probeClient =
         client(
             settings,
@@ -100,6 +110,7 @@ public final class ObjectStore {
 
   private ObjectStore(ObjectStore base, Retrier retrier, Instant deadline) {
     this.client = base.client;
+    this.asyncClient = base.asyncClient;
     this.probeClient = base.probeClient;
     this.bucket = base.bucket;
     this.retrier = retrier;
@@ -489,6 +500,65 @@ public final class ObjectStore {
             }
           }
           return new ListPage(objects, prefixes, Optional.ofNullable(more ? last : null));
+        });
+  }
+
+  /** A multipart upload that was started and neither completed nor aborted. */
+  public record IncompleteUpload(String key, String uploadId, Instant initiated) {}
+
+  /**
+   * Up to {@code max} incomplete multipart uploads of the bucket (S3 ListMultipartUploads: one
+   * request, the oldest keys first). Parts of an upload that never completes (its writer killed)
+   * are invisible but kept, and billed, until it is aborted.
+   */
+  public List<IncompleteUpload> incompleteUploads(int max) {
+    return call(
+        "list incomplete uploads",
+        () -> {
+          List<IncompleteUpload> out = new ArrayList<>();
+          var result =
+              asyncClient
+                  .listMultipartUploadsAsync(
+                      bucket,
+                      null,
+                      null,
+                      null,
+                      null,
+                      Math.min(max, MAX_PAGE),
+                      null,
+                      null,
+                      null,
+                      null)
+                  .get()
+                  .result();
+          if (result.uploads() != null) {
+            for (io.minio.messages.Upload u : result.uploads()) {
+              out.add(
+                  new IncompleteUpload(
+                      u.objectName(),
+                      u.uploadId(),
+                      u.initiated() == null ? null : u.initiated().toInstant()));
+            }
+          }
+          return out;
+        });
+  }
+
+  /** Aborts a multipart upload: its parts are deleted; an unknown upload is not an error. */
+  public void abortUpload(String key, String uploadId) {
+    call(
+        "abort upload of " + key,
+        () -> {
+          try {
+            asyncClient.abortMultipartUploadAsync(bucket, null, key, uploadId, null, null).get();
+          } catch (java.util.concurrent.ExecutionException e) {
+            if (e.getCause() instanceof ErrorResponseException ere
+                && "NoSuchUpload".equals(ere.errorResponse().code())) {
+              return null;
+            }
+            throw e.getCause() instanceof Exception cause ? cause : e;
+          }
+          return null;
         });
   }
 
