@@ -28,6 +28,7 @@ import java.util.Map;
  * @param leaseTtl the time to live of a job's lease: the Kafka session timeout ({@code
  *     KAFKA_SESSION_TIMEOUT_MS}, default 45 s), so a crashed worker's job moves as soon as its
  *     partitions would
+ * @param retention {@code CYCLEGAN_CHECKPOINTS_KEEP}, {@code CYCLEGAN_CACHE_MAX_BYTES}
  */
 public record TrainingConfig(
     ServiceSettings settings,
@@ -37,7 +38,30 @@ public record TrainingConfig(
     int maxAttempts,
     ParamBounds bounds,
     ModelPublishers publishers,
-    Duration leaseTtl) {
+    Duration leaseTtl,
+    Retention retention) {
+
+  /**
+   * What the worker keeps.
+   *
+   * @param checkpointsKept {@code CYCLEGAN_CHECKPOINTS_KEEP}: a job's newest checkpoints kept
+   *     (older ones are deleted once a newer one is recorded)
+   * @param cacheMaxBytes {@code CYCLEGAN_CACHE_MAX_BYTES}: the dataset cache's size cap, least
+   *     recently used datasets evicted first; 0 for none
+   */
+  public record Retention(int checkpointsKept, long cacheMaxBytes) {
+    public static final long DEFAULT_CACHE_MAX_BYTES = 16L * 1024 * 1024 * 1024;
+
+    static Retention fromEnv(Env env) {
+      return new Retention(
+          env.integer(
+              "CYCLEGAN_CHECKPOINTS_KEEP",
+              io.cyclegan.training.artifacts.CheckpointStore.DEFAULT_KEEP,
+              1,
+              10_000),
+          env.longValue("CYCLEGAN_CACHE_MAX_BYTES", DEFAULT_CACHE_MAX_BYTES, 0, Long.MAX_VALUE));
+    }
+  }
 
   public static final String SERVICE = "training";
   public static final int DEFAULT_METRICS_PORT = 9465;
@@ -68,12 +92,21 @@ public record TrainingConfig(
         ParamBounds.fromEnv(env),
         ModelPublishers.fromEnv(env),
         Duration.ofMillis(
-            env.integer("KAFKA_SESSION_TIMEOUT_MS", DEFAULT_LEASE_TTL_MS, 3000, 30 * 60_000)));
+            env.integer("KAFKA_SESSION_TIMEOUT_MS", DEFAULT_LEASE_TTL_MS, 3000, 30 * 60_000)),
+        Retention.fromEnv(env));
   }
 
   /** A copy with other service settings (tests give each in-process worker its own id). */
   public TrainingConfig withSettings(ServiceSettings other) {
     return new TrainingConfig(
-        other, device, cacheDir, progressEverySteps, maxAttempts, bounds, publishers, leaseTtl);
+        other,
+        device,
+        cacheDir,
+        progressEverySteps,
+        maxAttempts,
+        bounds,
+        publishers,
+        leaseTtl,
+        retention);
   }
 }

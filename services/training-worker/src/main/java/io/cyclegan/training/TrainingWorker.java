@@ -125,8 +125,9 @@ public final class TrainingWorker implements AutoCloseable {
               runtime.store(),
               jobs,
               events,
-              new DatasetCache(runtime.store(), config.cacheDir()),
-              new CheckpointStore(runtime.store(), tmpDir()),
+              new DatasetCache(
+                  runtime.store(), config.cacheDir(), config.retention().cacheMaxBytes()),
+              new CheckpointStore(runtime.store(), tmpDir(), config.retention().checkpointsKept()),
               new StartingWeights(runtime.store(), tmpDir()),
               publisher,
               metrics,

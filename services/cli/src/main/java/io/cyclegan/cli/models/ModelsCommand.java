@@ -9,8 +9,8 @@ import io.cyclegan.cli.connect.ApiClient;
 import io.cyclegan.cli.output.OutputOptions;
 import io.cyclegan.common.messages.MessageCodec;
 import io.cyclegan.common.store.Names;
-import io.cyclegan.common.store.ObjectKeys;
 import io.cyclegan.common.store.ObjectStore;
+import io.cyclegan.ingest.catalog.Catalog;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -18,10 +18,12 @@ import java.util.Map;
 import java.util.Optional;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
 
 /**
- * Lists every model's newest version from {@code models/{model}/latest.json}, the pointer the
- * training worker rewrites in one PUT when it publishes a version.
+ * Lists models' newest versions from {@code models/{model}/latest.json}, the pointer the training
+ * worker rewrites in one PUT when it publishes a version, a page at a time ({@code --limit}, {@code
+ * --after}).
  */
 @Command(
     name = "models",
@@ -35,8 +37,29 @@ public final class ModelsCommand extends ClientCommand {
     super(context);
   }
 
+  @Option(
+      names = "--limit",
+      defaultValue = "100",
+      paramLabel = "N",
+      description = "models per page, 1 to 1000 (default: ${DEFAULT-VALUE})")
+  int limit;
+
+  @Option(
+      names = "--after",
+      paramLabel = "MODEL",
+      description = "start after this model (the cursor a previous page printed)")
+  String after;
+
   @Override
   public Integer call() {
+    if (limit < 1 || limit > ObjectStore.MAX_PAGE) {
+      err().println("--limit must be 1 to " + ObjectStore.MAX_PAGE + ", was " + limit);
+      return ExitCodes.USAGE;
+    }
+    if (after != null && !Names.isValid(after)) {
+      err().println("--after must be a model name, was '" + after + "'");
+      return ExitCodes.USAGE;
+    }
     List<Map<String, Object>> rows = new ArrayList<>();
     Optional<ApiClient> api = api();
     if (api.isPresent()) {
@@ -53,18 +76,17 @@ public final class ModelsCommand extends ClientCommand {
         }
       }
     } else {
-      ObjectStore store = connection().store();
-      for (String name : store.listPrefixes("models/")) {
-        if (!Names.isValid(name)) {
-          continue; // not written by the pipeline
+      // One page: one list request and one read per model, whatever the number of models.
+      Catalog.Page<Catalog.ModelSummary> page =
+          new Catalog(connection().store()).models(after, limit);
+      for (Catalog.ModelSummary model : page.items()) {
+        if (!Names.isValid(model.name()) || model.latest() == null) {
+          continue; // not written by the pipeline, or no version published yet
         }
-        @SuppressWarnings("unchecked")
-        Map<String, Object> latest =
-            store.getJson(ObjectKeys.modelLatest(name), Map.class).orElse(null);
-        if (latest != null) {
-          rows.add(row(name, latest));
-        }
+        rows.add(row(model.name(), MessageCodec.mapper().convertValue(model.latest(), MAP)));
       }
+      // On stderr, so that -o json and yaml stay one document.
+      page.next().ifPresent(n -> err().println("more: cyclegan models --after " + n));
     }
     output.printList(
         out(), "models", rows, List.of("name", "version", "imageSize", "time"), "no models");

@@ -20,6 +20,7 @@ import java.io.UncheckedIOException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
@@ -269,7 +270,12 @@ public final class JobRunner implements TrainingListener {
     CheckpointRef ref = services.checkpoints().save(trainer, spec.model(), spec.version());
     // A checkpoint is a sign of life: this run counts as the only attempt since it, and a run
     // that stops in order counts as none.
-    state = write(state.withCheckpoint(ref).withAttempts(reason == null ? 1 : 0));
+    JobState next = state.withCheckpoint(ref).withAttempts(reason == null ? 1 : 0);
+    // Retention: state.json forgets the oldest checkpoints first, then they are deleted, so it
+    // never names a deleted one.
+    List<CheckpointRef> dropped = services.checkpoints().beyondRetention(next.checkpoints());
+    state = write(next.withoutCheckpoints(dropped));
+    services.checkpoints().delete(dropped);
     announce(ref, reason);
   }
 

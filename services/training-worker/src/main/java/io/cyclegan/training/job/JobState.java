@@ -207,6 +207,35 @@ public record JobState(
         principal);
   }
 
+  /** Forgets checkpoints (retention keeps the newest); position and the rest stay. */
+  public JobState withoutCheckpoints(List<CheckpointRef> dropped) {
+    List<CheckpointRef> all = new ArrayList<>(checkpoints);
+    all.removeAll(dropped);
+    return new JobState(
+        schema,
+        jobId,
+        state,
+        model,
+        dataset,
+        version,
+        params,
+        device,
+        epoch,
+        step,
+        all,
+        attempts,
+        error,
+        source,
+        worker,
+        createdAt,
+        Instant.now(),
+        finishedAt,
+        initFrom,
+        leaseEpoch,
+        queuedAt,
+        principal);
+  }
+
   /**
    * The job in a final state.
    *
