@@ -445,9 +445,9 @@ class CliIT {
 
     assertThat(jobs.exitCode()).as(jobs.toString()).isEqualTo(ExitCodes.OK);
     assertThat(jobs.out())
-        .containsPattern("ID\\s+STATE\\s+EPOCH\\s+STEP")
-        .containsPattern(id + "\\s+running\\s+3\\s+120")
-        .containsPattern(id + "-b\\s+completed\\s+-\\s+-")
+        .containsPattern("ID\\s+STATE\\s+PLACE\\s+EPOCH\\s+STEP")
+        .containsPattern(id + "\\s+running\\s+-\\s+3\\s+120")
+        .containsPattern(id + "-b\\s+completed\\s+-\\s+-\\s+-")
         .doesNotContain("samples");
     assertThat(jobsJson.out())
         .contains("\"jobs\" : [")

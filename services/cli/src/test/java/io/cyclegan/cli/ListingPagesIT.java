@@ -42,11 +42,12 @@ class ListingPagesIT {
 
     assertThat(first.exitCode()).as(first.toString()).isEqualTo(ExitCodes.OK);
     assertThat(first.out())
-        .containsPattern(base + "a\\s+version v1")
-        .containsPattern(base + "b\\s+version v1")
-        .doesNotContain(base + "c")
-        .contains("more: cyclegan models --after " + base + "b");
-    assertThat(second.out()).containsPattern(base + "c\\s+version v1").doesNotContain(base + "a");
+        .containsPattern(base + "a\\s+v1")
+        .containsPattern(base + "b\\s+v1")
+        .doesNotContain(base + "c");
+    // On stderr, so that -o json and yaml stay one document.
+    assertThat(first.err()).contains("more: cyclegan models --after " + base + "b");
+    assertThat(second.out()).containsPattern(base + "c\\s+v1").doesNotContain(base + "a");
   }
 
   @Test

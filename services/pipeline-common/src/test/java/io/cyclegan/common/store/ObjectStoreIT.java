@@ -110,20 +110,20 @@ class ObjectStoreIT {
   void shouldListPageByPageInKeyOrderWithACursorToTheNextPage() {
     byte[] bytes = "x".getBytes(StandardCharsets.UTF_8);
     for (String name : new String[] {"e", "a", "c", "b", "sub/d"}) {
-      store.put("it/pages/" + name, bytes, "text/plain");
+      store.put("it/flat-pages/" + name, bytes, "text/plain");
     }
 
-    KeyPage first = store.listPage("it/pages/", false, null, 2);
-    KeyPage second = store.listPage("it/pages/", false, first.next().orElseThrow(), 2);
-    KeyPage third = store.listPage("it/pages/", false, second.next().orElseThrow(), 2);
+    KeyPage first = store.listPage("it/flat-pages/", false, null, 2);
+    KeyPage second = store.listPage("it/flat-pages/", false, first.next().orElseThrow(), 2);
+    KeyPage third = store.listPage("it/flat-pages/", false, second.next().orElseThrow(), 2);
 
     assertThat(first.objects())
         .extracting(ObjectInfo::key)
-        .containsExactly("it/pages/a", "it/pages/b");
+        .containsExactly("it/flat-pages/a", "it/flat-pages/b");
     assertThat(second.objects())
         .extracting(ObjectInfo::key)
-        .containsExactly("it/pages/c", "it/pages/e");
-    assertThat(third.objects()).extracting(ObjectInfo::key).containsExactly("it/pages/sub/d");
+        .containsExactly("it/flat-pages/c", "it/flat-pages/e");
+    assertThat(third.objects()).extracting(ObjectInfo::key).containsExactly("it/flat-pages/sub/d");
     assertThat(third.next()).isEmpty();
   }
 
