@@ -18,6 +18,7 @@ import java.util.Map;
 import java.util.Optional;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
 
 /**
  * Lists every model's newest version from {@code models/{model}/latest.json}, the pointer the
@@ -31,25 +32,31 @@ import picocli.CommandLine.Mixin;
 public final class ModelsCommand extends ClientCommand {
   @Mixin OutputOptions output = new OutputOptions();
 
+  @Option(
+      names = "--limit",
+      defaultValue = "0",
+      paramLabel = "N",
+      description = "list at most N models (default: 0, all of them)")
+  int limit;
+
   ModelsCommand(CliContext context) {
     super(context);
   }
 
   @Override
   public Integer call() {
+    if (limit < 0) {
+      throw new IllegalArgumentException("--limit must be 0 (all) or more, was " + limit);
+    }
     List<Map<String, Object>> rows = new ArrayList<>();
     Optional<ApiClient> api = api();
     if (api.isPresent()) {
-      // GET /models: {"models": [{"name", "latest": announcement or absent}]}
-      JsonNode models = api.get().getJson("/models").map(d -> d.path("models")).orElse(null);
-      if (models != null && models.isArray()) {
-        for (JsonNode m : models) {
-          if (m.hasNonNull("latest")) {
-            rows.add(
-                row(
-                    m.path("name").asText(),
-                    MessageCodec.mapper().convertValue(m.get("latest"), MAP)));
-          }
+      // GET /models, every page: {"models": [{"name", "latest": announcement or absent}]}
+      List<JsonNode> models = api.get().getList("/models", "models", limit).orElse(List.of());
+      for (JsonNode m : models) {
+        if (m.hasNonNull("latest")) {
+          rows.add(
+              row(m.path("name").asText(), MessageCodec.mapper().convertValue(m.get("latest"), MAP)));
         }
       }
     } else {
@@ -63,6 +70,9 @@ public final class ModelsCommand extends ClientCommand {
             store.getJson(ObjectKeys.modelLatest(name), Map.class).orElse(null);
         if (latest != null) {
           rows.add(row(name, latest));
+        }
+        if (limit > 0 && rows.size() >= limit) {
+          break;
         }
       }
     }

@@ -38,10 +38,17 @@ final class JobStates {
     return lines;
   }
 
-  /** One row per job, in id order: id, state, epoch, step (null when the document has none). */
-  List<Map<String, Object>> rows() {
+  /**
+   * One row per job, in id order: id, state, epoch, step (null when the document has none).
+   *
+   * @param limit at most this many rows; 0 for all
+   */
+  List<Map<String, Object>> rows(int limit) {
     List<Map<String, Object>> rows = new ArrayList<>();
     for (String id : store.listPrefixes("jobs/")) {
+      if (limit > 0 && rows.size() >= limit) {
+        break;
+      }
       if (!Names.isValid(id)) {
         continue; // not written by the pipeline
       }
@@ -49,15 +56,22 @@ final class JobStates {
           .getJson(ObjectKeys.jobState(id), Map.class)
           .ifPresent(
               state -> {
-                Map<String, Object> row = new LinkedHashMap<>();
-                row.put("id", id);
-                row.put("state", state.get("state"));
-                row.put("epoch", state.get("epoch"));
-                row.put("step", state.get("step"));
-                rows.add(row);
+                @SuppressWarnings("unchecked")
+                Map<String, Object> fields = state;
+                rows.add(row(id, fields));
               });
     }
     return rows;
+  }
+
+  /** The row of one job's state document: id, state, epoch, step. */
+  static Map<String, Object> row(String id, Map<String, Object> state) {
+    Map<String, Object> row = new LinkedHashMap<>();
+    row.put("id", id);
+    row.put("state", state.get("state"));
+    row.put("epoch", state.get("epoch"));
+    row.put("step", state.get("step"));
+    return row;
   }
 
   /** {@code id state epoch N step M}, leaving out what the document does not say. */
