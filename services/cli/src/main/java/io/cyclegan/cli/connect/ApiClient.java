@@ -4,10 +4,10 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.cyclegan.common.messages.MessageCodec;
 import java.io.IOException;
 import java.net.URI;
+import java.net.URLEncoder;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -73,30 +73,37 @@ public final class ApiClient {
   public static final int MAX_PAGE = 1000;
 
   /**
-   * Every item of a paginated list: GETs {@code path} and follows each page's {@code next}
-   * cursor until the last page, or until {@code limit} items when {@code limit > 0}. Empty on
-   * 404.
+   * Every item of a paginated list: GETs {@code path} and follows each page's {@code next} cursor
+   * until the last page, or until {@code limit} items when {@code limit > 0}. Empty on 404.
    *
    * @param field the array of items in each page ({@code "jobs"}, {@code "models"}...)
    */
   public Optional<List<JsonNode>> getList(String path, String field, int limit) {
+    return getList(path, field, limit, MAX_PAGE);
+  }
+
+  /** {@link #getList(String, String, int)} asking for pages of at most {@code pageSize}. */
+  public Optional<List<JsonNode>> getList(String path, String field, int limit, int pageSize) {
     List<JsonNode> items = new ArrayList<>();
     String cursor = null;
     int pages = 0;
     do {
-      int want = limit > 0 ? Math.min(MAX_PAGE, limit - items.size()) : MAX_PAGE;
+      int want = limit > 0 ? Math.min(pageSize, limit - items.size()) : pageSize;
       String page =
           path
               + (path.contains("?") ? "&" : "?")
               + "limit="
               + want
-              + (cursor == null ? "" : "&cursor=" + URLEncoder.encode(cursor, StandardCharsets.UTF_8));
+              + (cursor == null
+                  ? ""
+                  : "&cursor=" + URLEncoder.encode(cursor, StandardCharsets.UTF_8));
       Optional<JsonNode> doc = getJson(page);
       if (doc.isEmpty()) {
         if (pages == 0) {
           return Optional.empty();
         }
-        throw new IllegalStateException("the HTTP API lost a list while it was being read: " + path);
+        throw new IllegalStateException(
+            "the HTTP API lost a list while it was being read: " + path);
       }
       pages++;
       JsonNode array = doc.get().path(field);
@@ -134,7 +141,7 @@ public final class ApiClient {
 
   /** Opens a Server-Sent Events stream (docs/http-api.md); see {@link EventStream}. */
   public EventStream events(String path) {
-    return new EventStream(this, path);
+    return new EventStream(this, path, EventStream.FIRST_BACKOFF_MS);
   }
 
   /** The raw streamed answer to GET {@code path} with {@code Accept: text/event-stream}. */

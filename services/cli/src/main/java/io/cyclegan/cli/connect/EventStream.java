@@ -27,12 +27,14 @@ public final class EventStream {
   /** The synthetic event delivered once when the stream's resource does not exist (yet). */
   public static final String MISSING = "cyclegan-missing";
 
+  /** The event after which the API sends nothing more on a stream. */
+  public static final String END = "end";
+
   /** Consecutive failed connections (no event read) after which the read gives up. */
   static final int MAX_FAILURES = 8;
 
-  private static final long FIRST_BACKOFF_MS = 250;
+  static final long FIRST_BACKOFF_MS = 250;
   private static final long MAX_BACKOFF_MS = 5_000;
-  private static final long MISSING_RETRY_MS = 1_000;
 
   /** One event: its type ({@code message} when the server named none), id and data. */
   public record Event(String type, String id, String data) {
@@ -55,9 +57,16 @@ public final class EventStream {
   private final ApiClient api;
   private final String path;
 
-  EventStream(ApiClient api, String path) {
+  private final long firstBackoffMs;
+
+  /**
+   * @param firstBackoffMs the pause after a first failure, doubled after each further one (at most
+   *     5 s); a missing resource is asked for again every four times this
+   */
+  EventStream(ApiClient api, String path, long firstBackoffMs) {
     this.api = api;
     this.path = path;
+    this.firstBackoffMs = firstBackoffMs;
   }
 
   /**
@@ -126,6 +135,9 @@ public final class EventStream {
                   lastId = event.id();
                 }
                 queue.put(event);
+                if (END.equals(event.type())) {
+                  return; // the server's last word on this resource: nothing to reconnect for
+                }
               }
             }
           }
@@ -139,7 +151,7 @@ public final class EventStream {
               missingSaid = true;
               queue.put(new Event(MISSING, null, null));
             }
-            pause = MISSING_RETRY_MS;
+            pause = 4 * firstBackoffMs;
           } else if (status == 429 || status >= 500) {
             lastCause = "HTTP " + status;
             pause = backoff(++failures);
@@ -176,8 +188,8 @@ public final class EventStream {
     }
   }
 
-  private static long backoff(int failures) {
-    return Math.min(MAX_BACKOFF_MS, FIRST_BACKOFF_MS << Math.min(failures - 1, 10));
+  private long backoff(int failures) {
+    return Math.min(MAX_BACKOFF_MS, firstBackoffMs << Math.min(failures - 1, 10));
   }
 
   private static byte[] readAll(Stream<String> lines) {

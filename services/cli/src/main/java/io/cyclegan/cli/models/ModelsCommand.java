@@ -56,7 +56,9 @@ public final class ModelsCommand extends ClientCommand {
       for (JsonNode m : models) {
         if (m.hasNonNull("latest")) {
           rows.add(
-              row(m.path("name").asText(), MessageCodec.mapper().convertValue(m.get("latest"), MAP)));
+              row(
+                  m.path("name").asText(),
+                  MessageCodec.mapper().convertValue(m.get("latest"), MAP)));
         }
       }
     } else {

@@ -9,11 +9,11 @@ import java.time.Duration;
 
 /**
  * Follows one job over the HTTP API: its Server-Sent Events stream {@code GET /jobs/{id}/events},
- * which sends the job's state document at once and whenever it changes. A change of state is a
- * line of its own; epochs and steps update the live line. The final state ({@code completed},
- * {@code failed}, {@code cancelled}) decides the exit status; a dropped stream is opened again and
- * starts with the current document, so the final state is seen even when it was written while the
- * stream was down.
+ * which sends the job's state document at once and whenever it changes. A change of state is a line
+ * of its own; epochs and steps update the live line. The final state ({@code completed}, {@code
+ * failed}, {@code cancelled}) decides the exit status; a dropped stream is opened again and starts
+ * with the current document, so the final state is seen even when it was written while the stream
+ * was down.
  */
 public final class ApiJobFollower {
   private final ApiClient api;
@@ -74,7 +74,7 @@ public final class ApiJobFollower {
             };
         return outcome != null;
       }
-      case "end" -> {
+      case EventStream.END -> {
         return true;
       }
       case "error" -> {

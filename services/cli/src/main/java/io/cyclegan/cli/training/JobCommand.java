@@ -63,10 +63,7 @@ public final class JobCommand extends ClientCommand {
       }
       out().flush();
       return new ApiJobFollower(
-              api.get(),
-              jobId,
-              TrainingPlan.UNKNOWN,
-              new LiveLine(out(), context.interactive()))
+              api.get(), jobId, TrainingPlan.UNKNOWN, new LiveLine(out(), context.interactive()))
           .follow(Duration.ofSeconds(followTimeoutSeconds));
     }
     Connection connection = connection();

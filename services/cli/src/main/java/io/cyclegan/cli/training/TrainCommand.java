@@ -149,8 +149,7 @@ public final class TrainCommand extends ClientCommand {
       return ExitCodes.OK;
     }
     out().flush();
-    return new ApiJobFollower(
-            api, jobId, plan(start), new LiveLine(out(), context.interactive()))
+    return new ApiJobFollower(api, jobId, plan(start), new LiveLine(out(), context.interactive()))
         .follow(Duration.ofSeconds(followTimeoutSeconds));
   }
 
