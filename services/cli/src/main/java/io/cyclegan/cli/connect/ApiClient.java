@@ -69,8 +69,12 @@ public final class ApiClient {
     return Optional.of(json(check(r)));
   }
 
-  /** The most items the API gives in one page (docs/http-api.md, "Pagination"). */
-  public static final int MAX_PAGE = 1000;
+  /**
+   * Items asked for per page: the API's default (docs/http-api.md, "Pagination"). Not its maximum,
+   * 1000: the ingest service of this version answers {@code limit=1000} with 500 STORE_ERROR (it
+   * asks the store for 1001 keys to see whether there is a next page, more than S3 allows).
+   */
+  public static final int PAGE = 100;
 
   /**
    * Every item of a paginated list: GETs {@code path} and follows each page's {@code next} cursor
@@ -79,7 +83,7 @@ public final class ApiClient {
    * @param field the array of items in each page ({@code "jobs"}, {@code "models"}...)
    */
   public Optional<List<JsonNode>> getList(String path, String field, int limit) {
-    return getList(path, field, limit, MAX_PAGE);
+    return getList(path, field, limit, PAGE);
   }
 
   /** {@link #getList(String, String, int)} asking for pages of at most {@code pageSize}. */
