@@ -145,7 +145,7 @@ public final class ApiClient {
 
   /** Opens a Server-Sent Events stream (docs/http-api.md); see {@link EventStream}. */
   public EventStream events(String path) {
-    return new EventStream(this, path, EventStream.FIRST_BACKOFF_MS);
+    return new EventStream(this, path, EventStream.FIRST_BACKOFF_MS, EventStream.IDLE);
   }
 
   /** The raw streamed answer to GET {@code path} with {@code Accept: text/event-stream}. */

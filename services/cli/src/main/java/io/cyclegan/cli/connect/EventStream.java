@@ -11,6 +11,7 @@ import java.util.Iterator;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
@@ -34,6 +35,10 @@ public final class EventStream {
   static final int MAX_FAILURES = 8;
 
   static final long FIRST_BACKOFF_MS = 250;
+
+  /** Four of the server's 15-second keep-alive comments missed. */
+  static final Duration IDLE = Duration.ofSeconds(60);
+
   private static final long MAX_BACKOFF_MS = 5_000;
 
   /** One event: its type ({@code message} when the server named none), id and data. */
@@ -58,15 +63,19 @@ public final class EventStream {
   private final String path;
 
   private final long firstBackoffMs;
+  private final long idleNanos;
+  private final AtomicLong lastHeard = new AtomicLong(System.nanoTime());
 
   /**
    * @param firstBackoffMs the pause after a first failure, doubled after each further one (at most
    *     5 s); a missing resource is asked for again every four times this
+   * @param idle how long a connection may stay silent before it is dropped and opened again
    */
-  EventStream(ApiClient api, String path, long firstBackoffMs) {
+  EventStream(ApiClient api, String path, long firstBackoffMs, Duration idle) {
     this.api = api;
     this.path = path;
     this.firstBackoffMs = firstBackoffMs;
+    this.idleNanos = idle.toNanos();
   }
 
   /**
@@ -84,20 +93,24 @@ public final class EventStream {
     long deadline = System.nanoTime() + timeout.toNanos();
     try {
       while (true) {
-        Object next;
-        if (timeout.isZero()) {
-          next = queue.take();
-        } else {
+        long wait = idleNanos;
+        if (!timeout.isZero()) {
           long left = deadline - System.nanoTime();
-          next = left <= 0 ? null : queue.poll(left, TimeUnit.NANOSECONDS);
-          if (next == null) {
+          if (left <= 0) {
             return false;
           }
+          wait = Math.min(wait, left);
+        }
+        Object next = queue.poll(wait, TimeUnit.NANOSECONDS);
+        if (next == null) {
+          dropIfSilent(open);
+          continue;
         }
         if (next instanceof RuntimeException e) {
           throw e;
         }
-        if (handler.on((Event) next)) {
+        Event event = (Event) next;
+        if (handler.on(event) || END.equals(event.type())) {
           return true;
         }
       }
@@ -105,6 +118,21 @@ public final class EventStream {
       reader.interrupt();
       Stream<String> lines = open.getAndSet(null);
       if (lines != null) {
+        lines.close();
+      }
+    }
+  }
+
+  /**
+   * Closes a connection that has sent nothing, not even the server's keep-alive comment (every 15
+   * s), for the idle time: a half-open connection (a NAT or proxy that forgot it) would otherwise
+   * wait forever. The reader then connects again.
+   */
+  private void dropIfSilent(AtomicReference<Stream<String>> open) {
+    if (System.nanoTime() - lastHeard.get() > idleNanos) {
+      Stream<String> lines = open.getAndSet(null);
+      if (lines != null) {
+        lastHeard.set(System.nanoTime());
         lines.close();
       }
     }
@@ -122,12 +150,15 @@ public final class EventStream {
         HttpResponse<Stream<String>> response = api.openLines(path, lastId);
         int status = response.statusCode();
         if (status == 200) {
+          lastHeard.set(System.nanoTime());
           open.set(response.body());
           boolean any = false;
           try (Stream<String> lines = response.body()) {
             Parser parser = new Parser();
             for (Iterator<String> it = lines.iterator(); it.hasNext(); ) {
-              Event event = parser.line(it.next());
+              String line = it.next();
+              lastHeard.set(System.nanoTime());
+              Event event = parser.line(line);
               if (event != null) {
                 any = true;
                 failures = 0;

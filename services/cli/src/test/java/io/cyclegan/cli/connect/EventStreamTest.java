@@ -15,6 +15,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
@@ -99,7 +100,7 @@ class EventStreamTest {
     List<String> states = new ArrayList<>();
 
     boolean ended =
-        new EventStream(api, "/jobs/j1/events", 1)
+        new EventStream(api, "/jobs/j1/events", 1, Duration.ofSeconds(30))
             .read(
                 e -> {
                   states.add(e.type() + ":" + e.json().path("state").asText());
@@ -115,13 +116,45 @@ class EventStreamTest {
   }
 
   @Test
+  void shouldDropASilentConnectionAndOpenItAgain() throws Exception {
+    CountDownLatch release = new CountDownLatch(1);
+    ApiClient api =
+        serve(
+            List.of(
+                exchange -> {
+                  // Headers, then nothing at all: a connection a NAT forgot.
+                  exchange.getResponseHeaders().set("Content-Type", "text/event-stream");
+                  exchange.sendResponseHeaders(200, 0);
+                  exchange.getResponseBody().flush();
+                  try {
+                    release.await();
+                  } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                  }
+                  exchange.close();
+                },
+                stream("event: state\ndata: {\"state\":\"completed\"}\n\n", false)));
+    try {
+      boolean ended =
+          new EventStream(api, "/jobs/j1/events", 1, Duration.ofMillis(300))
+              .read(e -> e.type().equals("state"), Duration.ofSeconds(30));
+
+      assertThat(ended).isTrue();
+      assertThat(requests.get()).isEqualTo(2);
+    } finally {
+      release.countDown();
+    }
+  }
+
+  @Test
   void shouldEndWithTheApisReasonOnARefusalWithoutRetrying() throws Exception {
     ApiClient api =
         serve(List.of(status(401, "{\"reason\":\"INVALID_TOKEN\",\"detail\":\"not valid\"}")));
 
     assertThatThrownBy(
             () ->
-                new EventStream(api, "/jobs/j1/events", 1).read(e -> true, Duration.ofSeconds(30)))
+                new EventStream(api, "/jobs/j1/events", 1, Duration.ofSeconds(30))
+                    .read(e -> true, Duration.ofSeconds(30)))
         .isInstanceOf(ApiClient.ApiException.class)
         .hasMessage("HTTP API answered 401 INVALID_TOKEN: not valid")
         .hasMessageNotContaining("127.0.0.1");
@@ -133,7 +166,9 @@ class EventStreamTest {
     ApiClient api = serve(List.of(status(503, "{}")));
 
     assertThatThrownBy(
-            () -> new EventStream(api, "/jobs/j1/events", 1).read(e -> true, Duration.ZERO))
+            () ->
+                new EventStream(api, "/jobs/j1/events", 1, Duration.ofSeconds(30))
+                    .read(e -> true, Duration.ZERO))
         .isInstanceOf(IllegalStateException.class)
         .hasMessageContaining("failed " + EventStream.MAX_FAILURES + " times in a row (HTTP 503)")
         .hasMessageNotContaining("127.0.0.1");
@@ -150,7 +185,7 @@ class EventStreamTest {
     List<String> types = new ArrayList<>();
 
     boolean ended =
-        new EventStream(api, "/jobs/j1/events", 1)
+        new EventStream(api, "/jobs/j1/events", 1, Duration.ofSeconds(30))
             .read(
                 e -> {
                   types.add(e.type());
