@@ -458,6 +458,24 @@ class CliIT {
     assertThat(job.out()).contains("\"state\" : \"running\"").contains("\"epoch\" : 3");
     assertThat(missing.exitCode()).isEqualTo(ExitCodes.FAILED);
     assertThat(missing.err()).contains("no job " + id + "-missing");
+    CliRun.Result one = CliRun.run(stack, "jobs", "--limit", "1", "-o", "json");
+    assertThat(one.out()).containsOnlyOnce("\"id\" :");
+  }
+
+  @Test
+  void shouldListDatasetsWithTheirImagesPerDomain() {
+    String ds = "it-ds-" + shortId();
+    ObjectStore store = clients.store();
+    store.put("datasets/" + ds + "/A/" + "a".repeat(64) + ".png", new byte[] {1}, "image/png");
+    store.put("datasets/" + ds + "/B/" + "b".repeat(64) + ".png", new byte[] {1}, "image/png");
+    store.put("datasets/" + ds + "/B/" + "c".repeat(64) + ".png", new byte[] {1}, "image/png");
+
+    CliRun.Result table = CliRun.run(stack, "datasets");
+    CliRun.Result json = CliRun.run(stack, "datasets", "-o", "json");
+
+    assertThat(table.exitCode()).as(table.toString()).isEqualTo(ExitCodes.OK);
+    assertThat(table.out()).containsPattern("NAME\\s+A\\s+B").containsPattern(ds + "\\s+1\\s+2");
+    assertThat(json.out()).contains("\"datasets\" : [").contains("\"name\" : \"" + ds + "\"");
   }
 
   @Test

@@ -33,27 +33,28 @@ import picocli.CommandLine.Option;
 public final class ModelsCommand extends ClientCommand {
   @Mixin OutputOptions output = new OutputOptions();
 
-  ModelsCommand(CliContext context) {
-    super(context);
-  }
-
   @Option(
       names = "--limit",
-      defaultValue = "100",
+      defaultValue = "0",
       paramLabel = "N",
-      description = "models per page, 1 to 1000 (default: ${DEFAULT-VALUE})")
+      description = "list at most N models (default: 0, all of them)")
   int limit;
 
   @Option(
       names = "--after",
       paramLabel = "MODEL",
-      description = "start after this model (the cursor a previous page printed)")
+      description =
+          "start after this model (the cursor a previous listing printed; direct transport only)")
   String after;
+
+  ModelsCommand(CliContext context) {
+    super(context);
+  }
 
   @Override
   public Integer call() {
-    if (limit < 1 || limit > ObjectStore.MAX_PAGE) {
-      err().println("--limit must be 1 to " + ObjectStore.MAX_PAGE + ", was " + limit);
+    if (limit < 0) {
+      err().println("--limit must be 0 (all) or more, was " + limit);
       return ExitCodes.USAGE;
     }
     if (after != null && !Names.isValid(after)) {
@@ -63,30 +64,39 @@ public final class ModelsCommand extends ClientCommand {
     List<Map<String, Object>> rows = new ArrayList<>();
     Optional<ApiClient> api = api();
     if (api.isPresent()) {
-      // GET /models: {"models": [{"name", "latest": announcement or absent}]}
-      JsonNode models = api.get().getJson("/models").map(d -> d.path("models")).orElse(null);
-      if (models != null && models.isArray()) {
-        for (JsonNode m : models) {
-          if (m.hasNonNull("latest")) {
-            rows.add(
-                row(
-                    m.path("name").asText(),
-                    MessageCodec.mapper().convertValue(m.get("latest"), MAP)));
-          }
+      if (after != null) {
+        err().println("--after works on the direct transport only (the API's cursors are opaque)");
+        return ExitCodes.USAGE;
+      }
+      // GET /models, every page: {"models": [{"name", "latest": announcement or absent}]}
+      List<JsonNode> models = api.get().getList("/models", "models", limit).orElse(List.of());
+      for (JsonNode m : models) {
+        if (m.hasNonNull("latest")) {
+          rows.add(
+              row(
+                  m.path("name").asText(),
+                  MessageCodec.mapper().convertValue(m.get("latest"), MAP)));
         }
       }
     } else {
-      // One page: one list request and one read per model, whatever the number of models.
-      Catalog.Page<Catalog.ModelSummary> page =
-          new Catalog(connection().store()).models(after, limit);
-      for (Catalog.ModelSummary model : page.items()) {
-        if (!Names.isValid(model.name()) || model.latest() == null) {
-          continue; // not written by the pipeline, or no version published yet
+      // A page at a time: one list request and one read per model of the page.
+      Catalog catalog = new Catalog(connection().store());
+      String cursor = after;
+      Optional<String> more = Optional.empty();
+      do {
+        int want = limit == 0 ? ObjectStore.MAX_PAGE : Math.min(limit - rows.size(), 1000);
+        Catalog.Page<Catalog.ModelSummary> page = catalog.models(cursor, want);
+        for (Catalog.ModelSummary model : page.items()) {
+          if (!Names.isValid(model.name()) || model.latest() == null) {
+            continue; // not written by the pipeline, or no version published yet
+          }
+          rows.add(row(model.name(), MessageCodec.mapper().convertValue(model.latest(), MAP)));
         }
-        rows.add(row(model.name(), MessageCodec.mapper().convertValue(model.latest(), MAP)));
-      }
+        more = page.next();
+        cursor = more.orElse(null);
+      } while (cursor != null && (limit == 0 || rows.size() < limit));
       // On stderr, so that -o json and yaml stay one document.
-      page.next().ifPresent(n -> err().println("more: cyclegan models --after " + n));
+      more.ifPresent(n -> err().println("more: cyclegan models --after " + n));
     }
     output.printList(
         out(), "models", rows, List.of("name", "version", "imageSize", "time"), "no models");

@@ -27,11 +27,16 @@ final class JobStates {
   /**
    * One row per job, in id order: id, state, queue place, epoch, step (null when the document has
    * none).
+   *
+   * @param limit at most this many rows; 0 for all
    */
-  List<Map<String, Object>> rows() {
+  List<Map<String, Object>> rows(int limit) {
     Map<String, String> places = queuePlaces();
     List<Map<String, Object>> rows = new ArrayList<>();
     for (String id : store.listPrefixes("jobs/")) {
+      if (limit > 0 && rows.size() >= limit) {
+        break;
+      }
       if (!Names.isValid(id)) {
         continue; // not written by the pipeline
       }
@@ -39,16 +44,32 @@ final class JobStates {
           .getJson(ObjectKeys.jobState(id), Map.class)
           .ifPresent(
               state -> {
-                Map<String, Object> row = new LinkedHashMap<>();
-                row.put("id", id);
-                row.put("state", state.get("state"));
-                row.put("place", places.get(id));
-                row.put("epoch", state.get("epoch"));
-                row.put("step", state.get("step"));
+                @SuppressWarnings("unchecked")
+                Map<String, Object> fields = state;
+                Map<String, Object> row = row(id, fields);
+                if (places.containsKey(id)) {
+                  row.put("place", places.get(id));
+                }
                 rows.add(row);
               });
     }
     return rows;
+  }
+
+  /**
+   * The row of one job's state document: id, state, place ({@code on WORKER} while a worker holds
+   * it, when the document says which), epoch, step.
+   */
+  static Map<String, Object> row(String id, Map<String, Object> state) {
+    Map<String, Object> row = new LinkedHashMap<>();
+    row.put("id", id);
+    row.put("state", state.get("state"));
+    Object worker = state.get("worker");
+    row.put(
+        "place", "running".equals(state.get("state")) && worker != null ? "on " + worker : null);
+    row.put("epoch", state.get("epoch"));
+    row.put("step", state.get("step"));
+    return row;
   }
 
   /** {@code queued P/N} or {@code on WORKER} per job in the queue; empty without a snapshot. */
