@@ -97,8 +97,14 @@ class ApiTransportIT {
     CliRun.Result jobs = CliRun.runPlain(env, "jobs", "-o", "json");
     assertThat(jobs.exitCode()).as(jobs.toString()).isEqualTo(ExitCodes.OK);
     assertThat(jobs.out()).contains("\"id\" : \"api-job\"");
-    CliRun.Result table = CliRun.runPlain(env, "jobs");
-    assertThat(table.out()).containsPattern("(?m)^api-job +(cancelled|failed|completed)");
+    // The cancel is a command like the start: the job reaches its final state when a worker reads
+    // it.
+    await()
+        .atMost(Duration.ofSeconds(60))
+        .untilAsserted(
+            () ->
+                assertThat(CliRun.runPlain(env, "jobs").out())
+                    .containsPattern("(?m)^api-job +(cancelled|failed|completed)"));
   }
 
   @Test
