@@ -14,6 +14,7 @@ import io.cyclegan.model.data.UnalignedSampler;
 import io.cyclegan.model.device.DeviceSelector;
 import io.cyclegan.model.nn.GradMode;
 import io.cyclegan.model.nn.Network;
+import io.cyclegan.model.nn.NetworkSpec;
 import io.cyclegan.model.sample.SampleGrid;
 import java.awt.image.BufferedImage;
 import java.io.IOException;
@@ -59,6 +60,7 @@ public final class CycleGanTrainer implements AutoCloseable {
   private final UnalignedSampler sampler;
   private final Augmentation augmentation;
   private final LearningRateSchedule schedule;
+  private final NetworkSpec spec;
   private int epoch;
   private int stepInEpoch;
   private long globalStep;
@@ -72,7 +74,8 @@ public final class CycleGanTrainer implements AutoCloseable {
     this.prefetchBatches = b.prefetchBatches;
     this.manager = NDManager.newBaseManager(device);
     manager.setName("trainer");
-    this.model = new CycleGanModel(manager, config);
+    this.spec = NetworkSpec.of(config);
+    this.model = new CycleGanModel(manager, config, spec);
     this.sampler = new UnalignedSampler(config.seed(), domainA.size(), domainB.size());
     this.augmentation =
         new Augmentation(config.loadSize(), config.imageSize(), config.preprocess(), config.flip());
@@ -81,17 +84,23 @@ public final class CycleGanTrainer implements AutoCloseable {
             config.lrPolicy(), config.epochs(), config.decayEpochs(), config.lrDecayIters());
     LOG.info(
         "CycleGAN trainer on {}: |A| = {}, |B| = {}, {} steps per epoch, {} epochs, generator"
-            + " {} blocks ngf {} ({} parameters), discriminator ndf {} ({} parameters)",
+            + " {} ({} blocks) ngf {} ({} parameters), discriminator {} ndf {} ({} parameters),"
+            + " norm {}, channels {} -> {}",
         device,
         domainA.size(),
         domainB.size(),
         stepsPerEpoch(),
         config.totalEpochs(),
-        config.generatorBlocks(),
-        config.ngf(),
+        spec.generator().wireName(),
+        spec.generatorBlocks(),
+        spec.ngf(),
         model.generatorA().parameterCount(),
-        config.ndf(),
-        model.discriminatorA().parameterCount());
+        spec.discriminator().wireName(),
+        spec.ndf(),
+        model.discriminatorA().parameterCount(),
+        spec.norm().wireName(),
+        spec.inputChannels(),
+        spec.outputChannels());
   }
 
   /** A builder; {@code setConfig}, {@code setDomainA} and {@code setDomainB} are required. */
@@ -120,7 +129,9 @@ public final class CycleGanTrainer implements AutoCloseable {
               augmentation,
               config.batchSize(),
               stepInEpoch * config.batchSize(),
-              prefetchBatches)) {
+              prefetchBatches,
+              spec.inputChannels(),
+              spec.outputChannels())) {
         long windowStart = System.nanoTime();
         int windowImages = 0;
         Batch batch;
@@ -133,9 +144,12 @@ public final class CycleGanTrainer implements AutoCloseable {
           boolean read = (globalStep + 1) % lossReadEverySteps == 0 || lastOfEpoch;
           LossValues losses;
           try (NDManager step = manager.newSubManager()) {
-            Shape shape = new Shape(batch.count(), 3, size, size);
-            NDArray realA = Network.upload(step, batch.a(), shape);
-            NDArray realB = Network.upload(step, batch.b(), shape);
+            NDArray realA =
+                Network.upload(
+                    step, batch.a(), new Shape(batch.count(), spec.inputChannels(), size, size));
+            NDArray realB =
+                Network.upload(
+                    step, batch.b(), new Shape(batch.count(), spec.outputChannels(), size, size));
             losses = model.trainStep(step, realA, realB, lr, read);
           }
           stepInEpoch++;
@@ -212,22 +226,24 @@ public final class CycleGanTrainer implements AutoCloseable {
    */
   public BufferedImage renderSampleGrid(BufferedImage a, BufferedImage b) {
     int size = config.imageSize();
-    float[] hostA = ImageTensors.toChw(ImageTensors.resizeBicubic(a, size, size));
-    float[] hostB = ImageTensors.toChw(ImageTensors.resizeBicubic(b, size, size));
+    int channelsA = spec.inputChannels();
+    int channelsB = spec.outputChannels();
+    float[] hostA = ImageTensors.toChw(ImageTensors.resizeBicubic(a, size, size), channelsA);
+    float[] hostB = ImageTensors.toChw(ImageTensors.resizeBicubic(b, size, size), channelsB);
     return GradMode.withoutGradients(
         () -> {
           try (NDManager step = manager.newSubManager()) {
-            Shape shape = new Shape(1, 3, size, size);
-            NDArray realA = Network.upload(step, hostA, shape);
-            NDArray realB = Network.upload(step, hostB, shape);
+            NDArray realA = Network.upload(step, hostA, new Shape(1, channelsA, size, size));
+            NDArray realB = Network.upload(step, hostB, new Shape(1, channelsB, size, size));
             Network gA = model.generatorA();
             Network gB = model.generatorB();
             NDArray fakeB = gA.forward(realA);
             NDArray fakeA = gB.forward(realB);
             NDArray[] row = {realA, fakeB, gB.forward(fakeB), realB, fakeA, gA.forward(fakeA)};
             BufferedImage[] images = new BufferedImage[row.length];
+            int[] channels = {channelsA, channelsB, channelsA, channelsB, channelsA, channelsB};
             for (int i = 0; i < row.length; i++) {
-              images[i] = ImageTensors.fromChw(row[i].toFloatArray(), 0, size, size);
+              images[i] = ImageTensors.fromChw(row[i].toFloatArray(), 0, size, size, channels[i]);
             }
             return SampleGrid.render(
                 images[0], images[1], images[2], images[3], images[4], images[5]);
