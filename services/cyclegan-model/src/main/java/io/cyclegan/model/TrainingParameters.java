@@ -91,7 +91,8 @@ public final class TrainingParameters {
           bool("dropout", false)
               .official("no_dropout (inverted)")
               .scope(Scope.ARCHITECTURE)
-              .doc("Dropout(0.5) in the generator (official default on; ours off, see below)"),
+              .doc(
+                  "Dropout(0.5) in the generator (off by default, as the official cycle_gan model sets)"),
           integer("inputChannels", 3)
               .min(1)
               .max(3)
