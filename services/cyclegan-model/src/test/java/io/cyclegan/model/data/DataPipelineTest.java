@@ -14,6 +14,26 @@ import org.junit.jupiter.api.Test;
 
 class DataPipelineTest {
 
+  @Test
+  void shouldLoadOneChannelAsPilLuma() {
+    BufferedImage image = new BufferedImage(3, 1, BufferedImage.TYPE_INT_RGB);
+    image.setRGB(0, 0, 0xFF0000);
+    image.setRGB(1, 0, 0x00FF00);
+    image.setRGB(2, 0, 0x0000FF);
+    float[] gray = ImageTensors.toChw(image, 1);
+    // PIL: Image.new('RGB', ...).convert('L') gives 76, 150, 29 for pure red, green, blue
+    assertThat(gray).containsExactly(76 / 127.5f - 1f, 150 / 127.5f - 1f, 29 / 127.5f - 1f);
+    assertThat(ImageTensors.fromChw(gray, 0, 3, 1, 1).getRGB(0, 0) & 0xFFFFFF).isEqualTo(0x4C4C4C);
+  }
+
+  @Test
+  void shouldAugmentToTheRequestedChannels() {
+    BufferedImage image = new BufferedImage(10, 10, BufferedImage.TYPE_INT_RGB);
+    Augmentation augmentation = new Augmentation(10, 8);
+    assertThat(augmentation.apply(image, SplitMix64.forItem(1, 0), 1)).hasSize(64);
+    assertThat(augmentation.apply(image, SplitMix64.forItem(1, 0))).hasSize(3 * 64);
+  }
+
   /** A gradient image whose pixel (x, y) has red x*8 and green y*8. */
   private static BufferedImage ramp(int size) {
     BufferedImage im = new BufferedImage(size, size, BufferedImage.TYPE_INT_RGB);
