@@ -112,6 +112,19 @@ class DataPipelineTest {
   }
 
   @Test
+  void shouldPrefetchEachDomainWithItsChannels() throws Exception {
+    ImageSource source = ImageSource.ofImages(List.of(ramp(8), ramp(8)));
+    UnalignedSampler sampler = new UnalignedSampler(1, 2, 2);
+    try (BatchPrefetcher p =
+        new BatchPrefetcher(
+            source, source, sampler.epoch(0), 2, new Augmentation(8, 8), 2, 0, 1, 1, 3)) {
+      Batch batch = p.next();
+      assertThat(batch.a()).hasSize(2 * 64);
+      assertThat(batch.b()).hasSize(2 * 3 * 64);
+    }
+  }
+
+  @Test
   void shouldRethrowReadFailureOnTrainingThreadWhenSourceFails() {
     ImageSource broken =
         new ImageSource() {
