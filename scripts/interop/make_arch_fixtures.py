@@ -26,7 +26,9 @@ would hide a misplaced one), so that every output varies and every tensor matter
 Each case file NAME.safetensors holds the network's state_dict (float32; num_batches_tracked
 too, as float) under "state/KEY", an input under "input", and PyTorch's outputs:
 "output_eval" (eval mode) and, for batch norm, "output_train" (train mode, one forward) and
-"state_after_train/KEY" (running statistics after that forward). The script also prints the
+"state_after_train/KEY" (running statistics after that forward). The import case is a torch.save
+of an official unet_128 (import-unet128-batch-gray.pth, int64 num_batches_tracked) with its input
+and eval output in import-unet128-batch-gray.safetensors. The script also prints the
 parameter counts of every architecture at the official widths, which the Java tests and
 services/cyclegan-model/DESIGN.md quote.
 """
@@ -306,6 +308,21 @@ def main(out_dir):
                torch.rand(2, 3, 8, 8) * 2 - 1, True)
     write_case(out_dir, "pixel-instance", PixelDiscriminator(3, 4, "instance"),
                torch.rand(1, 3, 8, 8) * 2 - 1, False)
+    # An import case (after the others, so their random streams are unchanged): the official
+    # unet_128 (7 downsamplings), batch norm, grayscale, saved by torch.save as a user's
+    # latest_net_G_A.pth is (num_batches_tracked int64), with its input and eval output beside it.
+    unet128 = UnetGenerator(1, 1, 7, 1, "batch", True)
+    randomise(unet128)
+    for name, b in unet128.named_buffers():
+        if name.endswith("num_batches_tracked"):
+            b.fill_(1234)
+    torch.save(unet128.state_dict(), os.path.join(out_dir, "import-unet128-batch-gray.pth"))
+    x = torch.rand(1, 1, 128, 128) * 2 - 1
+    unet128.eval()
+    with torch.no_grad():
+        y = unet128(x.clone())
+    write_safetensors(os.path.join(out_dir, "import-unet128-batch-gray.safetensors"),
+                      {"input": x, "output_eval": y})
     for name in sorted(os.listdir(out_dir)):
         print(name, os.path.getsize(os.path.join(out_dir, name)))
     print_counts()

@@ -3,6 +3,7 @@ package io.cyclegan.cli;
 import io.cyclegan.cli.admin.AdminCommand;
 import io.cyclegan.cli.chaos.ChaosCommand;
 import io.cyclegan.cli.dataset.DatasetCommand;
+import io.cyclegan.cli.dataset.DatasetsCommand;
 import io.cyclegan.cli.dlq.DlqCommand;
 import io.cyclegan.cli.local.DemoCommand;
 import io.cyclegan.cli.local.UpCommand;
@@ -28,6 +29,7 @@ import picocli.CommandLine.Spec;
     description = "Drive the CycleGAN pipeline over Kafka and S3, or over its HTTP API (--api).",
     subcommands = {
       DatasetCommand.class,
+      DatasetsCommand.class,
       TrainCommand.class,
       TranslateCommand.class,
       JobsCommand.class,

@@ -3,6 +3,7 @@ package io.cyclegan.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import io.cyclegan.cli.connect.ApiClient;
 import io.cyclegan.cli.local.LocalPipeline;
 import io.cyclegan.common.image.TestImages;
 import io.cyclegan.common.messages.MessageCodec;
@@ -37,6 +38,7 @@ import org.junit.jupiter.api.io.TempDir;
 class ApiTransportIT {
   private static final String TRACE_ID = "4bf92f3577b34da6a3ce929d0e0e4736";
   private static final String TRACEPARENT = "00-" + TRACE_ID + "-00f067aa0ba902b7-01";
+  private static final Path FIXTURES = Path.of("../cyclegan-model/src/test/resources/interop");
   private static LocalPipeline pipeline;
   private static Map<String, String> env;
 
@@ -91,6 +93,112 @@ class ApiTransportIT {
     CliRun.Result missing = CliRun.runPlain(env, "job", "no-such-job");
     assertThat(missing.exitCode()).isEqualTo(ExitCodes.FAILED);
     assertThat(missing.err()).contains("no job no-such-job");
+
+    CliRun.Result jobs = CliRun.runPlain(env, "jobs", "-o", "json");
+    assertThat(jobs.exitCode()).as(jobs.toString()).isEqualTo(ExitCodes.OK);
+    assertThat(jobs.out()).contains("\"id\" : \"api-job\"");
+    // The cancel is a command like the start: the job reaches its final state when a worker reads
+    // it.
+    await()
+        .atMost(Duration.ofSeconds(60))
+        .untilAsserted(
+            () ->
+                assertThat(CliRun.runPlain(env, "jobs").out())
+                    .containsPattern("(?m)^api-job +(cancelled|failed|completed)"));
+  }
+
+  @Test
+  void shouldFollowAJobToItsFinalStateOverTheEventStream() {
+    // No such dataset: the worker accepts the job, then fails it; the stream tells both.
+    CliRun.Result train =
+        CliRun.runPlain(
+            env,
+            "train",
+            "--job",
+            "api-follow",
+            "--model",
+            "m",
+            "--dataset",
+            "nothing-here",
+            "--follow",
+            "--follow-timeout",
+            "120");
+    CliRun.Result again =
+        CliRun.runPlain(
+            env,
+            "train",
+            "--job",
+            "api-follow",
+            "--model",
+            "m",
+            "--dataset",
+            "nothing-here",
+            "--follow");
+    CliRun.Result job = CliRun.runPlain(env, "job", "api-follow", "--follow", "-o", "json");
+
+    assertThat(train.exitCode()).as(train.toString()).isEqualTo(ExitCodes.FAILED);
+    assertThat(train.out()).contains("submitted job api-follow").contains("api-follow failed");
+    assertThat(again.exitCode()).as(again.toString()).isEqualTo(ExitCodes.EXISTS);
+    assertThat(again.out()).contains("job api-follow already exists (state: failed)");
+    assertThat(job.exitCode()).as(job.toString()).isEqualTo(ExitCodes.FAILED);
+    assertThat(job.out()).contains("\"state\" : \"failed\"").contains("api-follow failed");
+  }
+
+  @Test
+  void shouldListEveryPageOfAListOverTheApi(@TempDir Path dir) throws Exception {
+    Files.write(dir.resolve("a.png"), TestImages.png(16, 16, 7));
+    for (String ds : List.of("page-1", "page-2", "page-3")) {
+      CliRun.Result up =
+          CliRun.runPlain(env, "dataset", "upload", ds, "--domain", "B", dir.toString());
+      assertThat(up.exitCode()).as(up.toString()).isEqualTo(ExitCodes.OK);
+    }
+    ApiClient api =
+        new ApiClient(URI.create(env.get("CYCLEGAN_API_URL")), env.get("CYCLEGAN_API_TOKEN"));
+
+    // A page of one item at a time: only following `next` finds them all.
+    List<String> paged =
+        api.getList("/datasets", "datasets", 0, 1).orElseThrow().stream()
+            .map(d -> d.path("name").asText())
+            .toList();
+    CliRun.Result all = CliRun.runPlain(env, "datasets");
+    CliRun.Result two = CliRun.runPlain(env, "datasets", "--limit", "2", "-o", "json");
+
+    assertThat(paged).contains("page-1", "page-2", "page-3").doesNotHaveDuplicates();
+    assertThat(all.exitCode()).as(all.toString()).isEqualTo(ExitCodes.OK);
+    assertThat(all.out()).containsPattern("(?m)^page-2 +0 +1$");
+    assertThat(two.exitCode()).as(two.toString()).isEqualTo(ExitCodes.OK);
+    assertThat(MessageCodec.mapper().readTree(two.out()).path("datasets").size()).isEqualTo(2);
+  }
+
+  @Test
+  void shouldImportPyTorchGeneratorsOverTheApiAndReportARefusedFile() {
+    CliRun.Result imported =
+        CliRun.runPlain(
+            env,
+            "models",
+            "import",
+            "api-imported",
+            "--a2b",
+            FIXTURES.resolve("generator.pth").toString(),
+            "--image-size",
+            "32",
+            "--version",
+            "v1");
+    CliRun.Result evil =
+        CliRun.runPlain(
+            env,
+            "models",
+            "import",
+            "api-evil",
+            "--a2b",
+            FIXTURES.resolve("malicious.pth").toString());
+    CliRun.Result models = CliRun.runPlain(env, "models");
+
+    assertThat(imported.exitCode()).as(imported.toString()).isEqualTo(ExitCodes.OK);
+    assertThat(imported.out()).contains("imported api-imported version v1");
+    assertThat(models.out()).containsPattern("(?m)^api-imported +v1 +32 ");
+    assertThat(evil.exitCode()).as(evil.toString()).isEqualTo(ExitCodes.FAILED);
+    assertThat(evil.out()).contains("global os.system").contains("not allowed");
   }
 
   @Test

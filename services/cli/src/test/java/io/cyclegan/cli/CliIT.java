@@ -445,9 +445,9 @@ class CliIT {
 
     assertThat(jobs.exitCode()).as(jobs.toString()).isEqualTo(ExitCodes.OK);
     assertThat(jobs.out())
-        .containsPattern("ID\\s+STATE\\s+EPOCH\\s+STEP")
-        .containsPattern(id + "\\s+running\\s+3\\s+120")
-        .containsPattern(id + "-b\\s+completed\\s+-\\s+-")
+        .containsPattern("ID\\s+STATE\\s+PLACE\\s+EPOCH\\s+STEP")
+        .containsPattern(id + "\\s+running\\s+-\\s+3\\s+120")
+        .containsPattern(id + "-b\\s+completed\\s+-\\s+-\\s+-")
         .doesNotContain("samples");
     assertThat(jobsJson.out())
         .contains("\"jobs\" : [")
@@ -458,6 +458,31 @@ class CliIT {
     assertThat(job.out()).contains("\"state\" : \"running\"").contains("\"epoch\" : 3");
     assertThat(missing.exitCode()).isEqualTo(ExitCodes.FAILED);
     assertThat(missing.err()).contains("no job " + id + "-missing");
+    CliRun.Result one = CliRun.run(stack, "jobs", "--limit", "1", "-o", "json");
+    assertThat(one.out()).containsOnlyOnce("\"id\" :");
+  }
+
+  @Test
+  void shouldListDatasetsWithTheirImagesPerDomain() {
+    String ds = "it-ds-" + shortId();
+    ObjectStore store = clients.store();
+    // The summary ingest keeps as images arrive: listings read it, not every image.
+    store.putJson(
+        ObjectKeys.datasetSummary(ds),
+        Map.of(
+            "schema",
+            "cyclegan.dataset.summary/v1",
+            "dataset",
+            ds,
+            "counts",
+            Map.of("A", 1, "B", 2)));
+
+    CliRun.Result table = CliRun.run(stack, "datasets");
+    CliRun.Result json = CliRun.run(stack, "datasets", "-o", "json");
+
+    assertThat(table.exitCode()).as(table.toString()).isEqualTo(ExitCodes.OK);
+    assertThat(table.out()).containsPattern("NAME\\s+A\\s+B").containsPattern(ds + "\\s+1\\s+2");
+    assertThat(json.out()).contains("\"datasets\" : [").contains("\"name\" : \"" + ds + "\"");
   }
 
   @Test

@@ -68,11 +68,9 @@ class CycleganCliTest {
   void shouldSayWhichCommandsTheHttpApiCannotServe() {
     for (String[] args :
         new String[][] {
-          {"jobs"},
           {"dlq", "list", "cyclegan.images.in"},
           {"dlq", "replay", "cyclegan.images.in", "--dry-run"},
           {"admin", "create-topics"},
-          {"job", "j1", "--follow"},
           {"models", "export", "m", "--format", "pth", "--out", "x"}
         }) {
       // Refused before any connection is made: nothing listens on this port.

@@ -4,6 +4,7 @@ import ai.djl.Device;
 import ai.djl.ndarray.NDManager;
 import io.cyclegan.model.CycleGanConfig;
 import io.cyclegan.model.data.Preprocess;
+import io.cyclegan.model.nn.NetworkSpec;
 import io.cyclegan.model.train.CycleGanModel;
 import io.cyclegan.model.train.TrainingCheckpoint;
 import io.cyclegan.model.translate.CycleGanTranslator;
@@ -43,6 +44,29 @@ public final class TestModels {
             .build();
     try (NDManager manager = NDManager.newBaseManager(Device.cpu());
         CycleGanModel model = new CycleGanModel(manager, config)) {
+      ByteArrayOutputStream out = new ByteArrayOutputStream();
+      TrainingCheckpoint.writeGenerators(out, model, new TrainingCheckpoint.Position(0, 0, 0));
+      return out.toByteArray();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  /**
+   * A generators-only export of a fresh model of {@code network} (U-Net, batch norm, grayscale...),
+   * with the {@code network} header the translator builds it from.
+   */
+  public static byte[] generators(NetworkSpec network, long seed) {
+    CycleGanConfig config =
+        CycleGanConfig.builder()
+            .optImageSize(64)
+            .optPoolSize(0)
+            .optSeed(seed)
+            .optDevice("cpu")
+            .optPreprocess(Preprocess.NONE)
+            .build();
+    try (NDManager manager = NDManager.newBaseManager(Device.cpu());
+        CycleGanModel model = new CycleGanModel(manager, config, network)) {
       ByteArrayOutputStream out = new ByteArrayOutputStream();
       TrainingCheckpoint.writeGenerators(out, model, new TrainingCheckpoint.Position(0, 0, 0));
       return out.toByteArray();

@@ -28,6 +28,10 @@ import java.util.Map;
  * @param maxBatchDecodedBytes {@code CYCLEGAN_INGEST_MAX_BATCH_DECODED_BYTES}, the most bytes of
  *     decoded pixels (width x height x 4) the consumer validates at once; a polled batch over it is
  *     processed in parts
+ * @param catalogRefresh {@code CYCLEGAN_INGEST_CATALOG_REFRESH_SECONDS}: a dataset's counts, kept
+ *     as images arrive, are re-derived from a listing in the background once its last listing is
+ *     this old and images were added since (what other replicas added is counted then)
+ * @param retention {@code CYCLEGAN_RETENTION_*}: how long translation requests and results are kept
  */
 public record IngestConfig(
     ServiceSettings settings,
@@ -40,7 +44,9 @@ public record IngestConfig(
     FrontDoor frontDoor,
     long maxImportBytes,
     ReplyTopics replyTopics,
-    long maxBatchDecodedBytes) {
+    long maxBatchDecodedBytes,
+    Duration catalogRefresh,
+    io.cyclegan.ingest.retention.RetentionConfig retention) {
 
   public static final String SERVICE = "ingest";
   public static final int DEFAULT_METRICS_PORT = 9464;
@@ -54,6 +60,8 @@ public record IngestConfig(
 
   /** 256 MiB: four images at the default pixel limit, or a few hundred camera-sized ones. */
   public static final long DEFAULT_MAX_BATCH_DECODED_BYTES = 268_435_456;
+
+  public static final int DEFAULT_CATALOG_REFRESH_SECONDS = 600;
 
   // Images are held in byte arrays, so no single one can exceed what an array holds.
   private static final long MAX_ARRAY_BYTES = Integer.MAX_VALUE - 8;
@@ -108,6 +116,13 @@ public record IngestConfig(
             "CYCLEGAN_INGEST_MAX_BATCH_DECODED_BYTES",
             DEFAULT_MAX_BATCH_DECODED_BYTES,
             1,
-            Long.MAX_VALUE));
+            Long.MAX_VALUE),
+        Duration.ofSeconds(
+            env.integer(
+                "CYCLEGAN_INGEST_CATALOG_REFRESH_SECONDS",
+                DEFAULT_CATALOG_REFRESH_SECONDS,
+                1,
+                Integer.MAX_VALUE)),
+        io.cyclegan.ingest.retention.RetentionConfig.fromEnv(env));
   }
 }

@@ -6,13 +6,17 @@ import io.cyclegan.common.runtime.ServiceRuntime;
 import io.cyclegan.common.server.ReadinessCheck;
 import io.cyclegan.common.store.ObjectStore;
 import io.cyclegan.ingest.auth.ApiAuth;
+import io.cyclegan.ingest.catalog.CatalogRefresher;
+import io.cyclegan.ingest.catalog.DatasetCounts;
 import io.cyclegan.ingest.consumer.ImagesConsumer;
 import io.cyclegan.ingest.http.HttpApi;
 import io.cyclegan.ingest.http.ModelImportResource;
 import io.cyclegan.ingest.metrics.IngestMetrics;
+import io.cyclegan.ingest.retention.RequestSweeper;
 import io.cyclegan.ingest.routing.HeaderParser;
 import io.cyclegan.ingest.routing.IngestProcessor;
 import io.cyclegan.ingest.routing.ReplySender;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.Deque;
@@ -72,6 +76,8 @@ public final class IngestService implements AutoCloseable {
   private final ExecutorService ioPool;
   private final ImagesConsumer consumer;
   private final HttpApi http;
+  private final CatalogRefresher catalogRefresher;
+  private final RequestSweeper sweeper;
   private boolean started;
   private boolean closed;
 
@@ -123,6 +129,17 @@ public final class IngestService implements AutoCloseable {
               pool("ingest-store", Math.max(4, 2 * config.threads())),
               IngestService::shutdown);
       IngestMetrics metrics = new IngestMetrics(runtime.metrics().registry());
+      DatasetCounts datasetCounts = new DatasetCounts(Clock.systemUTC());
+      this.catalogRefresher =
+          built(
+              built,
+              new CatalogRefresher(runtime.store(), datasetCounts, config.catalogRefresh()),
+              CatalogRefresher::close);
+      this.sweeper =
+          built(
+              built,
+              new RequestSweeper(runtime.store(), config.retention(), Clock.systemUTC()),
+              RequestSweeper::close);
       IngestProcessor processor =
           new IngestProcessor(
               new ImageValidator(config.maxImageBytes(), config.maxImagePixels()),
@@ -135,7 +152,8 @@ public final class IngestService implements AutoCloseable {
               metrics,
               cpuPool,
               ioPool,
-              source);
+              source,
+              datasetCounts);
       this.consumer =
           built(
               built,
@@ -198,6 +216,8 @@ public final class IngestService implements AutoCloseable {
     started = true;
     consumer.start();
     http.start();
+    catalogRefresher.start();
+    sweeper.start();
     log.info(
         "ingest ready: HTTP on {}:{}, metrics on {}, consuming {} as group {}",
         bindAddress,
@@ -243,6 +263,8 @@ public final class IngestService implements AutoCloseable {
     closed = true;
     http.close();
     consumer.close();
+    sweeper.close();
+    catalogRefresher.close();
     shutdown(ioPool);
     shutdown(cpuPool);
     replies.close();

@@ -7,6 +7,7 @@ import io.cyclegan.common.fault.RetryPolicy;
 import io.cyclegan.common.runtime.ServiceRuntime;
 import io.cyclegan.common.server.Liveness;
 import io.cyclegan.common.server.ReadinessCheck;
+import io.cyclegan.common.store.ObjectStore;
 import io.cyclegan.training.artifacts.CheckpointStore;
 import io.cyclegan.training.artifacts.ImportedVersions;
 import io.cyclegan.training.artifacts.ModelPublisher;
@@ -16,6 +17,10 @@ import io.cyclegan.training.commands.CancelWatcher;
 import io.cyclegan.training.commands.CommandHandler;
 import io.cyclegan.training.commands.CommandLoop;
 import io.cyclegan.training.data.DatasetCache;
+import io.cyclegan.training.fleet.FleetMetrics;
+import io.cyclegan.training.fleet.JobQueue;
+import io.cyclegan.training.fleet.JobScheduler;
+import io.cyclegan.training.fleet.Leases;
 import io.cyclegan.training.job.Attempts;
 import io.cyclegan.training.job.JobEvents;
 import io.cyclegan.training.job.JobRunner;
@@ -34,9 +39,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * One training worker: a group consumer of the command topic that runs one job at a time, a cancel
- * watcher, and the side server. Built from a {@link TrainingConfig} by {@link TrainingWorkerMain},
- * by tests, and by {@code cyclegan up} in-process.
+ * One training worker: a group consumer of the command topic that puts jobs in the fleet's queue, a
+ * scheduler that runs one queued job at a time under its lease, a cancel watcher, and the side
+ * server. Built from a {@link TrainingConfig} by {@link TrainingWorkerMain}, by tests, and by
+ * {@code cyclegan up} in-process.
  *
  * <pre>{@code
  * try (TrainingWorker worker = new TrainingWorker(config, "127.0.0.1")) {
@@ -55,8 +61,14 @@ public final class TrainingWorker implements AutoCloseable {
    */
   private static final Duration POLL_THREAD_BUDGET = Duration.ofSeconds(30);
 
+  /** How long the scheduler's own store calls wait out an outage (the next scan tries again). */
+  private static final Duration SCHEDULER_STORE_BUDGET = Duration.ofSeconds(2);
+
   /** The command loop's name in {@code /healthz}. */
   public static final String COMMAND_LOOP = "training-commands";
+
+  /** The scheduler's name in {@code /healthz}. */
+  public static final String SCHEDULER = "training-scheduler";
 
   /** The cancel watcher's name in {@code /healthz}. */
   public static final String CANCEL_WATCHER = "training-cancels";
@@ -67,8 +79,10 @@ public final class TrainingWorker implements AutoCloseable {
   private final JobEvents events;
   private final TrainingMetrics metrics;
   private final CommandLoop loop;
+  private final JobScheduler scheduler;
   private final CancelWatcher watcher;
   private final Thread loopThread;
+  private final Thread schedulerThread;
   private final Thread watcherThread;
   private boolean started;
   private boolean closed;
@@ -111,8 +125,9 @@ public final class TrainingWorker implements AutoCloseable {
               runtime.store(),
               jobs,
               events,
-              new DatasetCache(runtime.store(), config.cacheDir()),
-              new CheckpointStore(runtime.store(), tmpDir()),
+              new DatasetCache(
+                  runtime.store(), config.cacheDir(), config.retention().cacheMaxBytes()),
+              new CheckpointStore(runtime.store(), tmpDir(), config.retention().checkpointsKept()),
               new StartingWeights(runtime.store(), tmpDir()),
               publisher,
               metrics,
@@ -126,6 +141,45 @@ public final class TrainingWorker implements AutoCloseable {
               settings.instanceId(),
               attempts);
       Liveness liveness = runtime.liveness();
+      ObjectStore pollStore = runtime.store().withPolicy(onPollThread);
+      JobStore pollJobs = new JobStore(pollStore);
+      JobQueue queue = new JobQueue(pollStore);
+      Leases leases =
+          new Leases(
+              runtime.store(),
+              settings.instanceId(),
+              settings.staticMembership(),
+              config.leaseTtl());
+      CommandHandler handler =
+          new CommandHandler(
+              pollJobs,
+              events.withPolicy(onPollThread),
+              runtime.deadLetters(),
+              metrics,
+              settings.groupId(),
+              config.device(),
+              settings.instanceId(),
+              config.bounds(),
+              attempts,
+              publisher.withPolicy(onPollThread),
+              new StartingWeights(pollStore, tmpDir()),
+              new ImportedVersions(pollStore, publisher.withPolicy(onPollThread), tmpDir()),
+              config.publishers(),
+              queue,
+              leases,
+              (spec, fence) -> RunningJob.start(new JobRunner(spec, services, fence), liveness));
+      // The scheduler renews the running job's lease between scans: a scan must not wait out an
+      // outage of the store.
+      ObjectStore schedulerStore =
+          runtime.store().withPolicy(retry.withBudget(SCHEDULER_STORE_BUDGET));
+      this.scheduler =
+          new JobScheduler(
+              new JobQueue(schedulerStore),
+              leases,
+              new JobStore(schedulerStore),
+              handler,
+              new FleetMetrics(runtime.metrics().registry()),
+              retry);
       this.loop =
           new CommandLoop(
               runtime
@@ -136,24 +190,7 @@ public final class TrainingWorker implements AutoCloseable {
                       runtime.groupInstanceId(),
                       Map.of(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 1)),
               commands,
-              new CommandHandler(
-                  new JobStore(runtime.store().withPolicy(onPollThread)),
-                  events.withPolicy(onPollThread),
-                  runtime.deadLetters(),
-                  metrics,
-                  settings.groupId(),
-                  config.device(),
-                  settings.instanceId(),
-                  config.bounds(),
-                  attempts,
-                  publisher.withPolicy(onPollThread),
-                  new StartingWeights(runtime.store().withPolicy(onPollThread), tmpDir()),
-                  new ImportedVersions(
-                      runtime.store().withPolicy(onPollThread),
-                      publisher.withPolicy(onPollThread),
-                      tmpDir()),
-                  config.publishers()),
-              (JobSpec spec) -> RunningJob.start(new JobRunner(spec, services), liveness),
+              handler,
               retry);
       this.watcher =
           new CancelWatcher(
@@ -167,6 +204,7 @@ public final class TrainingWorker implements AutoCloseable {
       // Not a daemon: the command loop is what keeps the process alive after main() returns.
       this.loopThread = new Thread(liveness.guard(COMMAND_LOOP, loop), COMMAND_LOOP);
       this.watcherThread = liveness.thread(CANCEL_WATCHER, watcher);
+      this.schedulerThread = new Thread(liveness.guard(SCHEDULER, scheduler), SCHEDULER);
     } catch (RuntimeException e) {
       runtime.close();
       throw e;
@@ -174,7 +212,9 @@ public final class TrainingWorker implements AutoCloseable {
     // Readiness stays true while a job trains: a busy worker is healthy, and a rollout must not
     // stall behind a long job. It turns false only when the command loop has died.
     runtime.addReadinessCheck(
-        new ReadinessCheck("training", () -> !started || loopThread.isAlive() || closed));
+        new ReadinessCheck(
+            "training",
+            () -> !started || (loopThread.isAlive() && schedulerThread.isAlive()) || closed));
   }
 
   private Path tmpDir() {
@@ -196,6 +236,7 @@ public final class TrainingWorker implements AutoCloseable {
     started = true;
     watcherThread.start();
     loopThread.start();
+    schedulerThread.start();
     log.info(
         "training worker {} reading {} in group {} (device {}, cache {}, progress every {} steps)",
         config.settings().instanceId(),
@@ -217,7 +258,7 @@ public final class TrainingWorker implements AutoCloseable {
 
   /** The id of the job running now, if any. */
   public Optional<String> runningJobId() {
-    return loop.runningJob().map(JobSpec::jobId);
+    return scheduler.runningJob().map(JobSpec::jobId);
   }
 
   public TrainingConfig config() {
@@ -259,6 +300,7 @@ public final class TrainingWorker implements AutoCloseable {
     }
     closed = true;
     if (started) {
+      scheduler.stop(CLOSE_TIMEOUT);
       loop.stop(CLOSE_TIMEOUT);
     }
     watcher.close();
@@ -269,12 +311,10 @@ public final class TrainingWorker implements AutoCloseable {
 
   /**
    * Simulates a crash, for tests: the job thread drops out before its next step and writes nothing
-   * more (no checkpoint, no event), and the consumer is closed without committing. The thread is
-   * not interrupted: with the current model module, a trainer interrupted mid-epoch leaves libtorch
-   * in a state that crashes the JVM when the next trainer (the "second worker") runs. Unlike a dead
-   * process the consumer still leaves the group, so the rebalance is immediate rather than after
-   * the session timeout. Returns when the job thread has ended (one trainer per JVM, see
-   * DESIGN.md).
+   * more (no checkpoint, no event, no lease release: its lease runs out as a dead worker's does).
+   * The thread is not interrupted: with the current model module, a trainer interrupted mid-epoch
+   * leaves libtorch in a state that crashes the JVM when the next trainer (the "second worker")
+   * runs. Returns when the job thread has ended (one trainer per JVM, see DESIGN.md).
    */
   public synchronized void crash() {
     if (closed) {
@@ -282,7 +322,8 @@ public final class TrainingWorker implements AutoCloseable {
     }
     closed = true;
     if (started) {
-      loop.crash();
+      scheduler.crash();
+      loop.stop(Duration.ofSeconds(60));
     }
     watcher.close();
     events.close();

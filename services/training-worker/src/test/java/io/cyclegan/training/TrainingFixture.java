@@ -130,6 +130,9 @@ final class TrainingFixture implements AutoCloseable {
     env.put("CYCLEGAN_PROGRESS_EVERY_STEPS", "2");
     env.put("CYCLEGAN_DEVICE", "cpu");
     env.put("CYCLEGAN_INSTANCE_ID", instanceId + "-" + suffix);
+    // The lease's time to live: a crashed worker's job moves within seconds.
+    env.put("KAFKA_SESSION_TIMEOUT_MS", "6000");
+    env.put("KAFKA_HEARTBEAT_INTERVAL_MS", "1000");
     return env;
   }
 
@@ -165,8 +168,6 @@ final class TrainingFixture implements AutoCloseable {
    */
   ServiceProcess process(String instanceId) {
     Map<String, String> env = env(instanceId);
-    env.put("KAFKA_SESSION_TIMEOUT_MS", "6000");
-    env.put("KAFKA_HEARTBEAT_INTERVAL_MS", "1000");
     env.put("OMP_WAIT_POLICY", "passive");
     return ServiceProcess.builder()
         .setMainClass(TrainingWorkerMain.class.getName())

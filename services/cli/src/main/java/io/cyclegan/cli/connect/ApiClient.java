@@ -4,10 +4,15 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.cyclegan.common.messages.MessageCodec;
 import java.io.IOException;
 import java.net.URI;
+import java.net.URLEncoder;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Optional;
 
 /**
@@ -64,6 +69,116 @@ public final class ApiClient {
     return Optional.of(json(check(r)));
   }
 
+  /**
+   * Items asked for per page: the API's default (docs/http-api.md, "Pagination"). Not its maximum,
+   * 1000: the ingest service of this version answers {@code limit=1000} with 500 STORE_ERROR (it
+   * asks the store for 1001 keys to see whether there is a next page, more than S3 allows).
+   */
+  public static final int PAGE = 100;
+
+  /**
+   * Every item of a paginated list: GETs {@code path} and follows each page's {@code next} cursor
+   * until the last page, or until {@code limit} items when {@code limit > 0}. Empty on 404.
+   *
+   * @param field the array of items in each page ({@code "jobs"}, {@code "models"}...)
+   */
+  public Optional<List<JsonNode>> getList(String path, String field, int limit) {
+    return getList(path, field, limit, PAGE);
+  }
+
+  /** {@link #getList(String, String, int)} asking for pages of at most {@code pageSize}. */
+  public Optional<List<JsonNode>> getList(String path, String field, int limit, int pageSize) {
+    List<JsonNode> items = new ArrayList<>();
+    String cursor = null;
+    int pages = 0;
+    do {
+      int want = limit > 0 ? Math.min(pageSize, limit - items.size()) : pageSize;
+      String page =
+          path
+              + (path.contains("?") ? "&" : "?")
+              + "limit="
+              + want
+              + (cursor == null
+                  ? ""
+                  : "&cursor=" + URLEncoder.encode(cursor, StandardCharsets.UTF_8));
+      Optional<JsonNode> doc = getJson(page);
+      if (doc.isEmpty()) {
+        if (pages == 0) {
+          return Optional.empty();
+        }
+        throw new IllegalStateException(
+            "the HTTP API lost a list while it was being read: " + path);
+      }
+      pages++;
+      JsonNode array = doc.get().path(field);
+      if (!array.isArray()) {
+        throw new IllegalStateException(
+            "the HTTP API answered a page of " + path + " without a '" + field + "' list");
+      }
+      for (JsonNode item : array) {
+        if (limit > 0 && items.size() >= limit) {
+          break;
+        }
+        items.add(item);
+      }
+      String next = doc.get().path("next").asText(null);
+      if (next != null && next.equals(cursor)) {
+        // A server that hands back the cursor it was given would loop forever.
+        throw new IllegalStateException("the HTTP API repeated a page cursor of " + path);
+      }
+      cursor = next;
+    } while (cursor != null && !cursor.isEmpty() && (limit <= 0 || items.size() < limit));
+    return Optional.of(items);
+  }
+
+  /** Sends a file's bytes, streamed from disk, and reads the JSON answer. */
+  public JsonNode sendFile(String method, String path, String contentType, Path file) {
+    HttpRequest.BodyPublisher body;
+    try {
+      body = HttpRequest.BodyPublishers.ofFile(file);
+    } catch (java.io.FileNotFoundException e) {
+      throw new IllegalArgumentException("no such file: " + file, e);
+    }
+    return json(
+        check(send(request(path).header("Content-Type", contentType).method(method, body))));
+  }
+
+  /** Opens a Server-Sent Events stream (docs/http-api.md); see {@link EventStream}. */
+  public EventStream events(String path) {
+    return new EventStream(this, path, EventStream.FIRST_BACKOFF_MS, EventStream.IDLE);
+  }
+
+  /** The raw streamed answer to GET {@code path} with {@code Accept: text/event-stream}. */
+  HttpResponse<java.util.stream.Stream<String>> openLines(String path, String lastEventId)
+      throws IOException, InterruptedException {
+    HttpRequest.Builder b =
+        HttpRequest.newBuilder(resolve(path)).timeout(CONNECT_TIMEOUT.multipliedBy(3)).GET();
+    b.header("Accept", "text/event-stream");
+    if (token != null && !token.isBlank()) {
+      b.header("Authorization", "Bearer " + token);
+    }
+    if (lastEventId != null) {
+      b.header("Last-Event-ID", lastEventId);
+    }
+    return http.send(b.build(), HttpResponse.BodyHandlers.ofLines());
+  }
+
+  /** Turns an error answer whose body was read as lines into an {@link ApiException}. */
+  static ApiException problem(int status, byte[] body) {
+    String reason = null;
+    String detail = "(no detail)";
+    try {
+      JsonNode problem = MessageCodec.mapper().readTree(body);
+      if (problem != null && problem.isObject()) {
+        reason = problem.path("reason").asText(null);
+        detail = problem.path("detail").asText(problem.path("error").asText(detail));
+      }
+    } catch (IOException e) {
+      // not a problem document: the status says it
+    }
+    return new ApiException(status, reason, detail);
+  }
+
   /** GET raw bytes; empty on 404. */
   public Optional<byte[]> getBytes(String path) {
     HttpResponse<byte[]> r = send(request(path).GET());
@@ -100,13 +215,17 @@ public final class ApiClient {
 
   private HttpRequest.Builder request(String path) {
     HttpRequest.Builder b =
-        HttpRequest.newBuilder(base.resolve(path.startsWith("/") ? path.substring(1) : path))
+        HttpRequest.newBuilder(resolve(path))
             .timeout(REQUEST_TIMEOUT)
             .header("Accept", "application/json");
     if (token != null && !token.isBlank()) {
       b.header("Authorization", "Bearer " + token);
     }
     return b;
+  }
+
+  private URI resolve(String path) {
+    return base.resolve(path.startsWith("/") ? path.substring(1) : path);
   }
 
   private HttpResponse<byte[]> send(HttpRequest.Builder request) {
@@ -127,18 +246,7 @@ public final class ApiClient {
     if (r.statusCode() < 300) {
       return r;
     }
-    String reason = null;
-    String detail = "(no detail)";
-    try {
-      JsonNode problem = MessageCodec.mapper().readTree(r.body());
-      if (problem != null && problem.isObject()) {
-        reason = problem.path("reason").asText(null);
-        detail = problem.path("detail").asText(problem.path("error").asText(detail));
-      }
-    } catch (IOException e) {
-      // not a problem document: the status says it
-    }
-    throw new ApiException(r.statusCode(), reason, detail);
+    throw problem(r.statusCode(), r.body());
   }
 
   private static JsonNode json(HttpResponse<byte[]> r) {

@@ -9,7 +9,7 @@ import picocli.CommandLine.Spec;
     name = "dataset",
     mixinStandardHelpOptions = true,
     description = "Work with training datasets.",
-    subcommands = DatasetUploadCommand.class)
+    subcommands = {DatasetUploadCommand.class, DatasetListCommand.class})
 public final class DatasetCommand implements Runnable {
   @Spec CommandSpec spec;
 

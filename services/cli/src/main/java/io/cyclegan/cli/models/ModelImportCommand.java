@@ -3,7 +3,11 @@ package io.cyclegan.cli.models;
 import io.cyclegan.cli.CliContext;
 import io.cyclegan.cli.ClientCommand;
 import io.cyclegan.cli.ExitCodes;
+import io.cyclegan.cli.connect.ApiClient;
 import io.cyclegan.cli.connect.Connection;
+import io.cyclegan.cli.console.LiveLine;
+import io.cyclegan.cli.training.ApiJobFollower;
+import io.cyclegan.cli.training.TrainingPlan;
 import io.cyclegan.common.fault.Dependency;
 import io.cyclegan.common.fault.Retrier;
 import io.cyclegan.common.fault.RetryPolicy;
@@ -19,6 +23,8 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
+import java.util.Map;
+import java.util.Optional;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -75,23 +81,34 @@ public final class ModelImportCommand extends ClientCommand {
       description = "The version to publish (default: imported-<UTC time>).")
   String version;
 
+  @Option(
+      names = "--follow-timeout",
+      defaultValue = "300",
+      paramLabel = "SECONDS",
+      description =
+          "over the HTTP API: how long to wait for the training worker's verdict (default:"
+              + " ${DEFAULT-VALUE}; 0, no limit)")
+  long followTimeoutSeconds;
+
   ModelImportCommand(CliContext context) {
     super(context);
   }
 
   @Override
   public Integer call() throws Exception {
-    if (api().isPresent()) {
-      throw new IllegalStateException(
-          "'models import' does not work over the HTTP API yet: the API has the endpoints"
-              + " (PUT and POST /models/{name}/imports/..., docs/http-api.md) but this CLI does not"
-              + " use them yet; run it with Kafka and S3 access, or upload with curl");
-    }
     Names.require("model", model);
     String v = version != null ? version : "imported-" + VERSION_TIME.format(Instant.now());
     Names.require("model version", v);
     if (imageSize < 8) {
       throw new IllegalArgumentException("--image-size must be at least 8, was " + imageSize);
+    }
+    requireFile(a2b, "--a2b");
+    if (b2a != null) {
+      requireFile(b2a, "--b2a");
+    }
+    Optional<ApiClient> api = api();
+    if (api.isPresent()) {
+      return overApi(api.get(), v);
     }
     Connection connection = connection();
     Path tmp = Files.createTempDirectory("cyclegan-import-");
@@ -143,5 +160,34 @@ public final class ModelImportCommand extends ClientCommand {
       Files.deleteIfExists(tmp);
     }
     return ExitCodes.OK;
+  }
+
+  /**
+   * The HTTP form (docs/http-api.md, "Import PyTorch generators"): each file PUT (streamed from
+   * disk) under the import id, which is the version; the commit; then the import job followed on
+   * its event stream to the training worker's verdict.
+   */
+  private int overApi(ApiClient api, String v) throws InterruptedException {
+    String base = "/models/" + model + "/imports/" + v;
+    api.sendFile("PUT", base + "/a2b", "application/octet-stream", a2b);
+    if (b2a != null) {
+      api.sendFile("PUT", base + "/b2a", "application/octet-stream", b2a);
+    }
+    api.postJson(base, Map.of("imageSize", imageSize));
+    out().println("uploaded; the training worker imports " + model + " version " + v);
+    out().flush();
+    int status =
+        new ApiJobFollower(api, v, TrainingPlan.UNKNOWN, new LiveLine(out(), false))
+            .follow(Duration.ofSeconds(followTimeoutSeconds));
+    if (status == ExitCodes.OK) {
+      out().printf("imported %s version %s%n", model, v);
+    }
+    return status;
+  }
+
+  private static void requireFile(Path file, String option) {
+    if (!Files.isRegularFile(file)) {
+      throw new IllegalArgumentException(option + ": no such file: " + file);
+    }
   }
 }

@@ -9,8 +9,8 @@ import io.cyclegan.cli.connect.ApiClient;
 import io.cyclegan.cli.output.OutputOptions;
 import io.cyclegan.common.messages.MessageCodec;
 import io.cyclegan.common.store.Names;
-import io.cyclegan.common.store.ObjectKeys;
 import io.cyclegan.common.store.ObjectStore;
+import io.cyclegan.ingest.catalog.Catalog;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -18,10 +18,12 @@ import java.util.Map;
 import java.util.Optional;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
 
 /**
- * Lists every model's newest version from {@code models/{model}/latest.json}, the pointer the
- * training worker rewrites in one PUT when it publishes a version.
+ * Lists models' newest versions from {@code models/{model}/latest.json}, the pointer the training
+ * worker rewrites in one PUT when it publishes a version, a page at a time ({@code --limit}, {@code
+ * --after}).
  */
 @Command(
     name = "models",
@@ -31,40 +33,70 @@ import picocli.CommandLine.Mixin;
 public final class ModelsCommand extends ClientCommand {
   @Mixin OutputOptions output = new OutputOptions();
 
+  @Option(
+      names = "--limit",
+      defaultValue = "0",
+      paramLabel = "N",
+      description = "list at most N models (default: 0, all of them)")
+  int limit;
+
+  @Option(
+      names = "--after",
+      paramLabel = "MODEL",
+      description =
+          "start after this model (the cursor a previous listing printed; direct transport only)")
+  String after;
+
   ModelsCommand(CliContext context) {
     super(context);
   }
 
   @Override
   public Integer call() {
+    if (limit < 0) {
+      err().println("--limit must be 0 (all) or more, was " + limit);
+      return ExitCodes.USAGE;
+    }
+    if (after != null && !Names.isValid(after)) {
+      err().println("--after must be a model name, was '" + after + "'");
+      return ExitCodes.USAGE;
+    }
     List<Map<String, Object>> rows = new ArrayList<>();
     Optional<ApiClient> api = api();
     if (api.isPresent()) {
-      // GET /models: {"models": [{"name", "latest": announcement or absent}]}
-      JsonNode models = api.get().getJson("/models").map(d -> d.path("models")).orElse(null);
-      if (models != null && models.isArray()) {
-        for (JsonNode m : models) {
-          if (m.hasNonNull("latest")) {
-            rows.add(
-                row(
-                    m.path("name").asText(),
-                    MessageCodec.mapper().convertValue(m.get("latest"), MAP)));
-          }
+      if (after != null) {
+        err().println("--after works on the direct transport only (the API's cursors are opaque)");
+        return ExitCodes.USAGE;
+      }
+      // GET /models, every page: {"models": [{"name", "latest": announcement or absent}]}
+      List<JsonNode> models = api.get().getList("/models", "models", limit).orElse(List.of());
+      for (JsonNode m : models) {
+        if (m.hasNonNull("latest")) {
+          rows.add(
+              row(
+                  m.path("name").asText(),
+                  MessageCodec.mapper().convertValue(m.get("latest"), MAP)));
         }
       }
     } else {
-      ObjectStore store = connection().store();
-      for (String name : store.listPrefixes("models/")) {
-        if (!Names.isValid(name)) {
-          continue; // not written by the pipeline
+      // A page at a time: one list request and one read per model of the page.
+      Catalog catalog = new Catalog(connection().store());
+      String cursor = after;
+      Optional<String> more = Optional.empty();
+      do {
+        int want = limit == 0 ? ObjectStore.MAX_PAGE : Math.min(limit - rows.size(), 1000);
+        Catalog.Page<Catalog.ModelSummary> page = catalog.models(cursor, want);
+        for (Catalog.ModelSummary model : page.items()) {
+          if (!Names.isValid(model.name()) || model.latest() == null) {
+            continue; // not written by the pipeline, or no version published yet
+          }
+          rows.add(row(model.name(), MessageCodec.mapper().convertValue(model.latest(), MAP)));
         }
-        @SuppressWarnings("unchecked")
-        Map<String, Object> latest =
-            store.getJson(ObjectKeys.modelLatest(name), Map.class).orElse(null);
-        if (latest != null) {
-          rows.add(row(name, latest));
-        }
-      }
+        more = page.next();
+        cursor = more.orElse(null);
+      } while (cursor != null && (limit == 0 || rows.size() < limit));
+      // On stderr, so that -o json and yaml stay one document.
+      more.ifPresent(n -> err().println("more: cyclegan models --after " + n));
     }
     output.printList(
         out(), "models", rows, List.of("name", "version", "imageSize", "time"), "no models");

@@ -51,16 +51,20 @@ public final class JobCommand extends ClientCommand {
     Names.require("job id", jobId);
     Optional<ApiClient> api = api();
     if (api.isPresent()) {
-      if (follow) {
-        throw notOverApi("job --follow", "streaming a job's events");
-      }
       Optional<JsonNode> doc = api.get().getJson("/jobs/" + jobId);
-      if (doc.isEmpty()) {
+      if (doc.isPresent()) {
+        output.printDocument(out(), doc.get());
+      } else if (!follow) {
         err().println("no job " + jobId + " (the HTTP API answered 404)");
         return ExitCodes.FAILED;
       }
-      output.printDocument(out(), doc.get());
-      return ExitCodes.OK;
+      if (!follow) {
+        return ExitCodes.OK;
+      }
+      out().flush();
+      return new ApiJobFollower(
+              api.get(), jobId, TrainingPlan.UNKNOWN, new LiveLine(out(), context.interactive()))
+          .follow(Duration.ofSeconds(followTimeoutSeconds));
     }
     Connection connection = connection();
     String key = ObjectKeys.jobState(jobId);

@@ -115,9 +115,23 @@ public final class TrainCommand extends ClientCommand {
   }
 
   /** {@code POST /jobs}: the same start command, published by the API. */
-  private int overApi(ApiClient api, TrainingCommand start) {
+  private int overApi(ApiClient api, TrainingCommand start) throws InterruptedException {
     if (follow) {
-      throw notOverApi("train --follow", "streaming a job's events");
+      // The stream starts with the job's current state: a job that already exists would be
+      // followed to its old outcome, so say so instead (the worker ignores the start anyway).
+      Optional<com.fasterxml.jackson.databind.JsonNode> existing = api.getJson("/jobs/" + jobId);
+      if (existing.isPresent()) {
+        out()
+            .println(
+                "job "
+                    + jobId
+                    + " already exists (state: "
+                    + existing.get().path("state").asText("?")
+                    + "); nothing was sent. Follow it with: cyclegan job "
+                    + jobId
+                    + " --follow");
+        return ExitCodes.EXISTS;
+      }
     }
     Map<String, Object> body = new java.util.LinkedHashMap<>();
     body.put("jobId", start.jobId());
@@ -131,6 +145,22 @@ public final class TrainCommand extends ClientCommand {
     out()
         .println(
             "submitted job " + jobId + " over the HTTP API; see it with: cyclegan job " + jobId);
-    return ExitCodes.OK;
+    if (!follow) {
+      return ExitCodes.OK;
+    }
+    out().flush();
+    return new ApiJobFollower(api, jobId, plan(start), new LiveLine(out(), context.interactive()))
+        .follow(Duration.ofSeconds(followTimeoutSeconds));
+  }
+
+  /** Epochs from the parameters (the worker's defaults); no dataset size is read over the API. */
+  private static TrainingPlan plan(TrainingCommand start) {
+    try {
+      io.cyclegan.model.CycleGanConfig config =
+          io.cyclegan.model.CycleGanConfig.fromParams(start.params());
+      return new TrainingPlan(config.epochs() + config.decayEpochs(), null, config.batchSize());
+    } catch (IllegalArgumentException e) {
+      return TrainingPlan.UNKNOWN; // the worker will refuse the job and say why
+    }
   }
 }

@@ -5,6 +5,10 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import io.cyclegan.model.nn.Network;
+import java.io.DataOutputStream;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 
 /**
  * A float32 tensor copied to the heap, as stored in an archive.
@@ -12,7 +16,7 @@ import io.cyclegan.model.nn.Network;
  * @param shape the dimensions
  * @param data the values, row-major
  */
-public record HostTensor(long[] shape, float[] data) {
+public record HostTensor(long[] shape, float[] data) implements ArchiveTensor {
 
   /** Checks that the data fits the shape. */
   public HostTensor {
@@ -55,5 +59,18 @@ public record HostTensor(long[] shape, float[] data) {
           name + ": checkpoint shape " + djlShape() + ", model shape " + target.getShape());
     }
     Network.assign(target, data);
+  }
+
+  @Override
+  public void writeValues(DataOutputStream out) throws IOException {
+    ByteBuffer buffer = ByteBuffer.allocate(1 << 16).order(ByteOrder.LITTLE_ENDIAN);
+    int i = 0;
+    while (i < data.length) {
+      buffer.clear();
+      int n = Math.min(data.length - i, buffer.capacity() / Float.BYTES);
+      buffer.asFloatBuffer().put(data, i, n);
+      out.write(buffer.array(), 0, n * Float.BYTES);
+      i += n;
+    }
   }
 }

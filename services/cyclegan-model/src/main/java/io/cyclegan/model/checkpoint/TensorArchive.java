@@ -58,7 +58,10 @@ public final class TensorArchive {
 
   /** Writes an archive; flushes but does not close {@code out}. */
   public static void write(
-      OutputStream out, String magic, JsonObject header, Map<String, HostTensor> tensors)
+      OutputStream out,
+      String magic,
+      JsonObject header,
+      Map<String, ? extends ArchiveTensor> tensors)
       throws IOException {
     byte[] magicBytes = magicBytes(magic);
     CRC32 crc = new CRC32();
@@ -70,14 +73,14 @@ public final class TensorArchive {
     data.writeInt(json.length);
     data.write(json);
     data.writeInt(tensors.size());
-    for (Map.Entry<String, HostTensor> e : tensors.entrySet()) {
-      HostTensor t = e.getValue();
+    for (Map.Entry<String, ? extends ArchiveTensor> e : tensors.entrySet()) {
+      ArchiveTensor t = e.getValue();
       data.writeUTF(e.getKey());
       data.writeInt(t.shape().length);
       for (long d : t.shape()) {
         data.writeLong(d);
       }
-      writeFloats(data, t.data());
+      t.writeValues(data);
     }
     data.write(END);
     data.flush();
@@ -167,18 +170,6 @@ public final class TensorArchive {
           what + " " + value + " is out of range [0, " + max + "]");
     }
     return value;
-  }
-
-  private static void writeFloats(DataOutputStream out, float[] values) throws IOException {
-    ByteBuffer buffer = ByteBuffer.allocate(1 << 16).order(ByteOrder.LITTLE_ENDIAN);
-    int i = 0;
-    while (i < values.length) {
-      buffer.clear();
-      int n = Math.min(values.length - i, buffer.capacity() / Float.BYTES);
-      buffer.asFloatBuffer().put(values, i, n);
-      out.write(buffer.array(), 0, n * Float.BYTES);
-      i += n;
-    }
   }
 
   private static float[] readFloats(DataInputStream in, int count) throws IOException {

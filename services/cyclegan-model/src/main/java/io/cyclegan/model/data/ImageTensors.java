@@ -4,7 +4,10 @@ import java.awt.Graphics2D;
 import java.awt.RenderingHints;
 import java.awt.image.BufferedImage;
 
-/** Conversions between RGB images and CHW float pixels in [-1, 1] (the reference Normalize). */
+/**
+ * Conversions between images and CHW float pixels in [-1, 1] (the reference Normalize): RGB, or one
+ * grayscale channel for the reference's {@code input_nc}/{@code output_nc} 1.
+ */
 public final class ImageTensors {
 
   private ImageTensors() {}
@@ -25,57 +28,6 @@ public final class ImageTensors {
     return chw;
   }
 
-  /**
-   * The image as ({@code channels}, H, W) floats in [-1, 1]: RGB for 3, and for 1 the luma PIL's
-   * {@code convert('L')} computes (ITU-R 601-2, its fixed-point rounding), as the official dataset
-   * does for a 1-channel domain.
-   */
-  public static float[] toChw(BufferedImage image, int channels) {
-    if (channels == 3) {
-      return toChw(image);
-    }
-    if (channels != 1) {
-      throw new IllegalArgumentException("channels must be 1 or 3, was " + channels);
-    }
-    int w = image.getWidth();
-    int h = image.getHeight();
-    int[] argb = image.getRGB(0, 0, w, h, null, 0, w);
-    float[] out = new float[w * h];
-    for (int i = 0; i < out.length; i++) {
-      out[i] = luma(argb[i]) / 127.5f - 1f;
-    }
-    return out;
-  }
-
-  /** PIL's L of an RGB pixel: (R 19595 + G 38470 + B 7471 + 2^15) >> 16. */
-  static int luma(int rgb) {
-    return (((rgb >> 16) & 0xFF) * 19595
-            + ((rgb >> 8) & 0xFF) * 38470
-            + (rgb & 0xFF) * 7471
-            + 0x8000)
-        >> 16;
-  }
-
-  /**
-   * ({@code channels}, H, W) floats in [-1, 1] (clipped) as an RGB image, starting at {@code
-   * offset}; one channel becomes a gray image.
-   */
-  public static BufferedImage fromChw(
-      float[] chw, int offset, int width, int height, int channels) {
-    if (channels == 3) {
-      return fromChw(chw, offset, width, height);
-    }
-    BufferedImage image = new BufferedImage(width, height, BufferedImage.TYPE_INT_RGB);
-    int plane = width * height;
-    int[] rgb = new int[plane];
-    for (int i = 0; i < plane; i++) {
-      int v = toByte(chw[offset + i]);
-      rgb[i] = (v << 16) | (v << 8) | v;
-    }
-    image.setRGB(0, 0, width, height, rgb, 0, width);
-    return image;
-  }
-
   /** (3, H, W) floats in [-1, 1] (clipped) as an RGB image, starting at {@code offset}. */
   public static BufferedImage fromChw(float[] chw, int offset, int width, int height) {
     BufferedImage image = new BufferedImage(width, height, BufferedImage.TYPE_INT_RGB);
@@ -89,6 +41,59 @@ public final class ImageTensors {
     }
     image.setRGB(0, 0, width, height, rgb, 0, width);
     return image;
+  }
+
+  /**
+   * The image as ({@code channels}, H, W) floats in [-1, 1]: 3 is {@link #toChw(BufferedImage)}, 1
+   * is its luma as PIL's {@code convert('L')} computes it (ITU-R 601-2, {@code (19595 R + 38470 G +
+   * 7471 B + 0x8000) >> 16}), which the reference's grayscale domains load.
+   */
+  public static float[] toChw(BufferedImage image, int channels) {
+    if (channels == 3) {
+      return toChw(image);
+    }
+    requireChannels(channels);
+    int w = image.getWidth();
+    int h = image.getHeight();
+    int[] argb = image.getRGB(0, 0, w, h, null, 0, w);
+    float[] out = new float[w * h];
+    for (int i = 0; i < out.length; i++) {
+      out[i] = luma(argb[i]) / 127.5f - 1f;
+    }
+    return out;
+  }
+
+  /**
+   * ({@code channels}, H, W) floats in [-1, 1] (clipped) from {@code offset}: RGB for 3, an 8-bit
+   * grayscale image ({@code TYPE_BYTE_GRAY}, written as a grayscale PNG) for 1.
+   */
+  public static BufferedImage fromChw(
+      float[] chw, int offset, int width, int height, int channels) {
+    if (channels == 3) {
+      return fromChw(chw, offset, width, height);
+    }
+    requireChannels(channels);
+    BufferedImage image = new BufferedImage(width, height, BufferedImage.TYPE_BYTE_GRAY);
+    byte[] pixels = new byte[width * height];
+    for (int i = 0; i < pixels.length; i++) {
+      pixels[i] = (byte) toByte(chw[offset + i]);
+    }
+    image.getRaster().setDataElements(0, 0, width, height, pixels);
+    return image;
+  }
+
+  /** PIL's {@code L} of an RGB pixel. */
+  static int luma(int rgb) {
+    int r = (rgb >> 16) & 0xFF;
+    int g = (rgb >> 8) & 0xFF;
+    int b = rgb & 0xFF;
+    return (r * 19595 + g * 38470 + b * 7471 + 0x8000) >> 16;
+  }
+
+  private static void requireChannels(int channels) {
+    if (channels != 1 && channels != 3) {
+      throw new IllegalArgumentException("channels must be 1 or 3, was " + channels);
+    }
   }
 
   /** Resizes with bicubic interpolation (the reference uses PIL's BICUBIC). */

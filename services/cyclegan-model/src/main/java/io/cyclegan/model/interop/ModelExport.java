@@ -2,6 +2,7 @@ package io.cyclegan.model.interop;
 
 import io.cyclegan.model.checkpoint.CorruptCheckpointException;
 import io.cyclegan.model.checkpoint.HostTensor;
+import io.cyclegan.model.checkpoint.IncompatibleCheckpointException;
 import io.cyclegan.model.checkpoint.TensorArchive;
 import io.cyclegan.model.interop.StateDictFiles.Format;
 import java.io.IOException;
@@ -17,9 +18,10 @@ import java.util.Map;
 /**
  * Our archives as official state_dicts: one file per network, named as the official code names its
  * checkpoints ({@code latest_net_G_A.pth}, {@code latest_net_D_B.safetensors}), holding exactly the
- * keys its {@code ResnetGenerator} / {@code NLayerDiscriminator} expect from {@code
- * load_state_dict}. A generators export yields G_A and G_B (or only G_A after a one-direction
- * import); a full training checkpoint adds D_A and D_B.
+ * keys, in the order, its {@code ResnetGenerator} / {@code UnetGenerator} / {@code
+ * NLayerDiscriminator} / {@code PixelDiscriminator} expect from {@code load_state_dict} (batch norm
+ * statistics included, {@code num_batches_tracked} as int64). A generators export yields G_A and
+ * G_B (or only G_A after a one-direction import); a full training checkpoint adds D_A and D_B.
  */
 public final class ModelExport {
 
@@ -43,13 +45,29 @@ public final class ModelExport {
                 }
               });
       if (!sd.isEmpty()) {
-        out.put(net, sd);
+        out.put(net, official(net, sd));
       }
     }
     if (!out.containsKey("G_A")) {
       throw new CorruptCheckpointException("the archive holds no G_A generator");
     }
     return out;
+  }
+
+  /**
+   * The state_dict checked against {@link OfficialLayout} and in its order (our archives keep a
+   * network's batch norm statistics after its parameters; PyTorch interleaves them by layer).
+   */
+  private static Map<String, HostTensor> official(String net, Map<String, HostTensor> sd)
+      throws CorruptCheckpointException {
+    try {
+      StateDict d = StateDict.of(sd);
+      return net.startsWith("G")
+          ? StateDictMapping.generator(d).tensors()
+          : StateDictMapping.discriminator(d).tensors();
+    } catch (IncompatibleCheckpointException e) {
+      throw new CorruptCheckpointException(net + " is not an official network: " + e.getMessage());
+    }
   }
 
   /**

@@ -6,7 +6,9 @@ import com.google.gson.JsonObject;
 import io.cyclegan.model.checkpoint.Architecture;
 import io.cyclegan.model.checkpoint.HostTensor;
 import io.cyclegan.model.checkpoint.IncompatibleCheckpointException;
+import io.cyclegan.model.checkpoint.NetworkHeader;
 import io.cyclegan.model.checkpoint.TensorArchive;
+import io.cyclegan.model.nn.NetworkSpec;
 import io.cyclegan.model.train.TrainingCheckpoint;
 import io.cyclegan.model.translate.Direction;
 import java.io.IOException;
@@ -17,10 +19,11 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Official generators turned into our generators-only archive ({@code CGANGENS}), the very format a
- * training job publishes, so the inference worker loads, caches and hot-swaps an imported version
- * like a trained one. A one-direction import lists only that direction in the header's {@code
- * directions}; the translator refuses the other.
+ * Official generators (ResNet or U-Net, any norm, 1 or 3 channels) turned into our generators-only
+ * archive ({@code CGANGENS}), the very format a training job publishes, so the inference worker
+ * loads, caches and hot-swaps an imported version like a trained one. A one-direction import lists
+ * only that direction in the header's {@code directions}; the translator refuses the other. The
+ * header's {@code network} is G_A's spec, from which the translator builds both generators.
  *
  * @param architecture the generators' architecture (ndf 0: no discriminators)
  * @param a2b G_A, A to B
@@ -44,20 +47,39 @@ public record ModelImport(
       } catch (IncompatibleCheckpointException e) {
         throw new IncompatibleCheckpointException("BtoA generator: " + e.getMessage());
       }
-      if (a.blocks() != b.blocks() || a.ngf() != b.ngf()) {
+      // G_B maps B back to A: its channels are G_A's swapped.
+      NetworkSpec expected = swapped(a.spec());
+      if (!expected.equals(b.spec())) {
         throw new IncompatibleCheckpointException(
-            "the generators differ: AtoB has ngf "
-                + a.ngf()
-                + " and "
-                + a.blocks()
-                + " blocks, BtoA ngf "
-                + b.ngf()
-                + " and "
-                + b.blocks()
-                + " blocks");
+            "the generators differ: AtoB is "
+                + StateDictMapping.describeGenerator(a.spec())
+                + ", BtoA "
+                + StateDictMapping.describeGenerator(b.spec())
+                + (a.spec().inputChannels() != a.spec().outputChannels()
+                    ? " (BtoA maps the AtoB output channels back)"
+                    : ""));
       }
     }
     return new ModelImport(new Architecture(a.blocks(), a.ngf(), 0), a, b);
+  }
+
+  /** The network the archive header records: G_A's, which the translator builds G_B from. */
+  public NetworkSpec network() {
+    return a2b.spec();
+  }
+
+  private static NetworkSpec swapped(NetworkSpec s) {
+    return new NetworkSpec(
+        s.generator(),
+        s.generatorBlocks(),
+        s.discriminator(),
+        s.discriminatorLayers(),
+        s.norm(),
+        s.dropout(),
+        s.outputChannels(),
+        s.inputChannels(),
+        s.ngf(),
+        s.ndf());
   }
 
   /** The directions this import serves. */
@@ -73,6 +95,7 @@ public record ModelImport(
     JsonObject header = new JsonObject();
     header.addProperty("format", "cyclegan-generators");
     header.add("architecture", architecture.toJson());
+    header.add(NetworkHeader.KEY, NetworkHeader.toJson(network()));
     header.addProperty("imageSize", imageSize);
     header.addProperty("epochsTrained", 0);
     header.addProperty("globalStep", 0);

@@ -16,6 +16,15 @@ public final class OfficialLayout {
 
   private OfficialLayout() {}
 
+  /**
+   * Whether {@code key} is a batch norm's {@code num_batches_tracked}: a scalar that PyTorch keeps
+   * as int64 and we as float32 (exact up to 2^24 batches). The readers turn PyTorch's into float32
+   * and the writers write ours as int64, so files match the official {@code state_dict} dtypes.
+   */
+  public static boolean isBatchCounter(String key, long[] shape) {
+    return key.endsWith(".num_batches_tracked") && shape.length == 0;
+  }
+
   /** Key to shape of a ResNet generator for RGB images with instance norm. */
   public static Map<String, long[]> generator(int blocks, int ngf) {
     return generator(NetworkSpec.builder().optGeneratorBlocks(blocks).optNgf(ngf).build());

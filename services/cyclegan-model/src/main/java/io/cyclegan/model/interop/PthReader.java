@@ -242,6 +242,16 @@ public final class PthReader {
         throw new CorruptCheckpointException(
             "tensor " + name + " reaches element " + last + " of a storage of " + elements);
       }
+      if (OfficialLayout.isBatchCounter(name, t.size())
+          && t.storage().dtype().equals("int64")
+          && count == 1) {
+        long v =
+            ByteBuffer.wrap(storage, Math.toIntExact(t.offset() * 8), 8)
+                .order(ByteOrder.LITTLE_ENDIAN)
+                .getLong();
+        tensors.put(name, new HostTensor(t.size(), new float[] {(float) v}));
+        continue;
+      }
       if (!t.storage().dtype().equals("float32")) {
         others.put(name, t.storage().dtype());
         continue;

@@ -30,8 +30,9 @@ public final class PthWriter {
   private PthWriter() {}
 
   /**
-   * Writes {@code tensors} (state_dict key to float32 tensor) as a torch zip archive whose folder
-   * is {@code archiveName} (torch uses the file's stem); does not close {@code out}.
+   * Writes {@code tensors} (state_dict key to float32 tensor; a batch norm's {@code
+   * num_batches_tracked} as int64, as PyTorch has it) as a torch zip archive whose folder is {@code
+   * archiveName} (torch uses the file's stem); does not close {@code out}.
    */
   public static void write(OutputStream out, String archiveName, Map<String, HostTensor> tensors)
       throws IOException {
@@ -40,8 +41,16 @@ public final class PthWriter {
     String prefix = archiveName + "/";
     put(zip, counting, prefix + "data.pkl", pickle(tensors));
     int key = 0;
-    for (HostTensor t : tensors.values()) {
-      put(zip, counting, prefix + "data/" + key++, littleEndian(t.data()));
+    for (Map.Entry<String, HostTensor> e : tensors.entrySet()) {
+      HostTensor t = e.getValue();
+      byte[] data =
+          OfficialLayout.isBatchCounter(e.getKey(), t.shape())
+              ? ByteBuffer.allocate(Long.BYTES)
+                  .order(ByteOrder.LITTLE_ENDIAN)
+                  .putLong((long) t.data()[0])
+                  .array()
+              : littleEndian(t.data());
+      put(zip, counting, prefix + "data/" + key++, data);
     }
     put(zip, counting, prefix + "version", "3\n".getBytes(StandardCharsets.US_ASCII));
     put(zip, counting, prefix + "byteorder", "little".getBytes(StandardCharsets.US_ASCII));
@@ -66,7 +75,10 @@ public final class PthWriter {
       p.write('(');
       p.write('(');
       unicode(p, "storage");
-      global(p, "torch", "FloatStorage");
+      global(
+          p,
+          "torch",
+          OfficialLayout.isBatchCounter(e.getKey(), t.shape()) ? "LongStorage" : "FloatStorage");
       unicode(p, Integer.toString(key++));
       unicode(p, "cpu");
       binint(p, t.data().length);

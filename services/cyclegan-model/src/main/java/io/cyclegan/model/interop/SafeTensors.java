@@ -96,6 +96,16 @@ public final class SafeTensors {
     Map<String, HostTensor> tensors = new LinkedHashMap<>();
     Map<String, String> others = new LinkedHashMap<>();
     for (Entry e : entries) {
+      if (OfficialLayout.isBatchCounter(e.name, e.shape)
+          && e.dtype.equals("I64")
+          && e.end - e.begin == Long.BYTES) {
+        long v =
+            ByteBuffer.wrap(bytes, dataStart + (int) e.begin, Long.BYTES)
+                .order(ByteOrder.LITTLE_ENDIAN)
+                .getLong();
+        tensors.put(e.name, new HostTensor(e.shape, new float[] {(float) v}));
+        continue;
+      }
       if (!e.dtype.equals("F32")) {
         others.put(e.name, e.dtype);
         continue;
@@ -111,7 +121,9 @@ public final class SafeTensors {
   }
 
   /**
-   * Writes float32 tensors in the given order with optional metadata; does not close {@code out}.
+   * Writes float32 tensors in the given order with optional metadata, a batch norm's {@code
+   * num_batches_tracked} as PyTorch's int64 ({@link OfficialLayout#isBatchCounter}); does not close
+   * {@code out}.
    */
   public static void write(
       OutputStream out, Map<String, HostTensor> tensors, Map<String, String> metadata)
@@ -125,7 +137,8 @@ public final class SafeTensors {
     long offset = 0;
     for (Map.Entry<String, HostTensor> e : tensors.entrySet()) {
       JsonObject t = new JsonObject();
-      t.addProperty("dtype", "F32");
+      boolean counter = OfficialLayout.isBatchCounter(e.getKey(), e.getValue().shape());
+      t.addProperty("dtype", counter ? "I64" : "F32");
       JsonArray shape = new JsonArray();
       for (long d : e.getValue().shape()) {
         shape.add(d);
@@ -133,7 +146,7 @@ public final class SafeTensors {
       t.add("shape", shape);
       JsonArray offsets = new JsonArray();
       offsets.add(offset);
-      offset += (long) e.getValue().data().length * Float.BYTES;
+      offset += counter ? Long.BYTES : (long) e.getValue().data().length * Float.BYTES;
       offsets.add(offset);
       t.add("data_offsets", offsets);
       header.add(e.getKey(), t);
@@ -147,7 +160,16 @@ public final class SafeTensors {
     out.write(
         ByteBuffer.allocate(8).order(ByteOrder.LITTLE_ENDIAN).putLong(headerBytes.length).array());
     out.write(headerBytes);
-    for (HostTensor t : tensors.values()) {
+    for (Map.Entry<String, HostTensor> e : tensors.entrySet()) {
+      HostTensor t = e.getValue();
+      if (OfficialLayout.isBatchCounter(e.getKey(), t.shape())) {
+        out.write(
+            ByteBuffer.allocate(Long.BYTES)
+                .order(ByteOrder.LITTLE_ENDIAN)
+                .putLong((long) t.data()[0])
+                .array());
+        continue;
+      }
       ByteBuffer b =
           ByteBuffer.allocate(t.data().length * Float.BYTES).order(ByteOrder.LITTLE_ENDIAN);
       b.asFloatBuffer().put(t.data());

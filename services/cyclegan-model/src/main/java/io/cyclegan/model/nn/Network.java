@@ -140,6 +140,16 @@ public abstract class Network implements AutoCloseable {
             target.muli(0).addi(source);
           }
         });
+    parameterWritten(target);
+  }
+
+  /**
+   * Tells the layers that {@code parameter} was written in place, so that arrays derived from it
+   * (the transposed convolution's phase kernels) are made again. Every in-place writer of a
+   * parameter calls it: {@link #assign}, the optimizer.
+   */
+  public static void parameterWritten(NDArray parameter) {
+    DerivedKernels.invalidate(parameter);
   }
 
   /**

@@ -74,7 +74,7 @@ public final class CycleGanTrainer implements AutoCloseable {
     this.prefetchBatches = b.prefetchBatches;
     this.manager = NDManager.newBaseManager(device);
     manager.setName("trainer");
-    this.spec = NetworkSpec.of(config);
+    this.spec = b.network != null ? b.network : NetworkSpec.of(config);
     this.model = new CycleGanModel(manager, config, spec);
     this.sampler = new UnalignedSampler(config.seed(), domainA.size(), domainB.size());
     this.augmentation =
@@ -222,33 +222,44 @@ public final class CycleGanTrainer implements AutoCloseable {
 
   /**
    * Renders real A | fake B | rec A over real B | fake A | rec B for one image of each domain,
-   * resized to {@code imageSize}.
+   * resized to {@code imageSize} (grayscale for a 1-channel domain). The generators run in eval
+   * mode, as the translator runs them (batch norm on its running statistics, no dropout), and are
+   * put back in the mode they were in.
    */
   public BufferedImage renderSampleGrid(BufferedImage a, BufferedImage b) {
     int size = config.imageSize();
-    int channelsA = spec.inputChannels();
-    int channelsB = spec.outputChannels();
-    float[] hostA = ImageTensors.toChw(ImageTensors.resizeBicubic(a, size, size), channelsA);
-    float[] hostB = ImageTensors.toChw(ImageTensors.resizeBicubic(b, size, size), channelsB);
-    return GradMode.withoutGradients(
-        () -> {
-          try (NDManager step = manager.newSubManager()) {
-            NDArray realA = Network.upload(step, hostA, new Shape(1, channelsA, size, size));
-            NDArray realB = Network.upload(step, hostB, new Shape(1, channelsB, size, size));
-            Network gA = model.generatorA();
-            Network gB = model.generatorB();
-            NDArray fakeB = gA.forward(realA);
-            NDArray fakeA = gB.forward(realB);
-            NDArray[] row = {realA, fakeB, gB.forward(fakeB), realB, fakeA, gA.forward(fakeA)};
-            BufferedImage[] images = new BufferedImage[row.length];
-            int[] channels = {channelsA, channelsB, channelsA, channelsB, channelsA, channelsB};
-            for (int i = 0; i < row.length; i++) {
-              images[i] = ImageTensors.fromChw(row[i].toFloatArray(), 0, size, size, channels[i]);
+    int ca = model.spec().inputChannels();
+    int cb = model.spec().outputChannels();
+    float[] hostA = ImageTensors.toChw(ImageTensors.resizeBicubic(a, size, size), ca);
+    float[] hostB = ImageTensors.toChw(ImageTensors.resizeBicubic(b, size, size), cb);
+    Network gA = model.generatorA();
+    Network gB = model.generatorB();
+    boolean trainingA = gA.isTraining();
+    boolean trainingB = gB.isTraining();
+    gA.setTraining(false);
+    gB.setTraining(false);
+    try {
+      return GradMode.withoutGradients(
+          () -> {
+            try (NDManager step = manager.newSubManager()) {
+              NDArray realA = Network.upload(step, hostA, new Shape(1, ca, size, size));
+              NDArray realB = Network.upload(step, hostB, new Shape(1, cb, size, size));
+              NDArray fakeB = gA.forward(realA);
+              NDArray fakeA = gB.forward(realB);
+              NDArray[] row = {realA, fakeB, gB.forward(fakeB), realB, fakeA, gA.forward(fakeA)};
+              int[] channels = {ca, cb, ca, cb, ca, cb};
+              BufferedImage[] images = new BufferedImage[row.length];
+              for (int i = 0; i < row.length; i++) {
+                images[i] = ImageTensors.fromChw(row[i].toFloatArray(), 0, size, size, channels[i]);
+              }
+              return SampleGrid.render(
+                  images[0], images[1], images[2], images[3], images[4], images[5]);
             }
-            return SampleGrid.render(
-                images[0], images[1], images[2], images[3], images[4], images[5]);
-          }
-        });
+          });
+    } finally {
+      gA.setTraining(trainingA);
+      gB.setTraining(trainingB);
+    }
   }
 
   /** A sample grid of the first image of each domain. */
@@ -318,8 +329,18 @@ public final class CycleGanTrainer implements AutoCloseable {
     private Device device;
     private int lossReadEverySteps = 50;
     private int prefetchBatches = 4;
+    private NetworkSpec network;
 
     private Builder() {}
+
+    /**
+     * Trains {@code network} instead of what the config names ({@link NetworkSpec#of}); its widths
+     * and blocks win over the config's.
+     */
+    public Builder optNetwork(NetworkSpec network) {
+      this.network = network;
+      return this;
+    }
 
     public Builder setConfig(CycleGanConfig config) {
       this.config = config;

@@ -9,9 +9,11 @@ import io.cyclegan.model.CycleGanConfig;
 import io.cyclegan.model.TrainingParameter;
 import io.cyclegan.model.TrainingParameters;
 import io.cyclegan.model.checkpoint.Architecture;
+import io.cyclegan.model.checkpoint.ArchiveTensor;
 import io.cyclegan.model.checkpoint.CorruptCheckpointException;
 import io.cyclegan.model.checkpoint.HostTensor;
 import io.cyclegan.model.checkpoint.IncompatibleCheckpointException;
+import io.cyclegan.model.checkpoint.NativeTensor;
 import io.cyclegan.model.checkpoint.NetworkHeader;
 import io.cyclegan.model.checkpoint.TensorArchive;
 import io.cyclegan.model.nn.Network;
@@ -70,11 +72,11 @@ public final class TrainingCheckpoint {
     state.addProperty("poolB", model.poolB().images().size());
     header.add("state", state);
 
-    Map<String, HostTensor> tensors = new LinkedHashMap<>();
-    model.generatorParameters().forEach((k, v) -> tensors.put(k, HostTensor.of(v)));
-    model.discriminatorParameters().forEach((k, v) -> tensors.put(k, HostTensor.of(v)));
-    model.generatorBuffers().forEach((k, v) -> tensors.put(k, HostTensor.of(v)));
-    model.discriminatorBuffers().forEach((k, v) -> tensors.put(k, HostTensor.of(v)));
+    Map<String, ArchiveTensor> tensors = new LinkedHashMap<>();
+    model.generatorParameters().forEach((k, v) -> tensors.put(k, new NativeTensor(v)));
+    model.discriminatorParameters().forEach((k, v) -> tensors.put(k, new NativeTensor(v)));
+    model.generatorBuffers().forEach((k, v) -> tensors.put(k, new NativeTensor(v)));
+    model.discriminatorBuffers().forEach((k, v) -> tensors.put(k, new NativeTensor(v)));
     optimizerTensors("optG", model.optimizerG(), tensors);
     optimizerTensors("optD", model.optimizerD(), tensors);
     poolTensors("poolA", model.poolA(), tensors);
@@ -94,9 +96,9 @@ public final class TrainingCheckpoint {
     header.addProperty("epochsTrained", position.epoch());
     header.addProperty("globalStep", position.globalStep());
     header.add("hyperparameters", JsonParser.parseString(toJson(config.toParams())));
-    Map<String, HostTensor> tensors = new LinkedHashMap<>();
-    model.generatorParameters().forEach((k, v) -> tensors.put(k, HostTensor.of(v)));
-    model.generatorBuffers().forEach((k, v) -> tensors.put(k, HostTensor.of(v)));
+    Map<String, ArchiveTensor> tensors = new LinkedHashMap<>();
+    model.generatorParameters().forEach((k, v) -> tensors.put(k, new NativeTensor(v)));
+    model.generatorBuffers().forEach((k, v) -> tensors.put(k, new NativeTensor(v)));
     TensorArchive.write(out, EXPORT_MAGIC, header, tensors);
   }
 
@@ -220,9 +222,10 @@ public final class TrainingCheckpoint {
     return o;
   }
 
-  private static void optimizerTensors(String prefix, NamedAdam adam, Map<String, HostTensor> out) {
-    adam.firstMoments().forEach((k, v) -> out.put(prefix + "/m/" + k, HostTensor.of(v)));
-    adam.secondMoments().forEach((k, v) -> out.put(prefix + "/v/" + k, HostTensor.of(v)));
+  private static void optimizerTensors(
+      String prefix, NamedAdam adam, Map<String, ArchiveTensor> out) {
+    adam.firstMoments().forEach((k, v) -> out.put(prefix + "/m/" + k, new NativeTensor(v)));
+    adam.secondMoments().forEach((k, v) -> out.put(prefix + "/v/" + k, new NativeTensor(v)));
   }
 
   private static void restoreOptimizer(
@@ -239,10 +242,10 @@ public final class TrainingCheckpoint {
     }
   }
 
-  private static void poolTensors(String prefix, ImagePool pool, Map<String, HostTensor> out) {
+  private static void poolTensors(String prefix, ImagePool pool, Map<String, ArchiveTensor> out) {
     List<NDArray> images = pool.images();
     for (int i = 0; i < images.size(); i++) {
-      out.put(prefix + "/" + i, HostTensor.of(images.get(i)));
+      out.put(prefix + "/" + i, new NativeTensor(images.get(i)));
     }
   }
 

@@ -12,13 +12,16 @@ import io.cyclegan.model.checkpoint.Architecture;
 import io.cyclegan.model.checkpoint.CorruptCheckpointException;
 import io.cyclegan.model.checkpoint.HostTensor;
 import io.cyclegan.model.checkpoint.IncompatibleCheckpointException;
+import io.cyclegan.model.checkpoint.NetworkHeader;
 import io.cyclegan.model.checkpoint.TensorArchive;
 import io.cyclegan.model.data.ImageTensors;
 import io.cyclegan.model.data.Preprocess;
 import io.cyclegan.model.data.Sizing;
 import io.cyclegan.model.nn.GradMode;
+import io.cyclegan.model.nn.Layers;
 import io.cyclegan.model.nn.Network;
-import io.cyclegan.model.nn.ResnetGenerator;
+import io.cyclegan.model.nn.NetworkFactory;
+import io.cyclegan.model.nn.NetworkSpec;
 import io.cyclegan.model.train.TrainingCheckpoint;
 import java.awt.image.BufferedImage;
 import java.io.IOException;
@@ -31,7 +34,12 @@ import java.util.Map;
 
 /**
  * Runs trained generators on images of any size: each image is reflection-padded on the right and
- * bottom to a multiple of 4 (the generator downsamples twice), translated, and cropped back.
+ * bottom to the generator's grid ({@link NetworkSpec#generatorSizeMultiple()}: 4 for a ResNet, as
+ * {@link PaddingGrid}, which downsamples twice; 2^depth for a U-Net, 128 for {@code unet_128}),
+ * translated, and cropped back. The generators are the ones the archive's {@code network} header
+ * names (a ResNet of its {@code architecture} when it has none), with that header's channels: RGB
+ * input to a grayscale generator is converted to luma, grayscale input to an RGB generator is
+ * repeated, and the output has the generator's channels.
  *
  * <p>Thread-safe: {@link #translate} may be called from several threads at once (the parameters are
  * only read, each call has its own manager, and gradient recording is off per call). {@link #close}
@@ -43,22 +51,25 @@ public final class CycleGanTranslator implements AutoCloseable {
   public static final int MIN_EDGE = 5;
 
   private final NDManager manager;
-  private final ResnetGenerator generatorA;
-  private final ResnetGenerator generatorB;
+  private final Network generatorA;
+  private final Network generatorB;
   private final Architecture architecture;
+  private final NetworkSpec network;
   private final JsonObject header;
   private final Sizing sizing;
 
   private CycleGanTranslator(
       NDManager manager,
-      ResnetGenerator a,
-      ResnetGenerator b,
+      Network a,
+      Network b,
       Architecture architecture,
+      NetworkSpec network,
       JsonObject header) {
     this.manager = manager;
     this.generatorA = a;
     this.generatorB = b;
     this.architecture = architecture;
+    this.network = network;
     this.header = header;
     this.sizing = sizing(header);
   }
@@ -130,20 +141,21 @@ public final class CycleGanTranslator implements AutoCloseable {
   private static CycleGanTranslator create(
       Architecture arch, JsonObject header, Map<String, HostTensor> tensors, Device device)
       throws IOException {
+    NetworkSpec spec = NetworkHeader.of(header, arch);
     NDManager manager = NDManager.newBaseManager(device);
     manager.setName("translator");
     try {
-      ResnetGenerator a = null;
-      ResnetGenerator b = null;
+      Network a = null;
+      Network b = null;
       if (serves(header, Direction.A_TO_B)) {
-        a = new ResnetGenerator(manager, "G_A", arch.generatorBlocks(), arch.ngf());
+        a = NetworkFactory.generatorA(manager, "G_A", spec);
         fill(a, "G_A/", tensors);
       }
       if (serves(header, Direction.B_TO_A)) {
-        b = new ResnetGenerator(manager, "G_B", arch.generatorBlocks(), arch.ngf());
+        b = NetworkFactory.generatorB(manager, "G_B", spec);
         fill(b, "G_B/", tensors);
       }
-      return new CycleGanTranslator(manager, a, b, arch, header);
+      return new CycleGanTranslator(manager, a, b, arch, spec, header);
     } catch (IOException | RuntimeException e) {
       manager.close();
       throw e;
@@ -175,7 +187,7 @@ public final class CycleGanTranslator implements AutoCloseable {
     return (direction == Direction.A_TO_B ? generatorA : generatorB) != null;
   }
 
-  private static void fill(ResnetGenerator g, String prefix, Map<String, HostTensor> tensors)
+  private static void fill(Network g, String prefix, Map<String, HostTensor> tensors)
       throws CorruptCheckpointException {
     // Inference runs in eval mode: batch norm uses the stored running statistics, no dropout.
     g.setTraining(false);
@@ -189,13 +201,13 @@ public final class CycleGanTranslator implements AutoCloseable {
   }
 
   /**
-   * Translates a batch (N, 3, H, W) in [-1, 1] of any H, W >= {@value #MIN_EDGE}; the result has
-   * the input's shape and is attached to the input's manager.
+   * Translates a batch (N, C, H, W) in [-1, 1], C 1 or 3, of any H, W >= {@value #MIN_EDGE}; the
+   * result is (N, {@link #outputChannels}, H, W), attached to the input's manager.
    */
   public NDArray translate(NDArray images, Direction direction) {
     Shape s = images.getShape();
-    if (s.dimension() != 4 || s.get(1) != 3) {
-      throw new IllegalArgumentException("expected (N, 3, H, W), got " + s);
+    if (s.dimension() != 4 || (s.get(1) != 3 && s.get(1) != 1)) {
+      throw new IllegalArgumentException("expected (N, 3, H, W) or (N, 1, H, W), got " + s);
     }
     int h = (int) s.get(2);
     int w = (int) s.get(3);
@@ -203,7 +215,9 @@ public final class CycleGanTranslator implements AutoCloseable {
       throw new IllegalArgumentException(
           "images must be at least " + MIN_EDGE + " px on each side, got " + w + "x" + h);
     }
-    ResnetGenerator g = direction == Direction.A_TO_B ? generatorA : generatorB;
+    Network g = direction == Direction.A_TO_B ? generatorA : generatorB;
+    int channels = inputChannels(direction);
+    int grid = network.generatorSizeMultiple();
     if (g == null) {
       throw new UnsupportedOperationException(
           "this model version has no "
@@ -215,11 +229,23 @@ public final class CycleGanTranslator implements AutoCloseable {
         () -> {
           NDManager target = images.getManager();
           try (NDManager scratch = target.newSubManager()) {
-            NDArray x = images.duplicate();
+            // A view, not a copy, in the scratch manager, so that every intermediate of the
+            // forward (attached to its input's manager) dies with the scratch manager.
+            NDArray x = images.reshape(s);
             x.attach(scratch);
-            NDArray padded = padRightBottom(x, roundUp4(h) - h, roundUp4(w) - w);
-            NDArray y = g.forward(padded).get(new NDIndex(":, :, :{}, :{}", h, w));
-            NDArray out = y.duplicate();
+            x = toChannels(x, channels);
+            int bottom = roundUp(h, grid) - h;
+            int right = roundUp(w, grid) - w;
+            boolean fits = bottom < h && right < w;
+            NDArray y =
+                g.forward(
+                    fits
+                        ? Layers.reflectionPad(x, 0, bottom, 0, right)
+                        : padRightBottom(x, bottom, right));
+            NDArray out =
+                bottom == 0 && right == 0
+                    ? y
+                    : y.get(new NDIndex(":, :, :{}, :{}", h, w)).duplicate();
             out.attach(target);
             return out;
           }
@@ -227,8 +253,8 @@ public final class CycleGanTranslator implements AutoCloseable {
   }
 
   /**
-   * Translates images of any sizes (grouped by padded size into batches), returning RGB images of
-   * the same sizes in the same order.
+   * Translates images of any sizes (grouped by size into batches), returning images of the same
+   * sizes in the same order: RGB, or 8-bit grayscale from a grayscale generator.
    */
   public List<BufferedImage> translate(List<BufferedImage> images, Direction direction) {
     Map<String, List<Integer>> groups = new LinkedHashMap<>();
@@ -241,17 +267,21 @@ public final class CycleGanTranslator implements AutoCloseable {
       BufferedImage first = images.get(group.get(0));
       int w = first.getWidth();
       int h = first.getHeight();
-      int plane = 3 * w * h;
+      int in = inputChannels(direction);
+      int plane = in * w * h;
       float[] batch = new float[group.size() * plane];
       for (int k = 0; k < group.size(); k++) {
-        System.arraycopy(ImageTensors.toChw(images.get(group.get(k))), 0, batch, k * plane, plane);
+        System.arraycopy(
+            ImageTensors.toChw(images.get(group.get(k)), in), 0, batch, k * plane, plane);
       }
       try (NDManager call = manager.newSubManager()) {
         NDArray result =
-            translate(Network.upload(call, batch, new Shape(group.size(), 3, h, w)), direction);
+            translate(Network.upload(call, batch, new Shape(group.size(), in, h, w)), direction);
         float[] values = result.toFloatArray();
+        int outChannels = outputChannels(direction);
+        int outPlane = outChannels * w * h;
         for (int k = 0; k < group.size(); k++) {
-          out[group.get(k)] = ImageTensors.fromChw(values, k * plane, w, h);
+          out[group.get(k)] = ImageTensors.fromChw(values, k * outPlane, w, h, outChannels);
         }
       }
     }
@@ -261,6 +291,21 @@ public final class CycleGanTranslator implements AutoCloseable {
   /** The generators' architecture. */
   public Architecture architecture() {
     return architecture;
+  }
+
+  /** The generators' network (from the archive's {@code network} header). */
+  public NetworkSpec network() {
+    return network;
+  }
+
+  /** The channels the generator of {@code direction} reads (1 grayscale, 3 RGB). */
+  public int inputChannels(Direction direction) {
+    return direction == Direction.A_TO_B ? network.inputChannels() : network.outputChannels();
+  }
+
+  /** The channels the generator of {@code direction} writes. */
+  public int outputChannels(Direction direction) {
+    return direction == Direction.A_TO_B ? network.outputChannels() : network.inputChannels();
   }
 
   /** The archive header (imageSize, epochsTrained, hyperparameters...). */
@@ -273,21 +318,51 @@ public final class CycleGanTranslator implements AutoCloseable {
     return manager.getDevice();
   }
 
-  private static int roundUp4(int v) {
-    return (v + 3) / 4 * 4;
+  private static int roundUp(int v, int multiple) {
+    return (v + multiple - 1) / multiple * multiple;
   }
 
-  private static NDArray padRightBottom(NDArray x, int bottom, int right) {
-    NDArray y = x;
-    if (right > 0) {
-      long w = y.getShape().get(3);
-      NDArray mirror = y.get(new NDIndex(":, :, :, {}:{}", w - 1 - right, w - 1)).flip(3);
-      y = NDArrays.concat(new NDList(y, mirror), 3);
+  /**
+   * RGB to luma as PIL's {@code convert('L')} computes it on 8-bit pixels ({@code (19595 R + 38470
+   * G + 7471 B + 0x8000) >> 16}, rounded to a level as {@link ImageTensors#toChw(BufferedImage,
+   * int)} does, so a batch and a list of images read alike), or grayscale repeated to RGB (PIL's
+   * {@code convert('RGB')}).
+   */
+  private static NDArray toChannels(NDArray x, int channels) {
+    long c = x.getShape().get(1);
+    if (c == channels) {
+      return x;
     }
-    if (bottom > 0) {
+    if (channels == 3) {
+      return NDArrays.concat(new NDList(x, x, x), 1);
+    }
+    NDArray levels = x.add(1f).mul(127.5f);
+    NDArray r = levels.get(new NDIndex(":, 0:1, :, :")).mul(19595f / 65536f);
+    NDArray g = levels.get(new NDIndex(":, 1:2, :, :")).mul(38470f / 65536f);
+    NDArray b = levels.get(new NDIndex(":, 2:3, :, :")).mul(7471f / 65536f);
+    return r.add(g).add(b).add(0.5f).floor().div(127.5f).sub(1f);
+  }
+
+  /**
+   * Reflection padding on the right and bottom (PyTorch's ReflectionPad2d, the edge not repeated).
+   * A pad as long as the edge or longer (a small image on a U-Net's grid) reflects again at the new
+   * edge, as often as needed.
+   */
+  static NDArray padRightBottom(NDArray x, int bottom, int right) {
+    NDArray y = x;
+    while (right > 0) {
+      long w = y.getShape().get(3);
+      int k = (int) Math.min(right, w - 1);
+      NDArray mirror = y.get(new NDIndex(":, :, :, {}:{}", w - 1 - k, w - 1)).flip(3);
+      y = NDArrays.concat(new NDList(y, mirror), 3);
+      right -= k;
+    }
+    while (bottom > 0) {
       long h = y.getShape().get(2);
-      NDArray mirror = y.get(new NDIndex(":, :, {}:{}, :", h - 1 - bottom, h - 1)).flip(2);
+      int k = (int) Math.min(bottom, h - 1);
+      NDArray mirror = y.get(new NDIndex(":, :, {}:{}, :", h - 1 - k, h - 1)).flip(2);
       y = NDArrays.concat(new NDList(y, mirror), 2);
+      bottom -= k;
     }
     return y;
   }

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.cyclegan.model.checkpoint.HostTensor;
 import io.cyclegan.model.checkpoint.IncompatibleCheckpointException;
+import io.cyclegan.model.nn.NetworkSpec;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import org.junit.jupiter.api.BeforeAll;
@@ -58,22 +59,24 @@ class StateDictMappingTest {
   }
 
   @Test
-  void shouldRefuseNormParametersAsNotInstanceNorm() {
+  void shouldReadNormParametersAsBatchNormAndRefuseTheInstanceNormBiases() {
     Map<String, HostTensor> t = copy();
     t.put("model.2.weight", zeros(new long[] {8}));
     t.put("model.2.running_mean", zeros(new long[] {8}));
     assertThatThrownBy(() -> StateDictMapping.generator(StateDict.of(t)))
         .isInstanceOf(IncompatibleCheckpointException.class)
-        .hasMessageContaining("unexpected tensor model.2.")
-        .hasMessageContaining("only --norm instance is supported");
+        .hasMessage(
+            "unexpected tensor model.1.bias for a ResnetGenerator with ngf 8 and 3 residual"
+                + " blocks, norm batch");
   }
 
   @Test
-  void shouldRefuseAUNet() {
-    Map<String, HostTensor> t = Map.of("model.model.0.weight", zeros(new long[] {8, 3, 4, 4}));
-    assertThatThrownBy(() -> StateDictMapping.generator(StateDict.of(t)))
-        .isInstanceOf(IncompatibleCheckpointException.class)
-        .hasMessageContaining("U-Net");
+  void shouldMapAUnet() {
+    Map<String, HostTensor> t = new LinkedHashMap<>();
+    NetworkSpec spec =
+        NetworkSpec.builder().optGenerator(NetworkSpec.Generator.UNET_256).optNgf(2).build();
+    OfficialLayout.generator(spec).forEach((k, s) -> t.put(k, zeros(s)));
+    assertThat(StateDictMapping.generator(StateDict.of(t)).spec()).isEqualTo(spec);
   }
 
   @Test
@@ -101,11 +104,13 @@ class StateDictMappingTest {
     OfficialLayout.generator(3, 16).forEach((k, s) -> wide.put(k, zeros(s)));
     assertThatThrownBy(() -> ModelImport.of(fixture, StateDict.of(wide)))
         .isInstanceOf(IncompatibleCheckpointException.class)
-        .hasMessageContaining("AtoB has ngf 8 and 3 blocks, BtoA ngf 16 and 3 blocks");
+        .hasMessageContaining(
+            "AtoB is a ResnetGenerator with ngf 8 and 3 residual blocks, BtoA a ResnetGenerator"
+                + " with ngf 16 and 3 residual blocks");
     Map<String, HostTensor> broken = copy();
     broken.remove("model.1.bias");
     assertThatThrownBy(() -> ModelImport.of(fixture, StateDict.of(broken)))
-        .hasMessageStartingWith("BtoA generator: tensor model.1.bias is missing");
+        .hasMessageStartingWith("BtoA generator: unexpected tensor model.4.bias");
   }
 
   @Test
@@ -116,8 +121,9 @@ class StateDictMappingTest {
     d.put("model.14.weight", zeros(new long[] {1, 32, 4, 4}));
     assertThatThrownBy(() -> StateDictMapping.discriminator(StateDict.of(d)))
         .isInstanceOf(IncompatibleCheckpointException.class)
-        .hasMessageContaining(
-            "unexpected tensor model.14.weight for a 3-layer PatchGAN with ndf 4");
+        .hasMessage(
+            "tensor model.11.weight has shape [1, 32, 4, 4], expected [32, 32, 4, 4] for a 4-layer"
+                + " PatchGAN with ndf 4");
   }
 
   private static Map<String, HostTensor> copy() {

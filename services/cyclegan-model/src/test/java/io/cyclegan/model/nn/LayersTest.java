@@ -86,6 +86,66 @@ class LayersTest {
     }
   }
 
+  @Test
+  void shouldUseTheNewWeightWhenTransposedConvRunsAfterTheWeightWasAssigned() {
+    // The phase kernels are cached per weight: a write through Network.assign must drop them.
+    int cin = 2;
+    int cout = 2;
+    Random random = new Random(11);
+    float[] x = new float[cin * 3 * 3];
+    float[] k1 = new float[cin * cout * 9];
+    float[] k2 = new float[cin * cout * 9];
+    float[] b1 = new float[cout];
+    float[] b2 = new float[cout];
+    fill(random, x);
+    fill(random, k1);
+    fill(random, k2);
+    fill(random, b1);
+    fill(random, b2);
+    try (NDManager m = NDManager.newBaseManager()) {
+      NDArray weight = Network.upload(m, k1, new Shape(cin, cout, 3, 3));
+      NDArray bias = Network.upload(m, b1, new Shape(cout));
+      NDArray input = Network.upload(m, x, new Shape(1, cin, 3, 3));
+      float[] first = Layers.convTranspose3x3Stride2(input, weight, bias).toFloatArray();
+      Network.assign(weight, k2);
+      Network.assign(bias, b2);
+      float[] second = Layers.convTranspose3x3Stride2(input, weight, bias).toFloatArray();
+      float[] expectedFirst = scatterTransposedConv(x, k1, b1, cin, cout, 3, 3);
+      float[] expectedSecond = scatterTransposedConv(x, k2, b2, cin, cout, 3, 3);
+      for (int i = 0; i < expectedSecond.length; i++) {
+        assertThat(first[i]).as("element %d before", i).isCloseTo(expectedFirst[i], within(1e-5f));
+        assertThat(second[i]).as("element %d after", i).isCloseTo(expectedSecond[i], within(1e-5f));
+      }
+    }
+  }
+
+  @Test
+  void shouldMirrorEachSideByItsOwnAmountWhenAsymmetricReflectionPad() {
+    // F.pad(x, (left 1, right 0, top 0, bottom 2), mode='reflect') of a 3x4 image 0..11.
+    try (NDManager m = NDManager.newBaseManager()) {
+      NDArray x = m.arange(12f).reshape(1, 1, 3, 4);
+      NDArray y = Layers.reflectionPad(x, 0, 2, 1, 0);
+      assertThat(y.getShape()).isEqualTo(new Shape(1, 1, 5, 5));
+      assertThat(y.toFloatArray())
+          .containsExactly(
+              1, 0, 1, 2, 3, //
+              5, 4, 5, 6, 7, //
+              9, 8, 9, 10, 11, //
+              5, 4, 5, 6, 7, //
+              1, 0, 1, 2, 3);
+    }
+  }
+
+  @Test
+  void shouldRefusePaddingAsLargeAsTheEdgeWhenReflectionPad() {
+    try (NDManager m = NDManager.newBaseManager()) {
+      NDArray x = m.zeros(new Shape(1, 1, 3, 8));
+      org.assertj.core.api.Assertions.assertThatThrownBy(() -> Layers.reflectionPad(x, 0, 3, 0, 0))
+          .isInstanceOf(IllegalArgumentException.class)
+          .hasMessageContaining("3x8");
+    }
+  }
+
   /** ConvTranspose2d(k3, s2, p1, op1) by its definition: input (m, n) scatters to 2m-1+kh. */
   private static float[] scatterTransposedConv(
       float[] x, float[] k, float[] bias, int cin, int cout, int h, int w) {

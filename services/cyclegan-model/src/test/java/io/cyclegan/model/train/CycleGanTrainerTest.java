@@ -7,6 +7,9 @@ import ai.djl.ndarray.NDManager;
 import io.cyclegan.model.CycleGanConfig;
 import io.cyclegan.model.checkpoint.CorruptCheckpointException;
 import io.cyclegan.model.checkpoint.IncompatibleCheckpointException;
+import io.cyclegan.model.data.ImageSource;
+import io.cyclegan.model.nn.NetworkSpec;
+import io.cyclegan.model.nn.Norm;
 import java.awt.image.BufferedImage;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
@@ -40,6 +43,41 @@ class CycleGanTrainerTest {
       assertThat(grid.getWidth()).isEqualTo(3 * 32 + 4);
       assertThat(grid.getHeight()).isEqualTo(2 * 32 + 2);
     }
+  }
+
+  @Test
+  void shouldRenderTheSampleGridInEvalModeAndRestoreTrainingMode() throws Exception {
+    // Dropout and batch norm: in training mode two renders differ (dropout masks, batch
+    // statistics of a single image); in eval mode they are equal.
+    NetworkSpec spec =
+        NetworkSpec.builder()
+            .optGeneratorBlocks(1)
+            .optNorm(Norm.BATCH)
+            .optDropout(true)
+            .optOutputChannels(1)
+            .optNgf(4)
+            .optNdf(4)
+            .build();
+    try (CycleGanTrainer t =
+        CycleGanTrainer.builder()
+            .setConfig(TrainerTestSupport.tinyConfig(1, 0))
+            .setDomainA(ImageSource.ofImages(TrainerTestSupport.SHAPES.trainA(0, 2)))
+            .setDomainB(ImageSource.ofImages(TrainerTestSupport.SHAPES.trainB(0, 2)))
+            .optNetwork(spec)
+            .build()) {
+      BufferedImage first = t.renderSampleGrid();
+      BufferedImage second = t.renderSampleGrid();
+      assertThat(pixels(second)).containsExactly(pixels(first));
+      assertThat(t.model().generatorA().isTraining()).isTrue();
+      assertThat(t.model().generatorB().isTraining()).isTrue();
+      // B is grayscale: its cells are gray.
+      int p = first.getRGB(32 + 2 + 5, 5);
+      assertThat((p >> 16) & 0xff).isEqualTo(p & 0xff).isEqualTo((p >> 8) & 0xff);
+    }
+  }
+
+  private static int[] pixels(BufferedImage im) {
+    return im.getRGB(0, 0, im.getWidth(), im.getHeight(), null, 0, im.getWidth());
   }
 
   @Test

@@ -2,6 +2,7 @@ package io.cyclegan.inference.images;
 
 import io.cyclegan.model.data.ImageTensors;
 import io.cyclegan.model.translate.CycleGanTranslator;
+import io.cyclegan.model.translate.PaddingGrid;
 import java.awt.image.BufferedImage;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
@@ -11,7 +12,6 @@ import javax.imageio.stream.MemoryCacheImageInputStream;
 
 /** Decodes an input, scales it down to the maximum edge, and pads it to the generator's grid. */
 public final class InputImages {
-  private static final int GRID = 4;
 
   private InputImages() {}
 
@@ -62,8 +62,8 @@ public final class InputImages {
               + CycleGanTranslator.MIN_EDGE
               + " px per side");
     }
-    int pw = roundUp(w);
-    int ph = roundUp(h);
+    int pw = PaddingGrid.roundUp(w);
+    int ph = PaddingGrid.roundUp(h);
     return new PreparedImage(
         padReflect(ImageTensors.toChw(input), w, h, pw, ph), w, h, pw, ph, scaled, w0, h0);
   }
@@ -78,10 +78,6 @@ public final class InputImages {
     int w = width >= height ? maxEdge : Math.max(1, (int) Math.round(width * s));
     int h = height > width ? maxEdge : Math.max(1, (int) Math.round(height * s));
     return new int[] {w, h};
-  }
-
-  private static int roundUp(int v) {
-    return (v + GRID - 1) / GRID * GRID;
   }
 
   /**

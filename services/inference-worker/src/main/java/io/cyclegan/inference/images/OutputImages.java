@@ -3,7 +3,7 @@ package io.cyclegan.inference.images;
 import io.cyclegan.model.data.ImageTensors;
 import java.awt.image.BufferedImage;
 
-/** Crops a generator output back to its input's size and encodes it as PNG. */
+/** Crops a generator output (RGB or grayscale) back to its input's size. */
 public final class OutputImages {
   private OutputImages() {}
 
@@ -12,15 +12,24 @@ public final class OutputImages {
    * h}.
    */
   public static BufferedImage crop(float[] batch, int offset, int pw, int ph, int w, int h) {
+    return crop(batch, offset, pw, ph, w, h, 3);
+  }
+
+  /**
+   * The image at {@code offset} of a batch of ({@code channels}, ph, pw) outputs, cropped to {@code
+   * w} x {@code h}: RGB for 3 channels, 8-bit grayscale (encoded as a grayscale PNG) for 1.
+   */
+  public static BufferedImage crop(
+      float[] batch, int offset, int pw, int ph, int w, int h, int channels) {
     if (pw == w && ph == h) {
-      return ImageTensors.fromChw(batch, offset, w, h);
+      return ImageTensors.fromChw(batch, offset, w, h, channels);
     }
-    float[] chw = new float[3 * w * h];
-    for (int c = 0; c < 3; c++) {
+    float[] chw = new float[channels * w * h];
+    for (int c = 0; c < channels; c++) {
       for (int y = 0; y < h; y++) {
         System.arraycopy(batch, offset + c * pw * ph + y * pw, chw, c * w * h + y * w, w);
       }
     }
-    return ImageTensors.fromChw(chw, 0, w, h);
+    return ImageTensors.fromChw(chw, 0, w, h, channels);
   }
 }

@@ -113,7 +113,11 @@ final class InferenceStage {
     try (NDManager scratch = manager.newSubManager()) {
       long start = System.nanoTime();
       NDArray x = scratch.create(input, new Shape(n, 3, key.paddedHeight(), key.paddedWidth()));
-      float[] output = translator.translate(x, direction(key.direction())).toFloatArray();
+      io.cyclegan.model.translate.Direction d = direction(key.direction());
+      float[] output = translator.translate(x, d).toFloatArray();
+      // A grayscale generator reads the RGB input as luma and writes one channel.
+      int outChannels = translator.outputChannels(d);
+      int outPlane = outChannels * key.paddedWidth() * key.paddedHeight();
       long nanos = System.nanoTime() - start;
       metrics.inference.record(nanos, TimeUnit.NANOSECONDS);
       metrics.batchSize.record(n);
@@ -121,7 +125,8 @@ final class InferenceStage {
       for (int i = 0; i < n; i++) {
         PendingRequest r = items.get(i);
         r.output = output;
-        r.outputOffset = i * plane;
+        r.outputOffset = i * outPlane;
+        r.outputChannels = outChannels;
         r.inferenceNanos = nanos;
         r.image = withoutPixels(r.image);
         r.releaseModel();

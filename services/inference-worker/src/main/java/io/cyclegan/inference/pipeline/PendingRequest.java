@@ -36,6 +36,9 @@ final class PendingRequest {
   float[] output;
   int outputOffset;
 
+  /** The generator's output channels: 3 (RGB) or 1 (a grayscale domain, written as gray PNG). */
+  int outputChannels = 3;
+
   /** The encoded output, kept so that a retried upload need not run the model again. */
   byte[] png;
 

@@ -107,7 +107,8 @@ final class PublishStage {
                     im.paddedWidth(),
                     im.paddedHeight(),
                     im.width(),
-                    im.height()));
+                    im.height(),
+                    r.outputChannels));
         r.output = null;
       }
       String outputKey = ObjectKeys.resultOutput(q.requestId());

@@ -2,6 +2,8 @@ package io.cyclegan.ingest.catalog;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.cyclegan.common.messages.MessageCodec;
+import io.cyclegan.common.store.KeyPage;
+import io.cyclegan.common.store.Names;
 import io.cyclegan.common.store.ObjectInfo;
 import io.cyclegan.common.store.ObjectKeys;
 import io.cyclegan.common.store.ObjectStore;
@@ -18,8 +20,11 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Counts and lists what lies in the store under {@code datasets/} and {@code models/}. The store is
- * the source of truth: counts come from listings, not from a counter that could drift.
+ * Reads the catalog: datasets from their summary documents ({@code catalog/datasets/}, kept by
+ * {@link DatasetCounts}), a dataset's images and the models from the store. The paged reads cost
+ * one list request and at most a page of small reads, whatever the number of images; {@link
+ * #counts(String)} and {@link #imageKeys} list a whole dataset and are for one-off use (the CLI,
+ * the first time ingest sees a dataset, the background refresh).
  */
 public final class Catalog {
   private static final Logger log = LoggerFactory.getLogger(Catalog.class);
@@ -73,22 +78,105 @@ public final class Catalog {
     return counts;
   }
 
-  /** Every dataset with its counts, from one listing of {@code datasets/}. */
+  /**
+   * One page of the catalog's datasets, in name order.
+   *
+   * @param items the page
+   * @param next the cursor of the next page (pass it as {@code after}), empty on the last page
+   */
+  public record Page<T>(List<T> items, Optional<String> next) {}
+
+  /**
+   * Every dataset with its counts, from the summary documents: the cost grows with the number of
+   * datasets, not of images. Prefer {@link #datasets(String, int)}.
+   */
   public List<DatasetSummary> datasets() {
-    Map<String, Map<String, Long>> byName = new TreeMap<>();
-    for (ObjectInfo o : store.list(DATASETS)) {
-      String rest = o.key().substring(DATASETS.length());
-      int slash = rest.indexOf('/');
-      if (slash <= 0) {
-        continue;
-      }
-      String name = rest.substring(0, slash);
-      Map<String, Long> counts = byName.computeIfAbsent(name, n -> emptyCounts());
-      domainOf(rest.substring(slash + 1)).ifPresent(d -> counts.merge(d, 1L, Long::sum));
-    }
     List<DatasetSummary> out = new ArrayList<>();
-    byName.forEach((name, counts) -> out.add(new DatasetSummary(name, counts)));
+    String after = null;
+    do {
+      Page<DatasetSummary> page = datasets(after, ObjectStore.MAX_PAGE);
+      out.addAll(page.items());
+      after = page.next().orElse(null);
+    } while (after != null);
     return out;
+  }
+
+  /**
+   * One page of datasets with their counts: one list request and one small read per dataset of the
+   * page.
+   *
+   * @param after the name of the last dataset of the previous page, or null for the first page
+   * @param limit 1 to {@link ObjectStore#MAX_PAGE}
+   */
+  public Page<DatasetSummary> datasets(String after, int limit) {
+    KeyPage page =
+        store.listPage(
+            ObjectKeys.DATASET_SUMMARIES,
+            false,
+            after == null ? null : ObjectKeys.datasetSummary(after),
+            limit);
+    List<DatasetSummary> out = new ArrayList<>();
+    for (ObjectInfo o : page.objects()) {
+      String file = o.key().substring(ObjectKeys.DATASET_SUMMARIES.length());
+      if (!file.endsWith(".json") || !Names.isValid(file.substring(0, file.length() - 5))) {
+        continue; // not written by ingest
+      }
+      String name = file.substring(0, file.length() - 5);
+      Map<String, Long> counts = emptyCounts();
+      store
+          .getJson(o.key(), DatasetSummaryDocument.class)
+          .filter(d -> d.counts() != null)
+          .ifPresent(d -> counts.putAll(d.counts()));
+      out.add(new DatasetSummary(name, counts));
+    }
+    return new Page<>(out, page.next().map(Catalog::datasetOfSummaryKey));
+  }
+
+  /**
+   * One page of a dataset's image keys, both domains, in key order: one list request.
+   *
+   * @param after the last key of the previous page, or null for the first page
+   * @param limit 1 to {@link ObjectStore#MAX_PAGE}
+   */
+  public Page<String> images(String dataset, String after, int limit) {
+    String prefix = DATASETS + Names.require("dataset", dataset) + "/";
+    if (after != null && !after.startsWith(prefix)) {
+      throw new IllegalArgumentException("the cursor is not an image of dataset " + dataset);
+    }
+    KeyPage page = store.listPage(prefix, false, after, limit);
+    List<String> keys = new ArrayList<>();
+    for (ObjectInfo o : page.objects()) {
+      if (domainOf(o.key().substring(prefix.length())).isPresent()) {
+        keys.add(o.key());
+      }
+    }
+    return new Page<>(keys, page.next());
+  }
+
+  /**
+   * One page of models with their latest announcement: one delimited list request and one small
+   * read per model of the page.
+   *
+   * @param after the name of the last model of the previous page, or null for the first page
+   */
+  public Page<ModelSummary> models(String after, int limit) {
+    KeyPage page =
+        store.listPage(
+            MODELS,
+            true,
+            after == null ? null : MODELS + Names.require("model", after) + "0",
+            limit);
+    List<ModelSummary> out = new ArrayList<>();
+    for (String name : page.prefixes()) {
+      out.add(new ModelSummary(name, latest(name)));
+    }
+    String next = out.isEmpty() || page.next().isEmpty() ? null : out.get(out.size() - 1).name();
+    return new Page<>(out, Optional.ofNullable(next));
+  }
+
+  private static String datasetOfSummaryKey(String key) {
+    String file = key.substring(ObjectKeys.DATASET_SUMMARIES.length());
+    return file.endsWith(".json") ? file.substring(0, file.length() - 5) : file;
   }
 
   /** Every model that has objects in the store, with its latest announcement when present. */

@@ -17,15 +17,15 @@ import io.cyclegan.common.store.ObjectKeys;
 import io.cyclegan.common.store.ObjectStore;
 import io.cyclegan.common.trace.TraceContext;
 import io.cyclegan.common.trust.LogValues;
-import io.cyclegan.ingest.catalog.Catalog;
+import io.cyclegan.ingest.catalog.DatasetCounts;
 import io.cyclegan.ingest.metrics.IngestMetrics;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HashMap;
-import java.util.HashSet;
 import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -51,11 +51,13 @@ import org.slf4j.MDC;
  *
  * <ol>
  *   <li>headers and validation, in parallel on the CPU pool (the decode is CPU-bound);
- *   <li>one listing per dataset that receives an image, in parallel on the I/O pool: what is there
- *       already, so a duplicate needs no request of its own, and the counts;
+ *   <li>one existence check (a HEAD) per distinct dataset image, in parallel on the I/O pool: a
+ *       batch costs the same whatever the dataset's size (the dataset is listed once per process,
+ *       the first time it is seen, by {@link DatasetCounts});
  *   <li>store writes, in parallel on the I/O pool: dataset images only when absent (content
  *       addressed), translation inputs always (same bytes, same key), error results; the counts are
- *       the listing plus what the batch added;
+ *       {@link DatasetCounts}' plus what the batch added where nothing was, and each changed
+ *       dataset's summary document is rewritten (one small PUT);
  *   <li>sends: dataset events, claim checks, and for refused Kafka records their dead letter and,
  *       for translation requests, an error result.
  * </ol>
@@ -74,6 +76,8 @@ public final class IngestProcessor {
    */
   static final String INPUT_SHA256 = "cg-sha256";
 
+  private static final int INLINE_TASKS = 2;
+
   private final ImageValidator validator;
   private final HeaderParser parser;
   private final ObjectStore store;
@@ -85,12 +89,14 @@ public final class IngestProcessor {
   private final ExecutorService cpuPool;
   private final ExecutorService ioPool;
   private final String eventSource;
+  private final DatasetCounts datasetCounts;
 
   /**
    * @param replies delivers error results to reply topics
    * @param cpuPool validates images ({@code CYCLEGAN_INGEST_THREADS} threads)
    * @param ioPool runs store calls in parallel
    * @param eventSource the CloudEvents {@code ce_source} of what ingest produces
+   * @param datasetCounts the counts of the datasets, kept as images arrive
    */
   public IngestProcessor(
       ImageValidator validator,
@@ -103,7 +109,8 @@ public final class IngestProcessor {
       IngestMetrics metrics,
       ExecutorService cpuPool,
       ExecutorService ioPool,
-      String eventSource) {
+      String eventSource,
+      DatasetCounts datasetCounts) {
     this.validator = validator;
     this.parser = parser;
     this.store = store;
@@ -115,6 +122,7 @@ public final class IngestProcessor {
     this.cpuPool = cpuPool;
     this.ioPool = ioPool;
     this.eventSource = eventSource;
+    this.datasetCounts = datasetCounts;
   }
 
   public HeaderParser parser() {
@@ -149,11 +157,11 @@ public final class IngestProcessor {
     long start = System.nanoTime();
     ObjectStore batchStore = store.withDeadline(storeDeadline);
     List<Checked> checked = validateAll(inputs);
-    Map<String, Set<String>> listed = listDatasets(checked, new Catalog(batchStore));
+    Map<String, Boolean> existed = probeDatasetImages(checked, batchStore);
     Map<IngestInput, RejectedInputException> conflicts =
         Collections.synchronizedMap(new IdentityHashMap<>());
-    Map<String, Boolean> existed = storeAll(checked, listed, batchStore, conflicts);
-    Map<String, Map<String, Long>> counts = countDatasets(checked, listed);
+    storeAll(checked, existed, batchStore, conflicts);
+    Map<String, Map<String, Long>> counts = countDatasets(checked, existed, batchStore);
     List<Outcome> outcomes = new ArrayList<>(checked.size());
     List<List<Future<?>>> sends = new ArrayList<>(checked.size());
     Map<String, Boolean> seenInBatch = new LinkedHashMap<>();
@@ -238,35 +246,49 @@ public final class IngestProcessor {
     return new Checked(in, route, null, null, 0, 0, e);
   }
 
-  /** Phase 2: the image keys of each dataset that receives an image in this batch. */
-  private Map<String, Set<String>> listDatasets(List<Checked> checked, Catalog catalog) {
-    Map<String, Set<String>> listed = new ConcurrentHashMap<>();
-    List<Callable<Void>> listings = new ArrayList<>();
-    checked.stream()
-        .filter(c -> c.error() == null && c.route() instanceof Route.Dataset)
-        .map(c -> ((Route.Dataset) c.route()).dataset())
-        .distinct()
-        .forEach(
-            dataset ->
-                listings.add(
-                    () -> {
-                      listed.put(dataset, catalog.imageKeys(dataset));
-                      return null;
-                    }));
-    runAll(listings);
-    return listed;
+  /**
+   * Phase 2: whether each distinct dataset image of the batch is in the store already, one HEAD per
+   * image (not a listing of the dataset); and the counts of each dataset it touches, loaded.
+   */
+  private Map<String, Boolean> probeDatasetImages(List<Checked> checked, ObjectStore store) {
+    Map<String, Boolean> existed = new ConcurrentHashMap<>();
+    List<Callable<Void>> probes = new ArrayList<>();
+    Set<String> datasets = new LinkedHashSet<>();
+    Set<String> keys = new LinkedHashSet<>();
+    for (Checked c : checked) {
+      if (c.error() == null && c.route() instanceof Route.Dataset d) {
+        datasets.add(d.dataset());
+        keys.add(c.objectKey());
+      }
+    }
+    for (String dataset : datasets) {
+      probes.add(
+          () -> {
+            datasetCounts.load(dataset, store);
+            return null;
+          });
+    }
+    for (String key : keys) {
+      probes.add(
+          () -> {
+            existed.put(key, store.exists(key));
+            return null;
+          });
+    }
+    runAll(probes);
+    return existed;
   }
 
   /**
-   * Phase 3. Returns, per dataset key, whether the image was in the store before this batch; puts
-   * the translation inputs whose request id is taken by other bytes into {@code conflicts}.
+   * Phase 3. Writes the dataset images that were absent ({@code existed} says, per key, whether it
+   * was in the store before this batch); puts the translation inputs whose request id is taken by
+   * other bytes into {@code conflicts}.
    */
-  private Map<String, Boolean> storeAll(
+  private void storeAll(
       List<Checked> checked,
-      Map<String, Set<String>> listed,
+      Map<String, Boolean> existed,
       ObjectStore store,
       Map<IngestInput, RejectedInputException> conflicts) {
-    Map<String, Boolean> existed = new ConcurrentHashMap<>();
     Map<String, byte[]> datasetImages = new LinkedHashMap<>();
     List<Callable<Void>> writes = new ArrayList<>();
     for (Checked c : checked) {
@@ -283,10 +305,8 @@ public final class IngestProcessor {
                           ResultPublisher.writeDocument(store::putJson, errorResult(r, c.error()));
                           return null;
                         }));
-      } else if (c.route() instanceof Route.Dataset d) {
-        if (datasetImages.putIfAbsent(c.objectKey(), c.png()) == null) {
-          existed.put(c.objectKey(), listed.get(d.dataset()).contains(c.objectKey()));
-        }
+      } else if (c.route() instanceof Route.Dataset) {
+        datasetImages.putIfAbsent(c.objectKey(), c.png());
       } else {
         writes.add(
             () -> {
@@ -306,7 +326,6 @@ public final class IngestProcessor {
           }
         });
     runAll(writes);
-    return existed;
   }
 
   /**
@@ -333,23 +352,55 @@ public final class IngestProcessor {
                 + "' is taken by a request with other bytes: send with a new id, or none"));
   }
 
-  /** The counts each dataset has now: its listing plus what this batch wrote. */
-  private static Map<String, Map<String, Long>> countDatasets(
-      List<Checked> checked, Map<String, Set<String>> listed) {
-    Map<String, Set<String>> now = new HashMap<>();
-    listed.forEach((dataset, keys) -> now.put(dataset, new HashSet<>(keys)));
+  /**
+   * The counts each dataset has now: what {@link DatasetCounts} knew plus what this batch wrote
+   * where nothing was; then each changed dataset's summary document is written.
+   */
+  private Map<String, Map<String, Long>> countDatasets(
+      List<Checked> checked, Map<String, Boolean> existed, ObjectStore store) {
+    Map<String, Set<String>> added = new LinkedHashMap<>();
     for (Checked c : checked) {
       if (c.error() == null && c.route() instanceof Route.Dataset d) {
-        now.get(d.dataset()).add(c.objectKey());
+        Set<String> keys = added.computeIfAbsent(d.dataset(), k -> new LinkedHashSet<>());
+        if (!existed.get(c.objectKey())) {
+          keys.add(c.objectKey());
+        }
       }
     }
     Map<String, Map<String, Long>> counts = new HashMap<>();
-    now.forEach((dataset, keys) -> counts.put(dataset, Catalog.counts(dataset, keys)));
+    List<Callable<Void>> summaries = new ArrayList<>();
+    added.forEach(
+        (dataset, keys) -> {
+          counts.put(dataset, datasetCounts.add(dataset, keys));
+          summaries.add(
+              () -> {
+                datasetCounts.writeSummary(dataset, store);
+                return null;
+              });
+        });
+    runAll(summaries);
     return counts;
   }
 
+  /**
+   * Runs store calls, in parallel on the I/O pool; two or fewer run on the calling thread, so that
+   * a single upload (a load and a HEAD, one PUT) never queues behind a large batch whose calls wait
+   * out a store outage on the shared pool.
+   */
   private void runAll(List<Callable<Void>> tasks) {
     if (tasks.isEmpty()) {
+      return;
+    }
+    if (tasks.size() <= INLINE_TASKS) {
+      for (Callable<Void> task : tasks) {
+        try {
+          task.call();
+        } catch (RuntimeException e) {
+          throw e;
+        } catch (Exception e) {
+          throw new CompletionException(e);
+        }
+      }
       return;
     }
     List<Future<Void>> futures;

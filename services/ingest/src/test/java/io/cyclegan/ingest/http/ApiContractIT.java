@@ -129,7 +129,15 @@ class ApiContractIT {
     for (int i = 0; i < 5; i++) {
       String dataset = "page-" + id + "-" + i;
       datasets.add(dataset);
-      store.put(ObjectKeys.datasetImage(dataset, "A", sha(i)), png, "image/png");
+      // Through the API: the dataset list reads the summaries ingest keeps as images arrive.
+      HttpResponse<byte[]> upload =
+          http.send(
+              HttpRequest.newBuilder(uri("/datasets/" + dataset + "/A"))
+                  .header("Content-Type", "image/png")
+                  .POST(HttpRequest.BodyPublishers.ofByteArray(png))
+                  .build(),
+              HttpResponse.BodyHandlers.ofByteArray());
+      assertThat(upload.statusCode()).isEqualTo(201);
       String image = ObjectKeys.datasetImage("pages-" + id, "B", sha(i));
       images.add(image);
       store.put(image, png, "image/png");

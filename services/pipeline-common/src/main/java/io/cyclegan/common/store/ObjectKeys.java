@@ -17,6 +17,17 @@ public final class ObjectKeys {
     return datasetDomainPrefix(dataset, domain) + sha256 + ".png";
   }
 
+  /** {@code catalog/datasets/}: one summary document per dataset. */
+  public static final String DATASET_SUMMARIES = "catalog/datasets/";
+
+  /**
+   * {@code catalog/datasets/{dataset}.json}: the dataset's counts as ingest keeps them, so that
+   * listing datasets reads one small document per dataset instead of every image.
+   */
+  public static String datasetSummary(String dataset) {
+    return DATASET_SUMMARIES + Names.require("dataset", dataset) + ".json";
+  }
+
   /** {@code requests/{requestId}/}: the only place a claim check of that request may point. */
   public static String requestPrefix(String requestId) {
     return "requests/" + Names.requireRequestId(requestId) + "/";

@@ -11,6 +11,7 @@ import io.minio.BucketExistsArgs;
 import io.minio.GetObjectArgs;
 import io.minio.ListObjectsArgs;
 import io.minio.MakeBucketArgs;
+import io.minio.MinioAsyncClient;
 import io.minio.MinioClient;
 import io.minio.PutObjectArgs;
 import io.minio.RemoveObjectArgs;
@@ -68,6 +69,7 @@ public final class ObjectStore {
       new RetryPolicy(Duration.ofMillis(200), Duration.ofSeconds(2), Duration.ofSeconds(10));
 
   private final MinioClient client;
+  private final MinioAsyncClient asyncClient;
   private final MinioClient probeClient;
   private final String bucket;
   private final Retrier retrier;
@@ -86,8 +88,16 @@ public final class ObjectStore {
     Provider credentials =
         CredentialProviders.of(
             settings.credentials(), httpClient(CONNECT_TIMEOUT, READ_TIMEOUT, Optional.empty()));
-    this.client =
-        client(settings, credentials, httpClient(CONNECT_TIMEOUT, READ_TIMEOUT, settings.caFile()));
+    OkHttpClient http = httpClient(CONNECT_TIMEOUT, READ_TIMEOUT, settings.caFile());
+    this.client = client(settings, credentials, http);
+    // Only for the multipart-upload listing and abort, which MinioClient does not offer.
+    this.asyncClient =
+        MinioAsyncClient.builder()
+            .endpoint(settings.endpoint())
+            .region(settings.region())
+            .credentialsProvider(credentials)
+            .httpClient(http)
+            .build();
     this.probeClient =
         client(
             settings,
@@ -100,6 +110,7 @@ public final class ObjectStore {
 
   private ObjectStore(ObjectStore base, Retrier retrier, Instant deadline) {
     this.client = base.client;
+    this.asyncClient = base.asyncClient;
     this.probeClient = base.probeClient;
     this.bucket = base.bucket;
     this.retrier = retrier;
@@ -409,93 +420,177 @@ public final class ObjectStore {
         });
   }
 
+  /** The most entries one {@link #listPage} call returns: S3's own page size. */
+  public static final int MAX_PAGE = 1000;
+
   /**
-   * One page of the objects under {@code prefix}, recursively, in key order: at most {@code
-   * maxKeys}, starting after the key {@code startAfter} (none: from the first). One request to the
-   * store (S3 {@code start-after} and {@code max-keys}), whatever the number of objects below.
+   * One page of what lies under {@code prefix}, in key order, after the key {@code after}: one S3
+   * list request of {@code limit + 1} keys (the extra one says whether there is a next page), so
+   * its cost depends on the page size, not on how many objects the prefix holds.
+   *
+   * @param delimited {@code false}: every object below {@code prefix}, recursively ({@link
+   *     ListPage#objects}); {@code true}: only the names of its immediate sub-folders ({@link
+   *     ListPage#prefixes}), e.g. model names, without walking what lies below them
+   * @param after a key under {@code prefix} (a previous page's {@link KeyPage#next}), or null for
+   *     the first page
+   * @param limit 1 to {@link #MAX_PAGE}
    */
-  public ListPage<ObjectInfo> listPage(String prefix, String startAfter, int maxKeys) {
-    requirePageSize(maxKeys);
+  public KeyPage listPage(String prefix, boolean delimited, String after, int limit) {
+    if (limit < 1 || limit > MAX_PAGE) {
+      throw new IllegalArgumentException(
+          "a page holds 1 to " + MAX_PAGE + " entries, was " + limit);
+    }
+    if (after != null && !after.startsWith(prefix)) {
+      throw new IllegalArgumentException("the cursor is not a key under " + prefix);
+    }
     return call(
-        "list " + prefix,
+        "list a page of " + prefix,
         () -> {
-          List<ObjectInfo> out = new ArrayList<>();
           ListObjectsArgs.Builder args =
               ListObjectsArgs.builder()
                   .bucket(bucket)
                   .prefix(prefix)
-                  .recursive(true)
-                  .maxKeys(maxKeys + 1);
-          if (startAfter != null) {
-            args.startAfter(startAfter);
+                  // One request, unless the page is S3's largest: then the extra key costs one.
+                  .maxKeys(Math.min(limit + 1, MAX_PAGE));
+          if (delimited) {
+            args.delimiter("/");
+          } else {
+            args.recursive(true);
           }
+          if (after != null) {
+            // ListObjects v1's marker: S3Proxy refuses v2's start-after together with the
+            // continuation token the client sends when a page runs on (folder placeholders).
+            args.useApiVersion1(true).marker(after);
+          }
+          List<ObjectInfo> objects = new ArrayList<>();
+          List<String> prefixes = new ArrayList<>();
+          String last = null;
           boolean more = false;
           for (Result<Item> r : client.listObjects(args.build())) {
             Item item = r.get();
-            if (item.isDir() || item.objectName().endsWith("/")) {
-              continue;
+            String key = item.objectName();
+            String name = null;
+            if (delimited) {
+              String rest = key.substring(prefix.length());
+              int slash = rest.indexOf('/');
+              if (slash <= 0 || slash != rest.length() - 1) {
+                continue; // an object beside the sub-folders
+              }
+              name = rest.substring(0, slash);
+            } else if (item.isDir() || key.endsWith("/")) {
+              continue; // a folder placeholder, which some servers list
             }
-            if (out.size() == maxKeys) {
+            if (objects.size() + prefixes.size() == limit) {
               more = true;
-              break;
+              break; // the (limit + 1)th entry: there is a next page
             }
-            out.add(
-                new ObjectInfo(
-                    item.objectName(),
-                    item.size(),
-                    item.etag(),
-                    item.lastModified() == null ? null : item.lastModified().toInstant()));
+            if (delimited) {
+              prefixes.add(name);
+              // Every key below this sub-folder sorts before {prefix}{name}0 ('/' < '0'), so the
+              // next page starts after all of them.
+              last = prefix + name + "0";
+            } else {
+              objects.add(
+                  new ObjectInfo(
+                      key,
+                      item.size(),
+                      item.etag(),
+                      item.lastModified() == null ? null : item.lastModified().toInstant()));
+              last = key;
+            }
           }
-          return new ListPage<>(
-              out, more ? Optional.of(out.get(out.size() - 1).key()) : Optional.empty());
+          return new KeyPage(objects, prefixes, Optional.ofNullable(more ? last : null));
         });
   }
 
   /**
+   * One page of the objects under {@code prefix}, recursively, in key order: at most {@code
+   * maxKeys}, starting after the key {@code startAfter} (none: from the first). One request to the
+   * store, whatever the number of objects below ({@link #listPage(String, boolean, String, int)}).
+   */
+  public ListPage<ObjectInfo> listPage(String prefix, String startAfter, int maxKeys) {
+    KeyPage page = listPage(prefix, false, startAfter, maxKeys);
+    return new ListPage<>(
+        page.objects(),
+        page.next().isPresent()
+            ? Optional.of(page.objects().get(page.objects().size() - 1).key())
+            : Optional.empty());
+  }
+
+  /**
    * One page of the immediate "sub-folders" of {@code prefix} (as {@link #listPrefixes}), in the
-   * store's order of {@code name + "/"} ({@code bee-2} before {@code bee}): at most {@code
-   * maxNames}, starting after the name {@code afterName} (none: from the first). One delimited
-   * request to the store, whatever lies below.
+   * store's order of {@code name + "/"}: at most {@code maxNames}, starting after the name {@code
+   * afterName} (none: from the first). One delimited request, whatever lies below.
    */
   public ListPage<String> listPrefixesPage(String prefix, String afterName, int maxNames) {
-    requirePageSize(maxNames);
+    // Every key below "<prefix><name>/" sorts before "<prefix><name>0" ('/' < '0'), so the
+    // listing resumes at the next name, not inside this one.
+    KeyPage page =
+        listPage(prefix, true, afterName == null ? null : prefix + afterName + "0", maxNames);
+    return new ListPage<>(
+        page.prefixes(),
+        page.next().isPresent()
+            ? Optional.of(page.prefixes().get(page.prefixes().size() - 1))
+            : Optional.empty());
+  }
+
+  /** A multipart upload that was started and neither completed nor aborted. */
+  public record IncompleteUpload(String key, String uploadId, Instant initiated) {}
+
+  /**
+   * Up to {@code max} incomplete multipart uploads of the bucket (S3 ListMultipartUploads: one
+   * request, the oldest keys first). Parts of an upload that never completes (its writer killed)
+   * are invisible but kept, and billed, until it is aborted.
+   */
+  public List<IncompleteUpload> incompleteUploads(int max) {
     return call(
-        "list " + prefix,
+        "list incomplete uploads",
         () -> {
-          List<String> out = new ArrayList<>();
-          ListObjectsArgs.Builder args =
-              ListObjectsArgs.builder().bucket(bucket).prefix(prefix).delimiter("/");
-          args.maxKeys(maxNames + 1);
-          if (afterName != null) {
-            // Every key below "<prefix><name>/" sorts before "<prefix><name>0" ('/' < '0'), so
-            // the listing resumes at the next name, not inside this one.
-            args.startAfter(prefix + afterName + "0");
+          List<IncompleteUpload> out = new ArrayList<>();
+          var result =
+              asyncClient
+                  .listMultipartUploadsAsync(
+                      bucket,
+                      null,
+                      null,
+                      null,
+                      null,
+                      Math.min(max, MAX_PAGE),
+                      null,
+                      null,
+                      null,
+                      null)
+                  .get()
+                  .result();
+          if (result.uploads() != null) {
+            for (io.minio.messages.Upload u : result.uploads()) {
+              out.add(
+                  new IncompleteUpload(
+                      u.objectName(),
+                      u.uploadId(),
+                      u.initiated() == null ? null : u.initiated().toInstant()));
+            }
           }
-          boolean more = false;
-          for (Result<Item> r : client.listObjects(args.build())) {
-            String rest = r.get().objectName().substring(prefix.length());
-            int slash = rest.indexOf('/');
-            if (slash <= 0) {
-              continue;
-            }
-            String name = rest.substring(0, slash);
-            if (out.size() == maxNames) {
-              more = true;
-              break;
-            }
-            if (out.isEmpty() || !out.get(out.size() - 1).equals(name)) {
-              out.add(name);
-            }
-          }
-          return new ListPage<>(
-              out, more ? Optional.of(out.get(out.size() - 1)) : Optional.empty());
+          return out;
         });
   }
 
-  private static void requirePageSize(int size) {
-    if (size < 1 || size > 1000) {
-      throw new IllegalArgumentException("a page holds 1 to 1000 items, got " + size);
-    }
+  /** Aborts a multipart upload: its parts are deleted; an unknown upload is not an error. */
+  public void abortUpload(String key, String uploadId) {
+    call(
+        "abort upload of " + key,
+        () -> {
+          try {
+            asyncClient.abortMultipartUploadAsync(bucket, null, key, uploadId, null, null).get();
+          } catch (java.util.concurrent.ExecutionException e) {
+            if (e.getCause() instanceof ErrorResponseException ere
+                && "NoSuchUpload".equals(ere.errorResponse().code())) {
+              return null;
+            }
+            throw e.getCause() instanceof Exception cause ? cause : e;
+          }
+          return null;
+        });
   }
 
   /** Deletes an object; deleting a missing one is not an error (S3 semantics). */

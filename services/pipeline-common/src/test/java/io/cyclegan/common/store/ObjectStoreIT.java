@@ -107,6 +107,43 @@ class ObjectStoreIT {
   }
 
   @Test
+  void shouldListPageByPageInKeyOrderWithACursorToTheNextPage() {
+    byte[] bytes = "x".getBytes(StandardCharsets.UTF_8);
+    for (String name : new String[] {"e", "a", "c", "b", "sub/d"}) {
+      store.put("it/flat-pages/" + name, bytes, "text/plain");
+    }
+
+    KeyPage first = store.listPage("it/flat-pages/", false, null, 2);
+    KeyPage second = store.listPage("it/flat-pages/", false, first.next().orElseThrow(), 2);
+    KeyPage third = store.listPage("it/flat-pages/", false, second.next().orElseThrow(), 2);
+
+    assertThat(first.objects())
+        .extracting(ObjectInfo::key)
+        .containsExactly("it/flat-pages/a", "it/flat-pages/b");
+    assertThat(second.objects())
+        .extracting(ObjectInfo::key)
+        .containsExactly("it/flat-pages/c", "it/flat-pages/e");
+    assertThat(third.objects()).extracting(ObjectInfo::key).containsExactly("it/flat-pages/sub/d");
+    assertThat(third.next()).isEmpty();
+  }
+
+  @Test
+  void shouldPageSubFolderNamesWithoutRepeatingOneWhoseObjectsSpanThePageEnd() {
+    byte[] bytes = "x".getBytes(StandardCharsets.UTF_8);
+    for (String key :
+        new String[] {"m1/latest.json", "m1/v1/g.bin", "m1/v2/g.bin", "m2/latest.json", "m3/a"}) {
+      store.put("it/folders/" + key, bytes, "text/plain");
+    }
+
+    KeyPage first = store.listPage("it/folders/", true, null, 2);
+    KeyPage second = store.listPage("it/folders/", true, first.next().orElseThrow(), 2);
+
+    assertThat(first.prefixes()).containsExactly("m1", "m2");
+    assertThat(second.prefixes()).containsExactly("m3");
+    assertThat(second.next()).isEmpty();
+  }
+
+  @Test
   void shouldRoundTripJsonDocuments() {
     store.putJson("it/json/state.json", Map.of("state", "running", "epoch", 3));
 

@@ -28,12 +28,56 @@ import org.slf4j.LoggerFactory;
 public final class CheckpointStore {
   private static final Logger log = LoggerFactory.getLogger(CheckpointStore.class);
 
+  /**
+   * How many checkpoints of a job are kept when nobody says ({@code CYCLEGAN_CHECKPOINTS_KEEP}).
+   */
+  public static final int DEFAULT_KEEP = 3;
+
   private final ObjectStore store;
   private final Path tmpDir;
+  private final int keep;
 
   public CheckpointStore(ObjectStore store, Path tmpDir) {
+    this(store, tmpDir, DEFAULT_KEEP);
+  }
+
+  /**
+   * @param keep how many of a job's newest checkpoints are kept (at least 1: the one a resume, or a
+   *     fine-tuning job starting from the published version, loads)
+   */
+  public CheckpointStore(ObjectStore store, Path tmpDir, int keep) {
+    if (keep < 1) {
+      throw new IllegalArgumentException("at least the newest checkpoint is kept, was " + keep);
+    }
     this.store = store;
     this.tmpDir = tmpDir;
+    this.keep = keep;
+  }
+
+  /**
+   * The checkpoints of {@code refs} (oldest first, as state.json records them) beyond the newest
+   * {@code keep}: the ones to forget and then delete. The newest is never among them, so neither a
+   * resume nor the published version's discriminators (a fine-tuning job's start) lose theirs.
+   */
+  public List<CheckpointRef> beyondRetention(List<CheckpointRef> refs) {
+    return refs.size() <= keep ? List.of() : List.copyOf(refs.subList(0, refs.size() - keep));
+  }
+
+  /**
+   * Deletes checkpoints that state.json no longer names (the caller wrote it first, so a crash in
+   * between leaves an orphaned object, never a reference to a missing one). A failure is logged and
+   * left: retention is not worth failing a job over.
+   */
+  public void delete(List<CheckpointRef> refs) {
+    for (CheckpointRef ref : refs) {
+      try {
+        store.delete(ref.key());
+        log.info("checkpoint {} deleted (keeping the newest {})", ref.key(), keep);
+      } catch (RuntimeException e) {
+        log.warn(
+            "checkpoint {} could not be deleted, left in the store: {}", ref.key(), e.getMessage());
+      }
+    }
   }
 
   /** Saves the trainer's current position under the version's prefix. */

@@ -16,20 +16,28 @@ import io.cyclegan.model.CycleGanConfig;
 import io.cyclegan.training.artifacts.ImportedVersions;
 import io.cyclegan.training.artifacts.ModelPublisher;
 import io.cyclegan.training.artifacts.StartingWeights;
+import io.cyclegan.training.fleet.JobLauncher;
+import io.cyclegan.training.fleet.JobQueue;
+import io.cyclegan.training.fleet.Lease;
+import io.cyclegan.training.fleet.Leases;
 import io.cyclegan.training.job.Attempts;
 import io.cyclegan.training.job.CommandSource;
+import io.cyclegan.training.job.Fence;
 import io.cyclegan.training.job.JobEvents;
 import io.cyclegan.training.job.JobSpec;
 import io.cyclegan.training.job.JobState;
 import io.cyclegan.training.job.JobStatus;
 import io.cyclegan.training.job.JobStore;
+import io.cyclegan.training.job.RunningJob;
 import io.cyclegan.training.limits.ParamBounds;
 import io.cyclegan.training.metrics.TrainingMetrics;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
+import java.time.Instant;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.BiFunction;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.common.header.Header;
 import org.slf4j.Logger;
@@ -37,21 +45,26 @@ import org.slf4j.LoggerFactory;
 import org.slf4j.MDC;
 
 /**
- * Decides what one command means, on the poll thread, while no job runs here. The rules:
+ * Decides what one command means, on the poll thread, whether or not a job runs here; and, as the
+ * fleet's {@link JobLauncher}, what a job taken from the queue means. The rules:
  *
  * <ul>
  *   <li>a start whose job has no state.json is validated and checked against this worker's {@link
  *       ParamBounds} (and its {@code initFrom} against the store: the version exists, has both
- *       generators and the job's architecture), then accepted and launched, or failed with the bad
- *       field (or the bound, or what is wrong with the initFrom version) named, and dead-lettered;
+ *       generators and the job's architecture), then accepted and put in the fleet's {@link
+ *       JobQueue} (whichever worker is idle runs it), or failed with the bad field (or the bound,
+ *       or what is wrong with the initFrom version) named, and dead-lettered;
  *   <li>a start whose job has a state.json recorded from this very command (same group, topic,
- *       partition and offset) is a redelivery: an unfinished job resumes, unless {@link Attempts}
- *       says its runs keep taking their worker down (then it fails with that reason); a finished
- *       one sends its final event again (and a completed one its model announcement), since the
- *       command is only read again when something after the final state did not happen;
+ *       partition and offset) is a redelivery: an unfinished job is put in the queue again (a no-op
+ *       when it is there); a finished one sends its final event again (and a completed one its
+ *       model announcement);
  *   <li>any other start of an existing job is a duplicate and starts nothing;
- *   <li>a cancel reaching the group consumer concerns a job not running here: an unfinished one is
- *       marked cancelled, a finished or unknown one is ignored with a log line;
+ *   <li>a cancel of an unfinished job that no worker holds makes it cancelled at once (under its
+ *       lease, taken for that); one that a worker holds is recorded in the store, and that worker
+ *       stops it at its next lease renewal (its cancel watcher usually sees it sooner); a finished
+ *       or unknown one is ignored with a log line;
+ *   <li>a job taken from the queue whose runs kept taking their worker down ({@link Attempts}) is
+ *       failed with that reason instead of run;
  *   <li>an import is a short job run here, on the poll thread (reading and publishing generators
  *       takes seconds): accepted, then completed with the published version ({@code = jobId}) or
  *       failed with what the readers refused (and dead-lettered). Its redelivery follows the
@@ -59,7 +72,7 @@ import org.slf4j.MDC;
  *       publishes two versions.
  * </ul>
  */
-public final class CommandHandler {
+public final class CommandHandler implements JobLauncher {
   private static final Logger log = LoggerFactory.getLogger(CommandHandler.class);
 
   private final JobStore jobs;
@@ -75,6 +88,9 @@ public final class CommandHandler {
   private final StartingWeights startingWeights;
   private final ImportedVersions imports;
   private final ModelPublishers publishers;
+  private final JobQueue queue;
+  private final Leases leases;
+  private final BiFunction<JobSpec, Fence, RunningJob> runner;
 
   /**
    * Runs on the poll thread, so {@code jobs}, {@code events} and {@code publisher} should give up
@@ -93,7 +109,10 @@ public final class CommandHandler {
       ModelPublisher publisher,
       StartingWeights startingWeights,
       ImportedVersions imports,
-      ModelPublishers publishers) {
+      ModelPublishers publishers,
+      JobQueue queue,
+      Leases leases,
+      BiFunction<JobSpec, Fence, RunningJob> runner) {
     this.jobs = jobs;
     this.events = events;
     this.deadLetters = deadLetters;
@@ -107,6 +126,9 @@ public final class CommandHandler {
     this.startingWeights = startingWeights;
     this.imports = imports;
     this.publishers = publishers;
+    this.queue = queue;
+    this.leases = leases;
+    this.runner = runner;
   }
 
   Decision handle(ConsumerRecord<byte[], byte[]> record) {
@@ -141,36 +163,16 @@ public final class CommandHandler {
       JobState state = existing.get();
       if (state.isRedeliveryOf(source)) {
         if (state.state().isFinished()) {
-          return finishAgain(state);
+          return finishedAgain(state);
         }
-        if (attempts.exhausted(state)) {
-          String reason = attempts.reason(state);
-          log.error("job {} failed: {}", jobId, reason);
-          JobState failed = jobs.write(state.finished(JobStatus.failed, reason));
-          events.sendAndWait(
-              TrainingEvent.of(jobId, Type.failed)
-                  .withModel(failed.model(), failed.version())
-                  .withPosition(failed.epoch(), failed.step())
-                  .withError(reason));
-          metrics.job("failed");
-          return Decision.DONE;
-        }
+        // Read again before its offset was committed: the job is (or is put back) in the queue.
+        queue.add(jobId, queuedAt(state));
         log.info(
-            "start of job {} redelivered from {} while {} at epoch {}: resuming",
+            "start of job {} redelivered from {} while {}: it is in the queue",
             jobId,
             source,
-            state.state(),
-            state.epoch());
-        return new Decision.Launch(
-            new JobSpec(
-                jobId,
-                state.model(),
-                state.dataset(),
-                resolve(command.params()),
-                source,
-                record.timestamp(),
-                state,
-                principal(record)));
+            state.state());
+        return Decision.DONE;
       }
       return duplicate(state);
     }
@@ -220,24 +222,89 @@ public final class CommandHandler {
       metrics.job("failed");
       return Decision.DONE;
     }
+    // State first, then the queue entry: a crash in between leaves the command uncommitted, and
+    // its redelivery puts the job in the queue.
     JobState accepted =
         jobs.write(
             JobState.accepted(
                     jobId, command.model(), command.dataset(), command.params(), source, workerId)
-                .withInitFrom(initFrom));
+                .withInitFrom(initFrom)
+                .queued(Instant.now(), principal));
+    queue.add(jobId, accepted.queuedAt());
     events.sendAndWait(
         TrainingEvent.of(jobId, Type.accepted).withModel(command.model(), accepted.version()));
     metrics.job("accepted");
-    return new Decision.Launch(
+    log.info("job {} accepted and queued", jobId);
+    return Decision.DONE;
+  }
+
+  /** When the job entered the queue; older documents have only their creation time. */
+  private static Instant queuedAt(JobState state) {
+    return state.queuedAt() != null ? state.queuedAt() : state.createdAt();
+  }
+
+  @Override
+  public RunningJob launch(JobState state, Fence fence) {
+    JobSpec spec =
         new JobSpec(
-            jobId,
-            command.model(),
-            command.dataset(),
-            config,
-            source,
-            record.timestamp(),
-            accepted,
-            principal(record)));
+            state.jobId(),
+            state.model(),
+            state.dataset(),
+            resolve(state.params()),
+            state.source(),
+            state.createdAt().toEpochMilli(),
+            state,
+            state.principal());
+    log.info(
+        "job {} taken from the queue ({} at epoch {}, lease epoch {})",
+        state.jobId(),
+        state.state(),
+        state.epoch(),
+        fence.epoch());
+    return runner.apply(spec, fence);
+  }
+
+  @Override
+  public boolean endWithoutRunning(JobState state, boolean cancelRequested, Fence fence) {
+    String jobId = state.jobId();
+    if (cancelRequested) {
+      cancelled(state, fence);
+      return true;
+    }
+    if (attempts.exhausted(state)) {
+      String reason = attempts.reason(state);
+      log.error("job {} failed: {}", jobId, reason);
+      fence.check(jobId);
+      JobState failed =
+          jobs.write(state.finished(JobStatus.failed, reason).underLease(fence.epoch()));
+      events.sendAndWait(
+          TrainingEvent.of(jobId, Type.failed)
+              .withModel(failed.model(), failed.version())
+              .withPosition(failed.epoch(), failed.step())
+              .withError(reason));
+      metrics.job("failed");
+      return true;
+    }
+    return false;
+  }
+
+  @Override
+  public void finishAgain(JobState state) {
+    finishAgainNow(state);
+  }
+
+  /** Makes a job that runs nowhere cancelled, under its lease. */
+  private void cancelled(JobState state, Fence fence) {
+    fence.check(state.jobId());
+    jobs.write(
+        state
+            .finished(JobStatus.cancelled, "cancelled by a command while not running")
+            .underLease(fence.epoch()));
+    events.sendAndWait(
+        TrainingEvent.of(state.jobId(), Type.cancelled)
+            .withModel(state.model(), state.version())
+            .withPosition(state.epoch(), state.step()));
+    metrics.job("cancelled");
   }
 
   private Decision duplicate(JobState state) {
@@ -268,7 +335,7 @@ public final class CommandHandler {
         return duplicate(state);
       }
       if (state.state().isFinished()) {
-        return finishAgain(state);
+        return finishedAgain(state);
       }
       // Read again before it ended: what it wrote is ours, so publishing again is idempotent.
       log.info("import {} redelivered while {}: importing again", jobId, state.state());
@@ -332,7 +399,12 @@ public final class CommandHandler {
    * state may not have happened. Both are idempotent: the model announcement (only while {@code
    * latest.json} still names this version) and the final event, which a reader may so see twice.
    */
-  private Decision finishAgain(JobState state) {
+  private Decision finishedAgain(JobState state) {
+    finishAgainNow(state);
+    return Decision.DONE;
+  }
+
+  private void finishAgainNow(JobState state) {
     log.info(
         "start of job {} redelivered after it ended {}: sending its final event again",
         state.jobId(),
@@ -355,7 +427,6 @@ public final class CommandHandler {
       event = event.withError(state.error());
     }
     events.sendAndWait(event);
-    return Decision.DONE;
   }
 
   /** The command's {@code cg-principal} when valid; an invalid one counts as none. */
@@ -384,14 +455,32 @@ public final class CommandHandler {
       log.info("cancel for job {} ignored: already {}", jobId, state.state());
       return Decision.DONE;
     }
-    // Not running here (this thread only reads commands between jobs), and its start is not
-    // pending on this partition, so no worker runs it: the cancel makes it final.
-    jobs.write(state.finished(JobStatus.cancelled, "cancelled by a command while not running"));
-    events.sendAndWait(
-        TrainingEvent.of(jobId, Type.cancelled)
-            .withModel(state.model(), state.version())
-            .withPosition(state.epoch(), state.step()));
-    metrics.job("cancelled");
+    Optional<Lease> lease = leases.read(jobId);
+    if (lease.isEmpty() || lease.get().released()) {
+      // Queued and held by nobody: take its lease and end it here.
+      Optional<Leases.Held> held;
+      try {
+        held = leases.tryAcquire(jobId, lease);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return new Decision.Retry("interrupted while taking the lease of job " + jobId);
+      }
+      if (held.isPresent()) {
+        try {
+          JobState now = jobs.read(jobId).orElse(state);
+          if (!now.state().isFinished()) {
+            cancelled(now, held.get());
+          }
+          queue.remove(jobId, queuedAt(now));
+        } finally {
+          held.get().release();
+        }
+        return Decision.DONE;
+      }
+    }
+    // A worker holds it (or won the race for it): it stops the job at its next lease renewal.
+    queue.requestCancel(jobId);
+    log.info("cancel of job {} recorded for the worker that holds it", jobId);
     return Decision.DONE;
   }
 

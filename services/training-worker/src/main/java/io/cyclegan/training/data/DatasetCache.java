@@ -25,7 +25,8 @@ import org.slf4j.LoggerFactory;
  * A local mirror of {@code datasets/{dataset}/{A|B}/} under {@code {cacheDir}/{dataset}/{A|B}/}.
  * Dataset objects are named by the SHA-256 of their content, so a cached file is reused only when
  * its hash still matches its name; a damaged or partial file is downloaded again, and files no
- * longer in the store are removed.
+ * longer in the store are removed. With a size cap, each sync ends by evicting the least recently
+ * used other datasets ({@link CacheEviction}); the dataset being synced is in use and stays.
  */
 public final class DatasetCache {
   private static final Logger log = LoggerFactory.getLogger(DatasetCache.class);
@@ -33,10 +34,19 @@ public final class DatasetCache {
 
   private final ObjectStore store;
   private final Path cacheDir;
+  private final long maxBytes;
 
   public DatasetCache(ObjectStore store, Path cacheDir) {
+    this(store, cacheDir, 0);
+  }
+
+  /**
+   * @param maxBytes the cache's size cap ({@code CYCLEGAN_CACHE_MAX_BYTES}); 0 for none
+   */
+  public DatasetCache(ObjectStore store, Path cacheDir, long maxBytes) {
     this.store = store;
     this.cacheDir = cacheDir;
+    this.maxBytes = maxBytes;
   }
 
   /** What a sync did. */
@@ -57,6 +67,7 @@ public final class DatasetCache {
     Path dir = cacheDir.resolve(dataset).resolve(domain);
     try {
       Files.createDirectories(dir);
+      CacheEviction.touch(dir.getParent());
       List<Path> files = new ArrayList<>();
       int downloaded = 0;
       for (ObjectInfo object : objects) {
@@ -91,6 +102,7 @@ public final class DatasetCache {
           downloaded,
           files.size() - downloaded,
           dir);
+      CacheEviction.evict(cacheDir, maxBytes, Set.of(dataset));
       return new Sync(files, downloaded, files.size() - downloaded);
     } catch (IOException e) {
       throw new UncheckedIOException("cannot write the dataset cache " + dir, e);

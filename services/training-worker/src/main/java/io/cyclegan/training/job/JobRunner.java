@@ -4,6 +4,7 @@ import ai.djl.Device;
 import io.cyclegan.common.fault.Faults;
 import io.cyclegan.common.messages.TrainingEvent;
 import io.cyclegan.common.messages.TrainingEvent.Type;
+import io.cyclegan.common.store.StoreUnavailableException;
 import io.cyclegan.model.data.ImageSource;
 import io.cyclegan.model.device.DeviceSelector;
 import io.cyclegan.model.train.CycleGanTrainer;
@@ -19,6 +20,7 @@ import java.io.UncheckedIOException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
@@ -43,22 +45,42 @@ public final class JobRunner implements TrainingListener {
 
   private final JobSpec spec;
   private final JobServices services;
+  private final Fence fence;
   private final JobReport report;
   private final Map<String, Double> lastLosses = new LinkedHashMap<>();
   private volatile StopReason stopReason;
-  private JobState state;
+  private volatile boolean repairState;
+  private volatile JobState state;
   private CycleGanTrainer trainer;
   private long lastStepCheckNanos;
 
-  public JobRunner(JobSpec spec, JobServices services) {
+  /**
+   * @param fence the job's lease: checked before every state write and before every step; a run
+   *     whose lease is lost stops and writes nothing more
+   */
+  public JobRunner(JobSpec spec, JobServices services, Fence fence) {
     this.spec = spec;
     this.services = services;
+    this.fence = fence;
     this.state = spec.state();
     this.report = new JobReport(services.store(), spec.jobId(), spec.model(), spec.dataset());
   }
 
   public JobSpec spec() {
     return spec;
+  }
+
+  /**
+   * Asks the job to write its state again before its next step: the stored one was written under an
+   * older lease (a worker that lost the lease wrote after all, see docs/reliability.md).
+   */
+  public void repairState() {
+    repairState = true;
+  }
+
+  /** The state as this run last wrote it. */
+  public JobState state() {
+    return state;
   }
 
   /** Asks the job to stop before its next step; the strongest reason so far wins. */
@@ -85,7 +107,7 @@ public final class JobRunner implements TrainingListener {
 
   private JobResult train() throws IOException, InterruptedException {
     // Counted before anything heavy, so that a run that takes the worker down is counted too.
-    state = services.jobs().write(services.attempts().begin(state));
+    state = write(services.attempts().begin(state));
     Device device = DeviceSelector.select(spec.config().device());
     log.info(
         "job {} trains model {} version {} on dataset {} on device {} (attempt {})",
@@ -126,12 +148,10 @@ public final class JobRunner implements TrainingListener {
         initFrom = spec.initFrom() + (discriminators ? "+discriminators" : "+fresh-discriminators");
       }
       state =
-          services
-              .jobs()
-              .write(
-                  state
-                      .running(device.toString(), services.workerId())
-                      .atPosition(t.epoch(), t.globalStep()));
+          write(
+              state
+                  .running(device.toString(), services.workerId())
+                  .atPosition(t.epoch(), t.globalStep()));
       services.metrics().device(device.toString());
       services.metrics().running(true);
       Map<String, String> headers = new LinkedHashMap<>();
@@ -199,7 +219,7 @@ public final class JobRunner implements TrainingListener {
       if (s.checkpointDue()) {
         checkpoint(null);
       } else {
-        state = services.jobs().write(state.atPosition(trainer.epoch(), trainer.globalStep()));
+        state = write(state.atPosition(trainer.epoch(), trainer.globalStep()));
       }
     } catch (IOException e) {
       throw new UncheckedIOException("cannot write the outputs of epoch " + s.epoch(), e);
@@ -216,10 +236,23 @@ public final class JobRunner implements TrainingListener {
       services.metrics().step(Duration.ofNanos(now - lastStepCheckNanos));
     }
     lastStepCheckNanos = now;
+    if (repairState && stopReason == null) {
+      repairState = false;
+      log.warn(
+          "job {}: state.json was written under an older lease; writing it again", spec.jobId());
+      state = write(state);
+    }
     return stopRequested();
   }
 
   private boolean stopRequested() {
+    if (!fence.isValid()) {
+      try {
+        awaitFence(); // the store away: training pauses until the lease is confirmed
+      } catch (Fence.LeaseLostException e) {
+        requestStop(StopReason.ABANDON); // another worker may run the job now
+      }
+    }
     if (stopReason == null && services.cancelRequested().test(spec)) {
       requestStop(StopReason.CANCEL);
     }
@@ -229,14 +262,20 @@ public final class JobRunner implements TrainingListener {
   /**
    * Saves a checkpoint, records it, then announces it.
    *
-   * @param reason why it is written outside the schedule ({@code shutdown}, {@code revoked}), or
-   *     null at an epoch end
+   * @param reason why it is written outside the schedule ({@code shutdown}), or null at an epoch
+   *     end
    */
   private void checkpoint(String reason) throws IOException {
+    awaitFence(); // a worker that lost the lease uploads nothing either
     CheckpointRef ref = services.checkpoints().save(trainer, spec.model(), spec.version());
     // A checkpoint is a sign of life: this run counts as the only attempt since it, and a run
     // that stops in order counts as none.
-    state = services.jobs().write(state.withCheckpoint(ref).withAttempts(reason == null ? 1 : 0));
+    JobState next = state.withCheckpoint(ref).withAttempts(reason == null ? 1 : 0);
+    // Retention: state.json forgets the oldest checkpoints first, then they are deleted, so it
+    // never names a deleted one.
+    List<CheckpointRef> dropped = services.checkpoints().beyondRetention(next.checkpoints());
+    state = write(next.withoutCheckpoints(dropped));
+    services.checkpoints().delete(dropped);
     announce(ref, reason);
   }
 
@@ -256,6 +295,7 @@ public final class JobRunner implements TrainingListener {
    * short is simply done again (it is idempotent) when the command is read again.
    */
   private JobResult complete() throws IOException {
+    awaitFence();
     services
         .publisher()
         .publish(
@@ -267,7 +307,7 @@ public final class JobRunner implements TrainingListener {
             spec.initFrom(),
             lastLosses,
             spec.principal());
-    state = services.jobs().write(state.finished(JobStatus.completed, null));
+    state = write(state.finished(JobStatus.completed, null));
     report.writePage(state.state().name(), trainer.epoch());
     services
         .events()
@@ -291,7 +331,7 @@ public final class JobRunner implements TrainingListener {
         return afterError(e);
       }
     }
-    // Shutdown or revocation: save the position so the next owner loses nothing.
+    // Shutdown: save the position so the next worker loses nothing.
     String why = reason.name().toLowerCase(Locale.ROOT);
     try {
       if (trainer != null && trainer.globalStep() > 0) {
@@ -301,7 +341,7 @@ public final class JobRunner implements TrainingListener {
         } else {
           // Stopped right after an epoch-end checkpoint: that one already holds this position,
           // so say it is where the job resumes rather than write the same state again.
-          state = services.jobs().write(state.withAttempts(0));
+          state = write(state.withAttempts(0));
           announce(latest.get(), why);
         }
       }
@@ -313,7 +353,7 @@ public final class JobRunner implements TrainingListener {
   }
 
   private JobResult cancel() {
-    state = services.jobs().write(state.finished(JobStatus.cancelled, "cancelled by a command"));
+    state = write(state.finished(JobStatus.cancelled, "cancelled by a command"));
     if (trainer != null) {
       report.writePage(state.state().name(), trainer.epoch());
     }
@@ -327,7 +367,7 @@ public final class JobRunner implements TrainingListener {
    * pause for a transient fault; a failure only for a permanent one.
    */
   private JobResult afterError(Exception e) {
-    if (stopReason == StopReason.ABANDON) {
+    if (stopReason == StopReason.ABANDON || e instanceof Fence.LeaseLostException) {
       return leave();
     }
     if (state.state().isFinished()) {
@@ -365,7 +405,7 @@ public final class JobRunner implements TrainingListener {
   private JobResult fail(String reason) {
     log.error("job {} failed: {}", spec.jobId(), reason);
     try {
-      state = services.jobs().write(state.finished(JobStatus.failed, reason));
+      state = write(state.finished(JobStatus.failed, reason));
       services.events().sendAndWait(position(event(Type.failed)).withError(reason));
       services.metrics().job("failed");
       return new JobResult(spec.jobId(), JobResult.Disposition.COMMIT);
@@ -374,6 +414,46 @@ public final class JobRunner implements TrainingListener {
           "job {} could not record its failure; its command will be read again", spec.jobId(), e);
       return retry();
     }
+  }
+
+  /**
+   * Writes the job's state under its lease, only while the lease is valid: a write that waits for
+   * the store beyond the lease gives up, waits until the lease is confirmed, and is done again (it
+   * is a whole document). Nothing is written once the lease is lost.
+   */
+  private JobState write(JobState next) {
+    while (true) {
+      awaitFence();
+      try {
+        return services.jobs().until(fence.validUntil()).write(next.underLease(fence.epoch()));
+      } catch (StoreUnavailableException e) {
+        if (fence.isValid()) {
+          throw e; // the store's own outage budget ran out first
+        }
+        log.warn("job {}: the lease ran out while writing its state; writing again", spec.jobId());
+      }
+    }
+  }
+
+  /**
+   * Returns while the lease is valid, waiting while it is being confirmed (the store was away).
+   *
+   * @throws Fence.LeaseLostException when another worker holds it now
+   */
+  private void awaitFence() {
+    if (fence.isValid()) {
+      return;
+    }
+    log.warn("job {} paused: its lease is not confirmed (is the store away?)", spec.jobId());
+    try {
+      if (fence.awaitValid(() -> stopReason == StopReason.ABANDON)) {
+        log.info("job {} goes on: its lease is confirmed", spec.jobId());
+        return;
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    fence.check(spec.jobId());
   }
 
   private TrainingEvent event(Type type) {

@@ -36,6 +36,13 @@ import java.util.Optional;
  * @param initFrom the version a fine-tuning job starts from, pinned when it was accepted (a
  *     command's "latest" resolved), applied whenever the job starts with no checkpoint of its own;
  *     absent for fresh weights and in older documents
+ * @param leaseEpoch the fencing epoch of the lease under which this state was written by a running
+ *     worker ({@code jobs/{jobId}/lease.json}); absent before a worker took the job and in older
+ *     documents. A worker that holds a higher epoch repairs a state written under a lower one.
+ * @param queuedAt when the job entered the fleet's queue ({@code training/queue/}); absent in older
+ *     documents
+ * @param principal who sent the start command ({@code cg-principal}), recorded with the published
+ *     model; absent when the command named none
  */
 public record JobState(
     String schema,
@@ -56,7 +63,10 @@ public record JobState(
     Instant createdAt,
     Instant updatedAt,
     Instant finishedAt,
-    InitFrom initFrom) {
+    InitFrom initFrom,
+    Long leaseEpoch,
+    Instant queuedAt,
+    String principal) {
 
   public static final String SCHEMA = "cyclegan.training.job-state/v1";
 
@@ -93,6 +103,9 @@ public record JobState(
         worker,
         now,
         now,
+        null,
+        null,
+        null,
         null,
         null);
   }
@@ -131,7 +144,10 @@ public record JobState(
         createdAt,
         Instant.now(),
         null,
-        initFrom);
+        initFrom,
+        leaseEpoch,
+        queuedAt,
+        principal);
   }
 
   public JobState atPosition(int epochsDone, long stepsDone) {
@@ -154,7 +170,10 @@ public record JobState(
         createdAt,
         Instant.now(),
         finishedAt,
-        initFrom);
+        initFrom,
+        leaseEpoch,
+        queuedAt,
+        principal);
   }
 
   /** Records a checkpoint that is already completely in the store. */
@@ -182,7 +201,39 @@ public record JobState(
         createdAt,
         Instant.now(),
         finishedAt,
-        initFrom);
+        initFrom,
+        leaseEpoch,
+        queuedAt,
+        principal);
+  }
+
+  /** Forgets checkpoints (retention keeps the newest); position and the rest stay. */
+  public JobState withoutCheckpoints(List<CheckpointRef> dropped) {
+    List<CheckpointRef> all = new ArrayList<>(checkpoints);
+    all.removeAll(dropped);
+    return new JobState(
+        schema,
+        jobId,
+        state,
+        model,
+        dataset,
+        version,
+        params,
+        device,
+        epoch,
+        step,
+        all,
+        attempts,
+        error,
+        source,
+        worker,
+        createdAt,
+        Instant.now(),
+        finishedAt,
+        initFrom,
+        leaseEpoch,
+        queuedAt,
+        principal);
   }
 
   /**
@@ -215,7 +266,10 @@ public record JobState(
         createdAt,
         now,
         now,
-        initFrom);
+        initFrom,
+        leaseEpoch,
+        queuedAt,
+        principal);
   }
 
   /** The same state, starting from {@code from}'s weights (see {@code initFrom}). */
@@ -239,7 +293,10 @@ public record JobState(
         createdAt,
         updatedAt,
         finishedAt,
-        from);
+        from,
+        leaseEpoch,
+        queuedAt,
+        principal);
   }
 
   /** The same state with another attempt count (see {@code attempts}). */
@@ -263,7 +320,10 @@ public record JobState(
         createdAt,
         Instant.now(),
         finishedAt,
-        initFrom);
+        initFrom,
+        leaseEpoch,
+        queuedAt,
+        principal);
   }
 
   private void requireUnfinished(String next) {
@@ -271,5 +331,59 @@ public record JobState(
       throw new IllegalStateException(
           "job " + jobId + " is " + state + ", a final state; it cannot become " + next);
     }
+  }
+
+  /** The same state, queued at {@code at} by the command from {@code sender}. */
+  public JobState queued(Instant at, String sender) {
+    return new JobState(
+        schema,
+        jobId,
+        state,
+        model,
+        dataset,
+        version,
+        params,
+        device,
+        epoch,
+        step,
+        checkpoints,
+        attempts,
+        error,
+        source,
+        worker,
+        createdAt,
+        updatedAt,
+        finishedAt,
+        initFrom,
+        leaseEpoch,
+        at,
+        sender);
+  }
+
+  /** The same state, written under the lease of epoch {@code fence}. */
+  public JobState underLease(long fence) {
+    return new JobState(
+        schema,
+        jobId,
+        state,
+        model,
+        dataset,
+        version,
+        params,
+        device,
+        epoch,
+        step,
+        checkpoints,
+        attempts,
+        error,
+        source,
+        worker,
+        createdAt,
+        updatedAt,
+        finishedAt,
+        initFrom,
+        fence,
+        queuedAt,
+        principal);
   }
 }

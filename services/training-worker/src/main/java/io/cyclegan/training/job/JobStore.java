@@ -2,6 +2,7 @@ package io.cyclegan.training.job;
 
 import io.cyclegan.common.store.ObjectKeys;
 import io.cyclegan.common.store.ObjectStore;
+import java.time.Instant;
 import java.util.Optional;
 
 /** Reads and writes {@code jobs/{jobId}/state.json}, each write one complete PUT. */
@@ -10,6 +11,11 @@ public final class JobStore {
 
   public JobStore(ObjectStore store) {
     this.store = store;
+  }
+
+  /** The same store, whose writes give up waiting for the store at {@code deadline}. */
+  public JobStore until(Instant deadline) {
+    return new JobStore(store.withDeadline(deadline));
   }
 
   public Optional<JobState> read(String jobId) {

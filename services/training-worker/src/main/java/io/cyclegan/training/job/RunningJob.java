@@ -47,6 +47,16 @@ public final class RunningJob {
     return runner.spec();
   }
 
+  /** The state as the run last wrote it. */
+  public JobState state() {
+    return runner.state();
+  }
+
+  /** See {@link JobRunner#repairState}. */
+  public void repairState() {
+    runner.repairState();
+  }
+
   public void requestStop(StopReason reason) {
     runner.requestStop(reason);
   }

@@ -5,23 +5,17 @@ package io.cyclegan.training.job;
  * arrive, the strongest wins (abandoning over a user's cancel over a checkpointing stop).
  */
 public enum StopReason {
-  /** The worker is shutting down: checkpoint, leave the command uncommitted. */
+  /** The worker is shutting down: checkpoint, release the lease, leave the job queued. */
   SHUTDOWN,
-  /** The job's partition is being revoked (rebalance): checkpoint, leave it uncommitted. */
-  REVOKED,
-  /** A user's cancel command: the job ends cancelled and its command is committed. */
+  /** A user's cancel command: the job ends cancelled and leaves the queue. */
   CANCEL,
   /**
-   * The partition was lost (the group already gave it away) or the worker is simulating a crash:
-   * write nothing, since another worker may own the job now.
+   * The lease was lost (another worker may hold it now) or the worker is simulating a crash: write
+   * nothing.
    */
   ABANDON;
 
   boolean outranks(StopReason other) {
-    return strength() > other.strength();
-  }
-
-  private int strength() {
-    return this == REVOKED ? SHUTDOWN.ordinal() : ordinal();
+    return ordinal() > other.ordinal();
   }
 }

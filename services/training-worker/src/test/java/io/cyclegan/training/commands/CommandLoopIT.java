@@ -17,6 +17,8 @@ import io.cyclegan.localstack.LocalStack;
 import io.cyclegan.localstack.LocalStackExtension;
 import io.cyclegan.training.artifacts.ModelPublisher;
 import io.cyclegan.training.artifacts.StartingWeights;
+import io.cyclegan.training.fleet.JobQueue;
+import io.cyclegan.training.fleet.Leases;
 import io.cyclegan.training.job.Attempts;
 import io.cyclegan.training.job.CommandSource;
 import io.cyclegan.training.job.JobEvents;
@@ -115,16 +117,13 @@ class CommandLoopIT {
                   new Retrier(noWait, new Dependency("kafka"))),
               new StartingWeights(store, Files.createTempDirectory("loop-it-init-")),
               null,
-              ModelPublishers.OPEN);
-      CommandLoop loop =
-          new CommandLoop(
-              TestKafka.consumer(stack, group),
-              topic,
-              handler,
-              spec -> {
+              ModelPublishers.OPEN,
+              new JobQueue(store),
+              new Leases(store, "w1", false, Duration.ofSeconds(6)),
+              (spec, fence) -> {
                 throw new AssertionError("nothing should be launched, got " + spec.jobId());
-              },
-              noWait);
+              });
+      CommandLoop loop = new CommandLoop(TestKafka.consumer(stack, group), topic, handler, noWait);
       Thread thread = new Thread(loop, "command-loop-it");
       thread.start();
       try {

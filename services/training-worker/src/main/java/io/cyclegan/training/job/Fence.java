@@ -1,0 +1,45 @@
+package io.cyclegan.training.job;
+
+import java.time.Instant;
+import java.util.function.BooleanSupplier;
+
+/**
+ * The right of this worker to write a job's state, checked before every write of it (the job's
+ * lease, see the fleet package). A run whose fence is no longer valid stops before its next step
+ * and writes nothing more.
+ */
+public interface Fence {
+  /** The lease epoch the run holds; stamped into every state it writes. */
+  long epoch();
+
+  /** True while this worker may still write the job's state. */
+  boolean isValid();
+
+  /** When the fence runs out unless renewed (now, when it has). */
+  Instant validUntil();
+
+  /**
+   * Waits while the fence is not valid but not lost either (the store is away: the lease is
+   * confirmed again once it is back); true when valid again, false when lost or {@code giveUp}.
+   */
+  boolean awaitValid(BooleanSupplier giveUp) throws InterruptedException;
+
+  /**
+   * @throws LeaseLostException when the fence is no longer valid
+   */
+  default void check(String jobId) {
+    if (!isValid()) {
+      throw new LeaseLostException(
+          "job " + jobId + ": this worker's lease of epoch " + epoch() + " is no longer valid");
+    }
+  }
+
+  /** A worker that lost the lease of a job must not write its state (see docs/reliability.md). */
+  final class LeaseLostException extends RuntimeException {
+    private static final long serialVersionUID = 1L;
+
+    public LeaseLostException(String message) {
+      super(message);
+    }
+  }
+}
