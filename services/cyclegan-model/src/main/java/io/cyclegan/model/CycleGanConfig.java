@@ -1,6 +1,8 @@
 package io.cyclegan.model;
 
 import io.cyclegan.model.data.Preprocess;
+import io.cyclegan.model.nn.NetworkSpec;
+import io.cyclegan.model.nn.Norm;
 import io.cyclegan.model.train.GanMode;
 import io.cyclegan.model.train.InitType;
 import io.cyclegan.model.train.LrPolicy;
@@ -26,9 +28,16 @@ public record CycleGanConfig(
     int decayEpochs,
     int imageSize,
     int loadSize,
+    NetworkSpec.Generator generator,
     int generatorBlocks,
     int ngf,
+    NetworkSpec.Discriminator discriminator,
+    int discriminatorLayers,
     int ndf,
+    Norm norm,
+    boolean dropout,
+    int inputChannels,
+    int outputChannels,
     double lr,
     double beta1,
     double lambdaCycle,
@@ -58,9 +67,16 @@ public record CycleGanConfig(
         decayEpochs,
         imageSize,
         loadSize,
+        generator,
         generatorBlocks,
         ngf,
+        discriminator,
+        discriminatorLayers,
         ndf,
+        norm,
+        dropout,
+        inputChannels,
+        outputChannels,
         lr,
         beta1,
         lambdaCycle,
@@ -92,12 +108,50 @@ public record CycleGanConfig(
       throw new IllegalArgumentException(
           "lrPolicy cosine needs epochs >= 1 (its period), was " + epochs);
     }
+    if (!generator.isResnet()) {
+      if (generatorBlocks != 0) {
+        throw new IllegalArgumentException(
+            "generatorBlocks is the ResNet generator's block count; generator "
+                + generator.wireName()
+                + " has none (leave it out), was "
+                + generatorBlocks);
+      }
+      int multiple = 1 << generator.downsamplings();
+      if (imageSize % multiple != 0) {
+        throw new IllegalArgumentException(
+            "imageSize must be a multiple of "
+                + multiple
+                + " for generator "
+                + generator.wireName()
+                + " (its skip connections halve the size "
+                + generator.downsamplings()
+                + " times), was "
+                + imageSize);
+      }
+    }
+    for (int channels : new int[] {inputChannels, outputChannels}) {
+      if (channels != 1 && channels != 3) {
+        throw new IllegalArgumentException(
+            (channels == inputChannels ? "inputChannels" : "outputChannels")
+                + " must be 1 or 3, was "
+                + channels);
+      }
+    }
+    if (inputChannels != outputChannels && lambdaIdentity > 0) {
+      throw new IllegalArgumentException(
+          "inputChannels "
+              + inputChannels
+              + " and outputChannels "
+              + outputChannels
+              + " differ, so the identity loss cannot apply: lambdaIdentity must be 0, was "
+              + lambdaIdentity);
+    }
     if (ganMode.refusal() != null) {
       throw new IllegalArgumentException(ganMode.refusal());
     }
   }
 
-  /** The reference defaults (generatorBlocks 9, since imageSize defaults to 256). */
+  /** The reference defaults (resnet_9blocks, since imageSize defaults to 256). */
   public static CycleGanConfig defaults() {
     return builder().build();
   }
@@ -182,8 +236,8 @@ public record CycleGanConfig(
   }
 
   /**
-   * Builder over the table's defaults; {@code loadSize} and {@code generatorBlocks} follow {@code
-   * imageSize} unless set.
+   * Builder over the table's defaults; {@code loadSize}, {@code generator} and {@code
+   * generatorBlocks} follow {@code imageSize} unless set.
    */
   public static final class Builder {
     private final Map<String, Object> values = new LinkedHashMap<>();
@@ -225,6 +279,34 @@ public record CycleGanConfig(
 
     public Builder optGeneratorBlocks(int v) {
       return set("generatorBlocks", v);
+    }
+
+    public Builder optGenerator(NetworkSpec.Generator v) {
+      return set("generator", v);
+    }
+
+    public Builder optDiscriminator(NetworkSpec.Discriminator v) {
+      return set("discriminator", v);
+    }
+
+    public Builder optDiscriminatorLayers(int v) {
+      return set("discriminatorLayers", v);
+    }
+
+    public Builder optNorm(Norm v) {
+      return set("norm", v);
+    }
+
+    public Builder optDropout(boolean v) {
+      return set("dropout", v);
+    }
+
+    public Builder optInputChannels(int v) {
+      return set("inputChannels", v);
+    }
+
+    public Builder optOutputChannels(int v) {
+      return set("outputChannels", v);
     }
 
     public Builder optNgf(int v) {
@@ -308,8 +390,21 @@ public record CycleGanConfig(
       if (v.get("loadSize") == null) {
         v.put("loadSize", (int) Math.round(imageSize * 286.0 / 256.0));
       }
-      if (v.get("generatorBlocks") == null) {
-        v.put("generatorBlocks", imageSize > 128 ? 9 : 6);
+      // The generator and its blocks default each other: a given block count names the ResNet
+      // (6: resnet_6blocks, else resnet_9blocks), a ResNet name gives its count, and with
+      // neither the size decides (9 blocks above 128 px, else 6). A U-Net has no blocks.
+      Integer blocks = (Integer) v.get("generatorBlocks");
+      NetworkSpec.Generator generator = (NetworkSpec.Generator) v.get("generator");
+      if (generator == null) {
+        int implied = blocks != null ? blocks : imageSize > 128 ? 9 : 6;
+        generator =
+            implied == 6
+                ? NetworkSpec.Generator.RESNET_6BLOCKS
+                : NetworkSpec.Generator.RESNET_9BLOCKS;
+        v.put("generator", generator);
+      }
+      if (blocks == null) {
+        v.put("generatorBlocks", generator.defaultBlocks());
       }
       Object[] args = new Object[COMPONENTS.length];
       Class<?>[] types = new Class<?>[COMPONENTS.length];

@@ -4,6 +4,8 @@ import io.cyclegan.model.TrainingParameter.Kind;
 import io.cyclegan.model.TrainingParameter.Scope;
 import io.cyclegan.model.data.Preprocess;
 import io.cyclegan.model.device.DeviceSelector;
+import io.cyclegan.model.nn.NetworkSpec;
+import io.cyclegan.model.nn.Norm;
 import io.cyclegan.model.train.GanMode;
 import io.cyclegan.model.train.InitType;
 import io.cyclegan.model.train.LrPolicy;
@@ -40,25 +42,71 @@ public final class TrainingParameters {
               .rule(">= imageSize")
               .official("load_size")
               .doc("the size images are scaled to before cropping"),
-          // The ResNet generator and PatchGAN discriminator (the architecture's parameters; the
-          // network-choice parameters - generator, discriminator, norm, dropout, channels - go
-          // here, next to the widths they belong with).
+          // The networks (NetworkSpec): the generator and its width, the discriminator and its
+          // width, and what all four share.
+          choice("generator", NetworkSpec.Generator.class, null)
+              .derived(
+                  "resnet_9blocks above 128 px, else resnet_6blocks; with generatorBlocks given,"
+                      + " resnet_6blocks for 6, else resnet_9blocks")
+              .rule("a U-Net needs imageSize a multiple of 256 (unet_256) or 128 (unet_128)")
+              .official("netG")
+              .scope(Scope.ARCHITECTURE)
+              .doc(
+                  "generator: a ResNet (generatorBlocks residual blocks) or a skip-connection U-Net"),
           integer("generatorBlocks", null)
               .min(0)
-              .derived("9 above 128 px, else 6")
+              .max(NetworkSpec.MAX_BLOCKS)
+              .derived("the ResNet name's count (9 or 6); 0 for a U-Net")
+              .rule("0 or absent for a U-Net")
               .official("netG resnet_<N>blocks")
               .scope(Scope.ARCHITECTURE)
-              .doc("residual blocks of the ResNet generator"),
+              .doc(
+                  "residual blocks of the ResNet generator (any count; the names only default it)"),
           integer("ngf", 64)
               .min(1)
               .official("ngf")
               .scope(Scope.ARCHITECTURE)
               .doc("generator filters in the first layer"),
+          choice("discriminator", NetworkSpec.Discriminator.class, NetworkSpec.Discriminator.BASIC)
+              .official("netD")
+              .scope(Scope.ARCHITECTURE)
+              .doc(
+                  "discriminator: 70x70 PatchGAN (basic), PatchGAN of discriminatorLayers, or 1x1"
+                      + " PixelGAN"),
+          integer("discriminatorLayers", 3)
+              .min(1)
+              .max(NetworkSpec.MAX_DISCRIMINATOR_LAYERS)
+              .official("n_layers_D")
+              .scope(Scope.ARCHITECTURE)
+              .doc("stride-2 layers of the n_layers discriminator (basic is 3; pixel has none)"),
           integer("ndf", 64)
               .min(1)
               .official("ndf")
               .scope(Scope.ARCHITECTURE)
               .doc("discriminator filters in the first layer"),
+          choice("norm", Norm.class, Norm.INSTANCE)
+              .official("norm")
+              .scope(Scope.ARCHITECTURE)
+              .doc("the norm of every network"),
+          bool("dropout", false)
+              .official("no_dropout (inverted)")
+              .scope(Scope.ARCHITECTURE)
+              .doc(
+                  "Dropout(0.5) in the generator (off by default, as the official cycle_gan model sets)"),
+          integer("inputChannels", 3)
+              .min(1)
+              .max(3)
+              .rule("1 or 3")
+              .official("input_nc")
+              .scope(Scope.ARCHITECTURE)
+              .doc("channels of domain A (1: grayscale)"),
+          integer("outputChannels", 3)
+              .min(1)
+              .max(3)
+              .rule("1 or 3; equal to inputChannels unless lambdaIdentity is 0")
+              .official("output_nc")
+              .scope(Scope.ARCHITECTURE)
+              .doc("channels of domain B (1: grayscale)"),
           // The optimisation.
           number("lr", 0.0002).above(0).official("lr").doc("Adam's initial learning rate"),
           number("beta1", 0.5).min(0).below(1).official("beta1").doc("Adam beta1 (beta2 0.999)"),
@@ -250,6 +298,11 @@ public final class TrainingParameters {
     Def above(double v) {
       min = v;
       minExclusive = true;
+      return this;
+    }
+
+    Def max(double v) {
+      max = v;
       return this;
     }
 

@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.cyclegan.model.data.Preprocess;
+import io.cyclegan.model.nn.NetworkSpec;
+import io.cyclegan.model.nn.Norm;
 import io.cyclegan.model.train.GanMode;
 import io.cyclegan.model.train.InitType;
 import io.cyclegan.model.train.LrPolicy;
@@ -21,9 +23,16 @@ class CycleGanConfigTest {
             Map.entry("decayEpochs", 100),
             Map.entry("imageSize", 256),
             Map.entry("loadSize", 286),
+            Map.entry("generator", "resnet_9blocks"),
             Map.entry("generatorBlocks", 9),
             Map.entry("ngf", 64),
+            Map.entry("discriminator", "basic"),
+            Map.entry("discriminatorLayers", 3),
             Map.entry("ndf", 64),
+            Map.entry("norm", "instance"),
+            Map.entry("dropout", false),
+            Map.entry("inputChannels", 3),
+            Map.entry("outputChannels", 3),
             Map.entry("lr", 0.0002),
             Map.entry("beta1", 0.5),
             Map.entry("lambdaCycle", 10.0),
@@ -51,6 +60,81 @@ class CycleGanConfigTest {
             CycleGanConfig.fromParams(Map.of("imageSize", 64, "generatorBlocks", 9))
                 .generatorBlocks())
         .isEqualTo(9);
+  }
+
+  @Test
+  void shouldLetGeneratorAndGeneratorBlocksDefaultEachOther() {
+    CycleGanConfig small = CycleGanConfig.fromParams(Map.of("imageSize", 128));
+    assertThat(small.generator()).isEqualTo(NetworkSpec.Generator.RESNET_6BLOCKS);
+    CycleGanConfig blocksOnly = CycleGanConfig.fromParams(Map.of("generatorBlocks", 6));
+    assertThat(blocksOnly.generator()).isEqualTo(NetworkSpec.Generator.RESNET_6BLOCKS);
+    assertThat(CycleGanConfig.fromParams(Map.of("generatorBlocks", 12)).generator())
+        .isEqualTo(NetworkSpec.Generator.RESNET_9BLOCKS);
+    CycleGanConfig named =
+        CycleGanConfig.fromParams(Map.of("imageSize", 64, "generator", "resnet_9blocks"));
+    assertThat(named.generatorBlocks()).isEqualTo(9);
+    CycleGanConfig free =
+        CycleGanConfig.fromParams(Map.of("generator", "resnet_6blocks", "generatorBlocks", 2));
+    assertThat(NetworkSpec.of(free).generatorBlocks()).isEqualTo(2);
+    CycleGanConfig unet =
+        CycleGanConfig.fromParams(Map.of("imageSize", 128, "generator", "unet_128"));
+    assertThat(unet.generatorBlocks()).isZero();
+    assertThat(NetworkSpec.of(unet).generator()).isEqualTo(NetworkSpec.Generator.UNET_128);
+  }
+
+  @Test
+  void shouldMapEveryArchitectureParamToTheNetworkSpec() {
+    CycleGanConfig c =
+        CycleGanConfig.fromParams(
+            Map.ofEntries(
+                Map.entry("imageSize", 256),
+                Map.entry("generator", "unet_256"),
+                Map.entry("ngf", 8),
+                Map.entry("discriminator", "n_layers"),
+                Map.entry("discriminatorLayers", 2),
+                Map.entry("ndf", 4),
+                Map.entry("norm", "batch"),
+                Map.entry("dropout", true),
+                Map.entry("inputChannels", 1),
+                Map.entry("outputChannels", 3),
+                Map.entry("lambdaIdentity", 0)));
+    assertThat(NetworkSpec.of(c))
+        .isEqualTo(
+            new NetworkSpec(
+                NetworkSpec.Generator.UNET_256,
+                0,
+                NetworkSpec.Discriminator.N_LAYERS,
+                2,
+                Norm.BATCH,
+                true,
+                1,
+                3,
+                8,
+                4));
+    assertThat(CycleGanConfig.fromParams(c.toParams())).isEqualTo(c);
+  }
+
+  @Test
+  void shouldRefuseArchitecturesThatCannotWork() {
+    assertThatThrownBy(
+            () -> CycleGanConfig.fromParams(Map.of("imageSize", 128, "generator", "unet_256")))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("imageSize must be a multiple of 256 for generator unet_256")
+        .hasMessageEndingWith("was 128");
+    assertThatThrownBy(
+            () ->
+                CycleGanConfig.fromParams(
+                    Map.of("imageSize", 128, "generator", "unet_128", "generatorBlocks", 6)))
+        .hasMessageContaining("generator unet_128 has none");
+    assertThatThrownBy(() -> CycleGanConfig.fromParams(Map.of("inputChannels", 2)))
+        .hasMessage("inputChannels must be 1 or 3, was 2");
+    assertThatThrownBy(() -> CycleGanConfig.fromParams(Map.of("outputChannels", 1)))
+        .hasMessageContaining("lambdaIdentity must be 0, was 0.5");
+    assertThatThrownBy(() -> CycleGanConfig.fromParams(Map.of("norm", "group")))
+        .hasMessageContaining("norm")
+        .hasMessageContaining("group");
+    assertThatThrownBy(() -> CycleGanConfig.fromParams(Map.of("discriminatorLayers", 9)))
+        .hasMessage("discriminatorLayers must be in [1, 8], was 9");
   }
 
   @Test

@@ -30,6 +30,14 @@ public record Augmentation(int loadSize, int imageSize, Preprocess preprocess, b
 
   /** The augmented image as (3, imageSize, imageSize) floats, all choices drawn from random. */
   public float[] apply(BufferedImage image, SplitMix64 random) {
+    return apply(image, random, 3);
+  }
+
+  /**
+   * The augmented image as ({@code channels}, imageSize, imageSize) floats (1: grayscale), all
+   * choices drawn from random.
+   */
+  public float[] apply(BufferedImage image, SplitMix64 random, int channels) {
     BufferedImage resized = new Sizing(preprocess, loadSize, imageSize).beforeTrainingCrop(image);
     int width = resized.getWidth();
     int height = resized.getHeight();
@@ -37,9 +45,9 @@ public record Augmentation(int loadSize, int imageSize, Preprocess preprocess, b
     int x = random.nextIntInclusive(0, width - imageSize);
     int y = random.nextIntInclusive(0, height - imageSize);
     boolean flipped = random.nextDouble() < 0.5 && flip;
-    float[] full = ImageTensors.toChw(resized);
-    float[] out = new float[3 * imageSize * imageSize];
-    for (int c = 0; c < 3; c++) {
+    float[] full = ImageTensors.toChw(resized, channels);
+    float[] out = new float[channels * imageSize * imageSize];
+    for (int c = 0; c < channels; c++) {
       for (int row = 0; row < imageSize; row++) {
         int src = (c * height + y + row) * width + x;
         int dst = (c * imageSize + row) * imageSize;

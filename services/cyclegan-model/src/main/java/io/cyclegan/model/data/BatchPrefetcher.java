@@ -41,10 +41,38 @@ public final class BatchPrefetcher implements AutoCloseable {
       int batchSize,
       int firstSample,
       int capacity) {
+    this(a, b, plan, epochLength, augmentation, batchSize, firstSample, capacity, 3, 3);
+  }
+
+  /**
+   * Starts preparing batches whose A images have {@code channelsA} channels and B images {@code
+   * channelsB} (1: grayscale, the official {@code input_nc} / {@code output_nc}).
+   */
+  public BatchPrefetcher(
+      ImageSource a,
+      ImageSource b,
+      UnalignedSampler.Epoch plan,
+      int epochLength,
+      Augmentation augmentation,
+      int batchSize,
+      int firstSample,
+      int capacity,
+      int channelsA,
+      int channelsB) {
     this.queue = new ArrayBlockingQueue<>(capacity);
     this.worker =
         new Thread(
-            () -> produce(a, b, plan, epochLength, augmentation, batchSize, firstSample),
+            () ->
+                produce(
+                    a,
+                    b,
+                    plan,
+                    epochLength,
+                    augmentation,
+                    batchSize,
+                    firstSample,
+                    channelsA,
+                    channelsB),
             "cyclegan-prefetch");
     worker.setDaemon(true);
     worker.start();
@@ -57,21 +85,24 @@ public final class BatchPrefetcher implements AutoCloseable {
       int epochLength,
       Augmentation augmentation,
       int batchSize,
-      int firstSample) {
+      int firstSample,
+      int channelsA,
+      int channelsB) {
     try {
       int size = augmentation.imageSize();
-      int plane = 3 * size * size;
+      int planeA = channelsA * size * size;
+      int planeB = channelsB * size * size;
       for (int start = firstSample; start < epochLength && !closed; start += batchSize) {
         int count = Math.min(batchSize, epochLength - start);
-        float[] batchA = new float[count * plane];
-        float[] batchB = new float[count * plane];
+        float[] batchA = new float[count * planeA];
+        float[] batchB = new float[count * planeB];
         for (int k = 0; k < count; k++) {
           UnalignedSampler.Sample s = plan.sample(start + k);
           // A before B, always: both draw from the same per-sample stream.
-          float[] imageA = augmentation.apply(a.load(s.indexA()), s.random());
-          float[] imageB = augmentation.apply(b.load(s.indexB()), s.random());
-          System.arraycopy(imageA, 0, batchA, k * plane, plane);
-          System.arraycopy(imageB, 0, batchB, k * plane, plane);
+          float[] imageA = augmentation.apply(a.load(s.indexA()), s.random(), channelsA);
+          float[] imageB = augmentation.apply(b.load(s.indexB()), s.random(), channelsB);
+          System.arraycopy(imageA, 0, batchA, k * planeA, planeA);
+          System.arraycopy(imageB, 0, batchB, k * planeB, planeB);
         }
         put(new Batch(batchA, batchB, count, size, start));
       }

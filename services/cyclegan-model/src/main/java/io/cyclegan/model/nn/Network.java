@@ -167,6 +167,11 @@ public abstract class Network implements AutoCloseable {
    * #assign} for why not DJL's aliasing {@code create}).
    */
   public static NDArray upload(NDManager manager, float[] values, Shape shape) {
+    if (values.length != shape.size()) {
+      // DJL's create reads the first shape.size() values without checking.
+      throw new IllegalArgumentException(
+          values.length + " values do not fill an array of shape " + shape);
+    }
     try (NDManager scratch = manager.newSubManager()) {
       NDArray owned = scratch.create(values, shape).duplicate();
       owned.attach(manager);

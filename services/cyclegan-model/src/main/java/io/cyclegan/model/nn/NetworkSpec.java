@@ -1,5 +1,6 @@
 package io.cyclegan.model.nn;
 
+import io.cyclegan.model.Choice;
 import io.cyclegan.model.CycleGanConfig;
 import java.util.Arrays;
 import java.util.Locale;
@@ -45,7 +46,7 @@ public record NetworkSpec(
   public static final int MAX_DISCRIMINATOR_LAYERS = 8;
 
   /** The reference {@code --netG} choices. */
-  public enum Generator {
+  public enum Generator implements Choice {
     RESNET_9BLOCKS(9, 0),
     RESNET_6BLOCKS(6, 0),
     UNET_256(0, 8),
@@ -60,6 +61,7 @@ public record NetworkSpec(
     }
 
     /** The reference name ({@code resnet_9blocks}, {@code unet_256}, ...). */
+    @Override
     public String wireName() {
       return name().toLowerCase(Locale.ROOT);
     }
@@ -86,12 +88,13 @@ public record NetworkSpec(
   }
 
   /** The reference {@code --netD} choices. */
-  public enum Discriminator {
+  public enum Discriminator implements Choice {
     BASIC,
     N_LAYERS,
     PIXEL;
 
     /** The reference name ({@code basic}, {@code n_layers}, {@code pixel}). */
+    @Override
     public String wireName() {
       return name().toLowerCase(Locale.ROOT);
     }
@@ -141,16 +144,22 @@ public record NetworkSpec(
   }
 
   /**
-   * What today's {@link CycleGanConfig} trains: a ResNet with its block count, the 70x70 PatchGAN,
-   * instance norm, no dropout, RGB.
+   * The networks a training configuration names: its generator, generatorBlocks, ngf,
+   * discriminator, discriminatorLayers, ndf, norm, dropout and channels (the table's architecture
+   * rows, one to one).
    */
   public static NetworkSpec of(CycleGanConfig config) {
     return builder()
-        .optGenerator(
-            config.generatorBlocks() == 6 ? Generator.RESNET_6BLOCKS : Generator.RESNET_9BLOCKS)
+        .optGenerator(config.generator())
         .optGeneratorBlocks(config.generatorBlocks())
         .optNgf(config.ngf())
+        .optDiscriminator(config.discriminator())
+        .optDiscriminatorLayers(config.discriminatorLayers())
         .optNdf(config.ndf())
+        .optNorm(config.norm())
+        .optDropout(config.dropout())
+        .optInputChannels(config.inputChannels())
+        .optOutputChannels(config.outputChannels())
         .build();
   }
 

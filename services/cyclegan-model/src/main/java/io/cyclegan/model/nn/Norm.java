@@ -1,5 +1,6 @@
 package io.cyclegan.model.nn;
 
+import io.cyclegan.model.Choice;
 import java.util.Arrays;
 import java.util.Locale;
 
@@ -8,7 +9,7 @@ import java.util.Locale;
  * gives convolutions followed by a norm a bias only for instance norm ({@code use_bias}), so {@code
  * none} means bias-free convolutions there too.
  */
-public enum Norm {
+public enum Norm implements Choice {
   /** {@code InstanceNorm2d(affine=False, track_running_stats=False)}: no parameters. */
   INSTANCE,
   /** {@code BatchNorm2d(affine=True, track_running_stats=True)}: scale, shift, running stats. */
@@ -17,6 +18,7 @@ public enum Norm {
   NONE;
 
   /** The reference's name ({@code instance}, {@code batch}, {@code none}). */
+  @Override
   public String wireName() {
     return name().toLowerCase(Locale.ROOT);
   }

@@ -60,6 +60,7 @@ public final class CycleGanTrainer implements AutoCloseable {
   private final UnalignedSampler sampler;
   private final Augmentation augmentation;
   private final LearningRateSchedule schedule;
+  private final NetworkSpec spec;
   private int epoch;
   private int stepInEpoch;
   private long globalStep;
@@ -73,10 +74,8 @@ public final class CycleGanTrainer implements AutoCloseable {
     this.prefetchBatches = b.prefetchBatches;
     this.manager = NDManager.newBaseManager(device);
     manager.setName("trainer");
-    this.model =
-        b.network != null
-            ? new CycleGanModel(manager, config, b.network)
-            : new CycleGanModel(manager, config);
+    this.spec = b.network != null ? b.network : NetworkSpec.of(config);
+    this.model = new CycleGanModel(manager, config, spec);
     this.sampler = new UnalignedSampler(config.seed(), domainA.size(), domainB.size());
     this.augmentation =
         new Augmentation(config.loadSize(), config.imageSize(), config.preprocess(), config.flip());
@@ -85,17 +84,23 @@ public final class CycleGanTrainer implements AutoCloseable {
             config.lrPolicy(), config.epochs(), config.decayEpochs(), config.lrDecayIters());
     LOG.info(
         "CycleGAN trainer on {}: |A| = {}, |B| = {}, {} steps per epoch, {} epochs, generator"
-            + " {} blocks ngf {} ({} parameters), discriminator ndf {} ({} parameters)",
+            + " {} ({} blocks) ngf {} ({} parameters), discriminator {} ndf {} ({} parameters),"
+            + " norm {}, channels {} -> {}",
         device,
         domainA.size(),
         domainB.size(),
         stepsPerEpoch(),
         config.totalEpochs(),
-        config.generatorBlocks(),
-        config.ngf(),
+        spec.generator().wireName(),
+        spec.generatorBlocks(),
+        spec.ngf(),
         model.generatorA().parameterCount(),
-        config.ndf(),
-        model.discriminatorA().parameterCount());
+        spec.discriminator().wireName(),
+        spec.ndf(),
+        model.discriminatorA().parameterCount(),
+        spec.norm().wireName(),
+        spec.inputChannels(),
+        spec.outputChannels());
   }
 
   /** A builder; {@code setConfig}, {@code setDomainA} and {@code setDomainB} are required. */
@@ -124,7 +129,9 @@ public final class CycleGanTrainer implements AutoCloseable {
               augmentation,
               config.batchSize(),
               stepInEpoch * config.batchSize(),
-              prefetchBatches)) {
+              prefetchBatches,
+              spec.inputChannels(),
+              spec.outputChannels())) {
         long windowStart = System.nanoTime();
         int windowImages = 0;
         Batch batch;
@@ -137,9 +144,12 @@ public final class CycleGanTrainer implements AutoCloseable {
           boolean read = (globalStep + 1) % lossReadEverySteps == 0 || lastOfEpoch;
           LossValues losses;
           try (NDManager step = manager.newSubManager()) {
-            Shape shape = new Shape(batch.count(), 3, size, size);
-            NDArray realA = Network.upload(step, batch.a(), shape);
-            NDArray realB = Network.upload(step, batch.b(), shape);
+            NDArray realA =
+                Network.upload(
+                    step, batch.a(), new Shape(batch.count(), spec.inputChannels(), size, size));
+            NDArray realB =
+                Network.upload(
+                    step, batch.b(), new Shape(batch.count(), spec.outputChannels(), size, size));
             losses = model.trainStep(step, realA, realB, lr, read);
           }
           stepInEpoch++;

@@ -14,6 +14,26 @@ import org.junit.jupiter.api.Test;
 
 class DataPipelineTest {
 
+  @Test
+  void shouldLoadOneChannelAsPilLuma() {
+    BufferedImage image = new BufferedImage(3, 1, BufferedImage.TYPE_INT_RGB);
+    image.setRGB(0, 0, 0xFF0000);
+    image.setRGB(1, 0, 0x00FF00);
+    image.setRGB(2, 0, 0x0000FF);
+    float[] gray = ImageTensors.toChw(image, 1);
+    // PIL: Image.new('RGB', ...).convert('L') gives 76, 150, 29 for pure red, green, blue
+    assertThat(gray).containsExactly(76 / 127.5f - 1f, 150 / 127.5f - 1f, 29 / 127.5f - 1f);
+    assertThat(ImageTensors.fromChw(gray, 0, 3, 1, 1).getRaster().getSample(0, 0, 0)).isEqualTo(76);
+  }
+
+  @Test
+  void shouldAugmentToTheRequestedChannels() {
+    BufferedImage image = new BufferedImage(10, 10, BufferedImage.TYPE_INT_RGB);
+    Augmentation augmentation = new Augmentation(10, 8);
+    assertThat(augmentation.apply(image, SplitMix64.forItem(1, 0), 1)).hasSize(64);
+    assertThat(augmentation.apply(image, SplitMix64.forItem(1, 0))).hasSize(3 * 64);
+  }
+
   /** A gradient image whose pixel (x, y) has red x*8 and green y*8. */
   private static BufferedImage ramp(int size) {
     BufferedImage im = new BufferedImage(size, size, BufferedImage.TYPE_INT_RGB);
@@ -88,6 +108,19 @@ class DataPipelineTest {
       assertThat(second.count()).isEqualTo(1);
       assertThat(second.firstSample()).isEqualTo(2);
       assertThat(p.next()).isNull();
+    }
+  }
+
+  @Test
+  void shouldPrefetchEachDomainWithItsChannels() throws Exception {
+    ImageSource source = ImageSource.ofImages(List.of(ramp(8), ramp(8)));
+    UnalignedSampler sampler = new UnalignedSampler(1, 2, 2);
+    try (BatchPrefetcher p =
+        new BatchPrefetcher(
+            source, source, sampler.epoch(0), 2, new Augmentation(8, 8), 2, 0, 1, 1, 3)) {
+      Batch batch = p.next();
+      assertThat(batch.a()).hasSize(2 * 64);
+      assertThat(batch.b()).hasSize(2 * 3 * 64);
     }
   }
 

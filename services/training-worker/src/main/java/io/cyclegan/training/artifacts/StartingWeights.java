@@ -6,6 +6,9 @@ import io.cyclegan.common.store.ObjectInfo;
 import io.cyclegan.common.store.ObjectKeys;
 import io.cyclegan.common.store.ObjectStore;
 import io.cyclegan.model.CycleGanConfig;
+import io.cyclegan.model.TrainingParameter;
+import io.cyclegan.model.TrainingParameters;
+import io.cyclegan.model.nn.NetworkSpec;
 import io.cyclegan.model.train.CycleGanTrainer;
 import io.cyclegan.model.train.InitialWeights;
 import java.io.BufferedInputStream;
@@ -162,21 +165,45 @@ public final class StartingWeights {
     }
   }
 
-  private static List<String> differences(
+  /**
+   * The architecture params (the table's {@code ARCHITECTURE} rows) where the published version and
+   * the job differ; discriminator params count only when the version has discriminators, and the
+   * two ResNet names only through their blocks. A param the version's params lack held its default
+   * when it was trained (they were added later).
+   */
+  static List<String> differences(
       Map<String, Object> published, CycleGanConfig config, boolean withDiscriminators) {
     Map<?, ?> params = published.get("params") instanceof Map<?, ?> p ? p : Map.of();
+    Map<String, Object> job = config.toParams();
     List<String> out = new ArrayList<>();
-    compare(out, "generatorBlocks", params.get("generatorBlocks"), config.generatorBlocks());
-    compare(out, "ngf", params.get("ngf"), config.ngf());
-    if (withDiscriminators) {
-      compare(out, "ndf", params.get("ndf"), config.ndf());
+    boolean bothResnets =
+        config.generator().isResnet()
+            && (params.get("generator") == null
+                || String.valueOf(params.get("generator")).startsWith("resnet_"));
+    boolean bothBasic =
+        config.discriminator() != NetworkSpec.Discriminator.N_LAYERS
+            && !"n_layers".equals(params.get("discriminator"));
+    for (TrainingParameter p : TrainingParameters.ALL) {
+      String name = p.name();
+      boolean discriminatorParam = name.startsWith("discriminator") || name.equals("ndf");
+      if (p.scope() != TrainingParameter.Scope.ARCHITECTURE
+          || (discriminatorParam && !withDiscriminators)
+          || (name.equals("generator") && bothResnets)
+          || (name.equals("discriminatorLayers") && bothBasic)) {
+        continue;
+      }
+      Object theirs = params.containsKey(name) ? params.get(name) : p.wire(p.defaultValue());
+      if (theirs != null && !same(theirs, job.get(name))) {
+        out.add(name + ": version " + theirs + ", job " + job.get(name));
+      }
     }
     return out;
   }
 
-  private static void compare(List<String> out, String field, Object published, int job) {
-    if (!(published instanceof Number n) || n.intValue() != job) {
-      out.add(field + ": version " + published + ", job " + job);
+  private static boolean same(Object published, Object job) {
+    if (published instanceof Number a && job instanceof Number b) {
+      return a.doubleValue() == b.doubleValue();
     }
+    return String.valueOf(published).equals(String.valueOf(job));
   }
 }
