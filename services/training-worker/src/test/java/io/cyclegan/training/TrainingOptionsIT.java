@@ -65,9 +65,10 @@ class TrainingOptionsIT {
             "scalewidth",
             Map.of(
                 "lrPolicy", "step", "lrDecayIters", 1, "preprocess", "scale_width", "flip", false));
-    // scale_width: 36 px wide (loadSize), the height in proportion, no crop
-    assertThat(out.getWidth()).isEqualTo(36);
-    assertThat(out.getHeight()).isEqualTo(54);
+    // scale_width: imageSize (32 px) wide, as the official test options set load_size to
+    // crop_size, the height in proportion, no crop
+    assertThat(out.getWidth()).isEqualTo(32);
+    assertThat(out.getHeight()).isEqualTo(48);
   }
 
   @Test
