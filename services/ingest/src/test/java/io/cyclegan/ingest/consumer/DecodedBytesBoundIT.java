@@ -121,9 +121,19 @@ class DecodedBytesBoundIT {
   void shouldImportAZipOfLargeImagesInPartsUnderTheBound(LocalStack stack) throws Exception {
     String run = UUID.randomUUID().toString().substring(0, 8);
     String dataset = "zip-bound-" + run;
+    // Its own images topic and group: the batch metrics must count this upload's images only,
+    // not records other tests left on the default topic.
+    String topic = "it.zip-bound." + run;
+    StackFixtures.createTopics(stack, topic, 1);
     IngestConfig config =
         StackFixtures.config(
-            stack, "CYCLEGAN_INGEST_MAX_BATCH_DECODED_BYTES", Long.toString(2 * DECODED));
+            stack,
+            "CYCLEGAN_TOPIC_IMAGES_IN",
+            topic,
+            "CYCLEGAN_GROUP_ID",
+            "ingest-zip-bound-" + run,
+            "CYCLEGAN_INGEST_MAX_BATCH_DECODED_BYTES",
+            Long.toString(2 * DECODED));
     java.io.ByteArrayOutputStream zip = new java.io.ByteArrayOutputStream();
     try (java.util.zip.ZipOutputStream out = new java.util.zip.ZipOutputStream(zip)) {
       for (int i = 0; i < 6; i++) {
