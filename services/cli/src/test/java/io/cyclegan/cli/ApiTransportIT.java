@@ -202,6 +202,60 @@ class ApiTransportIT {
   }
 
   @Test
+  void shouldExportAVersionOverTheApiAsTheDirectTransportWritesIt(@TempDir Path out)
+      throws Exception {
+    String pth = FIXTURES.resolve("generator.pth").toString();
+    CliRun.Result imported =
+        CliRun.runPlain(
+            env,
+            "models",
+            "import",
+            "api-exported",
+            "--a2b",
+            pth,
+            "--image-size",
+            "32",
+            "--version",
+            "v1");
+    assertThat(imported.exitCode()).as(imported.toString()).isEqualTo(ExitCodes.OK);
+
+    CliRun.Result exported =
+        CliRun.runPlain(
+            env, "models", "export", "api-exported", "--format", "pth", "--out", out.toString());
+    CliRun.Result missing =
+        CliRun.runPlain(
+            env,
+            "models",
+            "export",
+            "api-exported",
+            "--version",
+            "v9",
+            "--format",
+            "pth",
+            "--out",
+            out.toString());
+
+    assertThat(exported.exitCode()).as(exported.toString()).isEqualTo(ExitCodes.OK);
+    assertThat(exported.out()).contains("exported api-exported version v1");
+    // Imported in one direction: G_A only, as the direct transport writes it.
+    assertThat(out.resolve("latest_net_G_B.pth")).doesNotExist();
+    io.cyclegan.model.interop.StateDict original =
+        io.cyclegan.model.interop.PthReader.read(Path.of(pth));
+    io.cyclegan.model.interop.StateDict back =
+        io.cyclegan.model.interop.PthReader.read(out.resolve("latest_net_G_A.pth"));
+    assertThat(back.tensors().keySet()).containsExactlyElementsOf(original.tensors().keySet());
+    original
+        .tensors()
+        .forEach(
+            (k, v) ->
+                assertThat(java.util.Arrays.equals(back.tensors().get(k).data(), v.data()))
+                    .as(k)
+                    .isTrue());
+    assertThat(missing.exitCode()).as(missing.toString()).isEqualTo(ExitCodes.USAGE);
+    assertThat(missing.err()).contains("has no version v9");
+  }
+
+  @Test
   void shouldTranslateOverTheApiAndReportTheResultsError(@TempDir Path dir) throws Exception {
     Path input = dir.resolve("horse.png");
     Files.write(input, TestImages.png(16, 16, 3));

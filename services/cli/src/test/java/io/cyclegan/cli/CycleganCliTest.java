@@ -70,8 +70,7 @@ class CycleganCliTest {
         new String[][] {
           {"dlq", "list", "cyclegan.images.in"},
           {"dlq", "replay", "cyclegan.images.in", "--dry-run"},
-          {"admin", "create-topics"},
-          {"models", "export", "m", "--format", "pth", "--out", "x"}
+          {"models", "export", "m", "--format", "pth", "--with-discriminators", "--out", "x"}
         }) {
       // Refused before any connection is made: nothing listens on this port.
       CliRun.Result result =
@@ -83,5 +82,11 @@ class CycleganCliTest {
           .contains("does not work over the HTTP API")
           .contains("with Kafka and S3 access");
     }
+    CliRun.Result topics =
+        CliRun.runPlain(Map.of("CYCLEGAN_API_URL", "http://127.0.0.1:9"), "admin", "create-topics");
+    assertThat(topics.exitCode()).isEqualTo(ExitCodes.FAILED);
+    assertThat(topics.err())
+        .contains("does not work over the HTTP API, by design")
+        .contains("an operator's action on the Kafka broker");
   }
 }

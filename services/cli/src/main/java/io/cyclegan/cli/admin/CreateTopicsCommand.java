@@ -68,7 +68,12 @@ public final class CreateTopicsCommand extends ClientCommand {
   @Override
   public Integer call() throws Exception {
     if (api().isPresent()) {
-      throw notOverApi("admin create-topics", "for Kafka administration");
+      // By design, not a missing endpoint: creating topics is an operator's action on the broker,
+      // and the API's callers (tokens with scopes) never administer Kafka.
+      throw new IllegalStateException(
+          "'admin create-topics' does not work over the HTTP API, by design: creating topics is"
+              + " an operator's action on the Kafka broker, which the API does not expose; run it"
+              + " with Kafka access (without --api or a profile)");
     }
     if (partitions < 1 || dlqPartitions < 1) {
       throw new IllegalArgumentException("--partitions and --dlq-partitions must be at least 1");

@@ -188,6 +188,61 @@ public final class ApiClient {
     return Optional.of(check(r).body());
   }
 
+  /**
+   * GET a file, streamed to a temporary file next to {@code target} and moved into place once
+   * complete (never held in memory); false on 404, and nothing written.
+   */
+  public boolean download(String path, Path target) {
+    Path dir = target.toAbsolutePath().getParent();
+    Path tmp;
+    try {
+      tmp = java.nio.file.Files.createTempFile(dir, target.getFileName().toString(), ".part");
+    } catch (IOException e) {
+      throw new IllegalStateException("cannot write to " + dir + ": " + e.getMessage(), e);
+    }
+    try {
+      HttpRequest.Builder b = request(path).header("Accept", "application/octet-stream");
+      HttpResponse<Path> r;
+      try {
+        r =
+            http.send(
+                b.build(),
+                HttpResponse.BodyHandlers.ofFile(
+                    tmp,
+                    java.nio.file.StandardOpenOption.WRITE,
+                    java.nio.file.StandardOpenOption.TRUNCATE_EXISTING));
+      } catch (IOException e) {
+        throw new IllegalStateException(
+            "cannot reach the HTTP API (--api, CYCLEGAN_API_URL or the profile): "
+                + e.getClass().getSimpleName(),
+            e);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new IllegalStateException("interrupted while calling the HTTP API", e);
+      }
+      if (r.statusCode() == 404) {
+        return false;
+      }
+      if (r.statusCode() >= 300) {
+        byte[] body;
+        try (java.io.InputStream in = java.nio.file.Files.newInputStream(tmp)) {
+          body = in.readNBytes(64 * 1024);
+        }
+        throw problem(r.statusCode(), body);
+      }
+      java.nio.file.Files.move(tmp, target, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+      return true;
+    } catch (IOException e) {
+      throw new IllegalStateException("cannot write " + target + ": " + e.getMessage(), e);
+    } finally {
+      try {
+        java.nio.file.Files.deleteIfExists(tmp);
+      } catch (IOException e) {
+        // best effort: a leftover .part file
+      }
+    }
+  }
+
   /** POST a JSON body (or none) and read the JSON answer. */
   public JsonNode postJson(String path, Object body) {
     HttpRequest.Builder b = request(path).header("Content-Type", "application/json");

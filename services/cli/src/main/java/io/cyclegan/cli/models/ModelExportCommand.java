@@ -1,8 +1,10 @@
 package io.cyclegan.cli.models;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import io.cyclegan.cli.CliContext;
 import io.cyclegan.cli.ClientCommand;
 import io.cyclegan.cli.ExitCodes;
+import io.cyclegan.cli.connect.ApiClient;
 import io.cyclegan.common.store.Names;
 import io.cyclegan.common.store.ObjectInfo;
 import io.cyclegan.common.store.ObjectKeys;
@@ -15,6 +17,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
@@ -71,11 +74,11 @@ public final class ModelExportCommand extends ClientCommand {
 
   @Override
   public Integer call() throws Exception {
-    if (api().isPresent()) {
-      throw notOverApi("models export", "that downloads a model version's files");
-    }
     Names.require("model", model);
     Format f = Format.parse(format);
+    if (api().isPresent()) {
+      return overApi(api().get(), f);
+    }
     ObjectStore store = connection().store();
     String v = version != null ? Names.require("model version", version) : latestVersion(store);
     String key =
@@ -99,6 +102,56 @@ public final class ModelExportCommand extends ClientCommand {
       Files.deleteIfExists(tmp);
     }
     return ExitCodes.OK;
+  }
+
+  /**
+   * Over the HTTP API: {@code GET /models/{name}/versions/{v}/export} once per direction, into the
+   * files the direct transport writes (latest_net_G_A, and latest_net_G_B unless the version was
+   * imported in one direction only). The discriminators live in training checkpoints, which the API
+   * does not serve.
+   */
+  private Integer overApi(ApiClient api, Format f) throws IOException {
+    if (withDiscriminators) {
+      throw notOverApi(
+          "models export --with-discriminators", "for a version's training checkpoints");
+    }
+    String v = version != null ? Names.require("model version", version) : latestVersion(api);
+    Files.createDirectories(out);
+    List<Path> files = new ArrayList<>();
+    for (String direction : List.of("AtoB", "BtoA")) {
+      String net = direction.equals("AtoB") ? "G_A" : "G_B";
+      Path target = out.resolve("latest_net_" + net + "." + f.extension());
+      String path =
+          "/models/"
+              + model
+              + "/versions/"
+              + v
+              + "/export?format="
+              + f.extension()
+              + "&direction="
+              + direction;
+      if (api.download(path, target)) {
+        files.add(target);
+      } else if (direction.equals("AtoB")) {
+        throw new IllegalArgumentException("model " + model + " has no version " + v);
+      }
+    }
+    out().printf("exported %s version %s:%n", model, v);
+    files.forEach(p -> out().println("  " + p));
+    return ExitCodes.OK;
+  }
+
+  private String latestVersion(ApiClient api) {
+    JsonNode found =
+        api.getList("/models", "models", 0).orElse(List.of()).stream()
+            .filter(m -> model.equals(m.path("name").asText()))
+            .findFirst()
+            .orElseThrow(() -> new IllegalArgumentException("no model named " + model));
+    JsonNode v = found.path("latest").path("version");
+    if (!v.isTextual()) {
+      throw new IllegalArgumentException("model " + model + " has no published version yet");
+    }
+    return Names.require("model version", v.asText());
   }
 
   private String latestVersion(ObjectStore store) {

@@ -91,6 +91,7 @@ public final class HttpApi implements AutoCloseable {
           new Endpoint("GET", "/jobs/{jobId}/events", Scope.READ),
           new Endpoint("POST", "/jobs/{jobId}/cancel", Scope.TRAIN),
           new Endpoint("GET", "/models", Scope.READ),
+          new Endpoint("GET", "/models/{model}/versions/{version}/export", Scope.READ),
           // Publishing a version of a model, imported or trained, needs the train scope.
           new Endpoint("PUT", "/models/{model}/imports/{importId}/{direction}", Scope.TRAIN),
           new Endpoint("POST", "/models/{model}/imports/{importId}", Scope.TRAIN),
@@ -166,6 +167,7 @@ public final class HttpApi implements AutoCloseable {
             new JobsResource(
                 store, producer, topics, eventSource, bodies, events, frontDoor.requestTimeout()),
             new ModelsResource(store),
+            new ModelExportResource(store),
             modelImports,
             new OpenApiResource());
     int threads = frontDoor.workers() + frontDoor.queue() + MAX_STREAMS + SPARE_THREADS;
