@@ -28,7 +28,9 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import javax.imageio.ImageIO;
+import javax.imageio.stream.ImageOutputStream;
 import javax.imageio.stream.MemoryCacheImageInputStream;
+import javax.imageio.stream.MemoryCacheImageOutputStream;
 
 /**
  * Issue 15 part 2 ({@code scripts/bench-inference.sh --split}): the inference worker's own CPU per
@@ -230,11 +232,14 @@ public final class WorkerCostBenchmark {
     }
   }
 
-  /** What {@code ImageIO.write(image, "png", ...)} gives with no parameters. */
+  /**
+   * The worker's encoder before issue 15: {@code ImageIO.write} with no parameters (deflate level
+   * 4) on a memory-backed stream.
+   */
   static byte[] imageIoDefault(BufferedImage image) {
-    ByteArrayOutputStream out = new ByteArrayOutputStream();
-    try {
-      ImageIO.write(image, "png", out);
+    ByteArrayOutputStream out = new ByteArrayOutputStream(image.getWidth() * image.getHeight());
+    try (ImageOutputStream ios = new MemoryCacheImageOutputStream(out)) {
+      ImageIO.write(image, "png", ios);
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
