@@ -24,6 +24,7 @@ import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -46,8 +47,8 @@ import javax.imageio.stream.MemoryCacheImageOutputStream;
  *       thread), {@code overheadCpuMsPerImage} (worker minus bare) and the ratios the issue aims
  *       at;
  *   <li>{@code bench: "png-encode"}: the encoder lever side by side, same image, same JVM:
- *       ImageIO's default against the worker's encoder ({@link ImageValidator#encodePng}), CPU per
- *       encode and bytes.
+ *       ImageIO's default against the worker's encoder ({@code ImageValidator.encodePng} at {@link
+ *       ImageValidator#FAST_DEFLATE_LEVEL}), CPU per encode and bytes.
  * </ul>
  *
  * <p>Arguments (or environment): images ({@code IMAGES}, 128), maxBatch ({@code MAX_BATCH}, 8),
@@ -76,6 +77,7 @@ public final class WorkerCostBenchmark {
     double workerCpuMs;
     double clientCpuMs;
     double seconds;
+    String threads;
     ServiceProcess stackProcess =
         ServiceProcess.builder()
             .setMainClass(LocalStackMain.class.getName())
@@ -124,6 +126,8 @@ public final class WorkerCostBenchmark {
         for (int i = 0; i < images; i++) {
           burst.add(f.claimCheck("img-" + i, "bench", null, Direction.AtoB, size, size));
         }
+        Map<Long, String> names = new HashMap<>();
+        Map<Long, Long> threadsBefore = threadCpu(names);
         long clientStart = clientCpuNanos();
         long cpuStart = InferenceBenchmark.processCpuNanos();
         long start = System.nanoTime();
@@ -132,6 +136,8 @@ public final class WorkerCostBenchmark {
         long cpu = InferenceBenchmark.processCpuNanos() - cpuStart;
         seconds = (System.nanoTime() - start) / 1e9;
         long client = clientCpuNanos() - clientStart;
+        Map<Long, Long> threadsAfter = threadCpu(names);
+        threads = byThreadGroup(threadsBefore, threadsAfter, names, cpu, images);
         workerCpuMs = (cpu - client) / 1e6 / images;
         clientCpuMs = client / 1e6 / images;
         for (TranslateRequest r : burst) {
@@ -187,17 +193,68 @@ public final class WorkerCostBenchmark {
             codec[2],
             (long) codec[5],
             codec[1]));
+    System.out.println(
+        "{\"bench\": \"worker-threads\", \"size\": "
+            + size
+            + ", \"cpuMsPerImage\": "
+            + threads
+            + "}");
     System.exit(0);
+  }
+
+  /** CPU time of every live Java thread of this JVM, by id; {@code names} collects their names. */
+  private static Map<Long, Long> threadCpu(Map<Long, String> names) {
+    Map<Long, Long> out = new HashMap<>();
+    for (ThreadInfo t : THREADS.getThreadInfo(THREADS.getAllThreadIds())) {
+      if (t != null) {
+        long ns = THREADS.getThreadCpuTime(t.getThreadId());
+        if (ns >= 0) {
+          out.put(t.getThreadId(), ns);
+          names.put(t.getThreadId(), t.getThreadName());
+        }
+      }
+    }
+    return out;
+  }
+
+  /**
+   * The burst's CPU per image by thread group (names with their digits dropped), largest first, as
+   * a JSON object; {@code "native"} is what no Java thread accounts for (libtorch's own threads,
+   * the JVM's GC and compiler threads).
+   */
+  private static String byThreadGroup(
+      Map<Long, Long> before, Map<Long, Long> after, Map<Long, String> names, long total, int n) {
+    Map<String, Long> groups = new HashMap<>();
+    long java = 0;
+    for (Map.Entry<Long, Long> e : after.entrySet()) {
+      long delta = e.getValue() - before.getOrDefault(e.getKey(), 0L);
+      java += delta;
+      String group = names.get(e.getKey()).replaceAll("[0-9a-f]{8}|[0-9]+", "#");
+      groups.merge(group, delta, Long::sum);
+    }
+    groups.put("native", total - java);
+    StringBuilder json = new StringBuilder("{");
+    groups.entrySet().stream()
+        .filter(e -> e.getValue() / 1e6 / n >= 0.05)
+        .sorted(Map.Entry.<String, Long>comparingByValue().reversed())
+        .forEach(
+            e ->
+                json.append(json.length() > 1 ? ", " : "")
+                    .append('"')
+                    .append(e.getKey().replace("\"", "'"))
+                    .append("\": ")
+                    .append(String.format(Locale.ROOT, "%.2f", e.getValue() / 1e6 / n)));
+    return json.append('}').toString();
   }
 
   /**
    * CPU of this thread per operation, after a warm-up of the same count: {decode + worker encode,
    * decode, worker encode, ImageIO default encode, ImageIO default bytes, worker bytes}. Decode is
-   * the worker's ({@code ImageIO.read} on a memory stream); the worker's encode is {@link
-   * ImageValidator#encodePng}.
+   * the worker's ({@code ImageIO.read} on a memory stream); the worker's encode is its output's, at
+   * {@link ImageValidator#FAST_DEFLATE_LEVEL}.
    */
   static double[] codec(BufferedImage image, int reps) {
-    byte[] png = ImageValidator.encodePng(image);
+    byte[] png = ImageValidator.encodePng(image, ImageValidator.FAST_DEFLATE_LEVEL);
     byte[] defaultPng = imageIoDefault(image);
     double[] out = new double[6];
     for (int round = 0; round < 2; round++) { // the first round warms the JIT up
@@ -207,7 +264,7 @@ public final class WorkerCostBenchmark {
       }
       long t1 = THREADS.getCurrentThreadCpuTime();
       for (int i = 0; i < reps; i++) {
-        ImageValidator.encodePng(image);
+        ImageValidator.encodePng(image, ImageValidator.FAST_DEFLATE_LEVEL);
       }
       long t2 = THREADS.getCurrentThreadCpuTime();
       for (int i = 0; i < reps; i++) {

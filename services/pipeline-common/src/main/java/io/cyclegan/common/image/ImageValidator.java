@@ -227,15 +227,27 @@ public final class ImageValidator {
   }
 
   /**
-   * The deflate level {@link #encodePng(BufferedImage)} uses: 1, the fastest that still compresses.
-   * ImageIO's default is 4 (docs/benchmarks.md, "The inference worker's own cost": level 1 encodes
-   * faster for slightly larger files; the pixels are the same, PNG being lossless).
+   * The deflate level for PNGs nobody hashes, such as the inference worker's outputs: 1, the
+   * fastest that still compresses (ImageIO's default is 4; docs/benchmarks.md, "The inference
+   * worker's own cost"). The pixels are the same at every level, PNG being lossless.
    */
   public static final int FAST_DEFLATE_LEVEL = 1;
 
-  /** PNG bytes of an image (no metadata is written), encoded in memory at the fast level. */
+  /**
+   * PNG bytes of an image (no metadata is written), encoded in memory with ImageIO's default
+   * settings. {@link #validate} uses it: ingest names dataset images by the SHA-256 of these bytes,
+   * so they must stay the same from one version to the next.
+   */
   public static byte[] encodePng(BufferedImage image) {
-    return encodePng(image, FAST_DEFLATE_LEVEL);
+    ByteArrayOutputStream out = new ByteArrayOutputStream(image.getWidth() * image.getHeight());
+    try (ImageOutputStream ios = new MemoryCacheImageOutputStream(out)) {
+      if (!ImageIO.write(image, "png", ios)) {
+        throw new IllegalStateException("no PNG writer");
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    return out.toByteArray();
   }
 
   /**
