@@ -78,6 +78,7 @@ public final class WorkerCostBenchmark {
     double clientCpuMs;
     double seconds;
     String threads;
+    String gcJit;
     ServiceProcess stackProcess =
         ServiceProcess.builder()
             .setMainClass(LocalStackMain.class.getName())
@@ -107,7 +108,8 @@ public final class WorkerCostBenchmark {
                   LocalStack.DEFAULT_SECRET_KEY));
       try (WorkerFixture f = new WorkerFixture(env, store, "bench")) {
         f.publishModel("bench", "v1", generators);
-        for (int i = 0; i < images + maxBatch; i++) {
+        int warm = Math.max(maxBatch, images / 4);
+        for (int i = 0; i < images + warm; i++) {
           f.putInput("img-" + i, TestModels.image(size, size, i));
         }
         InferenceWorker worker =
@@ -116,7 +118,7 @@ public final class WorkerCostBenchmark {
                     "CYCLEGAN_MAX_BATCH", Integer.toString(maxBatch),
                     "CYCLEGAN_MAX_BATCH_DELAY_MS", Integer.toString(delayMs)));
         List<TranslateRequest> warmUp = new ArrayList<>();
-        for (int i = images; i < images + maxBatch; i++) {
+        for (int i = images; i < images + warm; i++) {
           warmUp.add(f.claimCheck("img-" + i, "bench", null, Direction.AtoB, size, size));
         }
         f.requestAll(warmUp);
@@ -128,6 +130,8 @@ public final class WorkerCostBenchmark {
         }
         Map<Long, String> names = new HashMap<>();
         Map<Long, Long> threadsBefore = threadCpu(names);
+        long gcStart = gcMillis();
+        long jitStart = ManagementFactory.getCompilationMXBean().getTotalCompilationTime();
         long clientStart = clientCpuNanos();
         long cpuStart = InferenceBenchmark.processCpuNanos();
         long start = System.nanoTime();
@@ -138,6 +142,13 @@ public final class WorkerCostBenchmark {
         long client = clientCpuNanos() - clientStart;
         Map<Long, Long> threadsAfter = threadCpu(names);
         threads = byThreadGroup(threadsBefore, threadsAfter, names, cpu, images);
+        gcJit =
+            String.format(
+                Locale.ROOT,
+                ", \"gcMsPerImage\": %.2f, \"jitMsPerImage\": %.2f",
+                (gcMillis() - gcStart) / (double) images,
+                (ManagementFactory.getCompilationMXBean().getTotalCompilationTime() - jitStart)
+                    / (double) images);
         workerCpuMs = (cpu - client) / 1e6 / images;
         clientCpuMs = client / 1e6 / images;
         for (TranslateRequest r : burst) {
@@ -198,8 +209,18 @@ public final class WorkerCostBenchmark {
             + size
             + ", \"cpuMsPerImage\": "
             + threads
+            + gcJit
             + "}");
     System.exit(0);
+  }
+
+  /** Wall time the garbage collectors spent so far, all collectors. */
+  private static long gcMillis() {
+    long ms = 0;
+    for (var gc : ManagementFactory.getGarbageCollectorMXBeans()) {
+      ms += Math.max(0, gc.getCollectionTime());
+    }
+    return ms;
   }
 
   /** CPU time of every live Java thread of this JVM, by id; {@code names} collects their names. */
