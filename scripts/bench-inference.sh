@@ -4,16 +4,25 @@
 # Prints one JSON line: images, maxBatch, pipelineImagesPerSecond, p50Ms, p95Ms, p99Ms,
 # bareImagesPerSecond, ratio.
 #
-# Usage: scripts/bench-inference.sh [images] [maxBatch] [size] [blocks] [ngf] [maxBatchDelayMs]
+# Usage: scripts/bench-inference.sh [--split] [images] [maxBatch] [size] [blocks] [ngf] [maxBatchDelayMs]
 #   (or IMAGES, MAX_BATCH, SIZE, BLOCKS, NGF, MAX_BATCH_DELAY_MS in the environment;
 #   defaults 128, 8, 64, 6, 64, 20: a 64 px, 6-block, ngf-64 generator with random weights).
-# Needs the shared modules installed (mvn install -pl services/local-stack,services/pipeline-common,
-# services/cyclegan-model -DskipTests). MVN defaults to offline Maven ("mvn -o").
+# --split (issue 15 part 2): the broker and the store run in another JVM (the local stack's main,
+#   LocalStackMain, as in a deployment), the worker in this one; prints JSON lines with
+#   workerCpuMsPerImage, bareCpuMsPerImage and codecCpuMsPerImage (WorkerCostBenchmark), then the
+#   PNG encoder side by side with ImageIO's default.
+# Runs from a fresh clone with the reactor (no `mvn install`). MVN defaults to offline Maven
+# ("mvn -o").
 set -euo pipefail
 cd "$(dirname "$0")/.."
 MVN=${MVN:-mvn -o}
 module=services/inference-worker
-$MVN -q -pl "$module" test-compile dependency:build-classpath \
+main=io.cyclegan.inference.bench.InferenceBenchmark
+if [[ "${1:-}" == "--split" ]]; then
+  main=io.cyclegan.inference.bench.WorkerCostBenchmark
+  shift
+fi
+$MVN -q -pl "$module" -am test-compile dependency:build-classpath \
   -Dmdep.includeScope=test -Dmdep.outputFile=target/bench.classpath >&2
 cp="$module/target/test-classes:$module/target/classes:$(cat "$module/target/bench.classpath")"
 # libgomp's default spin-waiting makes libtorch's CPU threads collapse when other processes
@@ -22,4 +31,4 @@ cp="$module/target/test-classes:$module/target/classes:$(cat "$module/target/ben
 export OMP_WAIT_POLICY=${OMP_WAIT_POLICY:-passive}
 exec java -Xmx4g -Dai.djl.offline=true ${JAVA_OPTS:-} \
   -Dlogback.configurationFile="$module/src/test/resources/logback-bench.xml" \
-  -cp "$cp" io.cyclegan.inference.bench.InferenceBenchmark "$@"
+  -cp "$cp" "$main" "$@"

@@ -51,7 +51,7 @@ public final class WorkerFixture implements AutoCloseable {
   public final String modelsTopic;
   public final String groupId;
   public final ObjectStore store;
-  private final LocalStack stack;
+  private final Map<String, String> connectionEnv;
   private final KafkaClients clients;
   private final KafkaProducer<byte[], byte[]> producer;
   private final Map<String, List<TranslateResult>> results = new ConcurrentHashMap<>();
@@ -62,13 +62,23 @@ public final class WorkerFixture implements AutoCloseable {
   private volatile boolean running = true;
 
   public WorkerFixture(LocalStack stack, String name) {
-    this.stack = stack;
+    this(stack.connectionEnv(), io.cyclegan.common.testkit.StackKit.store(stack), name);
+  }
+
+  /**
+   * A fixture on a broker and store in another process (a benchmark's stack): {@code connectionEnv}
+   * as {@link LocalStack#connectionEnv()} gives it, {@code store} on that store.
+   */
+  public WorkerFixture(Map<String, String> connectionEnv, ObjectStore store, String name) {
+    this.connectionEnv = Map.copyOf(connectionEnv);
     String id = name + "." + UUID.randomUUID().toString().substring(0, 8);
     this.requestsTopic = "it." + id + ".requests";
     this.resultsTopic = "it." + id + ".results";
     this.modelsTopic = "it." + id + ".models";
     this.groupId = "it-" + id;
-    this.clients = new KafkaClients(KafkaSettings.of(stack.bootstrapServers()), null, "it-" + id);
+    this.clients =
+        new KafkaClients(
+            KafkaSettings.of(connectionEnv.get("KAFKA_BOOTSTRAP_SERVERS")), null, "it-" + id);
     try (AdminClient admin = clients.admin()) {
       admin
           .createTopics(
@@ -86,7 +96,7 @@ public final class WorkerFixture implements AutoCloseable {
     } catch (Exception e) {
       throw new IllegalStateException("cannot create the test's topics", e);
     }
-    this.store = io.cyclegan.common.testkit.StackKit.store(stack);
+    this.store = store;
     this.producer = clients.producer("seed");
     KafkaConsumer<byte[], byte[]> consumer = clients.consumer("collect", null);
     this.collector = new Thread(() -> collect(consumer), "it-collector-" + id);
@@ -121,7 +131,7 @@ public final class WorkerFixture implements AutoCloseable {
 
   /** The environment a worker of this test reads; {@code overrides} win. */
   public Map<String, String> env(Map<String, String> overrides) {
-    Map<String, String> env = new HashMap<>(stack.connectionEnv());
+    Map<String, String> env = new HashMap<>(connectionEnv);
     env.put("CYCLEGAN_METRICS_PORT", "0");
     env.put("CYCLEGAN_GROUP_ID", groupId);
     env.put("CYCLEGAN_TOPIC_TRANSLATE_REQUESTS", requestsTopic);

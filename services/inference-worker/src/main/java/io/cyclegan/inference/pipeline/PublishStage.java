@@ -108,7 +108,8 @@ final class PublishStage {
                     im.paddedHeight(),
                     im.width(),
                     im.height(),
-                    r.outputChannels));
+                    r.outputChannels),
+                ImageValidator.FAST_DEFLATE_LEVEL);
         r.output = null;
       }
       String outputKey = ObjectKeys.resultOutput(q.requestId());

@@ -139,7 +139,7 @@ public final class InferenceBenchmark {
    * The generator alone: the same number of images in batches of {@code maxBatch}. Returns images
    * per second and the process's CPU milliseconds per image.
    */
-  private static double[] bare(byte[] generators, int images, int maxBatch, int size) {
+  static double[] bare(byte[] generators, int images, int maxBatch, int size) {
     try (CycleGanTranslator t = TestModels.translator(generators);
         NDManager manager = NDManager.newBaseManager()) {
       // The same kind of pixels as the pipeline's inputs (a constant image would normalise to
@@ -176,7 +176,7 @@ public final class InferenceBenchmark {
   }
 
   /** CPU time of the whole process, all threads (libtorch's included). */
-  private static long processCpuNanos() {
+  static long processCpuNanos() {
     return ((com.sun.management.OperatingSystemMXBean)
             java.lang.management.ManagementFactory.getOperatingSystemMXBean())
         .getProcessCpuTime();

@@ -16,8 +16,11 @@ import java.util.HexFormat;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Optional;
+import javax.imageio.IIOImage;
 import javax.imageio.ImageIO;
 import javax.imageio.ImageReader;
+import javax.imageio.ImageWriteParam;
+import javax.imageio.ImageWriter;
 import javax.imageio.event.IIOReadWarningListener;
 import javax.imageio.stream.ImageInputStream;
 import javax.imageio.stream.ImageOutputStream;
@@ -223,7 +226,18 @@ public final class ImageValidator {
     return rgb;
   }
 
-  /** PNG bytes of an image (no metadata is written), encoded in memory. */
+  /**
+   * The deflate level for PNGs nobody hashes, such as the inference worker's outputs: 1, the
+   * fastest that still compresses (ImageIO's default is 4; docs/benchmarks.md, "The inference
+   * worker's own cost"). The pixels are the same at every level, PNG being lossless.
+   */
+  public static final int FAST_DEFLATE_LEVEL = 1;
+
+  /**
+   * PNG bytes of an image (no metadata is written), encoded in memory with ImageIO's default
+   * settings. {@link #validate} uses it: ingest names dataset images by the SHA-256 of these bytes,
+   * so they must stay the same from one version to the next.
+   */
   public static byte[] encodePng(BufferedImage image) {
     ByteArrayOutputStream out = new ByteArrayOutputStream(image.getWidth() * image.getHeight());
     try (ImageOutputStream ios = new MemoryCacheImageOutputStream(out)) {
@@ -232,6 +246,35 @@ public final class ImageValidator {
       }
     } catch (IOException e) {
       throw new UncheckedIOException(e);
+    }
+    return out.toByteArray();
+  }
+
+  /**
+   * PNG bytes of an image at a deflate level from 0 (stored) to 9 (smallest); the decoded pixels
+   * are the same at every level.
+   */
+  public static byte[] encodePng(BufferedImage image, int deflateLevel) {
+    if (deflateLevel < 0 || deflateLevel > 9) {
+      throw new IllegalArgumentException("deflate level must be 0 to 9, was " + deflateLevel);
+    }
+    Iterator<ImageWriter> writers = ImageIO.getImageWritersByFormatName("png");
+    if (!writers.hasNext()) {
+      throw new IllegalStateException("no PNG writer");
+    }
+    ImageWriter writer = writers.next();
+    ByteArrayOutputStream out = new ByteArrayOutputStream(image.getWidth() * image.getHeight());
+    try (ImageOutputStream ios = new MemoryCacheImageOutputStream(out)) {
+      ImageWriteParam param = writer.getDefaultWriteParam();
+      param.setCompressionMode(ImageWriteParam.MODE_EXPLICIT);
+      // The JDK's PNG writer takes level = 9 - round(9 * quality).
+      param.setCompressionQuality(1f - deflateLevel / 9f);
+      writer.setOutput(ios);
+      writer.write(null, new IIOImage(image, null, null), param);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    } finally {
+      writer.dispose();
     }
     return out.toByteArray();
   }

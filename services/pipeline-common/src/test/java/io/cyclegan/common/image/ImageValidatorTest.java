@@ -146,4 +146,52 @@ class ImageValidatorTest {
       ImageIO.setUseCache(useCache);
     }
   }
+
+  @Test
+  void shouldKeepEveryPixelAtTheFastDeflateLevel() throws Exception {
+    java.util.Random random = new java.util.Random(15);
+    java.awt.image.BufferedImage rgb =
+        new java.awt.image.BufferedImage(37, 29, java.awt.image.BufferedImage.TYPE_INT_RGB);
+    java.awt.image.BufferedImage gray =
+        new java.awt.image.BufferedImage(37, 29, java.awt.image.BufferedImage.TYPE_BYTE_GRAY);
+    for (int y = 0; y < 29; y++) {
+      for (int x = 0; x < 37; x++) {
+        rgb.setRGB(x, y, random.nextInt(1 << 24));
+        gray.getRaster().setSample(x, y, 0, random.nextInt(256));
+      }
+    }
+
+    for (java.awt.image.BufferedImage original : java.util.List.of(rgb, gray)) {
+      java.awt.image.BufferedImage back =
+          ImageIO.read(
+              new java.io.ByteArrayInputStream(
+                  ImageValidator.encodePng(original, ImageValidator.FAST_DEFLATE_LEVEL)));
+
+      java.io.ByteArrayOutputStream imageIoDefault = new java.io.ByteArrayOutputStream();
+      ImageIO.write(original, "png", imageIoDefault);
+      java.awt.image.BufferedImage before =
+          ImageIO.read(new java.io.ByteArrayInputStream(imageIoDefault.toByteArray()));
+
+      assertThat(back.getColorModel().getNumComponents())
+          .isEqualTo(original.getColorModel().getNumComponents());
+      assertThat(back.getRGB(0, 0, 37, 29, null, 0, 37))
+          .isEqualTo(before.getRGB(0, 0, 37, 29, null, 0, 37));
+      assertThat(back.getRGB(0, 0, 37, 29, null, 0, 37))
+          .isEqualTo(original.getRGB(0, 0, 37, 29, null, 0, 37));
+    }
+  }
+
+  @Test
+  void shouldHonourTheDeflateLevel() {
+    java.awt.image.BufferedImage picture = TestImages.picture(64, 64);
+
+    byte[] stored = ImageValidator.encodePng(picture, 0);
+    byte[] fast = ImageValidator.encodePng(picture, ImageValidator.FAST_DEFLATE_LEVEL);
+
+    // Level 0 stores the rows uncompressed (at least 64 x 64 x 3 bytes); level 1 compresses.
+    assertThat(stored.length).isGreaterThan(64 * 64 * 3);
+    assertThat(fast.length).isLessThan(stored.length);
+    assertThatThrownBy(() -> ImageValidator.encodePng(picture, 10))
+        .isInstanceOf(IllegalArgumentException.class);
+  }
 }
