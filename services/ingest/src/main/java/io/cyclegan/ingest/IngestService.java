@@ -208,7 +208,10 @@ public final class IngestService implements AutoCloseable {
                                   null,
                                   Map.of(
                                       ConsumerConfig.MAX_POLL_RECORDS_CONFIG,
-                                      DeadLettersResource.MAX_POLL_RECORDS)))));
+                                      DeadLettersResource.MAX_POLL_RECORDS,
+                                      // reading never creates a topic
+                                      ConsumerConfig.ALLOW_AUTO_CREATE_TOPICS_CONFIG,
+                                      false)))));
     } catch (RuntimeException e) {
       closeAll(built);
       throw e;
