@@ -38,6 +38,8 @@ public final class DeadLettersResource implements Resource {
   public static final int MAX_POLL_RECORDS = Paging.MAX_LIMIT;
 
   private static final Duration READ_TIMEOUT = Duration.ofSeconds(10);
+  private static final java.util.regex.Pattern LEGAL_TOPIC =
+      java.util.regex.Pattern.compile("[a-zA-Z0-9._-]{1,249}");
 
   /** One dead letter as the API shows it. */
   record Letter(
@@ -77,7 +79,13 @@ public final class DeadLettersResource implements Resource {
   }
 
   private void list(Context ctx) {
-    String dlq = dlqByName.get(ctx.pathParam("topic"));
+    String name = ctx.pathParam("topic");
+    if (!LEGAL_TOPIC.matcher(name).matches()) {
+      throw ApiException.badRequest(
+          "INVALID_TOPIC",
+          "path parameter 'topic' must be a Kafka topic name ([a-zA-Z0-9._-]{1,249})");
+    }
+    String dlq = dlqByName.get(name);
     if (dlq == null) {
       // The name is untrusted: it is not echoed.
       throw ApiException.notFound(
