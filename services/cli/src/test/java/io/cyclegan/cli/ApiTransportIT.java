@@ -3,9 +3,11 @@ package io.cyclegan.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import io.cyclegan.cli.connect.ApiClient;
 import io.cyclegan.cli.local.LocalPipeline;
 import io.cyclegan.common.image.TestImages;
+import io.cyclegan.common.messages.DeadLetter;
 import io.cyclegan.common.messages.MessageCodec;
 import io.cyclegan.common.messages.Topics;
 import io.cyclegan.common.messages.TranslateResult;
@@ -23,8 +25,10 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.UUID;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.common.header.Header;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -362,5 +366,54 @@ class ApiTransportIT {
   private static String header(ConsumerRecord<byte[], byte[]> r) {
     Header h = r.headers().lastHeader(TraceContext.HEADER);
     return h == null ? null : new String(h.value(), StandardCharsets.UTF_8);
+  }
+
+  @Test
+  void shouldListDeadLettersOverTheApiFollowingEveryPage() throws Exception {
+    String dlq = Topics.DEFAULTS.dlq(Topics.DEFAULTS.imagesIn());
+    List<String> keys = new ArrayList<>();
+    try (StackKit kit = new StackKit(pipeline.stack());
+        KafkaProducer<byte[], byte[]> producer = kit.producer()) {
+      for (int i = 0; i < 3; i++) {
+        String key = "api-dlq-" + UUID.randomUUID();
+        keys.add(key);
+        ConsumerRecord<byte[], byte[]> source =
+            new ConsumerRecord<>(
+                Topics.DEFAULTS.imagesIn(),
+                0,
+                i,
+                key.getBytes(StandardCharsets.UTF_8),
+                new byte[1]);
+        producer
+            .send(
+                DeadLetter.of("decode", "INVALID_IMAGE", "not an image", source)
+                    .toRecord(dlq, source))
+            .get();
+      }
+    }
+    ApiClient api =
+        new ApiClient(URI.create(env.get("CYCLEGAN_API_URL")), env.get("CYCLEGAN_API_TOKEN"));
+
+    List<String> paged =
+        api.getList("/dead-letters/" + dlq, "letters", 0, 1).orElseThrow().stream()
+            .map(d -> d.path("key").asText())
+            .toList();
+    CliRun.Result json =
+        CliRun.runPlain(env, "dlq", "list", Topics.DEFAULTS.imagesIn(), "--verbose", "-o", "json");
+    CliRun.Result table = CliRun.runPlain(env, "dlq", "list", dlq, "--verbose");
+    CliRun.Result unknown = CliRun.runPlain(env, "dlq", "list", "no.such.topic");
+
+    assertThat(paged).containsAll(keys).doesNotHaveDuplicates();
+    assertThat(json.exitCode()).as(json.toString()).isEqualTo(ExitCodes.OK);
+    JsonNode doc = MessageCodec.mapper().readTree(json.out());
+    List<String> listed = new ArrayList<>();
+    doc.path("letters").forEach(l -> listed.add(l.path("key").asText()));
+    assertThat(listed).containsAll(keys).doesNotHaveDuplicates();
+    assertThat(table.exitCode()).as(table.toString()).isEqualTo(ExitCodes.OK);
+    assertThat(table.out())
+        .containsPattern("(?m)^ +\\d+  decode: not an image$")
+        .contains("key=" + keys.get(0) + " source=" + Topics.DEFAULTS.imagesIn() + "/0@0");
+    assertThat(unknown.exitCode()).isNotEqualTo(ExitCodes.OK);
+    assertThat(unknown.err()).contains("no.such.topic is not a topic of the pipeline");
   }
 }

@@ -68,7 +68,6 @@ class CycleganCliTest {
   void shouldSayWhichCommandsTheHttpApiCannotServe() {
     for (String[] args :
         new String[][] {
-          {"dlq", "list", "cyclegan.images.in"},
           {"dlq", "replay", "cyclegan.images.in", "--dry-run"},
           {"models", "export", "m", "--format", "pth", "--with-discriminators", "--out", "x"}
         }) {

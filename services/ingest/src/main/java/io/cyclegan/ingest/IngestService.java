@@ -9,6 +9,7 @@ import io.cyclegan.ingest.auth.ApiAuth;
 import io.cyclegan.ingest.catalog.CatalogRefresher;
 import io.cyclegan.ingest.catalog.DatasetCounts;
 import io.cyclegan.ingest.consumer.ImagesConsumer;
+import io.cyclegan.ingest.http.DeadLettersResource;
 import io.cyclegan.ingest.http.HttpApi;
 import io.cyclegan.ingest.http.ModelImportResource;
 import io.cyclegan.ingest.metrics.IngestMetrics;
@@ -195,7 +196,22 @@ public final class IngestService implements AutoCloseable {
                       s.topics().trainingCommands(),
                       source,
                       config.maxImportBytes(),
-                      config.frontDoor().requestTimeout())));
+                      config.frontDoor().requestTimeout()),
+                  new DeadLettersResource(
+                      s.topics(),
+                      () ->
+                          runtime
+                              .kafka()
+                              .consumer(
+                                  "dead-letters",
+                                  null,
+                                  null,
+                                  Map.of(
+                                      ConsumerConfig.MAX_POLL_RECORDS_CONFIG,
+                                      DeadLettersResource.MAX_POLL_RECORDS,
+                                      // reading never creates a topic
+                                      ConsumerConfig.ALLOW_AUTO_CREATE_TOPICS_CONFIG,
+                                      false)))));
     } catch (RuntimeException e) {
       closeAll(built);
       throw e;

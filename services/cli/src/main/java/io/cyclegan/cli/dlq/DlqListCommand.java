@@ -1,5 +1,6 @@
 package io.cyclegan.cli.dlq;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import io.cyclegan.cli.CliContext;
 import io.cyclegan.cli.ClientCommand;
 import io.cyclegan.cli.ExitCodes;
@@ -9,6 +10,8 @@ import io.cyclegan.cli.output.OutputOptions;
 import io.cyclegan.cli.topics.RecordText;
 import io.cyclegan.cli.topics.TopicReader;
 import io.cyclegan.common.messages.DeadLetter;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -43,18 +46,32 @@ public final class DlqListCommand extends ClientCommand {
 
   @Override
   public Integer call() {
+    String dlq;
+    List<Letter> entries = new ArrayList<>();
     if (api().isPresent()) {
-      throw notOverApi("dlq list", "for dead letters");
-    }
-    Connection connection = connection();
-    String dlq = DeadLetterScan.dlqTopic(connection.topics(), topic);
-    List<DeadLetterScan.Entry> entries;
-    try (KafkaConsumer<byte[], byte[]> consumer = connection.reader()) {
-      entries = DeadLetterScan.read(new TopicReader(consumer), dlq);
+      // GET /dead-letters/{topic}, following its pages (docs/http-api.md).
+      dlq = topic;
+      List<JsonNode> letters =
+          api()
+              .get()
+              .getList(
+                  "/dead-letters/" + URLEncoder.encode(topic, StandardCharsets.UTF_8), "letters", 0)
+              .orElseThrow(
+                  () ->
+                      new IllegalArgumentException(
+                          topic + " is not a topic of the pipeline or its dead-letter topic"));
+      letters.forEach(node -> entries.add(Letter.of(node)));
+    } else {
+      Connection connection = connection();
+      dlq = DeadLetterScan.dlqTopic(connection.topics(), topic);
+      try (KafkaConsumer<byte[], byte[]> consumer = connection.reader()) {
+        DeadLetterScan.read(new TopicReader(consumer), dlq)
+            .forEach(entry -> entries.add(Letter.of(entry)));
+      }
     }
     Map<String, Integer> groups = new TreeMap<>();
-    for (DeadLetterScan.Entry entry : entries) {
-      groups.merge(group(entry), 1, Integer::sum);
+    for (Letter entry : entries) {
+      groups.merge(entry.group(), 1, Integer::sum);
     }
     if (output.format() != OutputFormat.table) {
       output.printDocument(out(), document(dlq, entries, groups));
@@ -63,14 +80,14 @@ public final class DlqListCommand extends ClientCommand {
     out().printf("%s: %d dead letters%n", dlq, entries.size());
     groups.forEach((group, count) -> out().printf("%6d  %s%n", count, group));
     if (verbose) {
-      entries.forEach(entry -> out().println(detail(entry)));
+      entries.forEach(entry -> out().println(entry.detail()));
     }
     return ExitCodes.OK;
   }
 
   /** {topic, count, groups: [{group, count}], letters: [...] with --verbose}. */
   private Map<String, Object> document(
-      String dlq, List<DeadLetterScan.Entry> entries, Map<String, Integer> groups) {
+      String dlq, List<Letter> entries, Map<String, Integer> groups) {
     Map<String, Object> doc = new LinkedHashMap<>();
     doc.put("topic", dlq);
     doc.put("count", entries.size());
@@ -81,27 +98,77 @@ public final class DlqListCommand extends ClientCommand {
     doc.put("groups", groupRows);
     if (verbose) {
       List<Map<String, Object>> letters = new ArrayList<>();
-      for (DeadLetterScan.Entry entry : entries) {
-        Map<String, Object> row = new LinkedHashMap<>();
-        row.put("key", RecordText.key(entry.record()));
-        row.put("offset", entry.record().offset());
-        DeadLetter letter = entry.letter();
-        if (letter == null) {
-          row.put("problem", entry.problem());
-        } else {
-          row.put("sourceTopic", letter.sourceTopic());
-          row.put("sourcePartition", letter.sourcePartition());
-          row.put("sourceOffset", letter.sourceOffset());
-          row.put("time", letter.time() == null ? null : letter.time().toString());
-          row.put("stage", letter.stage());
-          row.put("errorClass", letter.errorClass());
-          row.put("error", letter.errorMessage());
-        }
-        letters.add(row);
+      for (Letter entry : entries) {
+        letters.add(entry.row());
       }
       doc.put("letters", letters);
     }
     return doc;
+  }
+
+  /** One dead letter, read from Kafka or from the HTTP API: its group, line and document row. */
+  record Letter(String group, String detail, Map<String, Object> row) {
+    static Letter of(DeadLetterScan.Entry entry) {
+      Map<String, Object> row = new LinkedHashMap<>();
+      row.put("key", RecordText.key(entry.record()));
+      row.put("offset", entry.record().offset());
+      DeadLetter letter = entry.letter();
+      if (letter == null) {
+        row.put("problem", entry.problem());
+      } else {
+        row.put("sourceTopic", letter.sourceTopic());
+        row.put("sourcePartition", letter.sourcePartition());
+        row.put("sourceOffset", letter.sourceOffset());
+        row.put("time", letter.time() == null ? null : letter.time().toString());
+        row.put("stage", letter.stage());
+        row.put("errorClass", letter.errorClass());
+        row.put("error", letter.errorMessage());
+      }
+      return new Letter(DlqListCommand.group(entry), DlqListCommand.detail(entry), row);
+    }
+
+    /** A letter of {@code GET /dead-letters/{topic}}: the same fields under the same names. */
+    static Letter of(JsonNode node) {
+      Map<String, Object> row = new LinkedHashMap<>();
+      row.put("key", text(node, "key"));
+      row.put("offset", node.path("offset").asLong());
+      String key = text(node, "key");
+      if (node.hasNonNull("problem")) {
+        row.put("problem", text(node, "problem"));
+        String group = "(no dead-letter headers: " + text(node, "problem") + ")";
+        return new Letter(
+            group, "  key=" + key + " offset=" + node.path("offset").asLong() + " " + group, row);
+      }
+      row.put("sourceTopic", text(node, "sourceTopic"));
+      row.put("sourcePartition", node.path("sourcePartition").asInt());
+      row.put("sourceOffset", node.path("sourceOffset").asLong());
+      row.put("time", text(node, "time"));
+      row.put("stage", text(node, "stage"));
+      row.put("errorClass", text(node, "errorClass"));
+      row.put("error", text(node, "error"));
+      String detail =
+          "  key="
+              + key
+              + " source="
+              + row.get("sourceTopic")
+              + "/"
+              + row.get("sourcePartition")
+              + "@"
+              + row.get("sourceOffset")
+              + " time="
+              + row.get("time")
+              + " stage="
+              + row.get("stage")
+              + " error="
+              + row.get("errorClass")
+              + ": "
+              + row.get("error");
+      return new Letter(row.get("stage") + ": " + row.get("error"), detail, row);
+    }
+
+    private static String text(JsonNode node, String field) {
+      return node.hasNonNull(field) ? node.get(field).asText() : null;
+    }
   }
 
   /** {@code stage: reason}, the unit operators act on. */

@@ -95,7 +95,9 @@ public final class HttpApi implements AutoCloseable {
           // Publishing a version of a model, imported or trained, needs the train scope.
           new Endpoint("PUT", "/models/{model}/imports/{importId}/{direction}", Scope.TRAIN),
           new Endpoint("POST", "/models/{model}/imports/{importId}", Scope.TRAIN),
-          new Endpoint("GET", "/openapi.json", Scope.READ));
+          new Endpoint("GET", "/openapi.json", Scope.READ),
+          // Dead letters hold keys and error messages of any tenant's records: operators only.
+          new Endpoint("GET", "/dead-letters/{topic}", Scope.ADMIN));
 
   private final Javalin app;
   private final ServerSocketChannel channel;
@@ -104,6 +106,7 @@ public final class HttpApi implements AutoCloseable {
   private final FrontDoor frontDoor;
   private final ScheduledExecutorService timer;
   private final RequestMetrics metrics;
+  private final DeadLettersResource deadLetters;
   private boolean started;
 
   /**
@@ -119,6 +122,7 @@ public final class HttpApi implements AutoCloseable {
    * @param registry for {@code http_server_requests_seconds} and {@code
    *     cyclegan_http_requests_total}
    * @param modelImports serves {@code /models/{name}/imports/...}
+   * @param deadLetters serves {@code /dead-letters/{topic}}; closed with the API
    */
   public HttpApi(
       String bindAddress,
@@ -134,8 +138,10 @@ public final class HttpApi implements AutoCloseable {
       ApiAuth auth,
       FrontDoor frontDoor,
       MeterRegistry registry,
-      ModelImportResource modelImports) {
+      ModelImportResource modelImports,
+      DeadLettersResource deadLetters) {
     this.auth = auth;
+    this.deadLetters = deadLetters;
     this.frontDoor = frontDoor;
     this.metrics = new RequestMetrics(registry);
     this.timer =
@@ -169,7 +175,8 @@ public final class HttpApi implements AutoCloseable {
             new ModelsResource(store),
             new ModelExportResource(store),
             modelImports,
-            new OpenApiResource());
+            new OpenApiResource(),
+            deadLetters);
     int threads = frontDoor.workers() + frontDoor.queue() + MAX_STREAMS + SPARE_THREADS;
     // Bound here, so that a port in use fails the service's constructor (the lifecycle of every
     // service) and port() is known before start(); Jetty accepts on it from start() on.
@@ -422,5 +429,6 @@ public final class HttpApi implements AutoCloseable {
       log.debug("closing the HTTP port: {}", e.toString());
     }
     timer.shutdownNow();
+    deadLetters.close();
   }
 }

@@ -449,7 +449,9 @@ class AuthIT {
                 "importId",
                 id,
                 "direction",
-                "a2b"));
+                "a2b",
+                "topic",
+                "cyclegan.images.in"));
     HttpRequest.BodyPublisher body = HttpRequest.BodyPublishers.noBody();
     String contentType = null;
     if (e.template().equals("/translate")) {

@@ -444,6 +444,7 @@ class HttpApiIT {
     values.put("model", "m-" + id);
     values.put("importId", "imp-" + id);
     values.put("direction", "a2b");
+    values.put("topic", "cyclegan.images.in");
     Map<String, String> query = new java.util.LinkedHashMap<>();
     if (endpoint.template().equals("/translate")) {
       query.put("model", "m-" + id);
