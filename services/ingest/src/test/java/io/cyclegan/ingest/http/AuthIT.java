@@ -451,7 +451,9 @@ class AuthIT {
                 "direction",
                 "a2b",
                 "topic",
-                "cyclegan.images.in"));
+                "cyclegan.images.in",
+                "version",
+                "v1"));
     HttpRequest.BodyPublisher body = HttpRequest.BodyPublishers.noBody();
     String contentType = null;
     if (e.template().equals("/translate")) {

@@ -445,6 +445,7 @@ class HttpApiIT {
     values.put("importId", "imp-" + id);
     values.put("direction", "a2b");
     values.put("topic", "cyclegan.images.in");
+    values.put("version", "v1");
     Map<String, String> query = new java.util.LinkedHashMap<>();
     if (endpoint.template().equals("/translate")) {
       query.put("model", "m-" + id);
