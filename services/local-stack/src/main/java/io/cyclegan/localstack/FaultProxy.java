@@ -84,6 +84,7 @@ public final class FaultProxy implements AutoCloseable {
   private final Object lock = new Object();
   private Mode mode = Mode.PASS;
   private ServerSocket listener;
+  private Thread acceptor;
   private boolean closed;
 
   private FaultProxy(String targetHost, int targetPort, ServerSocket listener) {
@@ -107,12 +108,14 @@ public final class FaultProxy implements AutoCloseable {
 
   /** Closes the listening socket and every open connection. */
   public void refuse() {
+    Thread closing;
     synchronized (lock) {
       requireOpen();
       mode = new Mode(Kind.REFUSE, Duration.ZERO);
-      closeListener();
+      closing = closeListener();
       lock.notifyAll();
     }
+    awaitReleased(closing);
     cutAll();
   }
 
@@ -148,14 +151,16 @@ public final class FaultProxy implements AutoCloseable {
   /** Stops listening and closes every connection; later mode changes fail. */
   @Override
   public void close() {
+    Thread closing;
     synchronized (lock) {
       if (closed) {
         return;
       }
       closed = true;
-      closeListener();
+      closing = closeListener();
       lock.notifyAll();
     }
+    awaitReleased(closing);
     cutAll();
   }
 
@@ -198,14 +203,37 @@ public final class FaultProxy implements AutoCloseable {
   /** Called with the lock held. */
   private void acceptOn(ServerSocket socket) {
     listener = socket;
-    daemon("fault-proxy-" + port + "-accept", () -> acceptLoop(socket)).start();
+    acceptor = daemon("fault-proxy-" + port + "-accept", () -> acceptLoop(socket));
+    acceptor.start();
   }
 
-  /** Called with the lock held. */
-  private void closeListener() {
+  /**
+   * Called with the lock held; returns the thread that accepted on the closed listener (null if
+   * none), for {@link #awaitReleased} once the lock is released.
+   */
+  private Thread closeListener() {
+    Thread accepting = acceptor;
     if (listener != null) {
       closeQuietly(listener);
       listener = null;
+    }
+    acceptor = null;
+    return accepting;
+  }
+
+  /**
+   * Waits, without the lock, for the accept thread to leave the closed listener: the kernel keeps
+   * the port bound while a thread is still inside accept() on it, so a {@link #pass()} right after
+   * {@link #refuse()} could otherwise find its own port "already in use".
+   */
+  private static void awaitReleased(Thread accepting) {
+    if (accepting == null || accepting == Thread.currentThread()) {
+      return;
+    }
+    try {
+      accepting.join(TimeUnit.SECONDS.toMillis(5));
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
     }
   }
 
