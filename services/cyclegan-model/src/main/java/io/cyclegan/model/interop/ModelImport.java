@@ -47,8 +47,8 @@ public record ModelImport(
       } catch (IncompatibleCheckpointException e) {
         throw new IncompatibleCheckpointException("BtoA generator: " + e.getMessage());
       }
-      // G_B maps B back to A: its channels are G_A's swapped.
-      NetworkSpec expected = swapped(a.spec());
+      // G_B maps B back to A: its channels are G_A's reversed.
+      NetworkSpec expected = a.spec().reversed();
       if (!expected.equals(b.spec())) {
         throw new IncompatibleCheckpointException(
             "the generators differ: AtoB is "
@@ -66,20 +66,6 @@ public record ModelImport(
   /** The network the archive header records: G_A's, which the translator builds G_B from. */
   public NetworkSpec network() {
     return a2b.spec();
-  }
-
-  private static NetworkSpec swapped(NetworkSpec s) {
-    return new NetworkSpec(
-        s.generator(),
-        s.generatorBlocks(),
-        s.discriminator(),
-        s.discriminatorLayers(),
-        s.norm(),
-        s.dropout(),
-        s.outputChannels(),
-        s.inputChannels(),
-        s.ngf(),
-        s.ndf());
   }
 
   /** The directions this import serves. */

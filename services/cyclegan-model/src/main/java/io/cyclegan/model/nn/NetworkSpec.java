@@ -169,6 +169,25 @@ public record NetworkSpec(
   }
 
   /**
+   * The spec of the B side's networks, G_B (B to A) and D_A (judging B): this one with {@code
+   * inputChannels} and {@code outputChannels} exchanged, as the reference's {@code
+   * define_G(output_nc, input_nc)} and {@code define_D(output_nc)}. Its own inverse.
+   */
+  public NetworkSpec reversed() {
+    return new NetworkSpec(
+        generator,
+        generatorBlocks,
+        discriminator,
+        discriminatorLayers,
+        norm,
+        dropout,
+        outputChannels,
+        inputChannels,
+        ngf,
+        ndf);
+  }
+
+  /**
    * The multiple of which the generator's input edges must be: 4 for a ResNet (two stride-2
    * layers), 2^{@code num_downs} for a U-Net (256 for {@code unet_256}), whose skip connections
    * need every level's size to halve exactly.
