@@ -18,7 +18,7 @@ import java.util.Map;
  * discriminator forwards, all times {@code batchSize}. The weights, gradients and Adam moments of
  * the four networks are added. Other architectures ({@link NetworkSpec}: U-Net, {@code n_layers},
  * pixel) count their own conv outputs and parameters, see {@link #generatorUnits} and {@link
- * #discriminatorUnits}. At 256 px, ngf/ndf 64, 9 blocks, batch 1 this gives about 2.6 GiB, the
+ * #discriminatorUnits}. At 256 px, ngf/ndf 64, 9 blocks, batch 1 this gives about 2.8 GiB, the
  * order of what the reference implementation uses on a GPU.
  */
 public final class ActivationMemory {
