@@ -68,6 +68,15 @@ public record ModelImport(
     return a2b.spec();
   }
 
+  /**
+   * What was imported, in the words the import's errors use: "a ResnetGenerator with ngf 64 and 9
+   * residual blocks", "a UnetGenerator (unet_256) with ngf 64", with norm and channels when they
+   * are not the defaults.
+   */
+  public String describe() {
+    return StateDictMapping.describeGenerator(network());
+  }
+
   /** The directions this import serves. */
   public List<Direction> directions() {
     return b2a == null ? List.of(Direction.A_TO_B) : List.of(Direction.A_TO_B, Direction.B_TO_A);

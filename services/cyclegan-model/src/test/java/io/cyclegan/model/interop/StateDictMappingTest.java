@@ -80,6 +80,29 @@ class StateDictMappingTest {
   }
 
   @Test
+  void shouldNameAUnetAsAUnetWhenItsShapesDoNotMatchOrItIsImported() {
+    NetworkSpec spec =
+        NetworkSpec.builder().optGenerator(NetworkSpec.Generator.UNET_256).optNgf(2).build();
+    Map<String, HostTensor> t = new LinkedHashMap<>();
+    OfficialLayout.generator(spec).forEach((k, s) -> t.put(k, zeros(s)));
+    assertThat(ModelImport.of(StateDict.of(t), null).describe())
+        .isEqualTo("a UnetGenerator (unet_256) with ngf 2");
+
+    t.put("model.model.1.model.1.weight", zeros(new long[] {4, 4, 4, 4}));
+    assertThatThrownBy(() -> ModelImport.of(StateDict.of(t), null))
+        .isInstanceOf(IncompatibleCheckpointException.class)
+        .hasMessage(
+            "AtoB generator: tensor model.model.1.model.1.weight has shape [4, 4, 4, 4], expected"
+                + " [4, 2, 4, 4] for a UnetGenerator (unet_256) with ngf 2");
+  }
+
+  @Test
+  void shouldDescribeAnImportedResnetByItsBlocks() {
+    assertThat(ModelImport.of(fixture, null).describe())
+        .isEqualTo("a ResnetGenerator with ngf 8 and 3 residual blocks");
+  }
+
+  @Test
   void shouldAcceptDataParallelPrefixesAndDropStaleInstanceNormStatistics() {
     Map<String, HostTensor> t = new LinkedHashMap<>();
     copy().forEach((k, v) -> t.put("module." + k, v));
