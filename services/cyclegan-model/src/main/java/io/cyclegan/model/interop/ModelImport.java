@@ -6,7 +6,6 @@ import com.google.gson.JsonObject;
 import io.cyclegan.model.checkpoint.Architecture;
 import io.cyclegan.model.checkpoint.HostTensor;
 import io.cyclegan.model.checkpoint.IncompatibleCheckpointException;
-import io.cyclegan.model.checkpoint.NetworkHeader;
 import io.cyclegan.model.checkpoint.TensorArchive;
 import io.cyclegan.model.nn.NetworkSpec;
 import io.cyclegan.model.train.TrainingCheckpoint;
@@ -87,13 +86,8 @@ public record ModelImport(
    * header as {@code importedFrom}.
    */
   public void write(OutputStream out, int imageSize, Map<String, ?> source) throws IOException {
-    JsonObject header = new JsonObject();
-    header.addProperty("format", "cyclegan-generators");
-    header.add("architecture", architecture.toJson());
-    header.add(NetworkHeader.KEY, NetworkHeader.toJson(network()));
-    header.addProperty("imageSize", imageSize);
-    header.addProperty("epochsTrained", 0);
-    header.addProperty("globalStep", 0);
+    JsonObject header =
+        TrainingCheckpoint.generatorsHeader(architecture, network(), imageSize, 0, 0);
     JsonObject hyper = new JsonObject();
     hyper.addProperty("imageSize", imageSize);
     hyper.addProperty("generatorBlocks", architecture.generatorBlocks());
