@@ -85,6 +85,14 @@ public record NetworkSpec(
     public static Generator fromWireName(String name) {
       return parse(values(), name, "generator");
     }
+
+    /**
+     * The ResNet name a block count goes with: {@code resnet_6blocks} for 6, else {@code
+     * resnet_9blocks} (the two names differ only in the count they default to).
+     */
+    public static Generator resnetFor(int blocks) {
+      return blocks == 6 ? RESNET_6BLOCKS : RESNET_9BLOCKS;
+    }
   }
 
   /** The reference {@code --netD} choices. */

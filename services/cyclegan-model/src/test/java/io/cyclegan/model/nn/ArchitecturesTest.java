@@ -261,6 +261,17 @@ class ArchitecturesTest {
   }
 
   @Test
+  void shouldNameTheResnetByItsBlocksAsConfigHeaderAndImportDo() {
+    assertThat(Generator.resnetFor(6)).isEqualTo(Generator.RESNET_6BLOCKS);
+    assertThat(List.of(0, 3, 9, 12).stream().map(Generator::resnetFor).distinct())
+        .containsExactly(Generator.RESNET_9BLOCKS);
+    assertThat(CycleGanConfig.fromParams(Map.of("generatorBlocks", 6)).generator())
+        .isEqualTo(Generator.RESNET_6BLOCKS);
+    assertThat(CycleGanConfig.fromParams(Map.of("generatorBlocks", 4)).generator())
+        .isEqualTo(Generator.RESNET_9BLOCKS);
+  }
+
+  @Test
   void shouldExchangeOnlyTheChannelsWhenReversed() {
     NetworkSpec spec =
         NetworkSpec.builder()
