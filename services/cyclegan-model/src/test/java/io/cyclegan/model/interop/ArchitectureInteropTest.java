@@ -1,5 +1,6 @@
 package io.cyclegan.model.interop;
 
+import static io.cyclegan.model.interop.Fixtures.zeros;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -243,8 +244,7 @@ class ArchitectureInteropTest {
             "this UnetGenerator has 6 downsamplings; only unet_128 (7) and unet_256 (8) are"
                 + " supported");
     StateDict unet = PthReader.read(Fixtures.file("arch/import-unet128-batch-gray.pth"));
-    Map<String, HostTensor> resnet = new LinkedHashMap<>();
-    OfficialLayout.generator(3, 1).forEach((k, s) -> resnet.put(k, zeros(s)));
+    Map<String, HostTensor> resnet = zeros(OfficialLayout.generator(3, 1));
     assertThatThrownBy(() -> ModelImport.of(unet, StateDict.of(resnet)))
         .isInstanceOf(IncompatibleCheckpointException.class)
         .hasMessage(
@@ -269,13 +269,5 @@ class ArchitectureInteropTest {
             Network.assign(v, new float[] {value});
           }
         });
-  }
-
-  private static HostTensor zeros(long[] shape) {
-    int n = 1;
-    for (long d : shape) {
-      n *= (int) d;
-    }
-    return new HostTensor(shape, new float[n]);
   }
 }
