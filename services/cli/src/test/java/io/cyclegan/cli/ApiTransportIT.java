@@ -217,11 +217,11 @@ class ApiTransportIT {
       String[] firstPage = args(list.getKey(), list.getValue(), 2);
       CliRun.Result overApi = CliRun.runPlain(env, firstPage);
       CliRun.Result direct = CliRun.run(pipeline.stack(), firstPage);
-      JsonNode first = MessageCodec.mapper().readTree(overApi.out());
-      String kind = first.fieldNames().next();
 
       assertThat(overApi.exitCode()).as(overApi.toString()).isEqualTo(ExitCodes.OK);
       assertThat(direct.exitCode()).as(direct.toString()).isEqualTo(ExitCodes.OK);
+      JsonNode first = MessageCodec.mapper().readTree(overApi.out());
+      String kind = first.fieldNames().next();
       assertThat(overApi.out()).as(list.getKey().toString()).isEqualTo(direct.out());
       assertThat(first.path(kind).size()).as(overApi.out()).isEqualTo(2);
       String next = first.path("next").asText();
