@@ -246,14 +246,17 @@ public final class Leases {
     }
 
     @Override
-    public void confirm(String jobId) {
-      check(jobId);
+    public boolean confirm(String jobId) {
+      if (!isValid()) {
+        return false;
+      }
       // Bounded by the fence itself: a read still unanswered when it runs out is not a yes.
       Optional<Lease> current = store.withDeadline(validUntil()).getJson(key(jobId()), Lease.class);
       if (current.isEmpty() || !current.get().isHeldBy(workerId, incarnation, epoch())) {
         lose(current);
+        check(jobId);
       }
-      check(jobId);
+      return isValid();
     }
 
     /**

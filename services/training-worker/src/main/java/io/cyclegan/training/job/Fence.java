@@ -27,11 +27,13 @@ public interface Fence {
   /**
    * Confirms in the store, immediately before a write, that the lease is still this run's: the
    * lease document is still its claim (same holder, process and epoch) and the fence is still valid
-   * by this worker's own clock after reading it.
+   * by this worker's own clock once the answer is in.
    *
-   * @throws LeaseLostException when another worker's lease is there, or the fence is not valid
+   * @return false when the fence is not valid (any more): wait for it ({@link #awaitValid}) and
+   *     confirm again
+   * @throws LeaseLostException when another worker's lease is there
    */
-  void confirm(String jobId);
+  boolean confirm(String jobId);
 
   /** Gives the fence up without a write: this run must not write anything more. */
   void abandon();

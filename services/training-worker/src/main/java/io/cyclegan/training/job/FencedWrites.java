@@ -41,7 +41,9 @@ public final class FencedWrites {
     while (true) {
       awaitValid(giveUp);
       try {
-        confirm("state");
+        if (!confirm("state")) {
+          continue; // the lease ran out meanwhile: wait until it is confirmed again
+        }
         JobStore bounded = jobs.until(fence.validUntil());
         Optional<Long> stored = bounded.read(jobId).map(JobState::leaseEpoch);
         if (stored.isPresent() && stored.get() > fence.epoch()) {
@@ -75,8 +77,9 @@ public final class FencedWrites {
     while (true) {
       awaitValid(giveUp);
       try {
-        confirm(write);
-        return;
+        if (confirm(write)) {
+          return;
+        }
       } catch (StoreUnavailableException e) {
         if (fence.isValid()) {
           throw e;
@@ -91,9 +94,9 @@ public final class FencedWrites {
     return fence.epoch();
   }
 
-  private void confirm(String write) {
+  private boolean confirm(String write) {
     try {
-      fence.confirm(jobId);
+      return fence.confirm(jobId);
     } catch (Fence.LeaseLostException e) {
       throw refuse(write, e);
     }
