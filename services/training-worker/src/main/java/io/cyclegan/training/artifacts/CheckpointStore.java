@@ -68,6 +68,29 @@ public final class CheckpointStore {
   }
 
   /**
+   * The version's checkpoints that {@code state} does not name, written under a lower lease epoch
+   * than {@code leaseEpoch} (the writer's own, under which it wrote {@code state}): an upload whose
+   * run died before recording it, or one that an earlier holder wrote after losing the job. No run
+   * resumes from them (they are older than the state's lease epoch), so retention deletes them too.
+   */
+  public List<CheckpointRef> orphans(JobState state, long leaseEpoch) {
+    return store.list(JobKeys.checkpointPrefix(state.model(), state.version())).stream()
+        .filter(o -> state.checkpoints().stream().noneMatch(c -> c.key().equals(o.key())))
+        .filter(
+            o ->
+                JobKeys.CheckpointName.parse(o.key())
+                    .filter(n -> n.leaseEpoch() < leaseEpoch)
+                    .isPresent())
+        .map(
+            o -> {
+              JobKeys.CheckpointName n = JobKeys.CheckpointName.parse(o.key()).orElseThrow();
+              return new CheckpointRef(
+                  o.key(), n.epoch(), n.stepInEpoch(), -1, o.size(), o.lastModified());
+            })
+        .toList();
+  }
+
+  /**
    * Deletes checkpoints that state.json no longer names (the caller wrote it first, so a crash in
    * between leaves an orphaned object, never a reference to a missing one). A failure is logged and
    * left: retention is not worth failing a job over.

@@ -276,8 +276,8 @@ public final class JobRunner implements TrainingListener {
    *     end
    */
   private void checkpoint(String reason) throws IOException {
-    writes.beforeWrite(
-        "checkpoint", this::abandoned); // a worker that lost the lease uploads nothing
+    // A worker that lost the lease uploads nothing either.
+    writes.beforeWrite("checkpoint", this::abandoned);
     CheckpointRef ref =
         services.checkpoints().save(trainer, spec.model(), spec.version(), writes.epoch());
     // A checkpoint is a sign of life: this run counts as the only attempt since it, and a run
@@ -288,6 +288,9 @@ public final class JobRunner implements TrainingListener {
     List<CheckpointRef> dropped = services.checkpoints().beyondRetention(next.checkpoints());
     state = write(next.withoutCheckpoints(dropped));
     services.checkpoints().delete(dropped);
+    // Unnamed ones of earlier lease holders (a late write of a worker that lost the job): never
+    // resumed from, so deleted too.
+    services.checkpoints().delete(services.checkpoints().orphans(state, writes.epoch()));
     announce(ref, reason);
   }
 

@@ -163,9 +163,16 @@ class FencedWritesIT {
         .as("what an export or a fine-tuning job takes")
         .contains(checkpointB.key());
 
-    // B's next write puts its own state back (it still holds the lease).
-    writesB.writeState(stateB.atPosition(2, 21), NEVER);
+    // B's next write puts its own state back (it still holds the lease), and its retention
+    // deletes the late checkpoint, which nobody names.
+    stateB = writesB.writeState(stateB.atPosition(2, 21), NEVER);
     assertThat(jobs.read(jobId).orElseThrow().leaseEpoch()).isEqualTo(leaseB.epoch());
+    assertThat(checkpoints.orphans(stateB, leaseB.epoch()))
+        .extracting(CheckpointRef::key)
+        .containsExactly(lateCheckpoint.key());
+    checkpoints.delete(checkpoints.orphans(stateB, leaseB.epoch()));
+    assertThat(store.exists(lateCheckpoint.key())).isFalse();
+    assertThat(store.exists(checkpointB.key())).isTrue();
   }
 
   private CheckpointRef upload(String content, int epoch, long step, long leaseEpoch)
