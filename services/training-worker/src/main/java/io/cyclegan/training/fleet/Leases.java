@@ -35,6 +35,10 @@ import org.slf4j.LoggerFactory;
  *       anyone else can see the lease unchanged for a whole time to live. A renewal that took
  *       longer than a fifth of the time to live also loses the lease (the worker paused: its write
  *       may have landed after another worker's claim).
+ *   <li><b>Fencing.</b> Right before each write of the job, the holder {@link Held#confirm
+ *       confirms} the lease: the document is still its claim and it is still valid by its own
+ *       clock. What a late write could still do is made harmless by the lease epoch in the keys and
+ *       states it writes (job/FencedWrites).
  * </ul>
  */
 public final class Leases {
