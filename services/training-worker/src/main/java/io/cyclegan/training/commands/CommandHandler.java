@@ -371,12 +371,11 @@ public final class CommandHandler implements JobLauncher {
             .withModel(command.model(), published.announcement().version()));
     metrics.job("completed");
     log.info(
-        "import {} published model {} version {} (ngf {}, {} residual blocks, serves {})",
+        "import {} published model {} version {} ({}, serves {})",
         jobId,
         command.model(),
         published.announcement().version(),
-        published.imported().architecture().ngf(),
-        published.imported().architecture().generatorBlocks(),
+        published.imported().describe(),
         published.imported().directions());
     return Decision.DONE;
   }
