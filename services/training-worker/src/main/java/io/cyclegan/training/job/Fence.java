@@ -1,6 +1,7 @@
 package io.cyclegan.training.job;
 
 import java.time.Instant;
+import java.util.Optional;
 import java.util.function.BooleanSupplier;
 
 /**
@@ -37,6 +38,14 @@ public interface Fence {
 
   /** Gives the fence up without a write: this run must not write anything more. */
   void abandon();
+
+  /**
+   * Who holds the job's lease now, once the store showed it is no longer this run's ("worker-b,
+   * lease epoch 2"): another worker runs the job, so this run stops for good. Empty while the fence
+   * is valid, or not valid only because it could not be confirmed in time (the store unreachable or
+   * slow, or this worker stalled): then the run waits for it to be confirmed again.
+   */
+  Optional<String> takenBy();
 
   /**
    * @throws LeaseLostException when the fence is no longer valid
