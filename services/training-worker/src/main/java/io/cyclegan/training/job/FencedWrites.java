@@ -150,8 +150,8 @@ public final class FencedWrites {
     Optional<String> holder = fence.takenBy();
     if (holder.isPresent()) {
       log.warn(
-          "job {} stops here: its lease is held by {} now, which runs the job; this worker writes"
-              + " nothing more of it",
+          "job {} stops here: another worker took it over (its lease is held by {}); this"
+              + " worker writes nothing more of it",
           jobId,
           holder.get());
       countStop();

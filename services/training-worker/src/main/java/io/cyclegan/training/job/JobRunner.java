@@ -419,7 +419,7 @@ public final class JobRunner implements TrainingListener {
         spec.jobId(),
         fence
             .takenBy()
-            .map(holder -> "its lease is held by " + holder + ", which runs it now")
+            .map(holder -> "another worker took it over (its lease is held by " + holder + ")")
             .orElse("the next worker to take its lease resumes it from its newest checkpoint"));
     return new JobResult(spec.jobId(), JobResult.Disposition.LEAVE);
   }
