@@ -124,7 +124,6 @@ public final class ImportedVersions {
     config.put("directions", imported.directions().stream().map(Direction::wireName).toList());
     config.put("params", imported.hyperparameters(imageSize));
     config.put("createdAt", Instant.now().toString());
-    log.info("import of {} {}: {}", model, version, imported.describe());
     for (String key : imported.dropped()) {
       log.info("import of {} {}: dropped unused instance norm statistic {}", model, version, key);
     }
