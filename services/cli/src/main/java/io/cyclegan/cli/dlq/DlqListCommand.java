@@ -8,10 +8,8 @@ import io.cyclegan.cli.connect.Connection;
 import io.cyclegan.cli.output.OutputFormat;
 import io.cyclegan.cli.output.OutputOptions;
 import io.cyclegan.cli.topics.RecordText;
-import io.cyclegan.cli.topics.TopicReader;
+import io.cyclegan.common.deadletter.DeadLetterEntry;
 import io.cyclegan.common.messages.DeadLetter;
-import java.net.URLEncoder;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -23,11 +21,18 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
-/** Counts a dead-letter topic's records by stage and reason. */
+/**
+ * Counts a page of a dead-letter topic's records by stage and reason. A call reads one page ({@code
+ * --limit}, O(page) over either transport) and prints the cursor of the next ({@code --cursor});
+ * {@code --limit 0} walks every page.
+ */
 @Command(
     name = "list",
     mixinStandardHelpOptions = true,
-    description = "Count dead letters by stage and reason; --verbose lists every record.")
+    description = {
+      "Count dead letters by stage and reason, a page at a time; --verbose lists every record.",
+      "A page that has a successor ends with the --cursor that reads it."
+    })
 public final class DlqListCommand extends ClientCommand {
 
   @Parameters(
@@ -40,33 +45,50 @@ public final class DlqListCommand extends ClientCommand {
   @Option(names = "--verbose", description = "print each record's key, source offset and time")
   boolean verbose;
 
+  @Option(
+      names = "--limit",
+      paramLabel = "N",
+      defaultValue = "100",
+      description = "read at most N dead letters (default: ${DEFAULT-VALUE}); 0 reads every page")
+  int limit;
+
+  @Option(
+      names = "--cursor",
+      paramLabel = "CURSOR",
+      description = "go on where a previous listing ended (the cursor it printed, same transport)")
+  String cursor;
+
   DlqListCommand(CliContext context) {
     super(context);
   }
 
   @Override
   public Integer call() {
+    if (limit < 0) {
+      throw new IllegalArgumentException("--limit must be 0 (all) or more, was " + limit);
+    }
     String dlq;
     List<Letter> entries = new ArrayList<>();
+    String next = cursor;
     if (api().isPresent()) {
-      // GET /dead-letters/{topic}, following its pages (docs/http-api.md).
+      // GET /dead-letters/{topic}?limit=&cursor= (docs/http-api.md), a page per call.
       dlq = topic;
-      List<JsonNode> letters =
-          api()
-              .get()
-              .getList(
-                  "/dead-letters/" + URLEncoder.encode(topic, StandardCharsets.UTF_8), "letters", 0)
-              .orElseThrow(
-                  () ->
-                      new IllegalArgumentException(
-                          topic + " is not a topic of the pipeline or its dead-letter topic"));
-      letters.forEach(node -> entries.add(Letter.of(node)));
+      do {
+        DeadLetterScan.Page<JsonNode> page =
+            DeadLetterScan.page(api().get(), topic, next, want(entries.size()));
+        page.items().forEach(node -> entries.add(Letter.of(node)));
+        next = page.next().orElse(null);
+      } while (next != null && more(entries.size()));
     } else {
       Connection connection = connection();
       dlq = DeadLetterScan.dlqTopic(connection.topics(), topic);
       try (KafkaConsumer<byte[], byte[]> consumer = connection.reader()) {
-        DeadLetterScan.read(new TopicReader(consumer), dlq)
-            .forEach(entry -> entries.add(Letter.of(entry)));
+        do {
+          DeadLetterScan.Page<DeadLetterEntry> page =
+              DeadLetterScan.page(consumer, dlq, next, want(entries.size()));
+          page.items().forEach(entry -> entries.add(Letter.of(entry)));
+          next = page.next().orElse(null);
+        } while (next != null && more(entries.size()));
       }
     }
     Map<String, Integer> groups = new TreeMap<>();
@@ -74,7 +96,7 @@ public final class DlqListCommand extends ClientCommand {
       groups.merge(entry.group(), 1, Integer::sum);
     }
     if (output.format() != OutputFormat.table) {
-      output.printDocument(out(), document(dlq, entries, groups));
+      output.printDocument(out(), document(dlq, entries, groups, next));
       return ExitCodes.OK;
     }
     out().printf("%s: %d dead letters%n", dlq, entries.size());
@@ -82,12 +104,23 @@ public final class DlqListCommand extends ClientCommand {
     if (verbose) {
       entries.forEach(entry -> out().println(entry.detail()));
     }
+    if (next != null) {
+      out().printf("more: --cursor %s%n", next);
+    }
     return ExitCodes.OK;
   }
 
-  /** {topic, count, groups: [{group, count}], letters: [...] with --verbose}. */
+  private int want(int have) {
+    return limit == 0 ? DeadLetterScan.MAX_PAGE : Math.min(limit - have, DeadLetterScan.MAX_PAGE);
+  }
+
+  private boolean more(int have) {
+    return limit == 0 || have < limit;
+  }
+
+  /** {topic, count, groups: [{group, count}], letters: [...] with --verbose, next}. */
   private Map<String, Object> document(
-      String dlq, List<Letter> entries, Map<String, Integer> groups) {
+      String dlq, List<Letter> entries, Map<String, Integer> groups, String next) {
     Map<String, Object> doc = new LinkedHashMap<>();
     doc.put("topic", dlq);
     doc.put("count", entries.size());
@@ -103,12 +136,15 @@ public final class DlqListCommand extends ClientCommand {
       }
       doc.put("letters", letters);
     }
+    if (next != null) {
+      doc.put("next", next);
+    }
     return doc;
   }
 
   /** One dead letter, read from Kafka or from the HTTP API: its group, line and document row. */
   record Letter(String group, String detail, Map<String, Object> row) {
-    static Letter of(DeadLetterScan.Entry entry) {
+    static Letter of(DeadLetterEntry entry) {
       Map<String, Object> row = new LinkedHashMap<>();
       row.put("key", RecordText.key(entry.record()));
       row.put("offset", entry.record().offset());
@@ -172,7 +208,7 @@ public final class DlqListCommand extends ClientCommand {
   }
 
   /** {@code stage: reason}, the unit operators act on. */
-  static String group(DeadLetterScan.Entry entry) {
+  static String group(DeadLetterEntry entry) {
     DeadLetter letter = entry.letter();
     if (letter == null) {
       return "(no dead-letter headers: " + entry.problem() + ")";
@@ -180,7 +216,7 @@ public final class DlqListCommand extends ClientCommand {
     return letter.stage() + ": " + letter.errorMessage();
   }
 
-  private static String detail(DeadLetterScan.Entry entry) {
+  private static String detail(DeadLetterEntry entry) {
     DeadLetter letter = entry.letter();
     String key = RecordText.key(entry.record());
     if (letter == null) {

@@ -471,6 +471,9 @@ class HttpApiIT {
     } else if (endpoint.template().startsWith("/models/")) {
       contentType = "application/json";
       body = HttpRequest.BodyPublishers.ofString("{}");
+    } else if (endpoint.template().startsWith("/dead-letters/")) {
+      contentType = "application/json";
+      body = HttpRequest.BodyPublishers.ofString("{\"dryRun\":true}");
     } else if (endpoint.method().equals("POST") && !endpoint.template().endsWith("/cancel")) {
       contentType = "image/png";
       body = HttpRequest.BodyPublishers.ofByteArray(TestImages.png(16, 16, 3));
