@@ -175,7 +175,7 @@ public final class HttpApi implements AutoCloseable {
                 processor, store, bodies, events, maxUploadBytes, frontDoor.requestTimeout()),
             new JobsResource(
                 store, producer, topics, eventSource, bodies, events, frontDoor.requestTimeout()),
-            new ModelsResource(store),
+            new ModelsResource(catalog),
             new ModelExportResource(store),
             modelImports,
             new OpenApiResource(),

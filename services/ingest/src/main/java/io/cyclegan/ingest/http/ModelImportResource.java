@@ -94,8 +94,7 @@ public final class ModelImportResource implements Resource {
     routes.on(
         "POST",
         "/models/{model}/imports/{importId}",
-        ctx ->
-            commit(ctx, ctx.pathParam("model"), ctx.pathParam("importId"), Routes.principal(ctx)));
+        ctx -> commit(ctx, ctx.pathParam("model"), ctx.pathParam("importId")));
   }
 
   private void upload(Context ex, String model, String importId, String direction)
@@ -139,8 +138,7 @@ public final class ModelImportResource implements Resource {
   }
 
   // POST /models/{name}/imports/{importId} {"imageSize": N}: the command naming what was uploaded.
-  private void commit(Context ex, String model, String importId, String principal)
-      throws IOException {
+  private void commit(Context ex, String model, String importId) throws IOException {
     name("model", model, "INVALID_MODEL");
     name("import id", importId, "INVALID_IMPORT_ID");
     Integer imageSize = imageSize(ex);
@@ -164,7 +162,7 @@ public final class ModelImportResource implements Resource {
     } catch (MessageFormatException e) {
       throw ApiException.badRequest("INVALID_IMAGE_SIZE", e.getMessage());
     }
-    send(importId, TrainingCommand.importModel(importId, model, files), principal);
+    send(importId, TrainingCommand.importModel(importId, model, files), ex);
     log.info("import {} of model {} requested ({})", importId, model, files);
     Map<String, Object> out = new LinkedHashMap<>();
     out.put("importId", importId);
@@ -231,12 +229,17 @@ public final class ModelImportResource implements Resource {
     }
   }
 
-  private void send(String importId, TrainingCommand command, String principal) {
+  /** Publishes the command with the caller and the request's trace context, as a start has. */
+  private void send(String importId, TrainingCommand command, Context ex) {
     try {
       producer
           .send(
-              JobPrincipal.add(
-                  CloudEvents.record(commandsTopic, importId, command, eventSource), principal))
+              HttpApi.trace(ex)
+                  .child()
+                  .on(
+                      JobPrincipal.add(
+                          CloudEvents.record(commandsTopic, importId, command, eventSource),
+                          Routes.principal(ex))))
           .get(sendTimeout.toMillis(), TimeUnit.MILLISECONDS);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
