@@ -361,9 +361,8 @@ class ApiContractIT {
     assertThat(
             StackFixtures.sample(
                 metrics,
-                "http_server_requests_seconds_bucket{le=\"60.0\",method=\"GET\","
-                    + "outcome=\"SUCCESS\",service=\"ingest\",status=\"200\","
-                    + "uri=\"/jobs/{jobId}\"}"))
+                "http_server_requests_seconds_bucket{method=\"GET\",outcome=\"SUCCESS\","
+                    + "service=\"ingest\",status=\"200\",uri=\"/jobs/{jobId}\",le=\"60.0\"}"))
         .as(series)
         .isGreaterThanOrEqualTo(1);
   }
