@@ -219,10 +219,10 @@ class ApiTransportIT {
             pth,
             "--image-size",
             "32",
-            // The API takes the version as the import id, which is also the import job's id:
-            // another test imports its own v1.
+            // Another test imports a v1 of another model: the API gives each (model, version)
+            // its own import job.
             "--version",
-            "exported-v1");
+            "v1");
     assertThat(imported.exitCode()).as(imported.toString()).isEqualTo(ExitCodes.OK);
 
     CliRun.Result exported =
@@ -242,7 +242,7 @@ class ApiTransportIT {
             out.toString());
 
     assertThat(exported.exitCode()).as(exported.toString()).isEqualTo(ExitCodes.OK);
-    assertThat(exported.out()).contains("exported api-exported version exported-v1");
+    assertThat(exported.out()).contains("exported api-exported version v1");
     // Imported in one direction: G_A only, as the direct transport writes it.
     assertThat(out.resolve("latest_net_G_B.pth")).doesNotExist();
     io.cyclegan.model.interop.StateDict original =

@@ -327,7 +327,8 @@ class AuthIT {
     try (TopicTap tap = new TopicTap(stack, Topics.DEFAULTS.trainingCommands())) {
       assertThat(principals(tap, byToken)).containsExactly("only-train");
       assertThat(principals(tap, byJwt)).containsExactly("oidc:alice");
-      assertThat(principals(tap, imported)).containsExactly("admin");
+      assertThat(principals(tap, ModelImportResource.importId("m", imported)))
+          .containsExactly("admin");
     }
   }
 
