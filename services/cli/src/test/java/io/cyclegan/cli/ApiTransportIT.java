@@ -9,8 +9,11 @@ import io.cyclegan.cli.local.LocalPipeline;
 import io.cyclegan.common.image.TestImages;
 import io.cyclegan.common.messages.DeadLetter;
 import io.cyclegan.common.messages.MessageCodec;
+import io.cyclegan.common.messages.ModelAnnouncement;
 import io.cyclegan.common.messages.Topics;
 import io.cyclegan.common.messages.TranslateResult;
+import io.cyclegan.common.store.ObjectKeys;
+import io.cyclegan.common.store.ObjectStore;
 import io.cyclegan.common.testkit.LogCapture;
 import io.cyclegan.common.testkit.StackKit;
 import io.cyclegan.common.trace.TraceContext;
@@ -23,6 +26,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -164,7 +168,8 @@ class ApiTransportIT {
         api.getList("/datasets", "datasets", 0, 1).orElseThrow().stream()
             .map(d -> d.path("name").asText())
             .toList();
-    CliRun.Result all = CliRun.runPlain(env, "datasets");
+    // --all follows every page, here pages of one.
+    CliRun.Result all = CliRun.runPlain(env, "datasets", "--all", "--limit", "1");
     CliRun.Result two = CliRun.runPlain(env, "datasets", "--limit", "2", "-o", "json");
 
     assertThat(paged).contains("page-1", "page-2", "page-3").doesNotHaveDuplicates();
@@ -172,6 +177,75 @@ class ApiTransportIT {
     assertThat(all.out()).containsPattern("(?m)^page-2 +0 +1$");
     assertThat(two.exitCode()).as(two.toString()).isEqualTo(ExitCodes.OK);
     assertThat(MessageCodec.mapper().readTree(two.out()).path("datasets").size()).isEqualTo(2);
+  }
+
+  /**
+   * Issue 17 part 1: each list, one page per call, prints the same page over the HTTP API as over
+   * Kafka and S3, and the cursor one page printed continues on either transport.
+   */
+  @Test
+  void shouldListEachListAPageAtATimeTheSameOverBothTransports() throws Exception {
+    String p = "same-" + UUID.randomUUID().toString().substring(0, 8) + "-";
+    // Written straight to the pipeline's store, as ingest and the training worker write them.
+    ObjectStore store = StackKit.store(pipeline.stack());
+    for (String name : List.of(p + "a", p + "b", p + "c")) {
+      store.putJson(
+          ObjectKeys.datasetSummary(name),
+          Map.of(
+              "schema", "cyclegan.dataset.summary/v1", "dataset", name, "counts", Map.of("A", 3)));
+      store.put(
+          ObjectKeys.datasetImage(p + "a", "A", name.substring(name.length() - 1).repeat(64)),
+          TestImages.png(16, 16, 1),
+          "image/png");
+      store.putJson(
+          ObjectKeys.jobState(name),
+          Map.of("jobId", name, "state", "completed", "epoch", 2, "step", 10));
+      store.put(
+          ObjectKeys.modelLatest(name),
+          MessageCodec.encode(
+              ModelAnnouncement.of(
+                  name, "v1", store.bucket(), "models/" + name + "/v1/", 32, "j", Map.of())),
+          "application/json");
+    }
+
+    Map<List<String>, String> lists = new LinkedHashMap<>();
+    lists.put(List.of("datasets"), p);
+    lists.put(List.of("jobs"), p);
+    lists.put(List.of("models"), p);
+    lists.put(List.of("dataset", "images", p + "a", "--domain", "A"), null);
+    for (Map.Entry<List<String>, String> list : lists.entrySet()) {
+      String[] firstPage = args(list.getKey(), list.getValue(), 2);
+      CliRun.Result overApi = CliRun.runPlain(env, firstPage);
+      CliRun.Result direct = CliRun.run(pipeline.stack(), firstPage);
+
+      assertThat(overApi.exitCode()).as(overApi.toString()).isEqualTo(ExitCodes.OK);
+      assertThat(direct.exitCode()).as(direct.toString()).isEqualTo(ExitCodes.OK);
+      JsonNode first = MessageCodec.mapper().readTree(overApi.out());
+      String kind = first.fieldNames().next();
+      assertThat(overApi.out()).as(list.getKey().toString()).isEqualTo(direct.out());
+      assertThat(first.path(kind).size()).as(overApi.out()).isEqualTo(2);
+      String next = first.path("next").asText();
+      assertThat(next).as(overApi.out()).isNotEmpty();
+
+      // The cursor a page printed continues on either transport.
+      String[] secondPage = args(list.getKey(), next, 1);
+      JsonNode apiSecond = MessageCodec.mapper().readTree(CliRun.runPlain(env, secondPage).out());
+      JsonNode directSecond =
+          MessageCodec.mapper().readTree(CliRun.run(pipeline.stack(), secondPage).out());
+      assertThat(apiSecond).as(list.getKey().toString()).isEqualTo(directSecond);
+      assertThat(apiSecond.path(kind)).hasSize(1);
+      assertThat(first.path(kind)).doesNotContain(apiSecond.path(kind).get(0));
+    }
+  }
+
+  /** A listing command with {@code --after} (unless null), {@code --limit} and {@code -o json}. */
+  private static String[] args(List<String> command, String after, int limit) {
+    List<String> args = new ArrayList<>(command);
+    if (after != null) {
+      args.addAll(List.of("--after", after));
+    }
+    args.addAll(List.of("--limit", String.valueOf(limit), "-o", "json"));
+    return args.toArray(String[]::new);
   }
 
   @Test

@@ -59,7 +59,9 @@ class CycleganCliTest {
     assertThat(bash.exitCode()).as(bash.err()).isZero();
     assertThat(bash.out())
         .contains("complete -F _complete_cyclegan")
-        .contains("translate", "dlq", "completion", "--output", "--api");
+        .contains("translate", "dlq", "completion", "--output", "--api")
+        // Generated from the declarations: the paged listings' command and options are in it.
+        .contains("images", "--after", "--all");
     assertThat(zsh.out()).contains("bashcompinit");
     assertThat(fish.exitCode()).isEqualTo(ExitCodes.USAGE);
   }

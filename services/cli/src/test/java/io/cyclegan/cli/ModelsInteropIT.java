@@ -82,7 +82,10 @@ class ModelsInteropIT {
 
     assertThat(result.exitCode()).as(result.toString()).isEqualTo(ExitCodes.OK);
     assertThat(result.out())
-        .contains("imported " + model + " version v1: ngf 8, 3 residual blocks, serves AtoB");
+        .contains(
+            "imported "
+                + model
+                + " version v1: a ResnetGenerator with ngf 8 and 3 residual blocks, serves AtoB");
     byte[] generators = clients.store().get(ObjectKeys.modelGenerators(model, "v1")).orElseThrow();
     ModelAnnouncement latest =
         MessageCodec.decode(

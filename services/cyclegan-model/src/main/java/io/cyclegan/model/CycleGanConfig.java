@@ -396,11 +396,8 @@ public record CycleGanConfig(
       Integer blocks = (Integer) v.get("generatorBlocks");
       NetworkSpec.Generator generator = (NetworkSpec.Generator) v.get("generator");
       if (generator == null) {
-        int implied = blocks != null ? blocks : imageSize > 128 ? 9 : 6;
         generator =
-            implied == 6
-                ? NetworkSpec.Generator.RESNET_6BLOCKS
-                : NetworkSpec.Generator.RESNET_9BLOCKS;
+            NetworkSpec.Generator.resnetFor(blocks != null ? blocks : imageSize > 128 ? 9 : 6);
         v.put("generator", generator);
       }
       if (blocks == null) {

@@ -9,7 +9,11 @@ import picocli.CommandLine.Spec;
     name = "dataset",
     mixinStandardHelpOptions = true,
     description = "Work with training datasets.",
-    subcommands = {DatasetUploadCommand.class, DatasetListCommand.class})
+    subcommands = {
+      DatasetUploadCommand.class,
+      DatasetListCommand.class,
+      DatasetImagesCommand.class
+    })
 public final class DatasetCommand implements Runnable {
   @Spec CommandSpec spec;
 

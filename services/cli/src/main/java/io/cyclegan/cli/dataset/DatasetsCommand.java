@@ -5,35 +5,36 @@ import io.cyclegan.cli.CliContext;
 import io.cyclegan.cli.ClientCommand;
 import io.cyclegan.cli.ExitCodes;
 import io.cyclegan.cli.connect.ApiClient;
+import io.cyclegan.cli.listing.ApiPages;
+import io.cyclegan.cli.listing.Cursor;
+import io.cyclegan.cli.listing.Listing;
+import io.cyclegan.cli.listing.Page;
+import io.cyclegan.cli.listing.PageOptions;
+import io.cyclegan.cli.listing.PageSource;
 import io.cyclegan.cli.output.OutputOptions;
 import io.cyclegan.ingest.catalog.Catalog;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Option;
 
 /**
- * Lists the datasets and their images per domain: every page of {@code GET /datasets} over the HTTP
- * API, or one listing of {@code datasets/} in the store (the catalog ingest serves it from).
+ * Lists the datasets and their images per domain, a page at a time: one page of {@code GET
+ * /datasets} over the HTTP API, or one page of the summaries ingest keeps in {@code
+ * catalog/datasets/} (one list request and one small read per dataset of the page, however many
+ * images the datasets hold). {@code cyclegan dataset list} is the same command.
  */
 @Command(
     name = "datasets",
     mixinStandardHelpOptions = true,
-    description = "List datasets with their image counts per domain.")
-public final class DatasetsCommand extends ClientCommand {
+    description = "List datasets with their image counts per domain, a page at a time.")
+public class DatasetsCommand extends ClientCommand {
 
   @Mixin OutputOptions output = new OutputOptions();
 
-  @Option(
-      names = "--limit",
-      defaultValue = "0",
-      paramLabel = "N",
-      description = "list at most N datasets (default: 0, all of them)")
-  int limit;
+  @Mixin PageOptions paging = new PageOptions();
 
   DatasetsCommand(CliContext context) {
     super(context);
@@ -41,30 +42,49 @@ public final class DatasetsCommand extends ClientCommand {
 
   @Override
   public Integer call() {
-    if (limit < 0) {
-      throw new IllegalArgumentException("--limit must be 0 (all) or more, was " + limit);
-    }
-    List<Map<String, Object>> rows = new ArrayList<>();
     Optional<ApiClient> api = api();
+    PageSource source;
     if (api.isPresent()) {
-      // GET /datasets, every page: {"datasets": [{"name", "counts": {"A", "B"}}], "next"}
-      for (JsonNode d : api.get().getList("/datasets", "datasets", limit).orElse(List.of())) {
-        rows.add(
-            row(
-                d.path("name").asText(),
-                d.path("counts").path("A").asLong(),
-                d.path("counts").path("B").asLong()));
-      }
+      // GET /datasets: {"datasets": [{"name", "counts": {"A", "B"}}], "next"}
+      source =
+          new ApiPages(
+              api.get(),
+              "/datasets",
+              "datasets",
+              d ->
+                  Optional.of(
+                      row(
+                          d.path("name").asText(),
+                          count(d.path("counts"), "A"),
+                          count(d.path("counts"), "B"))));
     } else {
-      for (Catalog.DatasetSummary d : new Catalog(connection().store()).datasets()) {
-        if (limit > 0 && rows.size() >= limit) {
-          break;
-        }
-        rows.add(row(d.name(), d.counts().get("A"), d.counts().get("B")));
-      }
+      Catalog catalog = new Catalog(connection().store());
+      source =
+          (after, limit) -> {
+            Catalog.Page<Catalog.DatasetSummary> page = catalog.datasets(after, limit);
+            return new Page(
+                page.items().stream()
+                    .map(
+                        d ->
+                            row(
+                                d.name(),
+                                d.counts().getOrDefault("A", 0L),
+                                d.counts().getOrDefault("B", 0L)))
+                    .toList(),
+                page.next());
+          };
     }
-    output.printList(out(), "datasets", rows, List.of("name", "A", "B"), "no datasets");
+    new Listing(
+            "datasets",
+            List.of("name", "A", "B"),
+            spec.qualifiedName(" "),
+            Cursor.name("a dataset name"))
+        .run(paging, output, out(), err(), source);
     return ExitCodes.OK;
+  }
+
+  private static long count(JsonNode counts, String domain) {
+    return counts.path(domain).asLong();
   }
 
   private static Map<String, Object> row(String name, long a, long b) {

@@ -40,7 +40,8 @@ import picocli.CommandLine.Parameters;
     mixinStandardHelpOptions = true,
     description = {
       "Publish PyTorch CycleGAN generators (.pth state_dict, zip or legacy, or .safetensors) as a"
-          + " new model version. The architecture (residual blocks, ngf) is read from the tensors"
+          + " new model version. The architecture (ResNet and its blocks or U-Net, ngf, norm,"
+          + " channels) is read from the tensors"
           + " and checked. With --a2b only, the version serves AtoB and refuses BtoA."
     })
 public final class ModelImportCommand extends ClientCommand {
@@ -146,11 +147,10 @@ public final class ModelImportCommand extends ClientCommand {
       ModelImport imported = published.imported();
       out()
           .printf(
-              "imported %s version %s: ngf %d, %d residual blocks, serves %s%n",
+              "imported %s version %s: %s, serves %s%n",
               model,
               published.announcement().version(),
-              imported.architecture().ngf(),
-              imported.architecture().generatorBlocks(),
+              imported.describe(),
               String.join(
                   " and ", imported.directions().stream().map(Direction::wireName).toList()));
       for (String key : imported.dropped()) {

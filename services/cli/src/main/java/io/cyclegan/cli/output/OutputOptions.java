@@ -11,6 +11,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import picocli.CommandLine.Option;
 
 /**
@@ -56,9 +57,25 @@ public final class OutputOptions {
       List<Map<String, Object>> rows,
       List<String> columns,
       String empty) {
+    printList(out, kind, rows, columns, empty, Optional.empty());
+  }
+
+  /**
+   * Prints one page of a listing: as {@link #printList(PrintWriter, String, List, List, String)},
+   * with JSON and YAML carrying {@code "next": cursor} when another page follows (the table's
+   * reader learns it from the command's hint instead).
+   */
+  public void printList(
+      PrintWriter out,
+      String kind,
+      List<Map<String, Object>> rows,
+      List<String> columns,
+      String empty,
+      Optional<String> next) {
     if (format != OutputFormat.table) {
       Map<String, Object> doc = new LinkedHashMap<>();
       doc.put(kind, rows);
+      next.ifPresent(n -> doc.put("next", n));
       printDocument(out, doc);
       return;
     }

@@ -1,15 +1,21 @@
 package io.cyclegan.cli.training;
 
+import com.fasterxml.jackson.core.type.TypeReference;
+import io.cyclegan.cli.listing.Page;
+import io.cyclegan.common.messages.MessageCodec;
+import io.cyclegan.common.store.ListPage;
 import io.cyclegan.common.store.Names;
 import io.cyclegan.common.store.ObjectKeys;
 import io.cyclegan.common.store.ObjectStore;
 import io.cyclegan.common.store.StoreException;
 import io.cyclegan.training.fleet.JobQueue;
+import java.io.IOException;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * The jobs' durable state documents ({@code jobs/{id}/state.json}). The training worker defines
@@ -18,6 +24,8 @@ import java.util.Map;
  * queue snapshot the workers keep ({@code training/queue.json}).
  */
 final class JobStates {
+  private static final String JOBS = "jobs/";
+
   private final ObjectStore store;
 
   JobStates(ObjectStore store) {
@@ -25,27 +33,25 @@ final class JobStates {
   }
 
   /**
-   * One row per job, in id order: id, state, queue place, epoch, step (null when the document has
-   * none).
+   * One page of jobs, in id order: one delimited list request of {@code jobs/} for at most {@code
+   * limit} job ids, one read of each of their state documents, and one of the queue snapshot,
+   * however many jobs the store holds. A row has id, state, queue place, epoch and step (null when
+   * the document has none); an id with no state document yet is left out.
    *
-   * @param limit at most this many rows; 0 for all
+   * @param after the id the previous page ended on, or null for the first page
+   * @param limit 1 to {@link ObjectStore#MAX_PAGE}
    */
-  List<Map<String, Object>> rows(int limit) {
-    Map<String, String> places = queuePlaces();
+  Page page(String after, int limit) {
+    ListPage<String> ids = store.listPrefixesPage(JOBS, after, limit);
+    Map<String, String> places = ids.items().isEmpty() ? Map.of() : queuePlaces();
     List<Map<String, Object>> rows = new ArrayList<>();
-    for (String id : store.listPrefixes("jobs/")) {
-      if (limit > 0 && rows.size() >= limit) {
-        break;
-      }
+    for (String id : ids.items()) {
       if (!Names.isValid(id)) {
         continue; // not written by the pipeline
       }
-      store
-          .getJson(ObjectKeys.jobState(id), Map.class)
+      state(id)
           .ifPresent(
-              state -> {
-                @SuppressWarnings("unchecked")
-                Map<String, Object> fields = state;
+              fields -> {
                 Map<String, Object> row = row(id, fields);
                 if (places.containsKey(id)) {
                   row.put("place", places.get(id));
@@ -53,8 +59,25 @@ final class JobStates {
                 rows.add(row);
               });
     }
-    return rows;
+    return new Page(rows, ids.last());
   }
+
+  /** The job's state document as a map; a document that does not parse is listed as unreadable. */
+  private Optional<Map<String, Object>> state(String id) {
+    return store
+        .get(ObjectKeys.jobState(id))
+        .map(
+            bytes -> {
+              try {
+                return MessageCodec.mapper().readValue(bytes, FIELDS);
+              } catch (IOException e) {
+                // One bad document must not hide the other jobs of the page.
+                return Map.of("state", "unreadable");
+              }
+            });
+  }
+
+  private static final TypeReference<Map<String, Object>> FIELDS = new TypeReference<>() {};
 
   /**
    * The row of one job's state document: id, state, place ({@code on WORKER} while a worker holds

@@ -59,10 +59,7 @@ public final class NetworkHeader {
    */
   public static NetworkSpec legacy(Architecture a) {
     return NetworkSpec.builder()
-        .optGenerator(
-            a.generatorBlocks() == 6
-                ? NetworkSpec.Generator.RESNET_6BLOCKS
-                : NetworkSpec.Generator.RESNET_9BLOCKS)
+        .optGenerator(NetworkSpec.Generator.resnetFor(a.generatorBlocks()))
         .optGeneratorBlocks(a.generatorBlocks())
         .optNgf(a.ngf())
         .optNdf(Math.max(1, a.ndf()))

@@ -31,22 +31,8 @@ public final class BatchPrefetcher implements AutoCloseable {
    * @param batchSize images per batch
    * @param firstSample where to start (a multiple of batchSize when resuming)
    * @param capacity batches prepared ahead
-   */
-  public BatchPrefetcher(
-      ImageSource a,
-      ImageSource b,
-      UnalignedSampler.Epoch plan,
-      int epochLength,
-      Augmentation augmentation,
-      int batchSize,
-      int firstSample,
-      int capacity) {
-    this(a, b, plan, epochLength, augmentation, batchSize, firstSample, capacity, 3, 3);
-  }
-
-  /**
-   * Starts preparing batches whose A images have {@code channelsA} channels and B images {@code
-   * channelsB} (1: grayscale, the official {@code input_nc} / {@code output_nc}).
+   * @param channelsA channels of A's images (1: grayscale, the official {@code input_nc}; else 3)
+   * @param channelsB channels of B's images (the official {@code output_nc})
    */
   public BatchPrefetcher(
       ImageSource a,

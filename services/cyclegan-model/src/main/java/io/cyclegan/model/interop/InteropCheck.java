@@ -36,9 +36,7 @@ public final class InteropCheck {
     Path out = Files.createDirectories(Path.of(args[2]));
     StateDictFiles.Read read = StateDictFiles.read(Path.of(args[0]));
     ModelImport imported = ModelImport.of(read.stateDict(), null);
-    System.out.printf(
-        "imported %s: ngf %d, %d blocks%n",
-        read.format(), imported.architecture().ngf(), imported.architecture().generatorBlocks());
+    System.out.printf("imported %s: %s%n", read.format(), imported.describe());
     ByteArrayOutputStream archive = new ByteArrayOutputStream();
     imported.write(archive, 256, Map.of());
     byte[] bytes = archive.toByteArray();

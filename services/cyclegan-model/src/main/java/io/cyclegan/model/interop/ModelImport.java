@@ -6,7 +6,6 @@ import com.google.gson.JsonObject;
 import io.cyclegan.model.checkpoint.Architecture;
 import io.cyclegan.model.checkpoint.HostTensor;
 import io.cyclegan.model.checkpoint.IncompatibleCheckpointException;
-import io.cyclegan.model.checkpoint.NetworkHeader;
 import io.cyclegan.model.checkpoint.TensorArchive;
 import io.cyclegan.model.nn.NetworkSpec;
 import io.cyclegan.model.train.TrainingCheckpoint;
@@ -47,8 +46,8 @@ public record ModelImport(
       } catch (IncompatibleCheckpointException e) {
         throw new IncompatibleCheckpointException("BtoA generator: " + e.getMessage());
       }
-      // G_B maps B back to A: its channels are G_A's swapped.
-      NetworkSpec expected = swapped(a.spec());
+      // G_B maps B back to A: its channels are G_A's reversed.
+      NetworkSpec expected = a.spec().reversed();
       if (!expected.equals(b.spec())) {
         throw new IncompatibleCheckpointException(
             "the generators differ: AtoB is "
@@ -68,18 +67,13 @@ public record ModelImport(
     return a2b.spec();
   }
 
-  private static NetworkSpec swapped(NetworkSpec s) {
-    return new NetworkSpec(
-        s.generator(),
-        s.generatorBlocks(),
-        s.discriminator(),
-        s.discriminatorLayers(),
-        s.norm(),
-        s.dropout(),
-        s.outputChannels(),
-        s.inputChannels(),
-        s.ngf(),
-        s.ndf());
+  /**
+   * What was imported, in the words the import's errors use: "a ResnetGenerator with ngf 64 and 9
+   * residual blocks", "a UnetGenerator (unet_256) with ngf 64", with norm and channels when they
+   * are not the defaults.
+   */
+  public String describe() {
+    return StateDictMapping.describeGenerator(network());
   }
 
   /** The directions this import serves. */
@@ -92,13 +86,8 @@ public record ModelImport(
    * header as {@code importedFrom}.
    */
   public void write(OutputStream out, int imageSize, Map<String, ?> source) throws IOException {
-    JsonObject header = new JsonObject();
-    header.addProperty("format", "cyclegan-generators");
-    header.add("architecture", architecture.toJson());
-    header.add(NetworkHeader.KEY, NetworkHeader.toJson(network()));
-    header.addProperty("imageSize", imageSize);
-    header.addProperty("epochsTrained", 0);
-    header.addProperty("globalStep", 0);
+    JsonObject header =
+        TrainingCheckpoint.generatorsHeader(architecture, network(), imageSize, 0, 0);
     JsonObject hyper = new JsonObject();
     hyper.addProperty("imageSize", imageSize);
     hyper.addProperty("generatorBlocks", architecture.generatorBlocks());

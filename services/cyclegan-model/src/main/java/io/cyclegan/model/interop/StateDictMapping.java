@@ -193,10 +193,7 @@ public final class StateDictMapping {
     long[] h = head.shape();
     requireShape(last, h, h.length == 4, "[1 or 3, ngf, 7, 7]");
     return NetworkSpec.builder()
-        .optGenerator(
-            blocks == 6
-                ? NetworkSpec.Generator.RESNET_6BLOCKS
-                : NetworkSpec.Generator.RESNET_9BLOCKS)
+        .optGenerator(NetworkSpec.Generator.resnetFor(blocks))
         .optGeneratorBlocks(Math.min(blocks, NetworkSpec.MAX_BLOCKS))
         .optNorm(norm(t, "model.2", "model.1"))
         .optDropout(dropout)

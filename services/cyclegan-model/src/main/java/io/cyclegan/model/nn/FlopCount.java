@@ -118,24 +118,10 @@ public final class FlopCount {
    * D_B averaged (they differ only in channels).
    */
   public static double trainingStepFlops(int size, NetworkSpec spec, boolean identityLoss) {
-    NetworkSpec back = reversed(spec);
+    NetworkSpec back = spec.reversed();
     double g = (generatorForwardMacs(size, spec) + generatorForwardMacs(size, back)) / 2.0;
     double d = (discriminatorForwardMacs(size, spec) + discriminatorForwardMacs(size, back)) / 2.0;
     int generatorPasses = identityLoss ? 6 : 4;
     return 2 * (generatorPasses * 3 * g + 2 * 2 * d + 4 * 3 * d);
-  }
-
-  private static NetworkSpec reversed(NetworkSpec s) {
-    return new NetworkSpec(
-        s.generator(),
-        s.generatorBlocks(),
-        s.discriminator(),
-        s.discriminatorLayers(),
-        s.norm(),
-        s.dropout(),
-        s.outputChannels(),
-        s.inputChannels(),
-        s.ngf(),
-        s.ndf());
   }
 }

@@ -18,12 +18,12 @@ public final class NetworkFactory {
 
   /** G_B: images of B to images of A. */
   public static Network generatorB(NDManager parent, String name, NetworkSpec spec) {
-    return generator(parent, name, swapped(spec));
+    return generator(parent, name, spec.reversed());
   }
 
   /** D_A: judges images of B. */
   public static Network discriminatorA(NDManager parent, String name, NetworkSpec spec) {
-    return discriminator(parent, name, swapped(spec));
+    return discriminator(parent, name, spec.reversed());
   }
 
   /** D_B: judges images of A. */
@@ -43,19 +43,5 @@ public final class NetworkFactory {
     return spec.discriminator() == NetworkSpec.Discriminator.PIXEL
         ? new PixelDiscriminator(parent, name, spec)
         : new PatchDiscriminator(parent, name, spec);
-  }
-
-  private static NetworkSpec swapped(NetworkSpec s) {
-    return new NetworkSpec(
-        s.generator(),
-        s.generatorBlocks(),
-        s.discriminator(),
-        s.discriminatorLayers(),
-        s.norm(),
-        s.dropout(),
-        s.outputChannels(),
-        s.inputChannels(),
-        s.ngf(),
-        s.ndf());
   }
 }

@@ -85,6 +85,14 @@ public record NetworkSpec(
     public static Generator fromWireName(String name) {
       return parse(values(), name, "generator");
     }
+
+    /**
+     * The ResNet name a block count goes with: {@code resnet_6blocks} for 6, else {@code
+     * resnet_9blocks} (the two names differ only in the count they default to).
+     */
+    public static Generator resnetFor(int blocks) {
+      return blocks == 6 ? RESNET_6BLOCKS : RESNET_9BLOCKS;
+    }
   }
 
   /** The reference {@code --netD} choices. */
@@ -166,6 +174,25 @@ public record NetworkSpec(
   /** A builder starting from the reference defaults. */
   public static Builder builder() {
     return new Builder();
+  }
+
+  /**
+   * The spec of the B side's networks, G_B (B to A) and D_A (judging B): this one with {@code
+   * inputChannels} and {@code outputChannels} exchanged, as the reference's {@code
+   * define_G(output_nc, input_nc)} and {@code define_D(output_nc)}. Its own inverse.
+   */
+  public NetworkSpec reversed() {
+    return new NetworkSpec(
+        generator,
+        generatorBlocks,
+        discriminator,
+        discriminatorLayers,
+        norm,
+        dropout,
+        outputChannels,
+        inputChannels,
+        ngf,
+        ndf);
   }
 
   /**

@@ -84,7 +84,7 @@ public final class CycleGanTrainer implements AutoCloseable {
             config.lrPolicy(), config.epochs(), config.decayEpochs(), config.lrDecayIters());
     LOG.info(
         "CycleGAN trainer on {}: |A| = {}, |B| = {}, {} steps per epoch, {} epochs, generator"
-            + " {} ({} blocks) ngf {} ({} parameters), discriminator {} ndf {} ({} parameters),"
+            + " {}{} ngf {} ({} parameters), discriminator {} ndf {} ({} parameters),"
             + " norm {}, channels {} -> {}",
         device,
         domainA.size(),
@@ -92,7 +92,7 @@ public final class CycleGanTrainer implements AutoCloseable {
         stepsPerEpoch(),
         config.totalEpochs(),
         spec.generator().wireName(),
-        spec.generatorBlocks(),
+        spec.generator().isResnet() ? " (" + spec.generatorBlocks() + " blocks)" : "",
         spec.ngf(),
         model.generatorA().parameterCount(),
         spec.discriminator().wireName(),

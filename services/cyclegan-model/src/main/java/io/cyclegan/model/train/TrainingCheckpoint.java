@@ -17,6 +17,7 @@ import io.cyclegan.model.checkpoint.NativeTensor;
 import io.cyclegan.model.checkpoint.NetworkHeader;
 import io.cyclegan.model.checkpoint.TensorArchive;
 import io.cyclegan.model.nn.Network;
+import io.cyclegan.model.nn.NetworkSpec;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -55,10 +56,7 @@ public final class TrainingCheckpoint {
   public static void write(OutputStream out, CycleGanModel model, Position position)
       throws IOException {
     CycleGanConfig config = model.config();
-    JsonObject header = new JsonObject();
-    header.addProperty("format", "cyclegan-checkpoint");
-    header.add("architecture", Architecture.of(model.spec()).toJson());
-    header.add(NetworkHeader.KEY, NetworkHeader.toJson(model.spec()));
+    JsonObject header = header("cyclegan-checkpoint", Architecture.of(model.spec()), model.spec());
     header.add("hyperparameters", JsonParser.parseString(toJson(config.toParams())));
     JsonObject state = new JsonObject();
     state.addProperty("epoch", position.epoch());
@@ -88,18 +86,47 @@ public final class TrainingCheckpoint {
   public static void writeGenerators(OutputStream out, CycleGanModel model, Position position)
       throws IOException {
     CycleGanConfig config = model.config();
-    JsonObject header = new JsonObject();
-    header.addProperty("format", "cyclegan-generators");
-    header.add("architecture", Architecture.of(model.spec()).toJson());
-    header.add(NetworkHeader.KEY, NetworkHeader.toJson(model.spec()));
-    header.addProperty("imageSize", config.imageSize());
-    header.addProperty("epochsTrained", position.epoch());
-    header.addProperty("globalStep", position.globalStep());
+    JsonObject header =
+        generatorsHeader(
+            Architecture.of(model.spec()),
+            model.spec(),
+            config.imageSize(),
+            position.epoch(),
+            position.globalStep());
     header.add("hyperparameters", JsonParser.parseString(toJson(config.toParams())));
     Map<String, ArchiveTensor> tensors = new LinkedHashMap<>();
     model.generatorParameters().forEach((k, v) -> tensors.put(k, new NativeTensor(v)));
     model.generatorBuffers().forEach((k, v) -> tensors.put(k, new NativeTensor(v)));
     TensorArchive.write(out, EXPORT_MAGIC, header, tensors);
+  }
+
+  /**
+   * The header of a generators-only archive ({@link #EXPORT_MAGIC}) as the translator reads it, the
+   * same for a trained and an imported version; the caller adds {@code hyperparameters} and
+   * whatever else it records.
+   *
+   * @param architecture the shape-deciding numbers (ndf 0 where there are no discriminators)
+   * @param network the network G_A is (G_B is its {@link NetworkSpec#reversed()})
+   */
+  public static JsonObject generatorsHeader(
+      Architecture architecture,
+      NetworkSpec network,
+      int imageSize,
+      int epochsTrained,
+      long globalStep) {
+    JsonObject header = header("cyclegan-generators", architecture, network);
+    header.addProperty("imageSize", imageSize);
+    header.addProperty("epochsTrained", epochsTrained);
+    header.addProperty("globalStep", globalStep);
+    return header;
+  }
+
+  private static JsonObject header(String format, Architecture architecture, NetworkSpec network) {
+    JsonObject header = new JsonObject();
+    header.addProperty("format", format);
+    header.add("architecture", architecture.toJson());
+    header.add(NetworkHeader.KEY, NetworkHeader.toJson(network));
+    return header;
   }
 
   /**

@@ -349,20 +349,19 @@ public final class CycleGanTranslator implements AutoCloseable {
    * edge, as often as needed.
    */
   static NDArray padRightBottom(NDArray x, int bottom, int right) {
+    return reflectAtEnd(reflectAtEnd(x, 3, right), 2, bottom);
+  }
+
+  /** {@code pad} reflected rows or columns after the last one along {@code axis} (2 or 3). */
+  private static NDArray reflectAtEnd(NDArray x, int axis, int pad) {
     NDArray y = x;
-    while (right > 0) {
-      long w = y.getShape().get(3);
-      int k = (int) Math.min(right, w - 1);
-      NDArray mirror = y.get(new NDIndex(":, :, :, {}:{}", w - 1 - k, w - 1)).flip(3);
-      y = NDArrays.concat(new NDList(y, mirror), 3);
-      right -= k;
-    }
-    while (bottom > 0) {
-      long h = y.getShape().get(2);
-      int k = (int) Math.min(bottom, h - 1);
-      NDArray mirror = y.get(new NDIndex(":, :, {}:{}, :", h - 1 - k, h - 1)).flip(2);
-      y = NDArrays.concat(new NDList(y, mirror), 2);
-      bottom -= k;
+    while (pad > 0) {
+      long edge = y.getShape().get(axis);
+      int k = (int) Math.min(pad, edge - 1);
+      String slice = axis == 3 ? ":, :, :, {}:{}" : ":, :, {}:{}, :";
+      NDArray mirror = y.get(new NDIndex(slice, edge - 1 - k, edge - 1)).flip(axis);
+      y = NDArrays.concat(new NDList(y, mirror), axis);
+      pad -= k;
     }
     return y;
   }

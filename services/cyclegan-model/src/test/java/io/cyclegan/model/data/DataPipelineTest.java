@@ -100,7 +100,8 @@ class DataPipelineTest {
     ImageSource source = ImageSource.ofImages(images);
     UnalignedSampler sampler = new UnalignedSampler(1, 3, 3);
     try (BatchPrefetcher p =
-        new BatchPrefetcher(source, source, sampler.epoch(0), 3, new Augmentation(8, 8), 2, 0, 1)) {
+        new BatchPrefetcher(
+            source, source, sampler.epoch(0), 3, new Augmentation(8, 8), 2, 0, 1, 3, 3)) {
       Batch first = p.next();
       Batch second = p.next();
       assertThat(first.count()).isEqualTo(2);
@@ -140,7 +141,8 @@ class DataPipelineTest {
         };
     UnalignedSampler sampler = new UnalignedSampler(1, 1, 1);
     try (BatchPrefetcher p =
-        new BatchPrefetcher(broken, broken, sampler.epoch(0), 1, new Augmentation(8, 8), 1, 0, 1)) {
+        new BatchPrefetcher(
+            broken, broken, sampler.epoch(0), 1, new Augmentation(8, 8), 1, 0, 1, 3, 3)) {
       assertThatThrownBy(p::next)
           .hasMessageContaining("cannot read a training image")
           .hasRootCauseMessage("disk on fire");

@@ -1,5 +1,6 @@
 package io.cyclegan.model.interop;
 
+import static io.cyclegan.model.interop.Fixtures.zeros;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -120,7 +121,7 @@ class ArchitectureInteropTest {
       boolean generator = net.startsWith("G");
       // G_A and D_B are A's side (spec as given), G_B and D_A the swapped channels.
       boolean swapped = net.equals("G_B") || net.equals("D_A");
-      NetworkSpec expected = swapped ? swap(spec) : spec;
+      NetworkSpec expected = swapped ? spec.reversed() : spec;
       Map<String, HostTensor> mapped;
       if (generator) {
         StateDictMapping.Generator g = StateDictMapping.generator(read);
@@ -243,8 +244,7 @@ class ArchitectureInteropTest {
             "this UnetGenerator has 6 downsamplings; only unet_128 (7) and unet_256 (8) are"
                 + " supported");
     StateDict unet = PthReader.read(Fixtures.file("arch/import-unet128-batch-gray.pth"));
-    Map<String, HostTensor> resnet = new LinkedHashMap<>();
-    OfficialLayout.generator(3, 1).forEach((k, s) -> resnet.put(k, zeros(s)));
+    Map<String, HostTensor> resnet = zeros(OfficialLayout.generator(3, 1));
     assertThatThrownBy(() -> ModelImport.of(unet, StateDict.of(resnet)))
         .isInstanceOf(IncompatibleCheckpointException.class)
         .hasMessage(
@@ -269,27 +269,5 @@ class ArchitectureInteropTest {
             Network.assign(v, new float[] {value});
           }
         });
-  }
-
-  private static NetworkSpec swap(NetworkSpec s) {
-    return new NetworkSpec(
-        s.generator(),
-        s.generatorBlocks(),
-        s.discriminator(),
-        s.discriminatorLayers(),
-        s.norm(),
-        s.dropout(),
-        s.outputChannels(),
-        s.inputChannels(),
-        s.ngf(),
-        s.ndf());
-  }
-
-  private static HostTensor zeros(long[] shape) {
-    int n = 1;
-    for (long d : shape) {
-      n *= (int) d;
-    }
-    return new HostTensor(shape, new float[n]);
   }
 }

@@ -2,6 +2,7 @@ package io.cyclegan.model.interop;
 
 import io.cyclegan.model.checkpoint.HostTensor;
 import java.nio.file.Path;
+import java.util.LinkedHashMap;
 import java.util.Map;
 
 /** The committed PyTorch fixtures (made by scripts/interop/make_fixtures.py). */
@@ -19,6 +20,22 @@ final class Fixtures {
   /** Inputs and PyTorch's outputs, by name (input_32x32, output_32x32, ...). */
   static Map<String, HostTensor> cases() throws Exception {
     return SafeTensors.read(file("cases.safetensors")).stateDict().tensors();
+  }
+
+  /** A float32 tensor of zeros. */
+  static HostTensor zeros(long[] shape) {
+    long n = 1;
+    for (long d : shape) {
+      n *= d;
+    }
+    return new HostTensor(shape, new float[Math.toIntExact(n)]);
+  }
+
+  /** A state_dict of zeros with {@code layout}'s keys and shapes, in its order. */
+  static Map<String, HostTensor> zeros(Map<String, long[]> layout) {
+    Map<String, HostTensor> out = new LinkedHashMap<>();
+    layout.forEach((k, s) -> out.put(k, zeros(s)));
+    return out;
   }
 
   static boolean bitIdentical(HostTensor a, HostTensor b) {

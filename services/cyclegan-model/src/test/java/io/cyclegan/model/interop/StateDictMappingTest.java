@@ -1,5 +1,6 @@
 package io.cyclegan.model.interop;
 
+import static io.cyclegan.model.interop.Fixtures.zeros;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -31,8 +32,7 @@ class StateDictMappingTest {
 
   @Test
   void shouldInferTheOfficialNineBlockLayout() {
-    Map<String, HostTensor> t = new LinkedHashMap<>();
-    OfficialLayout.generator(9, 2).forEach((k, s) -> t.put(k, zeros(s)));
+    Map<String, HostTensor> t = zeros(OfficialLayout.generator(9, 2));
     StateDictMapping.Generator g = StateDictMapping.generator(StateDict.of(t));
     assertThat(g.blocks()).isEqualTo(9);
     assertThat(g.ngf()).isEqualTo(2);
@@ -72,11 +72,32 @@ class StateDictMappingTest {
 
   @Test
   void shouldMapAUnet() {
-    Map<String, HostTensor> t = new LinkedHashMap<>();
     NetworkSpec spec =
         NetworkSpec.builder().optGenerator(NetworkSpec.Generator.UNET_256).optNgf(2).build();
-    OfficialLayout.generator(spec).forEach((k, s) -> t.put(k, zeros(s)));
+    Map<String, HostTensor> t = zeros(OfficialLayout.generator(spec));
     assertThat(StateDictMapping.generator(StateDict.of(t)).spec()).isEqualTo(spec);
+  }
+
+  @Test
+  void shouldNameAUnetAsAUnetWhenItsShapesDoNotMatchOrItIsImported() {
+    NetworkSpec spec =
+        NetworkSpec.builder().optGenerator(NetworkSpec.Generator.UNET_256).optNgf(2).build();
+    Map<String, HostTensor> t = zeros(OfficialLayout.generator(spec));
+    assertThat(ModelImport.of(StateDict.of(t), null).describe())
+        .isEqualTo("a UnetGenerator (unet_256) with ngf 2");
+
+    t.put("model.model.1.model.1.weight", zeros(new long[] {4, 4, 4, 4}));
+    assertThatThrownBy(() -> ModelImport.of(StateDict.of(t), null))
+        .isInstanceOf(IncompatibleCheckpointException.class)
+        .hasMessage(
+            "AtoB generator: tensor model.model.1.model.1.weight has shape [4, 4, 4, 4], expected"
+                + " [4, 2, 4, 4] for a UnetGenerator (unet_256) with ngf 2");
+  }
+
+  @Test
+  void shouldDescribeAnImportedResnetByItsBlocks() {
+    assertThat(ModelImport.of(fixture, null).describe())
+        .isEqualTo("a ResnetGenerator with ngf 8 and 3 residual blocks");
   }
 
   @Test
@@ -100,8 +121,7 @@ class StateDictMappingTest {
 
   @Test
   void shouldRefuseGeneratorsOfDifferentArchitecturesNamingTheDirection() {
-    Map<String, HostTensor> wide = new LinkedHashMap<>();
-    OfficialLayout.generator(3, 16).forEach((k, s) -> wide.put(k, zeros(s)));
+    Map<String, HostTensor> wide = zeros(OfficialLayout.generator(3, 16));
     assertThatThrownBy(() -> ModelImport.of(fixture, StateDict.of(wide)))
         .isInstanceOf(IncompatibleCheckpointException.class)
         .hasMessageContaining(
@@ -115,8 +135,7 @@ class StateDictMappingTest {
 
   @Test
   void shouldMapAnOfficialDiscriminatorAndRefuseAnotherDepth() {
-    Map<String, HostTensor> d = new LinkedHashMap<>();
-    OfficialLayout.discriminator(4).forEach((k, s) -> d.put(k, zeros(s)));
+    Map<String, HostTensor> d = zeros(OfficialLayout.discriminator(4));
     assertThat(StateDictMapping.discriminator(StateDict.of(d)).ndf()).isEqualTo(4);
     d.put("model.14.weight", zeros(new long[] {1, 32, 4, 4}));
     assertThatThrownBy(() -> StateDictMapping.discriminator(StateDict.of(d)))
@@ -128,13 +147,5 @@ class StateDictMappingTest {
 
   private static Map<String, HostTensor> copy() {
     return new LinkedHashMap<>(fixture.tensors());
-  }
-
-  private static HostTensor zeros(long[] shape) {
-    long n = 1;
-    for (long d : shape) {
-      n *= d;
-    }
-    return new HostTensor(shape, new float[(int) n]);
   }
 }

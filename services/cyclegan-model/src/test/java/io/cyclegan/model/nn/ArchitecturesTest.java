@@ -261,6 +261,44 @@ class ArchitecturesTest {
   }
 
   @Test
+  void shouldNameTheResnetByItsBlocksAsConfigHeaderAndImportDo() {
+    assertThat(Generator.resnetFor(6)).isEqualTo(Generator.RESNET_6BLOCKS);
+    assertThat(List.of(0, 3, 9, 12).stream().map(Generator::resnetFor).distinct())
+        .containsExactly(Generator.RESNET_9BLOCKS);
+    assertThat(CycleGanConfig.fromParams(Map.of("generatorBlocks", 6)).generator())
+        .isEqualTo(Generator.RESNET_6BLOCKS);
+    assertThat(CycleGanConfig.fromParams(Map.of("generatorBlocks", 4)).generator())
+        .isEqualTo(Generator.RESNET_9BLOCKS);
+  }
+
+  @Test
+  void shouldExchangeOnlyTheChannelsWhenReversed() {
+    NetworkSpec spec =
+        NetworkSpec.builder()
+            .optGenerator(Generator.UNET_128)
+            .optDiscriminator(Discriminator.N_LAYERS)
+            .optDiscriminatorLayers(4)
+            .optNorm(Norm.BATCH)
+            .optDropout(true)
+            .optInputChannels(1)
+            .optOutputChannels(3)
+            .optNgf(8)
+            .optNdf(16)
+            .build();
+
+    NetworkSpec back = spec.reversed();
+
+    assertThat(back.inputChannels()).isEqualTo(3);
+    assertThat(back.outputChannels()).isEqualTo(1);
+    assertThat(back)
+        .usingRecursiveComparison()
+        .ignoringFields("inputChannels", "outputChannels")
+        .isEqualTo(spec);
+    assertThat(back.reversed()).isEqualTo(spec);
+    assertThat(NetworkSpec.defaults().reversed()).isEqualTo(NetworkSpec.defaults());
+  }
+
+  @Test
   void shouldRefuseBadChoicesNamingTheField() {
     assertThatThrownBy(() -> NetworkSpec.builder().optInputChannels(2).build())
         .isInstanceOf(IllegalArgumentException.class)

@@ -35,6 +35,13 @@ class TranslatorArchitecturesTest {
       NDArray x = m.create(new float[] {1, 2, 3}, new Shape(1, 1, 1, 3));
       NDArray y = CycleGanTranslator.padRightBottom(x, 0, 7);
       assertThat(y.toFloatArray()).containsExactly(1, 2, 3, 2, 1, 2, 3, 2, 1, 2);
+      NDArray column = CycleGanTranslator.padRightBottom(x.reshape(1, 1, 3, 1), 7, 0);
+      assertThat(column.getShape()).isEqualTo(new Shape(1, 1, 10, 1));
+      assertThat(column.toFloatArray()).containsExactly(1, 2, 3, 2, 1, 2, 3, 2, 1, 2);
+      NDArray square = m.create(new float[] {1, 2, 3, 4}, new Shape(1, 1, 2, 2));
+      assertThat(CycleGanTranslator.padRightBottom(square, 3, 3).toFloatArray())
+          .containsExactly(
+              1, 2, 1, 2, 1, 3, 4, 3, 4, 3, 1, 2, 1, 2, 1, 3, 4, 3, 4, 3, 1, 2, 1, 2, 1);
     }
   }
 

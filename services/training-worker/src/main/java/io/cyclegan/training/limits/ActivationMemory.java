@@ -18,7 +18,7 @@ import java.util.Map;
  * discriminator forwards, all times {@code batchSize}. The weights, gradients and Adam moments of
  * the four networks are added. Other architectures ({@link NetworkSpec}: U-Net, {@code n_layers},
  * pixel) count their own conv outputs and parameters, see {@link #generatorUnits} and {@link
- * #discriminatorUnits}. At 256 px, ngf/ndf 64, 9 blocks, batch 1 this gives about 2.6 GiB, the
+ * #discriminatorUnits}. At 256 px, ngf/ndf 64, 9 blocks, batch 1 this gives about 2.8 GiB, the
  * order of what the reference implementation uses on a GPU.
  */
 public final class ActivationMemory {
@@ -47,9 +47,9 @@ public final class ActivationMemory {
     // state_dict shapes (batch norm statistics included: they are small).
     double params =
         count(OfficialLayout.generator(spec))
-            + count(OfficialLayout.generator(reversed(spec)))
+            + count(OfficialLayout.generator(spec.reversed()))
             + count(OfficialLayout.discriminator(spec))
-            + count(OfficialLayout.discriminator(reversed(spec)));
+            + count(OfficialLayout.discriminator(spec.reversed()));
     double bytes = (activations + 4.0 * params) * BYTES_PER_FLOAT;
     return bytes >= Long.MAX_VALUE ? Long.MAX_VALUE : (long) bytes;
   }
@@ -101,19 +101,5 @@ public final class ActivationMemory {
       n += size;
     }
     return n;
-  }
-
-  private static NetworkSpec reversed(NetworkSpec s) {
-    return new NetworkSpec(
-        s.generator(),
-        s.generatorBlocks(),
-        s.discriminator(),
-        s.discriminatorLayers(),
-        s.norm(),
-        s.dropout(),
-        s.outputChannels(),
-        s.inputChannels(),
-        s.ngf(),
-        s.ndf());
   }
 }

@@ -2,6 +2,7 @@ package io.cyclegan.training.limits;
 
 import io.cyclegan.common.config.Env;
 import io.cyclegan.model.CycleGanConfig;
+import io.cyclegan.model.nn.NetworkSpec;
 
 /**
  * The largest job this worker accepts. A start beyond a bound fails at once with a message naming
@@ -15,7 +16,8 @@ import io.cyclegan.model.CycleGanConfig;
  * @param maxWidth {@code CYCLEGAN_TRAINING_MAX_WIDTH}: largest {@code ngf} and {@code ndf}
  * @param maxGeneratorBlocks {@code CYCLEGAN_TRAINING_MAX_BLOCKS}: largest {@code generatorBlocks}
  * @param maxBatchSize {@code CYCLEGAN_TRAINING_MAX_BATCH_SIZE}: largest {@code batchSize}
- * @param memory the budget for {@link ActivationMemory#estimateBytes}
+ * @param memory the budget for {@link ActivationMemory#estimateBytes(CycleGanConfig, NetworkSpec)}
+ *     of the config's network ({@link NetworkSpec#of})
  */
 public record ParamBounds(
     int maxImageSize, int maxWidth, int maxGeneratorBlocks, int maxBatchSize, MemoryBudget memory) {
@@ -51,7 +53,10 @@ public record ParamBounds(
     atMost("ndf", c.ndf(), maxWidth, MAX_WIDTH, "");
     atMost("generatorBlocks", c.generatorBlocks(), maxGeneratorBlocks, MAX_BLOCKS, "");
     atMost("batchSize", c.batchSize(), maxBatchSize, MAX_BATCH_SIZE, "");
-    long need = ActivationMemory.estimateBytes(c);
+    // The same estimate, from the same spec, as everywhere else: a U-Net, n_layers or pixel
+    // network is counted as what it is, not as the ResNet that generatorBlocks would describe.
+    NetworkSpec spec = NetworkSpec.of(c);
+    long need = ActivationMemory.estimateBytes(c, spec);
     long budget = memory.bytes();
     if (need > budget) {
       throw new ParamBoundException(
@@ -61,18 +66,31 @@ public record ParamBounds(
               + c.imageSize()
               + ", batchSize "
               + c.batchSize()
-              + ", ngf "
-              + c.ngf()
-              + ", ndf "
-              + c.ndf()
-              + ", generatorBlocks "
-              + c.generatorBlocks()
+              + ", "
+              + describe(spec)
               + "), above this worker's bound of "
               + mib(budget)
               + " MiB ("
               + memory.describe()
               + ")");
     }
+  }
+
+  /**
+   * The architecture params the estimate depends on, as "name value": a ResNet's generatorBlocks
+   * and an n_layers discriminator's discriminatorLayers only where they mean something.
+   */
+  static String describe(NetworkSpec spec) {
+    StringBuilder s = new StringBuilder("generator ").append(spec.generator().wireName());
+    if (spec.generator().isResnet()) {
+      s.append(", generatorBlocks ").append(spec.generatorBlocks());
+    }
+    s.append(", ngf ").append(spec.ngf());
+    s.append(", discriminator ").append(spec.discriminator().wireName());
+    if (spec.discriminator() == NetworkSpec.Discriminator.N_LAYERS) {
+      s.append(", discriminatorLayers ").append(spec.discriminatorLayers());
+    }
+    return s.append(", ndf ").append(spec.ndf()).toString();
   }
 
   private static void atMost(String param, long value, long bound, String variable, String how) {

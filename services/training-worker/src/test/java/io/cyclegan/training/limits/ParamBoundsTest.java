@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.cyclegan.common.config.Env;
 import io.cyclegan.model.CycleGanConfig;
+import io.cyclegan.model.nn.NetworkSpec;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -57,6 +58,35 @@ class ParamBoundsTest {
   }
 
   @Test
+  void shouldEstimateAUnetAsTheUnetItIsWhenItExceedsTheBudget() {
+    CycleGanConfig unet =
+        CycleGanConfig.builder()
+            .optGenerator(NetworkSpec.Generator.UNET_256)
+            .optDiscriminator(NetworkSpec.Discriminator.PIXEL)
+            .build();
+    ParamBounds tight =
+        new ParamBounds(
+            ParamBounds.DEFAULT_MAX_IMAGE_SIZE,
+            ParamBounds.DEFAULT_MAX_WIDTH,
+            ParamBounds.DEFAULT_MAX_BLOCKS,
+            ParamBounds.DEFAULT_MAX_BATCH_SIZE,
+            new MemoryBudget(1, "gpu"));
+    long unetMib = mib(ActivationMemory.estimateBytes(unet, NetworkSpec.of(unet)));
+    // Far from any ResNet's: the two unet_256 generators hold 54M parameters each.
+    assertThat(unetMib)
+        .isNotEqualTo(mib(ActivationMemory.estimateBytes(CycleGanConfig.defaults())));
+
+    assertThatThrownBy(() -> tight.check(unet))
+        .isInstanceOf(ParamBoundException.class)
+        .hasMessage(
+            "params need an estimated "
+                + unetMib
+                + " MiB of activation memory (imageSize 256, batchSize 1, generator unet_256,"
+                + " ngf 64, discriminator pixel, ndf 64), above this worker's bound of 1 MiB"
+                + " (CYCLEGAN_TRAINING_MEMORY_BUDGET_MB)");
+  }
+
+  @Test
   void shouldEstimateTheOrderOfTheReferenceWhenDefaultsAreUsed() {
     long bytes = ActivationMemory.estimateBytes(CycleGanConfig.defaults());
 
@@ -80,5 +110,9 @@ class ParamBoundsTest {
 
     assertThat(budget.bytes()).isPositive();
     assertThat(budget.describe()).contains("host memory", "CYCLEGAN_TRAINING_MEMORY_BUDGET_MB");
+  }
+
+  private static long mib(long bytes) {
+    return (bytes + (1 << 20) - 1) >> 20;
   }
 }
