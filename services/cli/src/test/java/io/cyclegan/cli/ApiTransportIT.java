@@ -475,8 +475,9 @@ class ApiTransportIT {
             .map(d -> d.path("key").asText())
             .toList();
     CliRun.Result json =
-        CliRun.runPlain(env, "dlq", "list", Topics.DEFAULTS.imagesIn(), "--verbose", "-o", "json");
-    CliRun.Result table = CliRun.runPlain(env, "dlq", "list", dlq, "--verbose");
+        CliRun.runPlain(
+            env, "dlq", "list", Topics.DEFAULTS.imagesIn(), "--verbose", "--all", "-o", "json");
+    CliRun.Result table = CliRun.runPlain(env, "dlq", "list", dlq, "--verbose", "--all");
     CliRun.Result unknown = CliRun.runPlain(env, "dlq", "list", "no.such.topic");
 
     // Its own keys: other tests' records (a replayed one dead-lettered again) share the topic.

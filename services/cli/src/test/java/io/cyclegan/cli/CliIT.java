@@ -378,7 +378,7 @@ class CliIT {
             source,
             "--limit",
             "2",
-            "--cursor",
+            "--after",
             cursor,
             "--verbose",
             "-o",
@@ -397,7 +397,8 @@ class CliIT {
         .extracting(l -> l.path("key").asText())
         .containsExactly("k3");
     assertThat(secondDoc.has("next")).isFalse();
-    assertThat(table.out()).contains(source + ".dlq: 1 dead letters").contains("more: --cursor ");
+    assertThat(table.out()).contains(source + ".dlq: 1 dead letters");
+    assertThat(table.err()).contains("more: cyclegan dlq list " + source + " --after ");
   }
 
   @Test

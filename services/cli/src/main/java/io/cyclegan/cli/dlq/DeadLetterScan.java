@@ -2,6 +2,7 @@ package io.cyclegan.cli.dlq;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.cyclegan.cli.connect.ApiClient;
+import io.cyclegan.cli.listing.ApiCursor;
 import io.cyclegan.common.deadletter.DeadLetterCursor;
 import io.cyclegan.common.deadletter.DeadLetterEntry;
 import io.cyclegan.common.deadletter.DeadLetterPage;
@@ -23,9 +24,6 @@ import org.apache.kafka.clients.consumer.Consumer;
  */
 final class DeadLetterScan {
   private static final Duration READ_TIMEOUT = Duration.ofMinutes(2);
-
-  /** The largest page asked for (the API's maximum). */
-  static final int MAX_PAGE = 1000;
 
   /** One page: its letters (read by {@code toLetter}) and the cursor of the next, if any. */
   record Page<T>(List<T> items, Optional<String> next) {}
@@ -52,7 +50,11 @@ final class DeadLetterScan {
     return new Page<>(page.entries(), page.next().map(DeadLetterCursor::text));
   }
 
-  /** One page of {@code GET /dead-letters/{topic}}: the letters as the API shows them. */
+  /**
+   * One page of {@code GET /dead-letters/{topic}}: the letters as the API shows them. The cursor is
+   * the same text as over Kafka: the API's opaque cursor holds it ({@link ApiCursor}), so a walk
+   * begun on one transport goes on over the other.
+   */
   static Page<JsonNode> page(ApiClient api, String topic, String cursor, int limit) {
     String path =
         "/dead-letters/"
@@ -61,7 +63,7 @@ final class DeadLetterScan {
             + limit
             + (cursor == null
                 ? ""
-                : "&cursor=" + URLEncoder.encode(cursor, StandardCharsets.UTF_8));
+                : "&cursor=" + URLEncoder.encode(ApiCursor.of(cursor), StandardCharsets.UTF_8));
     JsonNode doc =
         api.getJson(path)
             .orElseThrow(
@@ -70,16 +72,26 @@ final class DeadLetterScan {
                         topic + " is not a topic of the pipeline or its dead-letter topic"));
     List<JsonNode> letters = new ArrayList<>();
     doc.path("letters").forEach(letters::add);
-    return new Page<>(letters, Optional.ofNullable(doc.path("next").asText(null)));
+    String next = doc.path("next").asText(null);
+    return new Page<>(
+        letters,
+        next == null || next.isEmpty() ? Optional.empty() : Optional.of(ApiCursor.name(next)));
   }
 
-  private static DeadLetterCursor parse(String cursor) {
+  /**
+   * Checks a cursor given with {@code --after} before it reaches Kafka or the API.
+   *
+   * @throws IllegalArgumentException when it is not one {@code cyclegan dlq list} printed
+   */
+  static DeadLetterCursor parse(String cursor) {
     try {
       return DeadLetterCursor.parse(cursor);
     } catch (IllegalArgumentException e) {
       throw new IllegalArgumentException(
-          "--cursor is not a cursor that 'cyclegan dlq list' printed over Kafka; start again"
-              + " without it",
+          "--after must be a cursor a previous 'cyclegan dlq list' printed (partition=offset:end"
+              + " pairs), was '"
+              + cursor
+              + "'",
           e);
     }
   }

@@ -5,6 +5,7 @@ import io.cyclegan.cli.CliContext;
 import io.cyclegan.cli.ClientCommand;
 import io.cyclegan.cli.ExitCodes;
 import io.cyclegan.cli.connect.Connection;
+import io.cyclegan.cli.listing.PageOptions;
 import io.cyclegan.cli.output.OutputFormat;
 import io.cyclegan.cli.output.OutputOptions;
 import io.cyclegan.cli.topics.RecordText;
@@ -22,16 +23,16 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 /**
- * Counts a page of a dead-letter topic's records by stage and reason. A call reads one page ({@code
- * --limit}, O(page) over either transport) and prints the cursor of the next ({@code --cursor});
- * {@code --limit 0} walks every page.
+ * Counts a page of a dead-letter topic's records by stage and reason: one page per call ({@code
+ * --limit}, O(page) over either transport), and where the next starts ({@code --after}), or every
+ * page with {@code --all}, as every listing of the CLI ({@link PageOptions}).
  */
 @Command(
     name = "list",
     mixinStandardHelpOptions = true,
     description = {
       "Count dead letters by stage and reason, a page at a time; --verbose lists every record.",
-      "A page that has a successor ends with the --cursor that reads it."
+      "A page that has a successor ends with the --after cursor that reads the next."
     })
 public final class DlqListCommand extends ClientCommand {
 
@@ -45,18 +46,7 @@ public final class DlqListCommand extends ClientCommand {
   @Option(names = "--verbose", description = "print each record's key, source offset and time")
   boolean verbose;
 
-  @Option(
-      names = "--limit",
-      paramLabel = "N",
-      defaultValue = "100",
-      description = "read at most N dead letters (default: ${DEFAULT-VALUE}); 0 reads every page")
-  int limit;
-
-  @Option(
-      names = "--cursor",
-      paramLabel = "CURSOR",
-      description = "go on where a previous listing ended (the cursor it printed, same transport)")
-  String cursor;
+  @Mixin PageOptions paging = new PageOptions();
 
   DlqListCommand(CliContext context) {
     super(context);
@@ -64,31 +54,39 @@ public final class DlqListCommand extends ClientCommand {
 
   @Override
   public Integer call() {
-    if (limit < 0) {
-      throw new IllegalArgumentException("--limit must be 0 (all) or more, was " + limit);
+    if (paging.limit() < 1 || paging.limit() > PageOptions.MAX_LIMIT) {
+      throw new IllegalArgumentException(
+          "--limit must be 1 to "
+              + PageOptions.MAX_LIMIT
+              + " (dead letters per page), was "
+              + paging.limit()
+              + "; --all lists every page");
+    }
+    if (paging.after() != null) {
+      DeadLetterScan.parse(paging.after());
     }
     String dlq;
     List<Letter> entries = new ArrayList<>();
-    String next = cursor;
+    String next = paging.after();
     if (api().isPresent()) {
       // GET /dead-letters/{topic}?limit=&cursor= (docs/http-api.md), a page per call.
       dlq = topic;
       do {
         DeadLetterScan.Page<JsonNode> page =
-            DeadLetterScan.page(api().get(), topic, next, want(entries.size()));
+            DeadLetterScan.page(api().get(), topic, next, paging.limit());
         page.items().forEach(node -> entries.add(Letter.of(node)));
         next = page.next().orElse(null);
-      } while (next != null && more(entries.size()));
+      } while (next != null && paging.all());
     } else {
       Connection connection = connection();
       dlq = DeadLetterScan.dlqTopic(connection.topics(), topic);
       try (KafkaConsumer<byte[], byte[]> consumer = connection.reader()) {
         do {
           DeadLetterScan.Page<DeadLetterEntry> page =
-              DeadLetterScan.page(consumer, dlq, next, want(entries.size()));
+              DeadLetterScan.page(consumer, dlq, next, paging.limit());
           page.items().forEach(entry -> entries.add(Letter.of(entry)));
           next = page.next().orElse(null);
-        } while (next != null && more(entries.size()));
+        } while (next != null && paging.all());
       }
     }
     Map<String, Integer> groups = new TreeMap<>();
@@ -105,17 +103,19 @@ public final class DlqListCommand extends ClientCommand {
       entries.forEach(entry -> out().println(entry.detail()));
     }
     if (next != null) {
-      out().printf("more: --cursor %s%n", next);
+      // As every listing: the hint on stderr, so stdout stays the table.
+      err()
+          .println(
+              "more: cyclegan dlq list "
+                  + topic
+                  + " --after "
+                  + next
+                  + (paging.limit() == PageOptions.DEFAULT_LIMIT
+                      ? ""
+                      : " --limit " + paging.limit()));
+      err().flush();
     }
     return ExitCodes.OK;
-  }
-
-  private int want(int have) {
-    return limit == 0 ? DeadLetterScan.MAX_PAGE : Math.min(limit - have, DeadLetterScan.MAX_PAGE);
-  }
-
-  private boolean more(int have) {
-    return limit == 0 || have < limit;
   }
 
   /** {topic, count, groups: [{group, count}], letters: [...] with --verbose, next}. */
