@@ -167,8 +167,16 @@ public final class DeadLettersResource implements Resource {
       throw ApiException.badRequest(
           "INVALID_LIMIT", "field 'limit' must be an integer from 1 to " + Paging.MAX_LIMIT);
     }
-    int limit = Paging.limit(limitNode == null || limitNode.isNull() ? null : limitNode.asText());
-    DeadLetterCursor from = cursor(Paging.after(Params.text(body, "cursor")));
+    int limit;
+    String after;
+    try {
+      limit = Paging.limit(limitNode == null || limitNode.isNull() ? null : limitNode.asText());
+      after = Paging.after(Params.text(body, "cursor"));
+    } catch (ApiException e) {
+      // Paging names the query parameters; here they are fields of the body.
+      throw ApiException.badRequest(e.reason(), e.getMessage().replace("query parameter", "field"));
+    }
+    DeadLetterCursor from = cursor(after);
     DeadLetterReplay replay = DeadLetterReplay.of(dlq, dlqSuffix, whereError);
     Replayed done = read(dlq, from, limit, page -> replayPage(replay, page, dryRun)).orElse(null);
     Map<String, Object> out = new LinkedHashMap<>();
