@@ -55,9 +55,10 @@ class CheckpointRetentionIT {
 
     assertThat(fixture.types(jobId)).contains(completed);
     JobState state = fixture.state(jobId);
-    String newest = JobKeys.checkpoint(model, jobId, 2, 0);
+    String newest = JobKeys.checkpoint(model, jobId, 2, 0, state.leaseEpoch());
     assertThat(state.checkpoints()).extracting(CheckpointRef::key).containsExactly(newest);
-    assertThat(fixture.store.exists(JobKeys.checkpoint(model, jobId, 1, 0))).isFalse();
+    assertThat(fixture.store.exists(JobKeys.checkpoint(model, jobId, 1, 0, state.leaseEpoch())))
+        .isFalse();
     // What a resume, a pinned version and a fine-tuning job from it need is all still there.
     assertThat(fixture.store.exists(newest)).isTrue();
     assertThat(fixture.store.exists(ObjectKeys.modelGenerators(model, jobId))).isTrue();

@@ -182,7 +182,8 @@ class FineTuningIT {
 
   /** G_A, G_B, D_A and D_B of a job's first (epoch 1) checkpoint. */
   private Map<String, HostTensor> networks(String model, String jobId) throws IOException {
-    byte[] bytes = fixture.store.get(JobKeys.checkpoint(model, jobId, 1, 0)).orElseThrow();
+    long lease = fixture.state(jobId).leaseEpoch();
+    byte[] bytes = fixture.store.get(JobKeys.checkpoint(model, jobId, 1, 0, lease)).orElseThrow();
     Map<String, HostTensor> out = new LinkedHashMap<>();
     TensorArchive.read(new ByteArrayInputStream(bytes), TrainingCheckpoint.MAGIC)
         .tensors()

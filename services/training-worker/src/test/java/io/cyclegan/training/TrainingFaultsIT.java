@@ -135,7 +135,8 @@ class TrainingFaultsIT {
       assertThat(state.checkpoints())
           .extracting(CheckpointRef::key)
           .containsExactly(
-              JobKeys.checkpoint(model, jobId, 1, 0), JobKeys.checkpoint(model, jobId, 2, 0));
+              JobKeys.checkpoint(model, jobId, 1, 0, state.leaseEpoch()),
+              JobKeys.checkpoint(model, jobId, 2, 0, state.leaseEpoch()));
       assertThat(latestVersion(model)).isEqualTo(jobId);
       assertThat(retriesOfStore(worker)).as("the outage hit the job's store calls").isPositive();
     }

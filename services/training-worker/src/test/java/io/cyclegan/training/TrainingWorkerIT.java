@@ -105,7 +105,8 @@ class TrainingWorkerIT {
       assertThat(state.checkpoints())
           .extracting(CheckpointRef::key)
           .containsExactly(
-              JobKeys.checkpoint(model, jobId, 1, 0), JobKeys.checkpoint(model, jobId, 2, 0));
+              JobKeys.checkpoint(model, jobId, 1, 0, state.leaseEpoch()),
+              JobKeys.checkpoint(model, jobId, 2, 0, state.leaseEpoch()));
 
       ModelAnnouncement announced = announcementOf(model);
       assertThat(announced.version()).isEqualTo(jobId);

@@ -13,16 +13,14 @@ import io.cyclegan.model.checkpoint.TensorArchive;
 import io.cyclegan.model.interop.ModelExport;
 import io.cyclegan.model.interop.StateDictFiles.Format;
 import io.cyclegan.model.train.TrainingCheckpoint;
+import io.cyclegan.training.artifacts.JobKeys;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -41,8 +39,6 @@ import picocli.CommandLine.Parameters;
           + " or .safetensors."
     })
 public final class ModelExportCommand extends ClientCommand {
-
-  private static final Pattern CHECKPOINT = Pattern.compile("epoch-(\\d+)(?:-step-(\\d+))?\\.ckpt");
 
   @Parameters(index = "0", paramLabel = "NAME", description = "Model name.")
   String model;
@@ -163,13 +159,13 @@ public final class ModelExportCommand extends ClientCommand {
     return Names.require("model version", String.valueOf(latest.get("version")));
   }
 
-  /** The newest {@code checkpoints/epoch-N[-step-K].ckpt} of a version, by (N, K). */
+  /**
+   * The newest training checkpoint of a version: of the highest lease epoch, then the furthest
+   * position, as the training worker picks it ({@link JobKeys#newestCheckpoint}).
+   */
   private String newestCheckpoint(ObjectStore store, String v) throws IOException {
-    String prefix = ObjectKeys.modelVersionPrefix(model, v) + "checkpoints/";
-    return store.list(prefix).stream()
-        .map(ObjectInfo::key)
-        .filter(k -> CHECKPOINT.matcher(k.substring(prefix.length())).matches())
-        .max(Comparator.comparingLong(k -> order(k.substring(prefix.length()))))
+    return JobKeys.newestCheckpoint(
+            store.list(JobKeys.checkpointPrefix(model, v)).stream().map(ObjectInfo::key).toList())
         .orElseThrow(
             () ->
                 new IllegalArgumentException(
@@ -179,12 +175,5 @@ public final class ModelExportCommand extends ClientCommand {
                         + v
                         + " has no training checkpoint (an imported version has no"
                         + " discriminators); export without --with-discriminators"));
-  }
-
-  private static long order(String name) {
-    Matcher m = CHECKPOINT.matcher(name);
-    m.matches();
-    return Long.parseLong(m.group(1)) * 1_000_000_000L
-        + (m.group(2) == null ? 0 : Long.parseLong(m.group(2)));
   }
 }

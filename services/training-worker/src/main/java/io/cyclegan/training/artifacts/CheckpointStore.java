@@ -1,10 +1,12 @@
 package io.cyclegan.training.artifacts;
 
+import io.cyclegan.common.store.ObjectInfo;
 import io.cyclegan.common.store.ObjectStore;
 import io.cyclegan.model.checkpoint.CorruptCheckpointException;
 import io.cyclegan.model.checkpoint.IncompatibleCheckpointException;
 import io.cyclegan.model.train.CycleGanTrainer;
 import io.cyclegan.training.job.CheckpointRef;
+import io.cyclegan.training.job.JobState;
 import java.io.BufferedInputStream;
 import java.io.BufferedOutputStream;
 import java.io.IOException;
@@ -13,6 +15,8 @@ import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
 import org.slf4j.Logger;
@@ -64,6 +68,29 @@ public final class CheckpointStore {
   }
 
   /**
+   * The version's checkpoints that {@code state} does not name, written under a lower lease epoch
+   * than {@code leaseEpoch} (the writer's own, under which it wrote {@code state}): an upload whose
+   * run died before recording it, or one that an earlier holder wrote after losing the job. No run
+   * resumes from them (they are older than the state's lease epoch), so retention deletes them too.
+   */
+  public List<CheckpointRef> orphans(JobState state, long leaseEpoch) {
+    return store.list(JobKeys.checkpointPrefix(state.model(), state.version())).stream()
+        .filter(o -> state.checkpoints().stream().noneMatch(c -> c.key().equals(o.key())))
+        .filter(
+            o ->
+                JobKeys.CheckpointName.parse(o.key())
+                    .filter(n -> n.leaseEpoch() < leaseEpoch)
+                    .isPresent())
+        .map(
+            o -> {
+              JobKeys.CheckpointName n = JobKeys.CheckpointName.parse(o.key()).orElseThrow();
+              return new CheckpointRef(
+                  o.key(), n.epoch(), n.stepInEpoch(), -1, o.size(), o.lastModified());
+            })
+        .toList();
+  }
+
+  /**
    * Deletes checkpoints that state.json no longer names (the caller wrote it first, so a crash in
    * between leaves an orphaned object, never a reference to a missing one). A failure is logged and
    * left: retention is not worth failing a job over.
@@ -80,24 +107,85 @@ public final class CheckpointStore {
     }
   }
 
-  /** Saves the trainer's current position under the version's prefix. */
-  public CheckpointRef save(CycleGanTrainer trainer, String model, String version)
+  /**
+   * Saves the trainer's current position under the version's prefix, in a key of the writer's lease
+   * epoch ({@link JobKeys#checkpoint}).
+   */
+  public CheckpointRef save(CycleGanTrainer trainer, String model, String version, long leaseEpoch)
       throws IOException {
-    String key = JobKeys.checkpoint(model, version, trainer.epoch(), trainer.stepInEpoch());
     Files.createDirectories(tmpDir);
     Path tmp = Files.createTempFile(tmpDir, "checkpoint-", ".tmp");
     try {
       try (OutputStream out = new BufferedOutputStream(Files.newOutputStream(tmp))) {
         trainer.saveCheckpoint(out);
       }
-      long bytes = Files.size(tmp);
-      store.putFile(key, tmp, "application/octet-stream");
-      log.info("checkpoint {} written ({} bytes)", key, bytes);
-      return new CheckpointRef(
-          key, trainer.epoch(), trainer.stepInEpoch(), trainer.globalStep(), bytes, Instant.now());
+      return upload(
+          tmp,
+          model,
+          version,
+          trainer.epoch(),
+          trainer.stepInEpoch(),
+          trainer.globalStep(),
+          leaseEpoch);
     } finally {
       Files.deleteIfExists(tmp);
     }
+  }
+
+  /** Uploads a saved checkpoint file as one object: the second half of {@link #save}. */
+  public CheckpointRef upload(
+      Path file,
+      String model,
+      String version,
+      int epoch,
+      int stepInEpoch,
+      long globalStep,
+      long leaseEpoch)
+      throws IOException {
+    String key = JobKeys.checkpoint(model, version, epoch, stepInEpoch, leaseEpoch);
+    long bytes = Files.size(file);
+    store.putFile(key, file, "application/octet-stream");
+    log.info("checkpoint {} written ({} bytes)", key, bytes);
+    return new CheckpointRef(key, epoch, stepInEpoch, globalStep, bytes, Instant.now());
+  }
+
+  /**
+   * The checkpoints a run of the job may resume from, oldest first (the order {@link
+   * #restoreNewest} wants): those {@code state} names and, after them, any of the version's
+   * checkpoints written under a higher lease epoch than {@code state}'s. Such a checkpoint comes
+   * from a later holder whose own state.json was overwritten by an older holder's late write (see
+   * docs/reliability.md, "Why a stale write is never used"): the later holder's work wins. Its
+   * {@code globalStep} is unknown until it is loaded (-1).
+   */
+  public List<CheckpointRef> resumeCandidates(JobState state) {
+    long stateLease = state.leaseEpoch() == null ? 0 : state.leaseEpoch();
+    List<CheckpointRef> named = state.checkpoints();
+    List<ObjectInfo> newer =
+        store.list(JobKeys.checkpointPrefix(state.model(), state.version())).stream()
+            .filter(o -> JobKeys.CheckpointName.parse(o.key()).isPresent())
+            .filter(o -> JobKeys.CheckpointName.parse(o.key()).get().leaseEpoch() > stateLease)
+            .filter(o -> named.stream().noneMatch(c -> c.key().equals(o.key())))
+            .sorted(
+                Comparator.comparing(
+                    o -> JobKeys.CheckpointName.parse(o.key()).orElseThrow(),
+                    JobKeys.CheckpointName.ORDER))
+            .toList();
+    if (newer.isEmpty()) {
+      return named;
+    }
+    log.warn(
+        "job {}: state.json (lease epoch {}) is older than checkpoints of a later lease holder"
+            + " ({}); resuming from those",
+        state.jobId(),
+        stateLease,
+        newer.get(newer.size() - 1).key());
+    List<CheckpointRef> all = new ArrayList<>(named);
+    for (ObjectInfo o : newer) {
+      JobKeys.CheckpointName n = JobKeys.CheckpointName.parse(o.key()).orElseThrow();
+      all.add(
+          new CheckpointRef(o.key(), n.epoch(), n.stepInEpoch(), -1, o.size(), o.lastModified()));
+    }
+    return all;
   }
 
   /**

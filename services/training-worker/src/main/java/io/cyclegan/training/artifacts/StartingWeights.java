@@ -17,12 +17,9 @@ import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -35,7 +32,6 @@ import org.slf4j.LoggerFactory;
  */
 public final class StartingWeights {
   private static final Logger log = LoggerFactory.getLogger(StartingWeights.class);
-  private static final Pattern CHECKPOINT = Pattern.compile("epoch-(\\d+)(?:-step-(\\d+))?\\.ckpt");
 
   private final ObjectStore store;
   private final Path tmpDir;
@@ -133,21 +129,14 @@ public final class StartingWeights {
     }
   }
 
-  /** The newest {@code checkpoints/epoch-N[-step-K].ckpt} of a version, by (N, K), if any. */
+  /**
+   * The newest checkpoint of a version, if any: of the highest lease epoch, then the furthest
+   * position ({@link JobKeys#newestCheckpoint}), so never one that a worker wrote after losing the
+   * job to the worker that published it.
+   */
   public Optional<String> newestCheckpoint(InitFrom version) {
-    String prefix =
-        ObjectKeys.modelVersionPrefix(version.model(), version.version()) + "checkpoints/";
-    return store.list(prefix).stream()
-        .map(ObjectInfo::key)
-        .filter(k -> CHECKPOINT.matcher(k.substring(prefix.length())).matches())
-        .max(Comparator.comparingLong(k -> order(k.substring(prefix.length()))));
-  }
-
-  private static long order(String name) {
-    Matcher m = CHECKPOINT.matcher(name);
-    m.matches();
-    return Long.parseLong(m.group(1)) * 1_000_000_000L
-        + (m.group(2) == null ? 0 : Long.parseLong(m.group(2)));
+    String prefix = JobKeys.checkpointPrefix(version.model(), version.version());
+    return JobKeys.newestCheckpoint(store.list(prefix).stream().map(ObjectInfo::key).toList());
   }
 
   private static void requireBothDirections(InitFrom from, Map<String, Object> published) {

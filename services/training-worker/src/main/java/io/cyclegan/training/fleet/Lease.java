@@ -9,7 +9,7 @@ import java.time.Instant;
  * @param jobId the job
  * @param worker the instance id of the holder
  * @param epoch the fencing epoch: one more than the lease it replaced; every state the holder
- *     writes carries it ({@code leaseEpoch})
+ *     writes carries it ({@code leaseEpoch}), and so does every checkpoint key it writes
  * @param renewals how often the holder renewed it: a value that does not change for the lease's
  *     time to live, as another worker sees it on its own clock, means the holder is gone
  * @param released true when the holder gave the job up in order: free at once

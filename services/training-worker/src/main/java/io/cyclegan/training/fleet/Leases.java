@@ -10,6 +10,7 @@ import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.BooleanSupplier;
+import java.util.function.LongSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -34,6 +35,10 @@ import org.slf4j.LoggerFactory;
  *       anyone else can see the lease unchanged for a whole time to live. A renewal that took
  *       longer than a fifth of the time to live also loses the lease (the worker paused: its write
  *       may have landed after another worker's claim).
+ *   <li><b>Fencing.</b> Right before each write of the job, the holder {@link Held#confirm
+ *       confirms} the lease: the document is still its claim and it is still valid by its own
+ *       clock. What a late write could still do is made harmless by the lease epoch in the keys and
+ *       states it writes (job/FencedWrites).
  * </ul>
  */
 public final class Leases {
@@ -48,6 +53,7 @@ public final class Leases {
   private final Duration settle;
   private final Duration renewalBound;
   private final Map<String, Seen> seen = new ConcurrentHashMap<>();
+  private final LongSupplier clock;
 
   /** What this worker last saw of a job's lease, and when it first saw it (monotonic). */
   private record Seen(long epoch, long renewals, String worker, long sinceNanos) {}
@@ -61,6 +67,20 @@ public final class Leases {
    *     last renewal
    */
   public Leases(ObjectStore store, String workerId, boolean uniqueWorkerId, Duration ttl) {
+    this(store, workerId, uniqueWorkerId, ttl, System::nanoTime);
+  }
+
+  /**
+   * @param clock this worker's monotonic clock in nanoseconds ({@link System#nanoTime}); a test
+   *     drives it to play a worker whose clock runs fast or a holder that paused
+   */
+  Leases(
+      ObjectStore store,
+      String workerId,
+      boolean uniqueWorkerId,
+      Duration ttl,
+      LongSupplier clock) {
+    this.clock = clock;
     this.store = store;
     this.workerId = workerId;
     this.uniqueWorkerId = uniqueWorkerId;
@@ -110,7 +130,7 @@ public final class Leases {
       seen.remove(jobId);
       return true; // held by an earlier run of this very worker, which is gone: restarted
     }
-    long now = System.nanoTime();
+    long now = clock.getAsLong();
     Seen s = seen.get(jobId);
     if (s == null
         || s.epoch != l.epoch()
@@ -134,7 +154,7 @@ public final class Leases {
    */
   public Optional<Held> tryAcquire(String jobId, Optional<Lease> observed)
       throws InterruptedException {
-    long start = System.nanoTime();
+    long start = clock.getAsLong();
     Optional<Lease> current = read(jobId);
     if (!sameDocument(current, observed)) {
       return Optional.empty();
@@ -142,7 +162,7 @@ public final class Leases {
     long epoch = current.map(l -> l.epoch() + 1).orElse(1L);
     Lease claim = Lease.claim(jobId, workerId, epoch, ttl.toMillis(), incarnation);
     quick().putJson(key(jobId), claim);
-    if (System.nanoTime() - start > claimBound.toNanos()) {
+    if (clock.getAsLong() - start > claimBound.toNanos()) {
       log.warn("claim of job {} took longer than {} ms: not taken", jobId, claimBound.toMillis());
       return Optional.empty();
     }
@@ -211,12 +231,12 @@ public final class Leases {
 
     @Override
     public boolean isValid() {
-      return !lost && System.nanoTime() - validUntilNanos < 0;
+      return !lost && clock.getAsLong() - validUntilNanos < 0;
     }
 
     @Override
     public Instant validUntil() {
-      return Instant.now().plusNanos(Math.max(0, validUntilNanos - System.nanoTime()));
+      return Instant.now().plusNanos(Math.max(0, validUntilNanos - clock.getAsLong()));
     }
 
     @Override
@@ -225,6 +245,20 @@ public final class Leases {
         while (!isValid() && !lost && !giveUp.getAsBoolean()) {
           wait(200);
         }
+      }
+      return isValid();
+    }
+
+    @Override
+    public boolean confirm(String jobId) {
+      if (!isValid()) {
+        return false;
+      }
+      // Bounded by the fence itself: a read still unanswered when it runs out is not a yes.
+      Optional<Lease> current = store.withDeadline(validUntil()).getJson(key(jobId()), Lease.class);
+      if (current.isEmpty() || !current.get().isHeldBy(workerId, incarnation, epoch())) {
+        lose(current);
+        check(jobId);
       }
       return isValid();
     }
@@ -240,7 +274,7 @@ public final class Leases {
         return false;
       }
       boolean wasValid = isValid();
-      long start = System.nanoTime();
+      long start = clock.getAsLong();
       try {
         Optional<Lease> current = read(jobId());
         if (current.isEmpty() || !current.get().isHeldBy(workerId, incarnation, epoch())) {
@@ -248,7 +282,7 @@ public final class Leases {
         }
         Lease next = current.get().renewed();
         quick().putJson(key(jobId()), next);
-        long span = System.nanoTime() - start;
+        long span = clock.getAsLong() - start;
         if (!wasValid) {
           if (span > claimBound.toNanos()) {
             return false;
@@ -312,6 +346,7 @@ public final class Leases {
     }
 
     /** The lease is given up without a write (this worker is crashing, or must not write). */
+    @Override
     public void abandon() {
       lost = true;
     }

@@ -25,6 +25,20 @@ public interface Fence {
   boolean awaitValid(BooleanSupplier giveUp) throws InterruptedException;
 
   /**
+   * Confirms in the store, immediately before a write, that the lease is still this run's: the
+   * lease document is still its claim (same holder, process and epoch) and the fence is still valid
+   * by this worker's own clock once the answer is in.
+   *
+   * @return false when the fence is not valid (any more): wait for it ({@link #awaitValid}) and
+   *     confirm again
+   * @throws LeaseLostException when another worker's lease is there
+   */
+  boolean confirm(String jobId);
+
+  /** Gives the fence up without a write: this run must not write anything more. */
+  void abandon();
+
+  /**
    * @throws LeaseLostException when the fence is no longer valid
    */
   default void check(String jobId) {

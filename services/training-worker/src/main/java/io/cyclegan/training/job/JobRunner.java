@@ -4,7 +4,6 @@ import ai.djl.Device;
 import io.cyclegan.common.fault.Faults;
 import io.cyclegan.common.messages.TrainingEvent;
 import io.cyclegan.common.messages.TrainingEvent.Type;
-import io.cyclegan.common.store.StoreUnavailableException;
 import io.cyclegan.model.data.ImageSource;
 import io.cyclegan.model.device.DeviceSelector;
 import io.cyclegan.model.train.CycleGanTrainer;
@@ -46,6 +45,7 @@ public final class JobRunner implements TrainingListener {
   private final JobSpec spec;
   private final JobServices services;
   private final Fence fence;
+  private final FencedWrites writes;
   private final JobReport report;
   private final Map<String, Double> lastLosses = new LinkedHashMap<>();
   private volatile StopReason stopReason;
@@ -62,6 +62,7 @@ public final class JobRunner implements TrainingListener {
     this.spec = spec;
     this.services = services;
     this.fence = fence;
+    this.writes = new FencedWrites(spec.jobId(), services.jobs(), fence, services.metrics());
     this.state = spec.state();
     this.report = new JobReport(services.store(), spec.jobId(), spec.model(), spec.dataset());
   }
@@ -135,7 +136,16 @@ public final class JobRunner implements TrainingListener {
             .build()) {
       trainer = t;
       Optional<CheckpointRef> restored =
-          services.checkpoints().restoreNewest(t, state.checkpoints());
+          services.checkpoints().restoreNewest(t, services.checkpoints().resumeCandidates(state));
+      if (restored.isPresent() && !state.checkpoints().contains(restored.get())) {
+        // A later holder's checkpoint that state.json did not name: it is where the job is now.
+        CheckpointRef r = restored.get();
+        restored =
+            Optional.of(
+                new CheckpointRef(
+                    r.key(), r.epoch(), r.stepInEpoch(), t.globalStep(), r.bytes(), r.time()));
+        state = state.withCheckpoint(restored.get());
+      }
       if (restored.isPresent()) {
         report.resumeAt(t.globalStep());
         services.metrics().job("resumed");
@@ -266,8 +276,10 @@ public final class JobRunner implements TrainingListener {
    *     end
    */
   private void checkpoint(String reason) throws IOException {
-    awaitFence(); // a worker that lost the lease uploads nothing either
-    CheckpointRef ref = services.checkpoints().save(trainer, spec.model(), spec.version());
+    // A worker that lost the lease uploads nothing either.
+    writes.beforeWrite("checkpoint", this::abandoned);
+    CheckpointRef ref =
+        services.checkpoints().save(trainer, spec.model(), spec.version(), writes.epoch());
     // A checkpoint is a sign of life: this run counts as the only attempt since it, and a run
     // that stops in order counts as none.
     JobState next = state.withCheckpoint(ref).withAttempts(reason == null ? 1 : 0);
@@ -276,6 +288,9 @@ public final class JobRunner implements TrainingListener {
     List<CheckpointRef> dropped = services.checkpoints().beyondRetention(next.checkpoints());
     state = write(next.withoutCheckpoints(dropped));
     services.checkpoints().delete(dropped);
+    // Unnamed ones of earlier lease holders (a late write of a worker that lost the job): never
+    // resumed from, so deleted too.
+    services.checkpoints().delete(services.checkpoints().orphans(state, writes.epoch()));
     announce(ref, reason);
   }
 
@@ -295,7 +310,7 @@ public final class JobRunner implements TrainingListener {
    * short is simply done again (it is idempotent) when the command is read again.
    */
   private JobResult complete() throws IOException {
-    awaitFence();
+    writes.beforeWrite("model", this::abandoned);
     services
         .publisher()
         .publish(
@@ -416,23 +431,9 @@ public final class JobRunner implements TrainingListener {
     }
   }
 
-  /**
-   * Writes the job's state under its lease, only while the lease is valid: a write that waits for
-   * the store beyond the lease gives up, waits until the lease is confirmed, and is done again (it
-   * is a whole document). Nothing is written once the lease is lost.
-   */
+  /** Writes the job's state under its lease (see {@link FencedWrites#writeState}). */
   private JobState write(JobState next) {
-    while (true) {
-      awaitFence();
-      try {
-        return services.jobs().until(fence.validUntil()).write(next.underLease(fence.epoch()));
-      } catch (StoreUnavailableException e) {
-        if (fence.isValid()) {
-          throw e; // the store's own outage budget ran out first
-        }
-        log.warn("job {}: the lease ran out while writing its state; writing again", spec.jobId());
-      }
-    }
+    return writes.writeState(next, this::abandoned);
   }
 
   /**
@@ -441,19 +442,11 @@ public final class JobRunner implements TrainingListener {
    * @throws Fence.LeaseLostException when another worker holds it now
    */
   private void awaitFence() {
-    if (fence.isValid()) {
-      return;
-    }
-    log.warn("job {} paused: its lease is not confirmed (is the store away?)", spec.jobId());
-    try {
-      if (fence.awaitValid(() -> stopReason == StopReason.ABANDON)) {
-        log.info("job {} goes on: its lease is confirmed", spec.jobId());
-        return;
-      }
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-    }
-    fence.check(spec.jobId());
+    writes.awaitValid(this::abandoned);
+  }
+
+  private boolean abandoned() {
+    return stopReason == StopReason.ABANDON;
   }
 
   private TrainingEvent event(Type type) {

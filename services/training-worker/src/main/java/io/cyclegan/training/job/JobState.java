@@ -7,6 +7,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Consumer;
 
 /**
  * The durable state of one job, {@code jobs/{jobId}/state.json}: the source of truth every worker
@@ -125,55 +126,24 @@ public record JobState(
 
   public JobState running(String onDevice, String byWorker) {
     requireUnfinished("running");
-    return new JobState(
-        schema,
-        jobId,
-        JobStatus.running,
-        model,
-        dataset,
-        version,
-        params,
-        onDevice,
-        epoch,
-        step,
-        checkpoints,
-        attempts,
-        null,
-        source,
-        byWorker,
-        createdAt,
-        Instant.now(),
-        null,
-        initFrom,
-        leaseEpoch,
-        queuedAt,
-        principal);
+    return copy(
+        c -> {
+          c.state = JobStatus.running;
+          c.device = onDevice;
+          c.error = null;
+          c.worker = byWorker;
+          c.updatedAt = Instant.now();
+          c.finishedAt = null;
+        });
   }
 
   public JobState atPosition(int epochsDone, long stepsDone) {
-    return new JobState(
-        schema,
-        jobId,
-        state,
-        model,
-        dataset,
-        version,
-        params,
-        device,
-        epochsDone,
-        stepsDone,
-        checkpoints,
-        attempts,
-        error,
-        source,
-        worker,
-        createdAt,
-        Instant.now(),
-        finishedAt,
-        initFrom,
-        leaseEpoch,
-        queuedAt,
-        principal);
+    return copy(
+        c -> {
+          c.epoch = epochsDone;
+          c.step = stepsDone;
+          c.updatedAt = Instant.now();
+        });
   }
 
   /** Records a checkpoint that is already completely in the store. */
@@ -182,58 +152,24 @@ public record JobState(
     List<CheckpointRef> all = new ArrayList<>(checkpoints);
     all.removeIf(c -> c.key().equals(ref.key()));
     all.add(ref);
-    return new JobState(
-        schema,
-        jobId,
-        state,
-        model,
-        dataset,
-        version,
-        params,
-        device,
-        ref.epoch(),
-        ref.globalStep(),
-        all,
-        attempts,
-        error,
-        source,
-        worker,
-        createdAt,
-        Instant.now(),
-        finishedAt,
-        initFrom,
-        leaseEpoch,
-        queuedAt,
-        principal);
+    return copy(
+        c -> {
+          c.epoch = ref.epoch();
+          c.step = ref.globalStep();
+          c.checkpoints = all;
+          c.updatedAt = Instant.now();
+        });
   }
 
   /** Forgets checkpoints (retention keeps the newest); position and the rest stay. */
   public JobState withoutCheckpoints(List<CheckpointRef> dropped) {
     List<CheckpointRef> all = new ArrayList<>(checkpoints);
     all.removeAll(dropped);
-    return new JobState(
-        schema,
-        jobId,
-        state,
-        model,
-        dataset,
-        version,
-        params,
-        device,
-        epoch,
-        step,
-        all,
-        attempts,
-        error,
-        source,
-        worker,
-        createdAt,
-        Instant.now(),
-        finishedAt,
-        initFrom,
-        leaseEpoch,
-        queuedAt,
-        principal);
+    return copy(
+        c -> {
+          c.checkpoints = all;
+          c.updatedAt = Instant.now();
+        });
   }
 
   /**
@@ -247,83 +183,27 @@ public record JobState(
     }
     requireUnfinished(status.name());
     Instant now = Instant.now();
-    return new JobState(
-        schema,
-        jobId,
-        status,
-        model,
-        dataset,
-        version,
-        params,
-        device,
-        epoch,
-        step,
-        checkpoints,
-        attempts,
-        reason,
-        source,
-        worker,
-        createdAt,
-        now,
-        now,
-        initFrom,
-        leaseEpoch,
-        queuedAt,
-        principal);
+    return copy(
+        c -> {
+          c.state = status;
+          c.error = reason;
+          c.updatedAt = now;
+          c.finishedAt = now;
+        });
   }
 
   /** The same state, starting from {@code from}'s weights (see {@code initFrom}). */
   public JobState withInitFrom(InitFrom from) {
-    return new JobState(
-        schema,
-        jobId,
-        state,
-        model,
-        dataset,
-        version,
-        params,
-        device,
-        epoch,
-        step,
-        checkpoints,
-        attempts,
-        error,
-        source,
-        worker,
-        createdAt,
-        updatedAt,
-        finishedAt,
-        from,
-        leaseEpoch,
-        queuedAt,
-        principal);
+    return copy(c -> c.initFrom = from);
   }
 
   /** The same state with another attempt count (see {@code attempts}). */
   public JobState withAttempts(int count) {
-    return new JobState(
-        schema,
-        jobId,
-        state,
-        model,
-        dataset,
-        version,
-        params,
-        device,
-        epoch,
-        step,
-        checkpoints,
-        count,
-        error,
-        source,
-        worker,
-        createdAt,
-        Instant.now(),
-        finishedAt,
-        initFrom,
-        leaseEpoch,
-        queuedAt,
-        principal);
+    return copy(
+        c -> {
+          c.attempts = count;
+          c.updatedAt = Instant.now();
+        });
   }
 
   private void requireUnfinished(String next) {
@@ -335,55 +215,102 @@ public record JobState(
 
   /** The same state, queued at {@code at} by the command from {@code sender}. */
   public JobState queued(Instant at, String sender) {
-    return new JobState(
-        schema,
-        jobId,
-        state,
-        model,
-        dataset,
-        version,
-        params,
-        device,
-        epoch,
-        step,
-        checkpoints,
-        attempts,
-        error,
-        source,
-        worker,
-        createdAt,
-        updatedAt,
-        finishedAt,
-        initFrom,
-        leaseEpoch,
-        at,
-        sender);
+    return copy(
+        c -> {
+          c.queuedAt = at;
+          c.principal = sender;
+        });
   }
 
   /** The same state, written under the lease of epoch {@code fence}. */
   public JobState underLease(long fence) {
-    return new JobState(
-        schema,
-        jobId,
-        state,
-        model,
-        dataset,
-        version,
-        params,
-        device,
-        epoch,
-        step,
-        checkpoints,
-        attempts,
-        error,
-        source,
-        worker,
-        createdAt,
-        updatedAt,
-        finishedAt,
-        initFrom,
-        fence,
-        queuedAt,
-        principal);
+    return copy(c -> c.leaseEpoch = fence);
+  }
+
+  /**
+   * The one copy path of this record: every field is carried over unless {@code change} sets it, so
+   * a field added to the record is added here once ({@link Copy}) and no copy can lose it.
+   */
+  private JobState copy(Consumer<Copy> change) {
+    Copy c = new Copy(this);
+    change.accept(c);
+    return c.build();
+  }
+
+  /** The fields of a state being copied, all of them. */
+  private static final class Copy {
+    private final String schema;
+    private final String jobId;
+    private JobStatus state;
+    private final String model;
+    private final String dataset;
+    private final String version;
+    private final Map<String, Object> params;
+    private String device;
+    private int epoch;
+    private long step;
+    private List<CheckpointRef> checkpoints;
+    private Integer attempts;
+    private String error;
+    private final CommandSource source;
+    private String worker;
+    private final Instant createdAt;
+    private Instant updatedAt;
+    private Instant finishedAt;
+    private InitFrom initFrom;
+    private Long leaseEpoch;
+    private Instant queuedAt;
+    private String principal;
+
+    private Copy(JobState s) {
+      schema = s.schema;
+      jobId = s.jobId;
+      state = s.state;
+      model = s.model;
+      dataset = s.dataset;
+      version = s.version;
+      params = s.params;
+      device = s.device;
+      epoch = s.epoch;
+      step = s.step;
+      checkpoints = s.checkpoints;
+      attempts = s.attempts;
+      error = s.error;
+      source = s.source;
+      worker = s.worker;
+      createdAt = s.createdAt;
+      updatedAt = s.updatedAt;
+      finishedAt = s.finishedAt;
+      initFrom = s.initFrom;
+      leaseEpoch = s.leaseEpoch;
+      queuedAt = s.queuedAt;
+      principal = s.principal;
+    }
+
+    private JobState build() {
+      return new JobState(
+          schema,
+          jobId,
+          state,
+          model,
+          dataset,
+          version,
+          params,
+          device,
+          epoch,
+          step,
+          checkpoints,
+          attempts,
+          error,
+          source,
+          worker,
+          createdAt,
+          updatedAt,
+          finishedAt,
+          initFrom,
+          leaseEpoch,
+          queuedAt,
+          principal);
+    }
   }
 }

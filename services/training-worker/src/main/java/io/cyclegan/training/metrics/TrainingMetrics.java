@@ -25,7 +25,10 @@ import java.util.concurrent.atomic.AtomicReference;
  *   <li>{@code cyclegan_training_jobs_running} gauge (0 or 1) and {@code
  *       cyclegan_training_jobs_total{state}} counter of jobs that reached each state here;
  *   <li>{@code cyclegan_training_device_info{device}} = 1 for the device of the current or last
- *       job.
+ *       job;
+ *   <li>{@code cyclegan_training_fenced_writes_refused_total{write}} counter: a write of the job's
+ *       {@code state}, a {@code checkpoint} or the published {@code model} that this worker refused
+ *       because its lease was no longer its own (the job then stopped here without writing).
  * </ul>
  */
 public final class TrainingMetrics {
@@ -100,6 +103,15 @@ public final class TrainingMetrics {
     Counter.builder("cyclegan.training.jobs")
         .description("jobs that reached each state on this worker")
         .tag("state", state)
+        .register(registry)
+        .increment();
+  }
+
+  /** Counts a write refused because the lease was lost ({@code state}, {@code checkpoint}, ...). */
+  public void fencedWriteRefused(String write) {
+    Counter.builder("cyclegan.training.fenced.writes.refused")
+        .description("writes refused because this worker no longer held the job's lease")
+        .tag("write", write)
         .register(registry)
         .increment();
   }

@@ -4,8 +4,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.cyclegan.common.messages.MessageCodec;
+import io.cyclegan.common.messages.TrainingCommand.InitFrom;
+import java.lang.reflect.RecordComponent;
 import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.function.UnaryOperator;
 import org.junit.jupiter.api.Test;
 
 class JobStateTest {
@@ -86,6 +92,77 @@ class JobStateTest {
         .hasMessageContaining("completed, a final state");
     assertThatThrownBy(() -> completed.running("cpu()", "w1"))
         .isInstanceOf(IllegalStateException.class);
+  }
+
+  @Test
+  void shouldCarryOverEveryFieldThatACopyDoesNotChange() throws Exception {
+    CheckpointRef first =
+        new CheckpointRef("k1", 1, 0, 10, 1, Instant.parse("2026-01-01T00:00:00Z"));
+    JobState full =
+        new JobState(
+            JobState.SCHEMA,
+            "j1",
+            JobStatus.accepted,
+            "zebra",
+            "horse2zebra",
+            "j1",
+            Map.of("epochs", 3),
+            "cpu()",
+            1,
+            10,
+            List.of(first),
+            2,
+            "an earlier error",
+            SOURCE,
+            "w0",
+            Instant.parse("2026-01-01T00:00:01Z"),
+            Instant.parse("2026-01-01T00:00:02Z"),
+            Instant.parse("2026-01-01T00:00:03Z"),
+            new InitFrom("horse", "v1"),
+            4L,
+            Instant.parse("2026-01-01T00:00:04Z"),
+            "alice");
+    CheckpointRef second = new CheckpointRef("k2", 2, 0, 20, 1, Instant.now());
+    Map<String, Map.Entry<UnaryOperator<JobState>, Set<String>>> copies = new LinkedHashMap<>();
+    copies.put(
+        "running",
+        Map.entry(
+            s -> s.running("gpu(0)", "w1"),
+            Set.of("state", "device", "error", "worker", "updatedAt", "finishedAt")));
+    copies.put(
+        "atPosition", Map.entry(s -> s.atPosition(5, 50), Set.of("epoch", "step", "updatedAt")));
+    copies.put(
+        "withCheckpoint",
+        Map.entry(
+            s -> s.withCheckpoint(second), Set.of("epoch", "step", "checkpoints", "updatedAt")));
+    copies.put(
+        "withoutCheckpoints",
+        Map.entry(s -> s.withoutCheckpoints(List.of(first)), Set.of("checkpoints", "updatedAt")));
+    copies.put(
+        "finished",
+        Map.entry(
+            s -> s.finished(JobStatus.completed, null),
+            Set.of("state", "error", "updatedAt", "finishedAt")));
+    copies.put(
+        "withInitFrom",
+        Map.entry(s -> s.withInitFrom(new InitFrom("m", "v2")), Set.of("initFrom")));
+    copies.put("withAttempts", Map.entry(s -> s.withAttempts(7), Set.of("attempts", "updatedAt")));
+    copies.put(
+        "queued", Map.entry(s -> s.queued(Instant.now(), "bob"), Set.of("queuedAt", "principal")));
+    copies.put("underLease", Map.entry(s -> s.underLease(9), Set.of("leaseEpoch")));
+
+    for (Map.Entry<String, Map.Entry<UnaryOperator<JobState>, Set<String>>> c : copies.entrySet()) {
+      JobState copy = c.getValue().getKey().apply(full);
+      for (RecordComponent field : JobState.class.getRecordComponents()) {
+        Object before = field.getAccessor().invoke(full);
+        Object after = field.getAccessor().invoke(copy);
+        if (c.getValue().getValue().contains(field.getName())) {
+          assertThat(after).as("%s changes %s", c.getKey(), field.getName()).isNotEqualTo(before);
+        } else {
+          assertThat(after).as("%s keeps %s", c.getKey(), field.getName()).isEqualTo(before);
+        }
+      }
+    }
   }
 
   @Test

@@ -1,0 +1,132 @@
+package io.cyclegan.training.job;
+
+import io.cyclegan.common.store.StoreUnavailableException;
+import io.cyclegan.training.metrics.TrainingMetrics;
+import java.util.Optional;
+import java.util.function.BooleanSupplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The job's writes under its lease (docs/reliability.md, "Why a stale write is never used"). Right
+ * before each write the lease is confirmed in the store (still this run's claim, still valid by
+ * this worker's clock), and before a state write the stored state is read too: one written under a
+ * higher lease epoch means another worker runs the job now. A refused write is counted, the fence
+ * is given up, and {@link Fence.LeaseLostException} stops the run without writing anything more.
+ */
+public final class FencedWrites {
+  private static final Logger log = LoggerFactory.getLogger(FencedWrites.class);
+
+  private final String jobId;
+  private final JobStore jobs;
+  private final Fence fence;
+  private final TrainingMetrics metrics;
+
+  public FencedWrites(String jobId, JobStore jobs, Fence fence, TrainingMetrics metrics) {
+    this.jobId = jobId;
+    this.jobs = jobs;
+    this.fence = fence;
+    this.metrics = metrics;
+  }
+
+  /**
+   * Writes the job's state stamped with the lease epoch, only while the lease is this run's: a
+   * write that waits for the store beyond the lease gives up, waits until the lease is confirmed,
+   * and is done again (it is a whole document).
+   *
+   * @param giveUp stops waiting for the lease to be confirmed (the run was abandoned)
+   * @throws Fence.LeaseLostException when the lease is lost: nothing was written
+   */
+  public JobState writeState(JobState next, BooleanSupplier giveUp) {
+    while (true) {
+      awaitValid(giveUp);
+      try {
+        if (!confirm("state")) {
+          continue; // the lease ran out meanwhile: wait until it is confirmed again
+        }
+        JobStore bounded = jobs.until(fence.validUntil());
+        Optional<Long> stored = bounded.read(jobId).map(JobState::leaseEpoch);
+        if (stored.isPresent() && stored.get() > fence.epoch()) {
+          throw refuse(
+              "state",
+              new Fence.LeaseLostException(
+                  "job "
+                      + jobId
+                      + ": its state was written under lease epoch "
+                      + stored.get()
+                      + ", after this worker's "
+                      + fence.epoch()));
+        }
+        return bounded.write(next.underLease(fence.epoch()));
+      } catch (StoreUnavailableException e) {
+        if (fence.isValid()) {
+          throw e; // the store's own outage budget ran out first
+        }
+        log.warn("job {}: the lease ran out while writing its state; writing again", jobId);
+      }
+    }
+  }
+
+  /**
+   * Returns when this run may write other objects of the job now ({@code checkpoint}, the published
+   * {@code model}): its lease confirmed in the store.
+   *
+   * @throws Fence.LeaseLostException when the lease is lost
+   */
+  public void beforeWrite(String write, BooleanSupplier giveUp) {
+    while (true) {
+      awaitValid(giveUp);
+      try {
+        if (confirm(write)) {
+          return;
+        }
+      } catch (StoreUnavailableException e) {
+        if (fence.isValid()) {
+          throw e;
+        }
+        log.warn("job {}: the lease ran out while confirming it; confirming again", jobId);
+      }
+    }
+  }
+
+  /** The lease epoch the writes carry (in checkpoint keys and {@code leaseEpoch}). */
+  public long epoch() {
+    return fence.epoch();
+  }
+
+  private boolean confirm(String write) {
+    try {
+      return fence.confirm(jobId);
+    } catch (Fence.LeaseLostException e) {
+      throw refuse(write, e);
+    }
+  }
+
+  private Fence.LeaseLostException refuse(String write, Fence.LeaseLostException e) {
+    fence.abandon();
+    metrics.fencedWriteRefused(write);
+    log.warn("job {}: {} not written, stopping here: {}", jobId, write, e.getMessage());
+    return e;
+  }
+
+  /**
+   * Returns while the lease is valid, waiting while it is being confirmed (the store was away).
+   *
+   * @throws Fence.LeaseLostException when another worker holds it now
+   */
+  public void awaitValid(BooleanSupplier giveUp) {
+    if (fence.isValid()) {
+      return;
+    }
+    log.warn("job {} paused: its lease is not confirmed (is the store away?)", jobId);
+    try {
+      if (fence.awaitValid(giveUp)) {
+        log.info("job {} goes on: its lease is confirmed", jobId);
+        return;
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    fence.check(jobId);
+  }
+}
