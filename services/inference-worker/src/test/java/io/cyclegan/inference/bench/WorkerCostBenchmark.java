@@ -205,14 +205,18 @@ public final class WorkerCostBenchmark {
             Locale.ROOT,
             "{\"bench\": \"png-encode\", \"size\": %d, \"imageioDefaultEncodeCpuMs\": %.3f,"
                 + " \"imageioDefaultBytes\": %d, \"workerEncodeCpuMs\": %.3f, \"workerBytes\": %d,"
-                + " \"decodeCpuMs\": %.3f, \"imageTensorCopiesCpuMs\": %.3f}",
+                + " \"decodeCpuMs\": %.3f, \"pixelCopiesCpuMs\": %.3f,"
+                + " \"pixelCopiesBeforeCpuMs\": %.3f, \"jpegEncodeCpuMs\": %.3f, \"jpegBytes\": %d}",
             size,
             codec[3],
             (long) codec[4],
             codec[2],
             (long) codec[5],
             codec[1],
-            codec[6]));
+            codec[6],
+            codec[7],
+            codec[8],
+            (long) codec[9]));
     System.out.println(inputRead);
     for (Burst m : last.values()) {
       System.out.println(
@@ -398,7 +402,9 @@ public final class WorkerCostBenchmark {
   static double[] codec(BufferedImage image, int reps) {
     byte[] png = ImageValidator.encodePng(image, ImageValidator.FAST_DEFLATE_LEVEL);
     byte[] defaultPng = imageIoDefault(image);
-    double[] out = new double[7];
+    BufferedImage decoded = decode(png); // the type the worker's decoder gives (3-byte BGR)
+    byte[] jpeg = jpeg(image);
+    double[] out = new double[10];
     for (int round = 0; round < 2; round++) { // the first round warms the JIT up
       long t0 = THREADS.getCurrentThreadCpuTime();
       for (int i = 0; i < reps; i++) {
@@ -414,18 +420,84 @@ public final class WorkerCostBenchmark {
       }
       long t3 = THREADS.getCurrentThreadCpuTime();
       for (int i = 0; i < reps; i++) {
-        copies(image);
+        copies(decoded);
       }
       long t4 = THREADS.getCurrentThreadCpuTime();
+      for (int i = 0; i < reps; i++) {
+        copiesPixelByPixel(decoded);
+      }
+      long t5 = THREADS.getCurrentThreadCpuTime();
+      for (int i = 0; i < reps; i++) {
+        jpeg(image);
+      }
+      long t6 = THREADS.getCurrentThreadCpuTime();
       out[1] = (t1 - t0) / 1e6 / reps;
       out[2] = (t2 - t1) / 1e6 / reps;
       out[3] = (t3 - t2) / 1e6 / reps;
       out[6] = (t4 - t3) / 1e6 / reps;
+      out[7] = (t5 - t4) / 1e6 / reps;
+      out[8] = (t6 - t5) / 1e6 / reps;
     }
     out[0] = out[1] + out[2];
     out[4] = defaultPng.length;
     out[5] = png.length;
+    out[9] = jpeg.length;
     return out;
+  }
+
+  /** The worker's copies of one image's pixels on their way into the model and out of it. */
+  private static BufferedImage copies(BufferedImage image) {
+    PreparedImage p = InputImages.prepare(image, Integer.MAX_VALUE);
+    float[] batch = new float[p.chw().length];
+    System.arraycopy(p.chw(), 0, batch, 0, batch.length);
+    return OutputImages.crop(batch, 0, p.paddedWidth(), p.paddedHeight(), p.width(), p.height(), 3);
+  }
+
+  /**
+   * The same copies as the worker made them before issue 15 part 2: every pixel through {@code
+   * getRGB} and {@code setRGB} (the images' colour models) instead of their rasters.
+   */
+  private static BufferedImage copiesPixelByPixel(BufferedImage image) {
+    int w = image.getWidth();
+    int h = image.getHeight();
+    int plane = w * h;
+    int[] argb = image.getRGB(0, 0, w, h, null, 0, w);
+    float[] chw = new float[3 * plane];
+    for (int i = 0; i < plane; i++) {
+      chw[i] = ((argb[i] >> 16) & 0xFF) / 127.5f - 1f;
+      chw[plane + i] = ((argb[i] >> 8) & 0xFF) / 127.5f - 1f;
+      chw[2 * plane + i] = (argb[i] & 0xFF) / 127.5f - 1f;
+    }
+    float[] batch = new float[chw.length];
+    System.arraycopy(chw, 0, batch, 0, batch.length);
+    BufferedImage out = new BufferedImage(w, h, BufferedImage.TYPE_INT_RGB);
+    int[] rgb = new int[plane];
+    for (int i = 0; i < plane; i++) {
+      rgb[i] =
+          (byteOf(batch[i]) << 16) | (byteOf(batch[plane + i]) << 8) | byteOf(batch[2 * plane + i]);
+    }
+    out.setRGB(0, 0, w, h, rgb, 0, w);
+    return out;
+  }
+
+  private static int byteOf(float v) {
+    return Math.round((Math.max(-1f, Math.min(1f, v)) + 1f) * 127.5f);
+  }
+
+  /**
+   * JPEG at ImageIO's default quality (0.75): what an output format per request ({@code
+   * cg-output-format}, issue 15) would cost instead of the PNG encode.
+   */
+  private static byte[] jpeg(BufferedImage image) {
+    ByteArrayOutputStream out = new ByteArrayOutputStream(image.getWidth() * image.getHeight());
+    try (ImageOutputStream ios = new MemoryCacheImageOutputStream(out)) {
+      if (!ImageIO.write(image, "jpeg", ios)) {
+        throw new IllegalStateException("no JPEG writer");
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    return out.toByteArray();
   }
 
   /**
@@ -466,14 +538,6 @@ public final class WorkerCostBenchmark {
         cpu[1] / 1e6 / n,
         wall[0] / 1e6 / n,
         wall[1] / 1e6 / n);
-  }
-
-  /** The worker's copies of one image's pixels on their way into the model and out of it. */
-  private static BufferedImage copies(BufferedImage image) {
-    PreparedImage p = InputImages.prepare(image, Integer.MAX_VALUE);
-    float[] batch = new float[p.chw().length];
-    System.arraycopy(p.chw(), 0, batch, 0, batch.length);
-    return OutputImages.crop(batch, 0, p.paddedWidth(), p.paddedHeight(), p.width(), p.height(), 3);
   }
 
   private static BufferedImage decode(byte[] png) {
