@@ -1,5 +1,6 @@
 package io.cyclegan.model.device;
 
+import ai.djl.engine.Engine;
 import ai.djl.pytorch.jni.JniUtils;
 
 /**
@@ -14,6 +15,7 @@ public final class EngineThreads {
 
   /** The intra-op thread count of the calling thread. */
   public static int intraOp() {
+    Engine.getEngine("PyTorch"); // loads libtorch before its first native call
     return JniUtils.getNumThreads();
   }
 
@@ -26,6 +28,7 @@ public final class EngineThreads {
       throw new IllegalArgumentException("threads must be >= 0, was " + threads);
     }
     if (threads > 0) {
+      Engine.getEngine("PyTorch");
       JniUtils.setNumThreads(threads);
     }
   }
