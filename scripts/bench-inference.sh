@@ -8,9 +8,16 @@
 #   (or IMAGES, MAX_BATCH, SIZE, BLOCKS, NGF, MAX_BATCH_DELAY_MS in the environment;
 #   defaults 128, 8, 64, 6, 64, 20: a 64 px, 6-block, ngf-64 generator with random weights).
 # --split (issue 15 part 2): the broker and the store run in another JVM (the local stack's main,
-#   LocalStackMain, as in a deployment), the worker in this one; prints JSON lines with
-#   workerCpuMsPerImage, bareCpuMsPerImage and codecCpuMsPerImage (WorkerCostBenchmark), then the
-#   PNG encoder side by side with ImageIO's default.
+#   LocalStackMain, as in a deployment), the worker in this one (WorkerCostBenchmark). After a
+#   warm-up of a quarter of the burst, BENCH_ROUNDS (3) bursts; prints a "worker-burst" line per
+#   burst, then "worker-cost" (workerCpuMsPerImage, bareCpuMsPerImage, codecCpuMsPerImage, the
+#   overhead and the issue's two ratios, from the last burst), "png-encode" (the encoder and the
+#   pixel copies), "input-read" (a stat then a get against one bounded get) and "worker-threads"
+#   (CPU per image by thread). BENCH_B="K=V,K=V" (worker settings, e.g.
+#   CYCLEGAN_INFERENCE_THREADS=2) alternates the rounds between the shipped settings (A) and A plus
+#   those (B), each with its own bare figure at its libtorch thread count: a lever side by side in
+#   one run. On 2 shared cores: 128 images of 64 px about 3 minutes (A/B: 2.3 at load 6, 6 at
+#   load 15); 32 images of 256 px about 4 minutes (docs/benchmarks.md).
 # Runs from a fresh clone with the reactor (no `mvn install`). MVN defaults to offline Maven
 # ("mvn -o").
 set -euo pipefail

@@ -2,6 +2,7 @@ package io.cyclegan.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import io.cyclegan.common.messages.CloudEvents;
 import io.cyclegan.common.messages.DeadLetter;
 import io.cyclegan.common.messages.Direction;
@@ -358,6 +359,46 @@ class CliIT {
         .containsPattern("\\s2  ingest: image too large")
         .containsPattern("\\s1  inference: model zebra not found")
         .contains("key=k2 source=" + source + "/0@12");
+  }
+
+  @Test
+  void shouldListOnePageOverKafkaAndGoOnWhereItEndedWithItsCursor() throws Exception {
+    String source = "it.dlq-pages." + shortId();
+    seedDeadLetters(source);
+
+    CliRun.Result first =
+        CliRun.run(stack, "dlq", "list", source, "--limit", "2", "--verbose", "-o", "json");
+    JsonNode firstDoc = MessageCodec.mapper().readTree(first.out());
+    String cursor = firstDoc.path("next").asText(null);
+    CliRun.Result second =
+        CliRun.run(
+            stack,
+            "dlq",
+            "list",
+            source,
+            "--limit",
+            "2",
+            "--after",
+            cursor,
+            "--verbose",
+            "-o",
+            "json");
+    JsonNode secondDoc = MessageCodec.mapper().readTree(second.out());
+    CliRun.Result table = CliRun.run(stack, "dlq", "list", source, "--limit", "1");
+
+    assertThat(first.exitCode()).as(first.toString()).isEqualTo(ExitCodes.OK);
+    assertThat(firstDoc.path("count").asInt()).isEqualTo(2);
+    assertThat(firstDoc.path("letters"))
+        .extracting(l -> l.path("key").asText())
+        .containsExactly("k1", "k2");
+    assertThat(cursor).isNotNull();
+    assertThat(second.exitCode()).as(second.toString()).isEqualTo(ExitCodes.OK);
+    assertThat(secondDoc.path("letters"))
+        .extracting(l -> l.path("key").asText())
+        .containsExactly("k3");
+    assertThat(secondDoc.has("next")).isFalse();
+    assertThat(table.out()).contains(source + ".dlq: 1 dead letters");
+    assertThat(table.err()).contains("more: cyclegan dlq list " + source + " --after ");
   }
 
   @Test

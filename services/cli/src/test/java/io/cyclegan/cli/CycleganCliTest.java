@@ -70,7 +70,6 @@ class CycleganCliTest {
   void shouldSayWhichCommandsTheHttpApiCannotServe() {
     for (String[] args :
         new String[][] {
-          {"dlq", "replay", "cyclegan.images.in", "--dry-run"},
           {"models", "export", "m", "--format", "pth", "--with-discriminators", "--out", "x"}
         }) {
       // Refused before any connection is made: nothing listens on this port.

@@ -26,6 +26,8 @@ import java.util.Map;
  *     ({@code CYCLEGAN_MAX_INPUT_BYTES}; default {@code CYCLEGAN_MAX_IMAGE_BYTES}, ingest's limit,
  *     else 1 MiB)
  * @param replyTopics the reply topics a claim check may name ({@code CYCLEGAN_REPLY_TOPICS})
+ * @param modelThreads libtorch's intra-op threads for the forward passes, set on the model thread
+ *     ({@code CYCLEGAN_INFERENCE_THREADS}; 0 leaves libtorch's choice, one per physical core)
  * @param bindAddress the side server's address; {@code 0.0.0.0} from the environment (a container),
  *     {@code 127.0.0.1} when embedded in {@code cyclegan up} or a test
  */
@@ -40,6 +42,7 @@ public record InferenceConfig(
     Duration modelPollInterval,
     long maxInputBytes,
     ReplyTopics replyTopics,
+    int modelThreads,
     String bindAddress) {
 
   public static final String SERVICE = "inference";
@@ -91,6 +94,7 @@ public record InferenceConfig(
             1,
             Integer.MAX_VALUE - 8),
         ReplyTopics.fromEnv(vars, Topics.fromEnv(vars)),
+        env.integer("CYCLEGAN_INFERENCE_THREADS", 0, 0, 1024),
         "0.0.0.0");
   }
 
@@ -107,6 +111,7 @@ public record InferenceConfig(
         modelPollInterval,
         maxInputBytes,
         replyTopics,
+        modelThreads,
         address);
   }
 

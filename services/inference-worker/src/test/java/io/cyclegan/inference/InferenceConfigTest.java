@@ -24,6 +24,7 @@ class InferenceConfigTest {
     assertThat(c.service().metricsPort()).isEqualTo(9466);
     assertThat(c.service().groupId()).isEqualTo("cyclegan-inference");
     assertThat(c.bindAddress()).isEqualTo("0.0.0.0");
+    assertThat(c.modelThreads()).isZero();
   }
 
   @Test
@@ -37,8 +38,10 @@ class InferenceConfigTest {
             "CYCLEGAN_MAX_EDGE", "512",
             "CYCLEGAN_MODEL_CACHE_SIZE", "2",
             "CYCLEGAN_INFERENCE_REQUEST_DEADLINE_SECONDS", "30",
-            "CYCLEGAN_MODEL_POLL_SECONDS", "5"));
+            "CYCLEGAN_MODEL_POLL_SECONDS", "5",
+            "CYCLEGAN_INFERENCE_THREADS", "1"));
     InferenceConfig c = InferenceConfig.fromEnv(env);
+    assertThat(c.modelThreads()).isEqualTo(1);
     assertThat(c.requestDeadline()).isEqualTo(java.time.Duration.ofSeconds(30));
     assertThat(c.modelPollInterval()).isEqualTo(java.time.Duration.ofSeconds(5));
     assertThat(c.device()).isEqualTo("cpu");

@@ -211,7 +211,9 @@ public final class IngestService implements AutoCloseable {
                                       DeadLettersResource.MAX_POLL_RECORDS,
                                       // reading never creates a topic
                                       ConsumerConfig.ALLOW_AUTO_CREATE_TOPICS_CONFIG,
-                                      false)))));
+                                      false)),
+                      producer,
+                      runtime.metrics().registry())));
     } catch (RuntimeException e) {
       closeAll(built);
       throw e;

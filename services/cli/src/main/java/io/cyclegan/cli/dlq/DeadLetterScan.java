@@ -1,23 +1,32 @@
 package io.cyclegan.cli.dlq;
 
-import io.cyclegan.cli.topics.TopicReader;
-import io.cyclegan.common.messages.DeadLetter;
-import io.cyclegan.common.messages.MessageFormatException;
+import com.fasterxml.jackson.databind.JsonNode;
+import io.cyclegan.cli.connect.ApiClient;
+import io.cyclegan.cli.listing.ApiCursor;
+import io.cyclegan.common.deadletter.DeadLetterCursor;
+import io.cyclegan.common.deadletter.DeadLetterEntry;
+import io.cyclegan.common.deadletter.DeadLetterPage;
+import io.cyclegan.common.deadletter.DeadLetterReader;
 import io.cyclegan.common.messages.Topics;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
+import java.util.Optional;
+import org.apache.kafka.clients.consumer.Consumer;
 
 /**
- * Reads a dead-letter topic from its beginning to its end as it is when the scan starts, so a scan
- * ends even while services keep dead-lettering.
+ * A dead-letter topic a page at a time, over either transport: over Kafka with the shared {@link
+ * DeadLetterReader} (the one the HTTP API uses), over the API with {@code GET
+ * /dead-letters/{topic}}. Both walk the topic as it was when the walk began, so a walk ends even
+ * while services keep dead-lettering.
  */
 final class DeadLetterScan {
   private static final Duration READ_TIMEOUT = Duration.ofMinutes(2);
 
-  /** A DLQ record and its dead-letter headers; {@code letter} is null when they are missing. */
-  record Entry(ConsumerRecord<byte[], byte[]> record, DeadLetter letter, String problem) {}
+  /** One page: its letters (read by {@code toLetter}) and the cursor of the next, if any. */
+  record Page<T>(List<T> items, Optional<String> next) {}
 
   private DeadLetterScan() {}
 
@@ -26,24 +35,64 @@ final class DeadLetterScan {
     return topic.endsWith(topics.dlqSuffix()) ? topic : topics.dlq(topic);
   }
 
-  static List<Entry> read(TopicReader reader, String dlqTopic) {
-    if (reader.partitions(dlqTopic).isEmpty()) {
-      throw new IllegalArgumentException("topic " + dlqTopic + " does not exist");
-    }
-    List<Entry> entries = new ArrayList<>();
-    reader.readRange(
-        reader.beginningOffsets(List.of(dlqTopic)),
-        reader.endOffsets(List.of(dlqTopic)),
-        READ_TIMEOUT,
-        record -> entries.add(entry(record)));
-    return entries;
+  /**
+   * One page of at most {@code limit} records from {@code cursor} (null: the beginning), over
+   * Kafka.
+   *
+   * @throws IllegalArgumentException when the topic does not exist or the cursor is not one
+   */
+  static Page<DeadLetterEntry> page(
+      Consumer<byte[], byte[]> consumer, String dlq, String cursor, int limit) {
+    DeadLetterPage page =
+        new DeadLetterReader(consumer, READ_TIMEOUT)
+            .page(dlq, cursor == null ? null : parse(cursor), limit)
+            .orElseThrow(() -> new IllegalArgumentException("topic " + dlq + " does not exist"));
+    return new Page<>(page.entries(), page.next().map(DeadLetterCursor::text));
   }
 
-  private static Entry entry(ConsumerRecord<byte[], byte[]> record) {
+  /**
+   * One page of {@code GET /dead-letters/{topic}}: the letters as the API shows them. The cursor is
+   * the same text as over Kafka: the API's opaque cursor holds it ({@link ApiCursor}), so a walk
+   * begun on one transport goes on over the other.
+   */
+  static Page<JsonNode> page(ApiClient api, String topic, String cursor, int limit) {
+    String path =
+        "/dead-letters/"
+            + URLEncoder.encode(topic, StandardCharsets.UTF_8)
+            + "?limit="
+            + limit
+            + (cursor == null
+                ? ""
+                : "&cursor=" + URLEncoder.encode(ApiCursor.of(cursor), StandardCharsets.UTF_8));
+    JsonNode doc =
+        api.getJson(path)
+            .orElseThrow(
+                () ->
+                    new IllegalArgumentException(
+                        topic + " is not a topic of the pipeline or its dead-letter topic"));
+    List<JsonNode> letters = new ArrayList<>();
+    doc.path("letters").forEach(letters::add);
+    String next = doc.path("next").asText(null);
+    return new Page<>(
+        letters,
+        next == null || next.isEmpty() ? Optional.empty() : Optional.of(ApiCursor.name(next)));
+  }
+
+  /**
+   * Checks a cursor given with {@code --after} before it reaches Kafka or the API.
+   *
+   * @throws IllegalArgumentException when it is not one {@code cyclegan dlq list} printed
+   */
+  static DeadLetterCursor parse(String cursor) {
     try {
-      return new Entry(record, DeadLetter.fromHeaders(record.headers()), null);
-    } catch (MessageFormatException | IllegalArgumentException | java.time.DateTimeException e) {
-      return new Entry(record, null, e.getMessage());
+      return DeadLetterCursor.parse(cursor);
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException(
+          "--after must be a cursor a previous 'cyclegan dlq list' printed (partition=offset:end"
+              + " pairs), was '"
+              + cursor
+              + "'",
+          e);
     }
   }
 }

@@ -5,13 +5,12 @@ import io.cyclegan.cli.CliContext;
 import io.cyclegan.cli.ClientCommand;
 import io.cyclegan.cli.ExitCodes;
 import io.cyclegan.cli.connect.Connection;
+import io.cyclegan.cli.listing.PageOptions;
 import io.cyclegan.cli.output.OutputFormat;
 import io.cyclegan.cli.output.OutputOptions;
 import io.cyclegan.cli.topics.RecordText;
-import io.cyclegan.cli.topics.TopicReader;
+import io.cyclegan.common.deadletter.DeadLetterEntry;
 import io.cyclegan.common.messages.DeadLetter;
-import java.net.URLEncoder;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -23,11 +22,18 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
-/** Counts a dead-letter topic's records by stage and reason. */
+/**
+ * Counts a page of a dead-letter topic's records by stage and reason: one page per call ({@code
+ * --limit}, O(page) over either transport), and where the next starts ({@code --after}), or every
+ * page with {@code --all}, as every listing of the CLI ({@link PageOptions}).
+ */
 @Command(
     name = "list",
     mixinStandardHelpOptions = true,
-    description = "Count dead letters by stage and reason; --verbose lists every record.")
+    description = {
+      "Count dead letters by stage and reason, a page at a time; --verbose lists every record.",
+      "A page that has a successor ends with the --after cursor that reads the next."
+    })
 public final class DlqListCommand extends ClientCommand {
 
   @Parameters(
@@ -40,33 +46,47 @@ public final class DlqListCommand extends ClientCommand {
   @Option(names = "--verbose", description = "print each record's key, source offset and time")
   boolean verbose;
 
+  @Mixin PageOptions paging = new PageOptions();
+
   DlqListCommand(CliContext context) {
     super(context);
   }
 
   @Override
   public Integer call() {
+    if (paging.limit() < 1 || paging.limit() > PageOptions.MAX_LIMIT) {
+      throw new IllegalArgumentException(
+          "--limit must be 1 to "
+              + PageOptions.MAX_LIMIT
+              + " (dead letters per page), was "
+              + paging.limit()
+              + "; --all lists every page");
+    }
+    if (paging.after() != null) {
+      DeadLetterScan.parse(paging.after());
+    }
     String dlq;
     List<Letter> entries = new ArrayList<>();
+    String next = paging.after();
     if (api().isPresent()) {
-      // GET /dead-letters/{topic}, following its pages (docs/http-api.md).
+      // GET /dead-letters/{topic}?limit=&cursor= (docs/http-api.md), a page per call.
       dlq = topic;
-      List<JsonNode> letters =
-          api()
-              .get()
-              .getList(
-                  "/dead-letters/" + URLEncoder.encode(topic, StandardCharsets.UTF_8), "letters", 0)
-              .orElseThrow(
-                  () ->
-                      new IllegalArgumentException(
-                          topic + " is not a topic of the pipeline or its dead-letter topic"));
-      letters.forEach(node -> entries.add(Letter.of(node)));
+      do {
+        DeadLetterScan.Page<JsonNode> page =
+            DeadLetterScan.page(api().get(), topic, next, paging.limit());
+        page.items().forEach(node -> entries.add(Letter.of(node)));
+        next = page.next().orElse(null);
+      } while (next != null && paging.all());
     } else {
       Connection connection = connection();
       dlq = DeadLetterScan.dlqTopic(connection.topics(), topic);
       try (KafkaConsumer<byte[], byte[]> consumer = connection.reader()) {
-        DeadLetterScan.read(new TopicReader(consumer), dlq)
-            .forEach(entry -> entries.add(Letter.of(entry)));
+        do {
+          DeadLetterScan.Page<DeadLetterEntry> page =
+              DeadLetterScan.page(consumer, dlq, next, paging.limit());
+          page.items().forEach(entry -> entries.add(Letter.of(entry)));
+          next = page.next().orElse(null);
+        } while (next != null && paging.all());
       }
     }
     Map<String, Integer> groups = new TreeMap<>();
@@ -74,7 +94,7 @@ public final class DlqListCommand extends ClientCommand {
       groups.merge(entry.group(), 1, Integer::sum);
     }
     if (output.format() != OutputFormat.table) {
-      output.printDocument(out(), document(dlq, entries, groups));
+      output.printDocument(out(), document(dlq, entries, groups, next));
       return ExitCodes.OK;
     }
     out().printf("%s: %d dead letters%n", dlq, entries.size());
@@ -82,12 +102,25 @@ public final class DlqListCommand extends ClientCommand {
     if (verbose) {
       entries.forEach(entry -> out().println(entry.detail()));
     }
+    if (next != null) {
+      // As every listing: the hint on stderr, so stdout stays the table.
+      err()
+          .println(
+              "more: cyclegan dlq list "
+                  + topic
+                  + " --after "
+                  + next
+                  + (paging.limit() == PageOptions.DEFAULT_LIMIT
+                      ? ""
+                      : " --limit " + paging.limit()));
+      err().flush();
+    }
     return ExitCodes.OK;
   }
 
-  /** {topic, count, groups: [{group, count}], letters: [...] with --verbose}. */
+  /** {topic, count, groups: [{group, count}], letters: [...] with --verbose, next}. */
   private Map<String, Object> document(
-      String dlq, List<Letter> entries, Map<String, Integer> groups) {
+      String dlq, List<Letter> entries, Map<String, Integer> groups, String next) {
     Map<String, Object> doc = new LinkedHashMap<>();
     doc.put("topic", dlq);
     doc.put("count", entries.size());
@@ -103,12 +136,15 @@ public final class DlqListCommand extends ClientCommand {
       }
       doc.put("letters", letters);
     }
+    if (next != null) {
+      doc.put("next", next);
+    }
     return doc;
   }
 
   /** One dead letter, read from Kafka or from the HTTP API: its group, line and document row. */
   record Letter(String group, String detail, Map<String, Object> row) {
-    static Letter of(DeadLetterScan.Entry entry) {
+    static Letter of(DeadLetterEntry entry) {
       Map<String, Object> row = new LinkedHashMap<>();
       row.put("key", RecordText.key(entry.record()));
       row.put("offset", entry.record().offset());
@@ -172,7 +208,7 @@ public final class DlqListCommand extends ClientCommand {
   }
 
   /** {@code stage: reason}, the unit operators act on. */
-  static String group(DeadLetterScan.Entry entry) {
+  static String group(DeadLetterEntry entry) {
     DeadLetter letter = entry.letter();
     if (letter == null) {
       return "(no dead-letter headers: " + entry.problem() + ")";
@@ -180,7 +216,7 @@ public final class DlqListCommand extends ClientCommand {
     return letter.stage() + ": " + letter.errorMessage();
   }
 
-  private static String detail(DeadLetterScan.Entry entry) {
+  private static String detail(DeadLetterEntry entry) {
     DeadLetter letter = entry.letter();
     String key = RecordText.key(entry.record());
     if (letter == null) {

@@ -10,12 +10,12 @@ import java.util.Base64;
  * --after NAME} into it and the API's {@code next} back into a name, so a cursor means the same on
  * both transports.
  */
-final class ApiCursor {
+public final class ApiCursor {
   private static final String VERSION = "1:";
 
   private ApiCursor() {}
 
-  static String of(String name) {
+  public static String of(String name) {
     return Base64.getUrlEncoder()
         .withoutPadding()
         .encodeToString((VERSION + name).getBytes(StandardCharsets.UTF_8));
@@ -26,7 +26,7 @@ final class ApiCursor {
    *
    * @throws IllegalStateException when it is not a version 1 cursor (an API newer than this client)
    */
-  static String name(String cursor) {
+  public static String name(String cursor) {
     try {
       String decoded = new String(Base64.getUrlDecoder().decode(cursor), StandardCharsets.UTF_8);
       if (decoded.startsWith(VERSION) && decoded.length() > VERSION.length()) {

@@ -164,8 +164,8 @@ public final class ModelImportCommand extends ClientCommand {
 
   /**
    * The HTTP form (docs/http-api.md, "Import PyTorch generators"): each file PUT (streamed from
-   * disk) under the import id, which is the version; the commit; then the import job followed on
-   * its event stream to the training worker's verdict.
+   * disk) under the version; the commit, which answers the import's job id; then that job followed
+   * on its event stream to the training worker's verdict.
    */
   private int overApi(ApiClient api, String v) throws InterruptedException {
     String base = "/models/" + model + "/imports/" + v;
@@ -173,11 +173,12 @@ public final class ModelImportCommand extends ClientCommand {
     if (b2a != null) {
       api.sendFile("PUT", base + "/b2a", "application/octet-stream", b2a);
     }
-    api.postJson(base, Map.of("imageSize", imageSize));
+    // The import's job id is the API's, one per (model, version): not the version itself.
+    String job = api.postJson(base, Map.of("imageSize", imageSize)).path("importId").asText(v);
     out().println("uploaded; the training worker imports " + model + " version " + v);
     out().flush();
     int status =
-        new ApiJobFollower(api, v, TrainingPlan.UNKNOWN, new LiveLine(out(), false))
+        new ApiJobFollower(api, job, TrainingPlan.UNKNOWN, new LiveLine(out(), false))
             .follow(Duration.ofSeconds(followTimeoutSeconds));
     if (status == ExitCodes.OK) {
       out().printf("imported %s version %s%n", model, v);

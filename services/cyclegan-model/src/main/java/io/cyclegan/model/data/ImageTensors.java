@@ -3,6 +3,10 @@ package io.cyclegan.model.data;
 import java.awt.Graphics2D;
 import java.awt.RenderingHints;
 import java.awt.image.BufferedImage;
+import java.awt.image.DataBuffer;
+import java.awt.image.DataBufferByte;
+import java.awt.image.DataBufferInt;
+import java.awt.image.WritableRaster;
 
 /**
  * Conversions between images and CHW float pixels in [-1, 1] (the reference Normalize): RGB, or one
@@ -16,9 +20,23 @@ public final class ImageTensors {
   public static float[] toChw(BufferedImage image) {
     int w = image.getWidth();
     int h = image.getHeight();
-    int[] argb = image.getRGB(0, 0, w, h, null, 0, w);
     float[] chw = new float[3 * w * h];
     int plane = w * h;
+    // Decoded RGB PNGs and JPEGs are 3-byte BGR: read their bytes, not pixel by pixel through
+    // getRGB's colour model (which cost more than the PNG decode itself at 64 px).
+    byte[] bgr = packedBytes(image, BufferedImage.TYPE_3BYTE_BGR, 3);
+    if (bgr != null) {
+      for (int i = 0, j = 0; i < plane; i++, j += 3) {
+        chw[i] = (bgr[j + 2] & 0xFF) / 127.5f - 1f;
+        chw[plane + i] = (bgr[j + 1] & 0xFF) / 127.5f - 1f;
+        chw[2 * plane + i] = (bgr[j] & 0xFF) / 127.5f - 1f;
+      }
+      return chw;
+    }
+    int[] argb = packedInts(image);
+    if (argb == null) {
+      argb = image.getRGB(0, 0, w, h, null, 0, w);
+    }
     for (int i = 0; i < plane; i++) {
       int p = argb[i];
       chw[i] = ((p >> 16) & 0xFF) / 127.5f - 1f;
@@ -28,18 +46,65 @@ public final class ImageTensors {
     return chw;
   }
 
+  /**
+   * The image's own bytes when it is of {@code type} and its raster is exactly its pixels (not a
+   * sub-image of a larger one), else null.
+   */
+  private static byte[] packedBytes(BufferedImage image, int type, int bytesPerPixel) {
+    if (image.getType() != type || !wholeRaster(image)) {
+      return null;
+    }
+    DataBuffer buffer = image.getRaster().getDataBuffer();
+    if (!(buffer instanceof DataBufferByte bytes)
+        || bytes.getNumBanks() != 1
+        || bytes.getOffset() != 0
+        || bytes.getSize() != image.getWidth() * image.getHeight() * bytesPerPixel) {
+      return null;
+    }
+    return bytes.getData();
+  }
+
+  /**
+   * The pixels of an {@code INT_RGB} or {@code INT_ARGB} image whose raster is exactly its pixels,
+   * as stored (their RGB bits are what {@code getRGB} returns), else null.
+   */
+  private static int[] packedInts(BufferedImage image) {
+    int type = image.getType();
+    if ((type != BufferedImage.TYPE_INT_RGB && type != BufferedImage.TYPE_INT_ARGB)
+        || !wholeRaster(image)) {
+      return null;
+    }
+    DataBuffer buffer = image.getRaster().getDataBuffer();
+    if (!(buffer instanceof DataBufferInt ints)
+        || ints.getNumBanks() != 1
+        || ints.getOffset() != 0
+        || ints.getSize() != image.getWidth() * image.getHeight()) {
+      return null;
+    }
+    return ints.getData();
+  }
+
+  private static boolean wholeRaster(BufferedImage image) {
+    WritableRaster r = image.getRaster();
+    return r.getParent() == null
+        && r.getSampleModelTranslateX() == 0
+        && r.getSampleModelTranslateY() == 0
+        && r.getWidth() == image.getWidth()
+        && r.getHeight() == image.getHeight();
+  }
+
   /** (3, H, W) floats in [-1, 1] (clipped) as an RGB image, starting at {@code offset}. */
   public static BufferedImage fromChw(float[] chw, int offset, int width, int height) {
     BufferedImage image = new BufferedImage(width, height, BufferedImage.TYPE_INT_RGB);
     int plane = width * height;
-    int[] rgb = new int[plane];
+    // Written into the image's own pixels: setRGB goes through the colour model pixel by pixel.
+    int[] rgb = ((DataBufferInt) image.getRaster().getDataBuffer()).getData();
     for (int i = 0; i < plane; i++) {
       rgb[i] =
           (toByte(chw[offset + i]) << 16)
               | (toByte(chw[offset + plane + i]) << 8)
               | toByte(chw[offset + 2 * plane + i]);
     }
-    image.setRGB(0, 0, width, height, rgb, 0, width);
     return image;
   }
 

@@ -10,6 +10,7 @@ import io.cyclegan.inference.batching.Batch;
 import io.cyclegan.inference.batching.BatchKey;
 import io.cyclegan.inference.batching.BatchQueue;
 import io.cyclegan.inference.images.PreparedImage;
+import io.cyclegan.model.device.EngineThreads;
 import io.cyclegan.model.translate.CycleGanTranslator;
 import java.util.List;
 import java.util.Optional;
@@ -33,6 +34,7 @@ final class InferenceStage {
   private final PublishStage publish;
   private final InferenceMetrics metrics;
   private final Device device;
+  private final int modelThreads;
   private final Thread thread;
 
   InferenceStage(
@@ -40,11 +42,13 @@ final class InferenceStage {
       PublishStage publish,
       InferenceMetrics metrics,
       Device device,
+      int modelThreads,
       Liveness liveness) {
     this.queue = queue;
     this.publish = publish;
     this.metrics = metrics;
     this.device = device;
+    this.modelThreads = modelThreads;
     this.thread = liveness.thread("inference-model", this::run);
   }
 
@@ -62,6 +66,9 @@ final class InferenceStage {
   }
 
   private void run() {
+    // On this thread: libtorch keeps the intra-op count per calling thread (docs/benchmarks.md).
+    EngineThreads.useIntraOp(modelThreads);
+    log.info("forward passes on {} libtorch intra-op threads", EngineThreads.intraOp());
     try (NDManager manager = NDManager.newBaseManager(device)) {
       manager.setName("inference");
       while (true) {

@@ -40,7 +40,8 @@ public final class Pipeline implements Consumer<Delivery> {
       int publishThreads,
       Duration requestDeadline,
       RetryPolicy retry,
-      long maxInputBytes) {}
+      long maxInputBytes,
+      int modelThreads) {}
 
   private final ExecutorService preparePool;
   private final ExecutorService publishPool;
@@ -87,7 +88,8 @@ public final class Pipeline implements Consumer<Delivery> {
             settings.maxEdge(),
             settings.maxInputBytes(),
             replyTopics);
-    this.inference = new InferenceStage(queue, publish, metrics, device, liveness);
+    this.inference =
+        new InferenceStage(queue, publish, metrics, device, settings.modelThreads(), liveness);
   }
 
   public void start() {

@@ -3,8 +3,8 @@ package io.cyclegan.inference.pipeline;
 import io.cyclegan.common.messages.MessageCodec;
 import io.cyclegan.common.messages.MessageFormatException;
 import io.cyclegan.common.messages.TranslateRequest;
+import io.cyclegan.common.store.BoundedBytes;
 import io.cyclegan.common.store.Names;
-import io.cyclegan.common.store.ObjectInfo;
 import io.cyclegan.common.store.ObjectKeys;
 import io.cyclegan.common.store.ObjectStore;
 import io.cyclegan.common.trace.TraceContext;
@@ -28,11 +28,11 @@ import org.slf4j.MDC;
 /**
  * The first stage, on a small pool: read the claim check and check it (docs/security.md: the input
  * under the request's own prefix in the pipeline's bucket, the reply topic on the allow-list, the
- * object no larger than the input limit, by a stat before it is read), resolve the model version
- * and take a lease on its generators (loading them if needed), fetch and decode the input, scale it
- * down and pad it, and queue it for batching. Blocks when the batch queue is full. Every store call
- * of a request waits out transient faults until the request's deadline (receipt plus {@code
- * CYCLEGAN_INFERENCE_REQUEST_DEADLINE_SECONDS}); what fails is handed to {@link Recovery}.
+ * object no larger than the input limit, by its length before its body is read), resolve the model
+ * version and take a lease on its generators (loading them if needed), fetch and decode the input,
+ * scale it down and pad it, and queue it for batching. Blocks when the batch queue is full. Every
+ * store call of a request waits out transient faults until the request's deadline (receipt plus
+ * {@code CYCLEGAN_INFERENCE_REQUEST_DEADLINE_SECONDS}); what fails is handed to {@link Recovery}.
  */
 final class PrepareStage {
   /** The dead letter's {@code cg-error-class} of a claim check the worker refuses. */
@@ -188,32 +188,26 @@ final class PrepareStage {
   private PreparedImage input(PendingRequest r, TranslateRequest q) {
     byte[] bytes;
     try {
-      // Stat first: an object larger than the limit (a checkpoint is hundreds of MB) is never read.
-      ObjectInfo info = r.store.stat(q.inputKey()).orElseThrow(() -> notFound(q));
-      if (info.size() > maxInputBytes) {
+      // One GET that refuses an object larger than the limit by its Content-Length, before its
+      // body (a checkpoint is hundreds of MB): no stat first, one round trip per input.
+      BoundedBytes read =
+          r.store.getAtMost(q.inputKey(), (int) maxInputBytes).orElseThrow(() -> notFound(q));
+      if (read.tooLarge()) {
         throw new RequestFailure(
             "input",
             ReasonCode.INPUT_TOO_LARGE,
             REFUSED,
             "input object "
                 + q.inputKey()
-                + " has "
-                + info.size()
-                + " bytes, more than the limit of "
+                + (read.size() >= 0 ? " has " + read.size() + " bytes," : " is")
+                + " more than the limit of "
                 + maxInputBytes);
       }
-      bytes = r.store.get(q.inputKey()).orElseThrow(() -> notFound(q));
+      bytes = read.bytes();
     } catch (RequestFailure f) {
       throw f;
     } catch (RuntimeException e) {
       throw new RequestFailure("input", e);
-    }
-    if (bytes.length > maxInputBytes) { // replaced between the stat and the read
-      throw new RequestFailure(
-          "input",
-          ReasonCode.INPUT_TOO_LARGE,
-          REFUSED,
-          "input object " + q.inputKey() + " is larger than the limit of " + maxInputBytes);
     }
     try {
       // The model's own preprocess (resize, centred crop), as the official test script applies.

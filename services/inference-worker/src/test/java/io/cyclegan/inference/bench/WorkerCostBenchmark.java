@@ -2,16 +2,18 @@ package io.cyclegan.inference.bench;
 
 import io.cyclegan.common.config.S3Settings;
 import io.cyclegan.common.image.ImageValidator;
-import io.cyclegan.common.messages.Direction;
 import io.cyclegan.common.messages.TranslateRequest;
-import io.cyclegan.common.messages.TranslateResult;
 import io.cyclegan.common.store.ObjectStore;
 import io.cyclegan.inference.InferenceWorker;
 import io.cyclegan.inference.TestModels;
 import io.cyclegan.inference.WorkerFixture;
+import io.cyclegan.inference.images.InputImages;
+import io.cyclegan.inference.images.OutputImages;
+import io.cyclegan.inference.images.PreparedImage;
 import io.cyclegan.localstack.LocalStack;
 import io.cyclegan.localstack.LocalStackMain;
 import io.cyclegan.localstack.ServiceProcess;
+import io.cyclegan.model.device.EngineThreads;
 import java.awt.image.BufferedImage;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
@@ -23,11 +25,12 @@ import java.lang.management.ThreadMXBean;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
 import javax.imageio.ImageIO;
 import javax.imageio.stream.ImageOutputStream;
 import javax.imageio.stream.MemoryCacheImageInputStream;
@@ -37,48 +40,74 @@ import javax.imageio.stream.MemoryCacheImageOutputStream;
  * Issue 15 part 2 ({@code scripts/bench-inference.sh --split}): the inference worker's own CPU per
  * image, measured apart from the broker and the store. The local stack's main ({@link
  * LocalStackMain}) runs in a JVM of its own, as the broker and the store do in a deployment; the
- * worker runs in this JVM. Prints JSON lines on stdout:
+ * worker runs in this JVM. After a warm-up of a quarter of the burst (at least one batch), the
+ * worker gets {@code BENCH_ROUNDS} (2) bursts of N claim checks, each sent at once; with {@code
+ * BENCH_B} (worker settings, {@code K=V,K=V}) the rounds alternate between the shipped settings (A)
+ * and A plus those (B), a restarted worker for each burst (its model loaded by a batch before the
+ * clock starts), so a lever is compared within one run. Prints JSON lines on stdout:
  *
  * <ul>
- *   <li>{@code bench: "worker-cost"}: {@code workerCpuMsPerImage} (this JVM's CPU during the burst,
- *       less the benchmark's own client threads, per image), {@code bareCpuMsPerImage} (the
- *       generator alone on the same images at the same batch size, this JVM), {@code
+ *   <li>{@code bench: "worker-burst"}, one per burst: the burst's CPU per image, its forward passes
+ *       (wall time per image by the worker's timer), the JIT compiler's and the collectors' time,
+ *       and the load average;
+ *   <li>{@code bench: "worker-cost"}, one per variant, from its last burst: {@code
+ *       workerCpuMsPerImage} (this JVM's CPU during the burst, less the benchmark's own client
+ *       threads, per image), {@code bareCpuMsPerImage} (the generator alone on the same images at
+ *       the same batch size, this JVM, before and after the bursts, the lower kept), {@code
  *       codecCpuMsPerImage} (one PNG decode plus one encode with the worker's encoder, this
  *       thread), {@code overheadCpuMsPerImage} (worker minus bare) and the ratios the issue aims
  *       at;
  *   <li>{@code bench: "png-encode"}: the encoder lever side by side, same image, same JVM:
  *       ImageIO's default against the worker's encoder ({@code ImageValidator.encodePng} at {@link
- *       ImageValidator#FAST_DEFLATE_LEVEL}), CPU per encode and bytes.
+ *       ImageValidator#FAST_DEFLATE_LEVEL}), CPU per encode and bytes;
+ *   <li>{@code bench: "worker-threads"}, one per variant, from its last burst: CPU per image by
+ *       thread group.
  * </ul>
  *
- * <p>Arguments (or environment): images ({@code IMAGES}, 128), maxBatch ({@code MAX_BATCH}, 8),
- * image size ({@code SIZE}, 64), residual blocks ({@code BLOCKS}, 6), width ({@code NGF}, 64),
- * batch delay ({@code MAX_BATCH_DELAY_MS}, 20).
+ * <p>Arguments as {@link BenchRig.Args}.
  */
 public final class WorkerCostBenchmark {
   private static final ThreadMXBean THREADS = ManagementFactory.getThreadMXBean();
 
   private WorkerCostBenchmark() {}
 
+  /** What one burst measured. */
+  private record Burst(
+      String variant,
+      int round,
+      double workerCpuMs,
+      double clientCpuMs,
+      double seconds,
+      double forwardMsPerImage,
+      double meanBatch,
+      double gcMs,
+      double jitMs,
+      String threads) {}
+
   public static void main(String[] args) throws Exception {
-    int images = arg(args, 0, "IMAGES", 128);
-    int maxBatch = arg(args, 1, "MAX_BATCH", 8);
-    int size = arg(args, 2, "SIZE", 64);
-    int blocks = arg(args, 3, "BLOCKS", 6);
-    int ngf = arg(args, 4, "NGF", 64);
-    int delayMs = arg(args, 5, "MAX_BATCH_DELAY_MS", 20);
-    byte[] generators = TestModels.generators(ngf, blocks, 7);
+    BenchRig.Args a = BenchRig.Args.parse(args);
+    int images = a.images();
+    int maxBatch = a.maxBatch();
+    int size = a.size();
+    int rounds = Integer.parseInt(System.getenv().getOrDefault("BENCH_ROUNDS", "3").trim());
+    Map<String, Map<String, String>> variants = new LinkedHashMap<>();
+    variants.put("A", Map.of());
+    String b = System.getenv("BENCH_B");
+    if (b != null && !b.isBlank()) {
+      variants.put("B", settings(b));
+    }
+    byte[] generators = a.generators();
     BufferedImage sample = TestModels.image(size, size, 1);
     double[] codec = codec(sample, Math.max(20, 200 * 64 * 64 / (size * size)));
-    double[] bareBefore = InferenceBenchmark.bare(generators, images, maxBatch, size);
+    ai.djl.engine.Engine.getInstance(); // loads libtorch
+    int defaultThreads = EngineThreads.intraOp();
+    // The bare generator at each variant's thread count: libtorch's CPU per image depends on it.
+    Map<String, double[]> bareBefore = bareByVariant(variants, defaultThreads, generators, a);
 
     int kafkaPort = freePort();
     int s3Port = freePort();
-    double workerCpuMs;
-    double clientCpuMs;
-    double seconds;
-    String threads;
-    String gcJit;
+    Map<String, Burst> last = new LinkedHashMap<>();
+    String inputRead;
     ServiceProcess stackProcess =
         ServiceProcess.builder()
             .setMainClass(LocalStackMain.class.getName())
@@ -107,54 +136,24 @@ public final class WorkerCostBenchmark {
                   LocalStack.DEFAULT_ACCESS_KEY,
                   LocalStack.DEFAULT_SECRET_KEY));
       try (WorkerFixture f = new WorkerFixture(env, store, "bench")) {
+        inputRead = inputRead(store, sample, Math.max(50, images));
         f.publishModel("bench", "v1", generators);
-        int warm = Math.max(maxBatch, images / 4);
-        for (int i = 0; i < images + warm; i++) {
-          f.putInput("img-" + i, TestModels.image(size, size, i));
-        }
-        InferenceWorker worker =
-            f.startWorker(
-                Map.of(
-                    "CYCLEGAN_MAX_BATCH", Integer.toString(maxBatch),
-                    "CYCLEGAN_MAX_BATCH_DELAY_MS", Integer.toString(delayMs)));
-        List<TranslateRequest> warmUp = new ArrayList<>();
-        for (int i = images; i < images + warm; i++) {
-          warmUp.add(f.claimCheck("img-" + i, "bench", null, Direction.AtoB, size, size));
-        }
-        f.requestAll(warmUp);
-        await(f, warmUp);
-
-        List<TranslateRequest> burst = new ArrayList<>();
-        for (int i = 0; i < images; i++) {
-          burst.add(f.claimCheck("img-" + i, "bench", null, Direction.AtoB, size, size));
-        }
-        Map<Long, String> names = new HashMap<>();
-        Map<Long, Long> threadsBefore = threadCpu(names);
-        long gcStart = gcMillis();
-        long jitStart = ManagementFactory.getCompilationMXBean().getTotalCompilationTime();
-        long clientStart = clientCpuNanos();
-        long cpuStart = InferenceBenchmark.processCpuNanos();
-        long start = System.nanoTime();
-        f.requestAll(burst);
-        await(f, burst);
-        long cpu = InferenceBenchmark.processCpuNanos() - cpuStart;
-        seconds = (System.nanoTime() - start) / 1e9;
-        long client = clientCpuNanos() - clientStart;
-        Map<Long, Long> threadsAfter = threadCpu(names);
-        threads = byThreadGroup(threadsBefore, threadsAfter, names, cpu, images);
-        gcJit =
-            String.format(
-                Locale.ROOT,
-                ", \"gcMsPerImage\": %.2f, \"jitMsPerImage\": %.2f",
-                (gcMillis() - gcStart) / (double) images,
-                (ManagementFactory.getCompilationMXBean().getTotalCompilationTime() - jitStart)
-                    / (double) images);
-        workerCpuMs = (cpu - client) / 1e6 / images;
-        clientCpuMs = client / 1e6 / images;
-        for (TranslateRequest r : burst) {
-          TranslateResult result = f.results(r.requestId()).get(0);
-          if (result.status() != TranslateResult.Status.ok) {
-            throw new IllegalStateException("request failed: " + result);
+        InferenceWorker worker = f.startWorker(a.workerEnv(Map.of()));
+        String running = "A";
+        BenchRig.sendAndAwait(f, BenchRig.inputs(f, "warm", Math.max(maxBatch, images / 4), size));
+        for (int round = 1; round <= rounds; round++) {
+          for (Map.Entry<String, Map<String, String>> v : variants.entrySet()) {
+            if (!v.getKey().equals(running)) {
+              worker.close();
+              worker = f.startWorker(a.workerEnv(v.getValue()));
+              running = v.getKey();
+              BenchRig.sendAndAwait(
+                  f, BenchRig.inputs(f, "load-" + round + running, maxBatch, size));
+            }
+            List<TranslateRequest> burst = BenchRig.inputs(f, "r" + round + running, images, size);
+            Burst m = burst(f, worker, burst, running, round);
+            last.put(running, m);
+            System.out.println(burstLine(a, m));
           }
         }
         worker.close();
@@ -162,56 +161,180 @@ public final class WorkerCostBenchmark {
     } finally {
       stackProcess.close();
     }
-    double[] bareAfter = InferenceBenchmark.bare(generators, images, maxBatch, size);
-    // The lower CPU figure: on a shared machine the load moves during a run, and the lower bare
-    // figure gives the larger (more conservative) overhead.
-    double bareCpuMs = Math.min(bareBefore[1], bareAfter[1]);
-    double overhead = workerCpuMs - bareCpuMs;
-    System.out.println(
-        String.format(
-            Locale.ROOT,
-            "{\"bench\": \"worker-cost\", \"size\": %d, \"blocks\": %d, \"ngf\": %d, \"images\":"
-                + " %d, \"maxBatch\": %d, \"workerCpuMsPerImage\": %.2f, \"bareCpuMsPerImage\":"
-                + " %.2f, \"codecCpuMsPerImage\": %.3f, \"overheadCpuMsPerImage\": %.2f,"
-                + " \"overheadOverCodec\": %.2f, \"overheadOverBare\": %.3f,"
-                + " \"clientCpuMsPerImage\": %.2f, \"pipelineImagesPerSecond\": %.2f,"
-                + " \"bareImagesPerSecond\": %.2f, \"cpus\": %d, \"loadAverage\": %.2f}",
-            size,
-            blocks,
-            ngf,
-            images,
-            maxBatch,
-            workerCpuMs,
-            bareCpuMs,
-            codec[0],
-            overhead,
-            overhead / codec[0],
-            overhead / bareCpuMs,
-            clientCpuMs,
-            images / seconds,
-            Math.max(bareBefore[0], bareAfter[0]),
-            Runtime.getRuntime().availableProcessors(),
-            ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage()));
+    Map<String, double[]> bareAfter = bareByVariant(variants, defaultThreads, generators, a);
+    for (Burst m : last.values()) {
+      // The lower CPU figure: on a shared machine the load moves during a run, and the lower bare
+      // figure gives the larger (more conservative) overhead.
+      double bareCpuMs = Math.min(bareBefore.get(m.variant())[1], bareAfter.get(m.variant())[1]);
+      int bareThreads = threadsOf(variants.get(m.variant()), defaultThreads);
+      double overhead = m.workerCpuMs() - bareCpuMs;
+      System.out.println(
+          String.format(
+              Locale.ROOT,
+              "{\"bench\": \"worker-cost\", \"variant\": \"%s\", \"settings\": \"%s\","
+                  + " \"size\": %d, \"blocks\": %d, \"ngf\": %d, \"images\": %d, \"maxBatch\":"
+                  + " %d, \"burst\": %d, \"workerCpuMsPerImage\": %.2f, \"bareCpuMsPerImage\":"
+                  + " %.2f, \"codecCpuMsPerImage\": %.3f, \"overheadCpuMsPerImage\": %.2f,"
+                  + " \"overheadOverCodec\": %.2f, \"overheadOverBare\": %.3f,"
+                  + " \"clientCpuMsPerImage\": %.2f, \"pipelineImagesPerSecond\": %.2f,"
+                  + " \"bareImagesPerSecond\": %.2f, \"bareThreads\": %d, \"cpus\": %d,"
+                  + " \"loadAverage\": %.2f}",
+              m.variant(),
+              describe(variants.get(m.variant())),
+              size,
+              a.blocks(),
+              a.ngf(),
+              images,
+              maxBatch,
+              m.round(),
+              m.workerCpuMs(),
+              bareCpuMs,
+              codec[0],
+              overhead,
+              overhead / codec[0],
+              overhead / bareCpuMs,
+              m.clientCpuMs(),
+              images / m.seconds(),
+              Math.max(bareBefore.get(m.variant())[0], bareAfter.get(m.variant())[0]),
+              bareThreads,
+              Runtime.getRuntime().availableProcessors(),
+              BenchRig.loadAverage()));
+    }
     System.out.println(
         String.format(
             Locale.ROOT,
             "{\"bench\": \"png-encode\", \"size\": %d, \"imageioDefaultEncodeCpuMs\": %.3f,"
                 + " \"imageioDefaultBytes\": %d, \"workerEncodeCpuMs\": %.3f, \"workerBytes\": %d,"
-                + " \"decodeCpuMs\": %.3f}",
+                + " \"decodeCpuMs\": %.3f, \"pixelCopiesCpuMs\": %.3f,"
+                + " \"pixelCopiesBeforeCpuMs\": %.3f, \"jpegEncodeCpuMs\": %.3f, \"jpegBytes\": %d}",
             size,
             codec[3],
             (long) codec[4],
             codec[2],
             (long) codec[5],
-            codec[1]));
-    System.out.println(
-        "{\"bench\": \"worker-threads\", \"size\": "
-            + size
-            + ", \"cpuMsPerImage\": "
-            + threads
-            + gcJit
-            + "}");
+            codec[1],
+            codec[6],
+            codec[7],
+            codec[8],
+            (long) codec[9]));
+    System.out.println(inputRead);
+    for (Burst m : last.values()) {
+      System.out.println(
+          String.format(
+              Locale.ROOT,
+              "{\"bench\": \"worker-threads\", \"variant\": \"%s\", \"size\": %d,"
+                  + " \"cpuMsPerImage\": %s, \"gcMsPerImage\": %.2f, \"jitMsPerImage\": %.2f}",
+              m.variant(),
+              size,
+              m.threads(),
+              m.gcMs(),
+              m.jitMs()));
+    }
     System.exit(0);
+  }
+
+  /** One burst: every claim check sent at once, measured until the last result has arrived. */
+  private static Burst burst(
+      WorkerFixture f,
+      InferenceWorker worker,
+      List<TranslateRequest> burst,
+      String variant,
+      int round) {
+    int images = burst.size();
+    var forward = worker.registry().get("cyclegan.inference").timer();
+    double forwardBefore = forward.totalTime(TimeUnit.MILLISECONDS);
+    long passesBefore = forward.count();
+    Map<Long, String> names = new HashMap<>();
+    Map<Long, Long> threadsBefore = threadCpu(names);
+    long gcStart = gcMillis();
+    long jitStart = ManagementFactory.getCompilationMXBean().getTotalCompilationTime();
+    long clientStart = clientCpuNanos();
+    long cpuStart = BenchRig.processCpuNanos();
+    long start = System.nanoTime();
+    BenchRig.sendAndAwait(f, burst);
+    long cpu = BenchRig.processCpuNanos() - cpuStart;
+    double seconds = (System.nanoTime() - start) / 1e9;
+    long client = clientCpuNanos() - clientStart;
+    Map<Long, Long> threadsAfter = threadCpu(names);
+    BenchRig.requireOk(f, burst);
+    long passes = forward.count() - passesBefore;
+    return new Burst(
+        variant,
+        round,
+        (cpu - client) / 1e6 / images,
+        client / 1e6 / images,
+        seconds,
+        (forward.totalTime(TimeUnit.MILLISECONDS) - forwardBefore) / images,
+        passes == 0 ? 0 : (double) images / passes,
+        (gcMillis() - gcStart) / (double) images,
+        (ManagementFactory.getCompilationMXBean().getTotalCompilationTime() - jitStart)
+            / (double) images,
+        byThreadGroup(threadsBefore, threadsAfter, names, cpu, images));
+  }
+
+  private static String burstLine(BenchRig.Args a, Burst m) {
+    return String.format(
+        Locale.ROOT,
+        "{\"bench\": \"worker-burst\", \"variant\": \"%s\", \"burst\": %d, \"size\": %d,"
+            + " \"images\": %d, \"workerCpuMsPerImage\": %.2f, \"forwardWallMsPerImage\": %.2f,"
+            + " \"meanBatch\": %.2f, \"imagesPerSecond\": %.2f, \"jitMsPerImage\": %.2f,"
+            + " \"gcMsPerImage\": %.2f, \"loadAverage\": %.2f}",
+        m.variant(),
+        m.round(),
+        a.size(),
+        a.images(),
+        m.workerCpuMs(),
+        m.forwardMsPerImage(),
+        m.meanBatch(),
+        a.images() / m.seconds(),
+        m.jitMs(),
+        m.gcMs(),
+        BenchRig.loadAverage());
+  }
+
+  /**
+   * The bare generator once per variant, on this thread at the variant's libtorch thread count
+   * ({@code CYCLEGAN_INFERENCE_THREADS}, else libtorch's default), which is restored after.
+   */
+  private static Map<String, double[]> bareByVariant(
+      Map<String, Map<String, String>> variants,
+      int defaultThreads,
+      byte[] generators,
+      BenchRig.Args a) {
+    Map<String, double[]> out = new HashMap<>();
+    for (Map.Entry<String, Map<String, String>> v : variants.entrySet()) {
+      EngineThreads.useIntraOp(threadsOf(v.getValue(), defaultThreads));
+      out.put(v.getKey(), BenchRig.bare(generators, a.images(), a.maxBatch(), a.size()));
+      EngineThreads.useIntraOp(defaultThreads);
+    }
+    return out;
+  }
+
+  private static int threadsOf(Map<String, String> settings, int defaultThreads) {
+    int t = Integer.parseInt(settings.getOrDefault("CYCLEGAN_INFERENCE_THREADS", "0"));
+    return t > 0 ? t : defaultThreads;
+  }
+
+  /** {@code K=V,K=V} as a map of worker settings. */
+  private static Map<String, String> settings(String spec) {
+    Map<String, String> out = new LinkedHashMap<>();
+    for (String kv : spec.split(",")) {
+      int eq = kv.indexOf('=');
+      if (eq < 1) {
+        throw new IllegalArgumentException("BENCH_B: expected K=V,K=V, found '" + kv + "'");
+      }
+      out.put(kv.substring(0, eq).trim(), kv.substring(eq + 1).trim());
+    }
+    return out;
+  }
+
+  private static String describe(Map<String, String> settings) {
+    return settings.isEmpty()
+        ? "shipped defaults"
+        : settings.entrySet().stream()
+            .map(e -> e.getKey() + "=" + e.getValue())
+            .reduce((x, y) -> x + "," + y)
+            .orElse("");
   }
 
   /** Wall time the garbage collectors spent so far, all collectors. */
@@ -270,14 +393,18 @@ public final class WorkerCostBenchmark {
 
   /**
    * CPU of this thread per operation, after a warm-up of the same count: {decode + worker encode,
-   * decode, worker encode, ImageIO default encode, ImageIO default bytes, worker bytes}. Decode is
-   * the worker's ({@code ImageIO.read} on a memory stream); the worker's encode is its output's, at
-   * {@link ImageValidator#FAST_DEFLATE_LEVEL}.
+   * decode, worker encode, ImageIO default encode, ImageIO default bytes, worker bytes, copies}.
+   * Decode is the worker's ({@code ImageIO.read} on a memory stream); the worker's encode is its
+   * output's, at {@link ImageValidator#FAST_DEFLATE_LEVEL}; copies are the worker's pixel copies
+   * between image and tensor (to CHW floats and padded, into the batch array, and back: crop and to
+   * an image), the most that direct buffers could save.
    */
   static double[] codec(BufferedImage image, int reps) {
     byte[] png = ImageValidator.encodePng(image, ImageValidator.FAST_DEFLATE_LEVEL);
     byte[] defaultPng = imageIoDefault(image);
-    double[] out = new double[6];
+    BufferedImage decoded = decode(png); // the type the worker's decoder gives (3-byte BGR)
+    byte[] jpeg = jpeg(image);
+    double[] out = new double[10];
     for (int round = 0; round < 2; round++) { // the first round warms the JIT up
       long t0 = THREADS.getCurrentThreadCpuTime();
       for (int i = 0; i < reps; i++) {
@@ -292,14 +419,125 @@ public final class WorkerCostBenchmark {
         imageIoDefault(image);
       }
       long t3 = THREADS.getCurrentThreadCpuTime();
+      for (int i = 0; i < reps; i++) {
+        copies(decoded);
+      }
+      long t4 = THREADS.getCurrentThreadCpuTime();
+      for (int i = 0; i < reps; i++) {
+        copiesPixelByPixel(decoded);
+      }
+      long t5 = THREADS.getCurrentThreadCpuTime();
+      for (int i = 0; i < reps; i++) {
+        jpeg(image);
+      }
+      long t6 = THREADS.getCurrentThreadCpuTime();
       out[1] = (t1 - t0) / 1e6 / reps;
       out[2] = (t2 - t1) / 1e6 / reps;
       out[3] = (t3 - t2) / 1e6 / reps;
+      out[6] = (t4 - t3) / 1e6 / reps;
+      out[7] = (t5 - t4) / 1e6 / reps;
+      out[8] = (t6 - t5) / 1e6 / reps;
     }
     out[0] = out[1] + out[2];
     out[4] = defaultPng.length;
     out[5] = png.length;
+    out[9] = jpeg.length;
     return out;
+  }
+
+  /** The worker's copies of one image's pixels on their way into the model and out of it. */
+  private static BufferedImage copies(BufferedImage image) {
+    PreparedImage p = InputImages.prepare(image, Integer.MAX_VALUE);
+    float[] batch = new float[p.chw().length];
+    System.arraycopy(p.chw(), 0, batch, 0, batch.length);
+    return OutputImages.crop(batch, 0, p.paddedWidth(), p.paddedHeight(), p.width(), p.height(), 3);
+  }
+
+  /**
+   * The same copies as the worker made them before issue 15 part 2: every pixel through {@code
+   * getRGB} and {@code setRGB} (the images' colour models) instead of their rasters.
+   */
+  private static BufferedImage copiesPixelByPixel(BufferedImage image) {
+    int w = image.getWidth();
+    int h = image.getHeight();
+    int plane = w * h;
+    int[] argb = image.getRGB(0, 0, w, h, null, 0, w);
+    float[] chw = new float[3 * plane];
+    for (int i = 0; i < plane; i++) {
+      chw[i] = ((argb[i] >> 16) & 0xFF) / 127.5f - 1f;
+      chw[plane + i] = ((argb[i] >> 8) & 0xFF) / 127.5f - 1f;
+      chw[2 * plane + i] = (argb[i] & 0xFF) / 127.5f - 1f;
+    }
+    float[] batch = new float[chw.length];
+    System.arraycopy(chw, 0, batch, 0, batch.length);
+    BufferedImage out = new BufferedImage(w, h, BufferedImage.TYPE_INT_RGB);
+    int[] rgb = new int[plane];
+    for (int i = 0; i < plane; i++) {
+      rgb[i] =
+          (byteOf(batch[i]) << 16) | (byteOf(batch[plane + i]) << 8) | byteOf(batch[2 * plane + i]);
+    }
+    out.setRGB(0, 0, w, h, rgb, 0, w);
+    return out;
+  }
+
+  private static int byteOf(float v) {
+    return Math.round((Math.max(-1f, Math.min(1f, v)) + 1f) * 127.5f);
+  }
+
+  /**
+   * JPEG at ImageIO's default quality (0.75): what an output format per request ({@code
+   * cg-output-format}, issue 15) would cost instead of the PNG encode.
+   */
+  private static byte[] jpeg(BufferedImage image) {
+    ByteArrayOutputStream out = new ByteArrayOutputStream(image.getWidth() * image.getHeight());
+    try (ImageOutputStream ios = new MemoryCacheImageOutputStream(out)) {
+      if (!ImageIO.write(image, "jpeg", ios)) {
+        throw new IllegalStateException("no JPEG writer");
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    return out.toByteArray();
+  }
+
+  /**
+   * The input-read lever side by side, same store, same JVM, alternating: a stat then a get (the
+   * worker before issue 15 part 2) against one bounded get ({@link ObjectStore#getAtMost}), this
+   * JVM's CPU (the client's side: its calling thread and OkHttp's) and wall time per read.
+   */
+  private static String inputRead(ObjectStore store, BufferedImage image, int reps) {
+    String key = "requests/bench-read/input.png";
+    store.put(key, ImageValidator.encodePng(image), "image/png");
+    long[] cpu = new long[2];
+    long[] wall = new long[2];
+    for (int round = 0; round < 4; round++) { // rounds 0 and 1 warm up
+      for (int variant = 0; variant < 2; variant++) {
+        long c0 = BenchRig.processCpuNanos();
+        long w0 = System.nanoTime();
+        for (int i = 0; i < reps; i++) {
+          if (variant == 0) {
+            store.stat(key).orElseThrow();
+            store.get(key).orElseThrow();
+          } else {
+            store.getAtMost(key, 1 << 20).orElseThrow();
+          }
+        }
+        if (round >= 2) {
+          cpu[variant] += BenchRig.processCpuNanos() - c0;
+          wall[variant] += System.nanoTime() - w0;
+        }
+      }
+    }
+    double n = 2.0 * reps;
+    return String.format(
+        Locale.ROOT,
+        "{\"bench\": \"input-read\", \"reads\": %d, \"statThenGetCpuMs\": %.3f,"
+            + " \"oneGetCpuMs\": %.3f, \"statThenGetWallMs\": %.3f, \"oneGetWallMs\": %.3f}",
+        2 * reps,
+        cpu[0] / 1e6 / n,
+        cpu[1] / 1e6 / n,
+        wall[0] / 1e6 / n,
+        wall[1] / 1e6 / n);
   }
 
   private static BufferedImage decode(byte[] png) {
@@ -325,8 +563,9 @@ public final class WorkerCostBenchmark {
   }
 
   /**
-   * CPU of the benchmark's own client in this JVM (this thread, which waits for the results; the
-   * fixture's producer and result collector), so that it can be taken out of the worker's figure.
+   * CPU of the benchmark's own client in this JVM (this thread, which waits for the results;
+   * Awaitility's polling thread; the fixture's producer and result collector), so that it can be
+   * taken out of the worker's figure.
    */
   private static long clientCpuNanos() {
     long total = THREADS.getCurrentThreadCpuTime();
@@ -336,6 +575,7 @@ public final class WorkerCostBenchmark {
       }
       String name = t.getThreadName();
       if (name.startsWith("it-collector-")
+          || name.startsWith("awaitility")
           || name.startsWith("kafka-producer-network-thread | it-")) {
         long ns = THREADS.getThreadCpuTime(t.getThreadId());
         total += Math.max(0, ns);
@@ -344,34 +584,11 @@ public final class WorkerCostBenchmark {
     return total;
   }
 
-  private static void await(WorkerFixture f, List<TranslateRequest> requests) {
-    long deadline = System.nanoTime() + Duration.ofMinutes(30).toNanos();
-    while (!requests.stream().allMatch(r -> f.firstArrivalMillis(r.requestId()) != null)) {
-      if (System.nanoTime() > deadline) {
-        throw new IllegalStateException("results missing after 30 minutes");
-      }
-      try {
-        Thread.sleep(20); // a benchmark's poll of the collector, not a test's synchronisation
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        throw new IllegalStateException(e);
-      }
-    }
-  }
-
   private static int freePort() throws IOException {
     try (ServerSocket s = new ServerSocket()) {
       s.setReuseAddress(true);
       s.bind(new InetSocketAddress("127.0.0.1", 0));
       return s.getLocalPort();
     }
-  }
-
-  private static int arg(String[] args, int index, String env, int defaultValue) {
-    if (args.length > index) {
-      return Integer.parseInt(args[index]);
-    }
-    String v = System.getenv(env);
-    return v == null || v.isBlank() ? defaultValue : Integer.parseInt(v.trim());
   }
 }

@@ -1,43 +1,67 @@
 package io.cyclegan.ingest.http;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import io.cyclegan.common.deadletter.DeadLetterCursor;
+import io.cyclegan.common.deadletter.DeadLetterEntry;
+import io.cyclegan.common.deadletter.DeadLetterPage;
+import io.cyclegan.common.deadletter.DeadLetterReader;
+import io.cyclegan.common.deadletter.DeadLetterReplay;
 import io.cyclegan.common.messages.DeadLetter;
-import io.cyclegan.common.messages.MessageFormatException;
 import io.cyclegan.common.messages.Topics;
 import io.cyclegan.common.store.ListPage;
 import io.javalin.http.Context;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
-import java.util.Comparator;
+import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.TreeMap;
+import java.util.concurrent.ExecutionException;
+import java.util.function.Function;
 import java.util.function.Supplier;
-import java.util.stream.Collectors;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.common.PartitionInfo;
-import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.common.errors.TimeoutException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
- * {@code GET /dead-letters/{topic}?limit=&cursor=}: one page of a dead-letter topic's records, with
- * the fields of {@code cyclegan dlq list --verbose}. Only the pipeline's own dead-letter topics
- * (named from the configured topics and suffix) can be read; {@code {topic}} is the dead-letter
- * topic or its source topic. The cursor holds the next offset of each partition, so a call assigns
- * the partitions, seeks there and reads at most one page: O(page) records, never the whole topic.
+ * The pipeline's dead-letter topics (named from the configured topics and suffix; {@code {topic}}
+ * is the dead-letter topic or its source topic), read and replayed a page at a time with the shared
+ * {@link DeadLetterReader} and {@link DeadLetterReplay}, as the CLI does over Kafka:
+ *
+ * <ul>
+ *   <li>{@code GET /dead-letters/{topic}?limit=&cursor=}: one page of records, with the fields of
+ *       {@code cyclegan dlq list --verbose};
+ *   <li>{@code POST /dead-letters/{topic}/replay} with {@code {"whereError", "dryRun", "limit",
+ *       "cursor"}}: replays the matching records of one page onto their source topic and answers
+ *       the counts and the cursor of the next page. Counted in {@code
+ *       cyclegan_dlq_replayed_records_total{topic}}.
+ * </ul>
+ *
+ * The cursor holds each partition's next offset and the end it had when the walk began, so a call
+ * costs O(page), never the whole topic, and a walk ends even while records keep arriving.
  *
  * <p>Kafka consumers are not thread-safe, so the one consumer is used by one request at a time.
  */
 public final class DeadLettersResource implements Resource {
+  private static final Logger log = LoggerFactory.getLogger(DeadLettersResource.class);
+
   /** At most one page per poll. */
   public static final int MAX_POLL_RECORDS = Paging.MAX_LIMIT;
 
   private static final Duration READ_TIMEOUT = Duration.ofSeconds(10);
+  private static final long MAX_JSON_BYTES = 16 * 1024;
+  private static final int MAX_FILTER_CHARS = 1000;
+  private static final Set<String> REPLAY_FIELDS =
+      Set.of("whereError", "dryRun", "limit", "cursor");
   private static final java.util.regex.Pattern LEGAL_TOPIC =
       java.util.regex.Pattern.compile("[a-zA-Z0-9._-]{1,249}");
 
@@ -56,29 +80,150 @@ public final class DeadLettersResource implements Resource {
       String problem) {}
 
   private final Map<String, String> dlqByName;
+  private final String dlqSuffix;
   private final Supplier<KafkaConsumer<byte[], byte[]>> consumers;
+  private final Producer<byte[], byte[]> producer;
+  private final MeterRegistry registry;
+  private Bodies bodies;
   private KafkaConsumer<byte[], byte[]> consumer;
   private boolean closed;
 
   /**
    * @param consumers makes the (group-less) consumer on first use; it is closed by {@link #close()}
+   * @param producer sends the replayed records (the API's producer; not closed here)
+   * @param registry for {@code cyclegan_dlq_replayed_records_total}
    */
-  public DeadLettersResource(Topics topics, Supplier<KafkaConsumer<byte[], byte[]>> consumers) {
+  public DeadLettersResource(
+      Topics topics,
+      Supplier<KafkaConsumer<byte[], byte[]>> consumers,
+      Producer<byte[], byte[]> producer,
+      MeterRegistry registry) {
     Map<String, String> names = new TreeMap<>();
     for (String topic : topics.all()) {
       names.put(topic, topics.dlq(topic));
       names.put(topics.dlq(topic), topics.dlq(topic));
     }
     this.dlqByName = Map.copyOf(names);
+    this.dlqSuffix = topics.dlqSuffix();
     this.consumers = consumers;
+    this.producer = producer;
+    this.registry = registry;
+  }
+
+  /** The API's body reader (read timeout, size limit), given when the API is built. */
+  void bodies(Bodies bodies) {
+    this.bodies = bodies;
   }
 
   @Override
   public void register(Routes routes) {
     routes.on("GET", "/dead-letters/{topic}", this::list);
+    routes.on("POST", "/dead-letters/{topic}/replay", this::replay);
   }
 
   private void list(Context ctx) {
+    String dlq = dlq(ctx);
+    Paging.Request request = Paging.of(ctx);
+    Optional<DeadLetterPage> read = read(dlq, cursor(request.after()), request.limit(), p -> p);
+    List<Letter> letters =
+        read.map(p -> p.entries().stream().map(DeadLettersResource::letter).toList())
+            .orElse(List.of());
+    Optional<String> next = read.flatMap(DeadLetterPage::next).map(DeadLetterCursor::text);
+    Map<String, Object> answer =
+        Paging.answer(ctx, "letters", letters, new ListPage<>(letters, next), request.limit());
+    Map<String, Object> out = new LinkedHashMap<>();
+    out.put("topic", dlq);
+    out.putAll(answer);
+    HttpApi.json(ctx, 200, out);
+  }
+
+  // POST /dead-letters/{topic}/replay {"whereError", "dryRun", "limit", "cursor"}: one page.
+  private void replay(Context ctx) throws IOException {
+    String dlq = dlq(ctx);
+    JsonNode body = bodies.jsonObject(ctx, MAX_JSON_BYTES, true);
+    if (body == null) {
+      body = io.cyclegan.common.messages.MessageCodec.mapper().createObjectNode();
+    }
+    for (Iterator<String> it = body.fieldNames(); it.hasNext(); ) {
+      String field = it.next();
+      if (!REPLAY_FIELDS.contains(field)) {
+        throw ApiException.badRequest(
+            "UNKNOWN_FIELD", "unknown field '" + field + "', expected some of " + REPLAY_FIELDS);
+      }
+    }
+    String whereError = Params.text(body, "whereError");
+    if (whereError != null && whereError.length() > MAX_FILTER_CHARS) {
+      throw ApiException.badRequest(
+          "INVALID_FILTER",
+          "field 'whereError' is longer than " + MAX_FILTER_CHARS + " characters");
+    }
+    JsonNode dryRunNode = body.get("dryRun");
+    if (dryRunNode != null && !dryRunNode.isNull() && !dryRunNode.isBoolean()) {
+      throw ApiException.badRequest("INVALID_DRY_RUN", "field 'dryRun' must be true or false");
+    }
+    boolean dryRun = dryRunNode != null && dryRunNode.asBoolean(false);
+    JsonNode limitNode = body.get("limit");
+    if (limitNode != null && !limitNode.isNull() && !limitNode.isIntegralNumber()) {
+      throw ApiException.badRequest(
+          "INVALID_LIMIT", "field 'limit' must be an integer from 1 to " + Paging.MAX_LIMIT);
+    }
+    int limit;
+    String after;
+    try {
+      limit = Paging.limit(limitNode == null || limitNode.isNull() ? null : limitNode.asText());
+      after = Paging.after(Params.text(body, "cursor"));
+    } catch (ApiException e) {
+      // Paging names the query parameters; here they are fields of the body.
+      throw ApiException.badRequest(e.reason(), e.getMessage().replace("query parameter", "field"));
+    }
+    DeadLetterCursor from = cursor(after);
+    DeadLetterReplay replay = DeadLetterReplay.of(dlq, dlqSuffix, whereError);
+    Replayed done = read(dlq, from, limit, page -> replayPage(replay, page, dryRun)).orElse(null);
+    Map<String, Object> out = new LinkedHashMap<>();
+    out.put("topic", dlq);
+    out.put("sourceTopic", replay.sourceTopic());
+    out.put("dryRun", dryRun);
+    out.put("scanned", done == null ? 0 : done.counts().scanned());
+    out.put("matched", done == null ? 0 : done.counts().matched());
+    out.put("replayed", done == null ? 0 : done.counts().replayed());
+    if (done != null && done.next().isPresent()) {
+      out.put("next", Paging.cursor(done.next().get().text()));
+    }
+    HttpApi.json(ctx, 200, out);
+  }
+
+  private record Replayed(DeadLetterReplay.Counts counts, Optional<DeadLetterCursor> next) {}
+
+  private Replayed replayPage(DeadLetterReplay replay, DeadLetterPage page, boolean dryRun) {
+    DeadLetterReplay.Counts counts;
+    try {
+      counts = replay.replay(producer, page.entries(), dryRun);
+    } catch (DeadLetterReplay.UntrustedSourceException e) {
+      throw new ApiException(422, "UNTRUSTED_SOURCE_TOPIC", e.getMessage());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted", e);
+    } catch (ExecutionException e) {
+      throw new io.cyclegan.ingest.routing.BatchResult.OutputNotDurableException(
+          "a replayed record was not acknowledged: " + e.getCause(), e);
+    }
+    if (counts.replayed() > 0) {
+      Counter.builder("cyclegan.dlq.replayed.records")
+          .description("dead letters replayed onto their source topic over the HTTP API")
+          .tag("topic", replay.sourceTopic())
+          .register(registry)
+          .increment(counts.replayed());
+      log.info(
+          "replayed {} of {} dead letters from {} onto {}",
+          counts.replayed(),
+          counts.scanned(),
+          replay.dlq(),
+          replay.sourceTopic());
+    }
+    return new Replayed(counts, page.next());
+  }
+
+  private String dlq(Context ctx) {
     String name = ctx.pathParam("topic");
     if (!LEGAL_TOPIC.matcher(name).matches()) {
       throw ApiException.badRequest(
@@ -91,144 +236,65 @@ public final class DeadLettersResource implements Resource {
       throw ApiException.notFound(
           "no such dead-letter topic; use a pipeline topic or its dead-letter topic");
     }
-    Paging.Request request = Paging.of(ctx);
-    Map<Integer, Long> from = request.after() == null ? Map.of() : positions(request.after());
-    Page page = read(dlq, from, request.limit());
-    Map<String, Object> answer =
-        Paging.answer(ctx, "letters", page.letters(), page.listPage(), request.limit());
-    Map<String, Object> out = new LinkedHashMap<>();
-    out.put("topic", dlq);
-    out.putAll(answer);
-    HttpApi.json(ctx, 200, out);
+    return dlq;
   }
 
-  private record Page(List<Letter> letters, Map<Integer, Long> next, boolean more) {
-    ListPage<Letter> listPage() {
-      return new ListPage<>(letters, more ? Optional.of(encode(next)) : Optional.empty());
+  private static DeadLetterCursor cursor(String after) {
+    if (after == null) {
+      return null;
     }
-  }
-
-  /** The cursor's content: {@code partition=offset} pairs, comma-separated. */
-  static String encode(Map<Integer, Long> positions) {
-    return positions.entrySet().stream()
-        .map(e -> e.getKey() + "=" + e.getValue())
-        .collect(Collectors.joining(","));
-  }
-
-  static Map<Integer, Long> positions(String cursor) {
-    Map<Integer, Long> out = new TreeMap<>();
     try {
-      for (String pair : cursor.split(",", -1)) {
-        String[] parts = pair.split("=", -1);
-        if (parts.length != 2) {
-          throw new NumberFormatException(pair);
-        }
-        int partition = Integer.parseInt(parts[0]);
-        long offset = Long.parseLong(parts[1]);
-        if (partition < 0 || offset < 0 || out.put(partition, offset) != null) {
-          throw new NumberFormatException(pair);
-        }
-      }
-    } catch (NumberFormatException e) {
+      return DeadLetterCursor.parse(after);
+    } catch (IllegalArgumentException e) {
       throw ApiException.badRequest(
-          "INVALID_CURSOR",
-          "query parameter 'cursor' is not a cursor this API gave out; start again without it");
+          "INVALID_CURSOR", "the cursor is not a cursor this API gave out; start again without it");
     }
-    return out;
   }
 
-  private synchronized Page read(String dlq, Map<Integer, Long> from, int limit) {
+  /** Reads a page and acts on it while no other request uses the consumer. */
+  private synchronized <T> Optional<T> read(
+      String dlq, DeadLetterCursor from, int limit, Function<DeadLetterPage, T> then) {
     if (closed) {
       throw new TimeoutException("the API is closing");
     }
     if (consumer == null) {
       consumer = consumers.get();
     }
-    try {
-      return readPage(dlq, from, limit);
-    } finally {
-      consumer.unsubscribe();
-    }
+    // A topic not created yet: nothing was dead-lettered.
+    return new DeadLetterReader(consumer, READ_TIMEOUT).page(dlq, from, limit).map(then);
   }
 
-  private Page readPage(String dlq, Map<Integer, Long> from, int limit) {
-    List<PartitionInfo> infos = consumer.partitionsFor(dlq, READ_TIMEOUT);
-    if (infos == null || infos.isEmpty()) {
-      return new Page(List.of(), Map.of(), false); // not created yet: nothing dead-lettered
-    }
-    List<TopicPartition> partitions =
-        infos.stream()
-            .map(i -> new TopicPartition(dlq, i.partition()))
-            .sorted(Comparator.comparingInt(TopicPartition::partition))
-            .toList();
-    Map<TopicPartition, Long> begin = consumer.beginningOffsets(partitions, READ_TIMEOUT);
-    Map<TopicPartition, Long> end = consumer.endOffsets(partitions, READ_TIMEOUT);
-    Map<Integer, Long> next = new TreeMap<>();
-    for (TopicPartition tp : partitions) {
-      long position = from.getOrDefault(tp.partition(), 0L);
-      next.put(tp.partition(), Math.min(Math.max(position, begin.get(tp)), end.get(tp)));
-    }
-    List<Letter> letters = new ArrayList<>();
-    long deadline = System.nanoTime() + READ_TIMEOUT.toNanos();
-    for (TopicPartition tp : partitions) {
-      long stop = end.get(tp);
-      if (letters.size() >= limit || next.get(tp.partition()) >= stop) {
-        continue;
-      }
-      consumer.assign(List.of(tp));
-      consumer.seek(tp, next.get(tp.partition()));
-      while (letters.size() < limit && next.get(tp.partition()) < stop) {
-        long left = deadline - System.nanoTime();
-        if (left <= 0) {
-          throw new TimeoutException("reading " + tp + " took longer than " + READ_TIMEOUT);
-        }
-        ConsumerRecords<byte[], byte[]> records =
-            consumer.poll(Duration.ofNanos(Math.min(left, Duration.ofSeconds(1).toNanos())));
-        boolean full = false;
-        for (ConsumerRecord<byte[], byte[]> r : records.records(tp)) {
-          if (r.offset() >= stop) {
-            break;
-          }
-          letters.add(letter(r));
-          next.put(tp.partition(), r.offset() + 1);
-          if (letters.size() >= limit) {
-            full = true;
-            break;
-          }
-        }
-        if (!full) {
-          // Past transaction markers and compacted gaps too.
-          next.put(
-              tp.partition(),
-              Math.min(Math.max(next.get(tp.partition()), consumer.position(tp)), stop));
-        }
-      }
-    }
-    boolean more = partitions.stream().anyMatch(tp -> next.get(tp.partition()) < end.get(tp));
-    return new Page(letters, next, more);
-  }
-
-  private static Letter letter(ConsumerRecord<byte[], byte[]> r) {
+  private static Letter letter(DeadLetterEntry entry) {
+    var r = entry.record();
     String key = r.key() == null ? null : new String(r.key(), StandardCharsets.UTF_8);
-    try {
-      DeadLetter d = DeadLetter.fromHeaders(r.headers());
-      Instant time = d.time();
+    DeadLetter d = entry.letter();
+    if (d == null) {
       return new Letter(
           r.partition(),
           r.offset(),
           key,
-          d.stage(),
-          d.errorClass(),
-          d.errorMessage(),
-          d.sourceTopic(),
-          d.sourcePartition(),
-          d.sourceOffset(),
-          time == null ? null : time.toString(),
-          null);
-    } catch (MessageFormatException | IllegalArgumentException | java.time.DateTimeException e) {
-      return new Letter(
-          r.partition(), r.offset(), key, null, null, null, null, null, null, null, e.getMessage());
+          null,
+          null,
+          null,
+          null,
+          null,
+          null,
+          null,
+          entry.problem());
     }
+    Instant time = d.time();
+    return new Letter(
+        r.partition(),
+        r.offset(),
+        key,
+        d.stage(),
+        d.errorClass(),
+        d.errorMessage(),
+        d.sourceTopic(),
+        d.sourcePartition(),
+        d.sourceOffset(),
+        time == null ? null : time.toString(),
+        null);
   }
 
   /** Closes the consumer, once no request uses it. */

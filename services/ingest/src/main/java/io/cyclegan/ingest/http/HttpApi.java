@@ -97,7 +97,9 @@ public final class HttpApi implements AutoCloseable {
           new Endpoint("POST", "/models/{model}/imports/{importId}", Scope.TRAIN),
           new Endpoint("GET", "/openapi.json", Scope.READ),
           // Dead letters hold keys and error messages of any tenant's records: operators only.
-          new Endpoint("GET", "/dead-letters/{topic}", Scope.ADMIN));
+          new Endpoint("GET", "/dead-letters/{topic}", Scope.ADMIN),
+          // Replaying writes onto a pipeline topic on the operator's word: operators only.
+          new Endpoint("POST", "/dead-letters/{topic}/replay", Scope.ADMIN));
 
   private final Javalin app;
   private final ServerSocketChannel channel;
@@ -122,7 +124,7 @@ public final class HttpApi implements AutoCloseable {
    * @param registry for {@code http_server_requests_seconds} and {@code
    *     cyclegan_http_requests_total}
    * @param modelImports serves {@code /models/{name}/imports/...}
-   * @param deadLetters serves {@code /dead-letters/{topic}}; closed with the API
+   * @param deadLetters serves {@code /dead-letters/{topic}} and its replay; closed with the API
    */
   public HttpApi(
       String bindAddress,
@@ -155,6 +157,7 @@ public final class HttpApi implements AutoCloseable {
     Admission admission =
         new Admission(frontDoor.workers(), frontDoor.queue(), frontDoor.queueWait());
     Admission streams = new Admission(MAX_STREAMS, 0, frontDoor.queueWait());
+    deadLetters.bodies(bodies);
     Catalog catalog = new Catalog(store);
     EventStreams events = new EventStreams(store);
     List<Resource> resources =
@@ -172,7 +175,7 @@ public final class HttpApi implements AutoCloseable {
                 processor, store, bodies, events, maxUploadBytes, frontDoor.requestTimeout()),
             new JobsResource(
                 store, producer, topics, eventSource, bodies, events, frontDoor.requestTimeout()),
-            new ModelsResource(store),
+            new ModelsResource(catalog),
             new ModelExportResource(store),
             modelImports,
             new OpenApiResource(),

@@ -130,7 +130,7 @@ final class JobsResource implements Resource {
     publish(
         jobId,
         TrainingCommand.start(jobId, model, dataset, paramMap).withInitFrom(initFrom(body)),
-        Routes.principal(ctx));
+        ctx);
     log.info("training job {} requested: model {} on dataset {}", jobId, model, dataset);
     Map<String, Object> out = new LinkedHashMap<>();
     out.put("jobId", jobId);
@@ -170,7 +170,7 @@ final class JobsResource implements Resource {
   // POST /jobs/{id}/cancel
   private void cancel(Context ctx) {
     String jobId = Params.name("job id", ctx.pathParam("jobId"), "INVALID_JOB_ID");
-    publish(jobId, TrainingCommand.cancel(jobId), Routes.principal(ctx));
+    publish(jobId, TrainingCommand.cancel(jobId), ctx);
     log.info("training job {}: cancel requested", jobId);
     Map<String, Object> out = new LinkedHashMap<>();
     out.put("jobId", jobId);
@@ -204,13 +204,21 @@ final class JobsResource implements Resource {
     return s != null && FINAL_STATES.contains(s.asText().toLowerCase(Locale.ROOT));
   }
 
-  private void publish(String jobId, TrainingCommand command, String principal) {
+  /**
+   * Publishes the command with the caller ({@link JobPrincipal}) and the request's trace context
+   * ({@code traceparent}, a child span of the request's), as translations carry theirs.
+   */
+  private void publish(String jobId, TrainingCommand command, Context ctx) {
     try {
       producer
           .send(
-              JobPrincipal.add(
-                  CloudEvents.record(topics.trainingCommands(), jobId, command, eventSource),
-                  principal))
+              HttpApi.trace(ctx)
+                  .child()
+                  .on(
+                      JobPrincipal.add(
+                          CloudEvents.record(
+                              topics.trainingCommands(), jobId, command, eventSource),
+                          Routes.principal(ctx))))
           .get(sendTimeout.toMillis(), TimeUnit.MILLISECONDS);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();

@@ -15,7 +15,11 @@ import io.javalin.http.Context;
 import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
+import java.util.HexFormat;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -31,16 +35,20 @@ import org.slf4j.LoggerFactory;
  * Importing PyTorch generators over HTTP, claim-check style (docs/http-api.md, "Import a model"):
  *
  * <ul>
- *   <li>{@code PUT /models/{name}/imports/{importId}/a2b} (and {@code /b2a}): the raw file,
- *       streamed into {@code imports/{importId}/a2b.bin} and refused with 413 as soon as it passes
- *       {@code CYCLEGAN_MAX_IMPORT_BYTES}, before the store completes any object;
- *   <li>{@code POST /models/{name}/imports/{importId}} with {@code {"imageSize": N}}: publishes an
- *       {@code import} command naming the uploaded keys; answered 202 with the job to follow.
+ *   <li>{@code PUT /models/{name}/imports/{version}/a2b} (and {@code /b2a}; the path parameter is
+ *       named {@code importId}): the raw file, streamed into {@code imports/{importId}/a2b.bin},
+ *       where the import (and job) id is {@link #importId(String, String)}, one per (model,
+ *       version), and refused with 413 as soon as it passes {@code CYCLEGAN_MAX_IMPORT_BYTES},
+ *       before the store completes any object;
+ *   <li>{@code POST /models/{name}/imports/{version}} with {@code {"imageSize": N}}: publishes an
+ *       {@code import} command naming the uploaded keys and the version; answered 202 with the job
+ *       to follow.
  * </ul>
  *
  * <p>Ingest never opens the files: it cannot tell a pickle's safety, and does not run the model.
- * The training worker reads them with the strict readers and publishes the version {@code
- * importId}. Once an import is committed (its job has a state) its files cannot be replaced.
+ * The training worker reads them with the strict readers and publishes the version. Once an import
+ * is committed (its job has a state) its files cannot be replaced. Versions are unique per model,
+ * so the job id is derived from both: two models can each import {@code v1}.
  */
 public final class ModelImportResource implements Resource {
   private static final Logger log = LoggerFactory.getLogger(ModelImportResource.class);
@@ -94,15 +102,31 @@ public final class ModelImportResource implements Resource {
     routes.on(
         "POST",
         "/models/{model}/imports/{importId}",
-        ctx ->
-            commit(ctx, ctx.pathParam("model"), ctx.pathParam("importId"), Routes.principal(ctx)));
+        ctx -> commit(ctx, ctx.pathParam("model"), ctx.pathParam("importId")));
   }
 
-  private void upload(Context ex, String model, String importId, String direction)
+  /**
+   * The import's id, its job id and the prefix of its uploads: one per (model, version), so that
+   * versions, unique per model only, never meet in the job or import namespaces. A digest, as the
+   * two names together may pass the 63 characters a name may have.
+   */
+  static String importId(String model, String version) {
+    try {
+      byte[] digest =
+          MessageDigest.getInstance("SHA-256")
+              .digest((model + "/" + version).getBytes(StandardCharsets.UTF_8));
+      return "import-" + HexFormat.of().formatHex(digest, 0, 12);
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException("SHA-256 is missing from this JVM", e);
+    }
+  }
+
+  private void upload(Context ex, String model, String version, String direction)
       throws IOException {
     name("model", model, "INVALID_MODEL");
-    name("import id", importId, "INVALID_IMPORT_ID");
-    requireUncommitted(importId);
+    name("import id", version, "INVALID_IMPORT_ID");
+    String importId = importId(model, version);
+    requireUncommitted(importId, version);
     String key = ObjectKeys.importFile(importId, direction + ".bin");
     try (InputStream body = ex.req().getInputStream()) {
       String length = ex.header("Content-Length");
@@ -130,19 +154,20 @@ public final class ModelImportResource implements Resource {
       Map<String, Object> out = new LinkedHashMap<>();
       out.put("importId", importId);
       out.put("model", model);
+      out.put("version", version);
       out.put(direction, key);
       out.put("bytes", limited.count);
-      out.put("commit", "/models/" + model + "/imports/" + importId);
-      ex.header("Location", "/models/" + model + "/imports/" + importId + "/" + direction);
+      out.put("commit", "/models/" + model + "/imports/" + version);
+      ex.header("Location", "/models/" + model + "/imports/" + version + "/" + direction);
       HttpApi.json(ex, 201, out);
     }
   }
 
   // POST /models/{name}/imports/{importId} {"imageSize": N}: the command naming what was uploaded.
-  private void commit(Context ex, String model, String importId, String principal)
-      throws IOException {
+  private void commit(Context ex, String model, String version) throws IOException {
     name("model", model, "INVALID_MODEL");
-    name("import id", importId, "INVALID_IMPORT_ID");
+    name("import id", version, "INVALID_IMPORT_ID");
+    String importId = importId(model, version);
     Integer imageSize = imageSize(ex);
     String a2b = ObjectKeys.importFile(importId, "a2b.bin");
     String b2a = ObjectKeys.importFile(importId, "b2a.bin");
@@ -151,25 +176,27 @@ public final class ModelImportResource implements Resource {
           409,
           "MISSING_UPLOAD",
           "import '"
-              + importId
+              + version
+              + "' of model '"
+              + model
               + "' has no A-to-B generator: PUT /models/"
               + model
               + "/imports/"
-              + importId
+              + version
               + "/a2b first");
     }
     ImportFiles files;
     try {
-      files = new ImportFiles(a2b, store.exists(b2a) ? b2a : null, imageSize);
+      files = new ImportFiles(a2b, store.exists(b2a) ? b2a : null, imageSize, version);
     } catch (MessageFormatException e) {
       throw ApiException.badRequest("INVALID_IMAGE_SIZE", e.getMessage());
     }
-    send(importId, TrainingCommand.importModel(importId, model, files), principal);
-    log.info("import {} of model {} requested ({})", importId, model, files);
+    send(importId, TrainingCommand.importModel(importId, model, files), ex);
+    log.info("import {} of model {} version {} requested ({})", importId, model, version, files);
     Map<String, Object> out = new LinkedHashMap<>();
     out.put("importId", importId);
     out.put("model", model);
-    out.put("version", importId);
+    out.put("version", version);
     out.put("directions", files.b2a() == null ? List.of("AtoB") : List.of("AtoB", "BtoA"));
     out.put("status", "submitted");
     out.put("state", "/jobs/" + importId);
@@ -219,24 +246,31 @@ public final class ModelImportResource implements Resource {
     return size.intValue();
   }
 
-  private void requireUncommitted(String importId) {
+  private void requireUncommitted(String importId, String version) {
     if (store.exists(ObjectKeys.jobState(importId))) {
       throw new ApiException(
           409,
           "IMPORT_COMMITTED",
-          "job '"
+          "the import of version '"
+              + version
+              + "' (job '"
               + importId
-              + "' already exists: an import's files cannot change once it is committed; choose"
-              + " another import id");
+              + "') already exists: an import's files cannot change once it is committed;"
+              + " choose another version");
     }
   }
 
-  private void send(String importId, TrainingCommand command, String principal) {
+  /** Publishes the command with the caller and the request's trace context, as a start has. */
+  private void send(String importId, TrainingCommand command, Context ex) {
     try {
       producer
           .send(
-              JobPrincipal.add(
-                  CloudEvents.record(commandsTopic, importId, command, eventSource), principal))
+              HttpApi.trace(ex)
+                  .child()
+                  .on(
+                      JobPrincipal.add(
+                          CloudEvents.record(commandsTopic, importId, command, eventSource),
+                          Routes.principal(ex))))
           .get(sendTimeout.toMillis(), TimeUnit.MILLISECONDS);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();

@@ -3,6 +3,7 @@ package io.cyclegan.ingest.http;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
+import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -11,7 +12,10 @@ import java.util.concurrent.TimeUnit;
  *
  * <ul>
  *   <li>{@code http_server_requests_seconds{method,uri,status,outcome}}, a timer named as Spring
- *       and Micronaut name it, so the usual dashboards work;
+ *       and Micronaut name it, so the usual dashboards work, with fixed buckets ({@link #BUCKETS},
+ *       {@code _bucket{le}}) so that a dashboard takes quantiles across replicas with {@code
+ *       histogram_quantile}: a dozen fixed buckets rather than Micrometer's percentile histogram
+ *       (dozens per series), as every method, route and status is a series of its own;
  *   <li>{@code cyclegan_http_requests_total{route,status}}, the earlier counter, kept for the
  *       dashboards and alerts that query it.
  * </ul>
@@ -21,6 +25,23 @@ import java.util.concurrent.TimeUnit;
  */
 final class RequestMetrics {
   static final String UNMATCHED = "unmatched";
+
+  /** The upper bounds of the latency buckets: from a cached read to a large upload. */
+  static final Duration[] BUCKETS = {
+    Duration.ofMillis(5),
+    Duration.ofMillis(10),
+    Duration.ofMillis(25),
+    Duration.ofMillis(50),
+    Duration.ofMillis(100),
+    Duration.ofMillis(250),
+    Duration.ofMillis(500),
+    Duration.ofSeconds(1),
+    Duration.ofMillis(2500),
+    Duration.ofSeconds(5),
+    Duration.ofSeconds(10),
+    Duration.ofSeconds(30),
+    Duration.ofSeconds(60)
+  };
 
   private final MeterRegistry registry;
 
@@ -36,6 +57,7 @@ final class RequestMetrics {
         .tag("uri", uri)
         .tag("status", code)
         .tag("outcome", outcome(status))
+        .serviceLevelObjectives(BUCKETS)
         .register(registry)
         .record(Math.max(0, nanos), TimeUnit.NANOSECONDS);
     Counter.builder("cyclegan.http.requests")

@@ -357,6 +357,14 @@ class ApiContractIT {
         .as(series)
         .isGreaterThanOrEqualTo(1);
     assertThat(series).doesNotContain(job);
+    // Buckets, so that a dashboard can take quantiles across replicas.
+    assertThat(
+            StackFixtures.sample(
+                metrics,
+                "http_server_requests_seconds_bucket{method=\"GET\",outcome=\"SUCCESS\","
+                    + "service=\"ingest\",status=\"200\",uri=\"/jobs/{jobId}\",le=\"60.0\"}"))
+        .as(series)
+        .isGreaterThanOrEqualTo(1);
   }
 
   @Test

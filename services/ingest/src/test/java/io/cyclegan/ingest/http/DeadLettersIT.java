@@ -3,10 +3,12 @@ package io.cyclegan.ingest.http;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.cyclegan.common.messages.DeadLetter;
 import io.cyclegan.common.messages.MessageCodec;
 import io.cyclegan.ingest.IngestService;
 import io.cyclegan.ingest.StackFixtures;
+import io.cyclegan.ingest.TopicTap;
 import io.cyclegan.localstack.LocalStack;
 import io.cyclegan.localstack.LocalStackExtension;
 import java.net.URLEncoder;
@@ -27,7 +29,11 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
-/** {@code GET /dead-letters/{topic}}: a paged walk over a real two-partition dead-letter topic. */
+/**
+ * {@code GET /dead-letters/{topic}}: a paged walk over a real two-partition dead-letter topic;
+ * {@code POST /dead-letters/{topic}/replay}: a paged replay onto the source topic, and the trust
+ * rule.
+ */
 @ExtendWith(LocalStackExtension.class)
 class DeadLettersIT {
   private static final int LETTERS = 5;
@@ -35,6 +41,8 @@ class DeadLettersIT {
   private static IngestService service;
   private static String topic;
   private static String dlq;
+  private static String events;
+  private static String models;
 
   @BeforeAll
   static void start(LocalStack stack) throws Exception {
@@ -56,16 +64,48 @@ class DeadLettersIT {
             .get();
       }
     }
+    // Topics ingest does not consume: a replay onto them is read back by this test alone.
+    events = "it.dlq.events." + id;
+    models = "it.dlq.models." + id;
+    StackFixtures.createTopics(stack, events, 1);
+    StackFixtures.createTopics(stack, models, 1);
+    try (KafkaProducer<byte[], byte[]> producer = StackFixtures.producer(stack)) {
+      producer.send(letter(events, "ev-0", 0, "model zebra not found")).get();
+      producer.send(letter(events, "ev-1", 1, "image too large")).get();
+      producer.send(letter(events, "ev-2", 2, "model ZEBRA not found")).get();
+      // Headers are untrusted: this one names a topic that is not the DLQ's own source.
+      ConsumerRecord<byte[], byte[]> forged =
+          new ConsumerRecord<>("__consumer_offsets", 0, 0, new byte[] {1}, new byte[] {2});
+      producer.send(DeadLetter.of("x", "E", "forged", forged).toRecord(models + ".dlq", forged));
+    }
     service =
         new IngestService(
                 StackFixtures.config(
                     stack,
+                    "CYCLEGAN_TOPIC_TRAINING_EVENTS",
+                    events,
+                    "CYCLEGAN_TOPIC_MODELS",
+                    models,
                     "CYCLEGAN_TOPIC_IMAGES_IN",
                     topic,
                     "CYCLEGAN_GROUP_ID",
                     "ingest-dlq-it-" + id),
                 IngestService.LOOPBACK)
             .start();
+  }
+
+  private static org.apache.kafka.clients.producer.ProducerRecord<byte[], byte[]> letter(
+      String source, String key, long offset, String why) {
+    ConsumerRecord<byte[], byte[]> original =
+        new ConsumerRecord<>(
+            source,
+            0,
+            offset,
+            key.getBytes(StandardCharsets.UTF_8),
+            ("value-" + key).getBytes(StandardCharsets.UTF_8));
+    original.headers().add("cg-model", "zebra".getBytes(StandardCharsets.UTF_8));
+    return DeadLetter.of("inference", "IllegalArgumentException", why, original)
+        .toRecord(source + ".dlq", original);
   }
 
   @AfterAll
@@ -139,5 +179,114 @@ class DeadLettersIT {
     assertThat(other.body()).doesNotContain("__consumer_offsets");
     assertThat(forged.statusCode()).isEqualTo(400);
     assertThat(forged.body()).contains("INVALID_CURSOR");
+  }
+
+  @Test
+  void shouldReplayMatchingDeadLettersPageByPageOntoTheirSourceTopic(LocalStack stack)
+      throws Exception {
+    JsonNode dry = walkReplay("{\"whereError\":\"zebra\",\"dryRun\":true,\"limit\":1}");
+    JsonNode done = walkReplay("{\"whereError\":\"zebra\",\"limit\":1}");
+
+    assertThat(dry.get("pages").asInt()).isEqualTo(3);
+    assertThat(dry.get("scanned").asInt()).isEqualTo(3);
+    assertThat(dry.get("matched").asInt()).isEqualTo(2);
+    assertThat(dry.get("replayed").asInt()).isZero();
+    assertThat(done.get("replayed").asInt()).isEqualTo(2);
+    assertThat(done.get("sourceTopic").asText()).isEqualTo(events);
+    try (TopicTap tap = new TopicTap(stack, events)) {
+      List<ConsumerRecord<byte[], byte[]>> replayed = tap.drain(r -> true);
+      assertThat(replayed).extracting(StackFixtures::key).containsExactly("ev-0", "ev-2");
+      assertThat(replayed)
+          .allSatisfy(
+              r -> {
+                assertThat(new String(r.value(), StandardCharsets.UTF_8))
+                    .isEqualTo("value-" + StackFixtures.key(r));
+                assertThat(r.headers().lastHeader("cg-model")).isNotNull();
+                assertThat(r.headers().lastHeader("cg-error-message")).isNull();
+                assertThat(r.headers().lastHeader("cg-source-topic")).isNull();
+              });
+    }
+    assertThat(
+            service
+                .runtime()
+                .metrics()
+                .registry()
+                .get("cyclegan.dlq.replayed.records")
+                .tag("topic", events)
+                .counter()
+                .count())
+        .isEqualTo(2.0);
+  }
+
+  @Test
+  void shouldRefuseToReplayALetterThatNamesAnotherSourceTopic(LocalStack stack) throws Exception {
+    HttpResponse<String> refused = post("/dead-letters/" + models + "/replay", "{}");
+
+    assertThat(refused.statusCode()).as(refused.body()).isEqualTo(422);
+    assertThat(refused.headers().firstValue("Content-Type"))
+        .hasValueSatisfying(t -> assertThat(t).startsWith("application/problem+json"));
+    assertThat(refused.body()).contains("UNTRUSTED_SOURCE_TOPIC").doesNotContain("__consumer");
+    try (TopicTap tap = new TopicTap(stack, models)) {
+      assertThat(tap.drain(r -> true)).isEmpty();
+    }
+  }
+
+  @Test
+  void shouldRefuseUnknownFieldsAndForgedCursorsInAReplay() {
+    HttpResponse<String> unknown = post("/dead-letters/" + events + "/replay", "{\"all\":true}");
+    HttpResponse<String> forged =
+        post(
+            "/dead-letters/" + events + "/replay",
+            "{\"dryRun\":true,\"cursor\":\"" + Paging.cursor("0=5:1") + "\"}");
+
+    assertThat(unknown.statusCode()).isEqualTo(400);
+    assertThat(unknown.body()).contains("UNKNOWN_FIELD");
+    assertThat(forged.statusCode()).isEqualTo(400);
+    assertThat(forged.body()).contains("INVALID_CURSOR");
+  }
+
+  /** POSTs the replay with {@code body}, then with each answer's cursor: the summed counts. */
+  private static JsonNode walkReplay(String body) throws Exception {
+    ObjectNode total = MessageCodec.mapper().createObjectNode();
+    int pages = 0;
+    int scanned = 0;
+    int matched = 0;
+    int replayed = 0;
+    String next = null;
+    do {
+      String page = next == null ? body : body.replace("}", ",\"cursor\":\"" + next + "\"}");
+      HttpResponse<String> answer = post("/dead-letters/" + events + "/replay", page);
+      assertThat(answer.statusCode()).as(answer.body()).isEqualTo(200);
+      JsonNode doc = MessageCodec.mapper().readTree(answer.body());
+      total.put("sourceTopic", doc.get("sourceTopic").asText());
+      scanned += doc.get("scanned").asInt();
+      matched += doc.get("matched").asInt();
+      replayed += doc.get("replayed").asInt();
+      next = doc.hasNonNull("next") ? doc.get("next").asText() : null;
+      pages++;
+    } while (next != null && pages < 10);
+    total.put("pages", pages);
+    total.put("scanned", scanned);
+    total.put("matched", matched);
+    total.put("replayed", replayed);
+    return total;
+  }
+
+  private static HttpResponse<String> post(String path, String json) {
+    try {
+      return java.net.http.HttpClient.newHttpClient()
+          .send(
+              java.net.http.HttpRequest.newBuilder(
+                      java.net.URI.create("http://127.0.0.1:" + service.httpPort() + path))
+                  .header("Content-Type", "application/json")
+                  .POST(java.net.http.HttpRequest.BodyPublishers.ofString(json))
+                  .build(),
+              HttpResponse.BodyHandlers.ofString());
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(e);
+    }
   }
 }

@@ -16,6 +16,7 @@ import io.cyclegan.common.store.ObjectInfo;
 import io.cyclegan.common.store.ObjectKeys;
 import io.cyclegan.common.store.ObjectStore;
 import io.cyclegan.common.testkit.LogCapture;
+import io.cyclegan.common.trace.TraceContext;
 import io.cyclegan.ingest.IngestService;
 import io.cyclegan.ingest.StackFixtures;
 import io.cyclegan.ingest.TopicTap;
@@ -46,6 +47,8 @@ import org.junit.jupiter.params.provider.MethodSource;
 /** The HTTP API over real HTTP against the embedded stack. */
 @ExtendWith(LocalStackExtension.class)
 class HttpApiIT {
+  private static final String JOB_TRACEPARENT =
+      "00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01";
   private static final Topics TOPICS = Topics.DEFAULTS;
   private static final int MAX_IMAGE_BYTES = 64 * 1024;
   private static final int MAX_UPLOAD_BYTES = 256 * 1024;
@@ -336,6 +339,7 @@ class HttpApiIT {
             HttpRequest.newBuilder(uri("/jobs"))
                 .header("Content-Type", "application/json")
                 .header("cg-principal", "mallory")
+                .header(TraceContext.HEADER, JOB_TRACEPARENT)
                 .POST(HttpRequest.BodyPublishers.ofString(body))
                 .build(),
             HttpResponse.BodyHandlers.ofByteArray());
@@ -359,6 +363,14 @@ class HttpApiIT {
       assertThat(received.get(0).initFrom())
           .isEqualTo(new TrainingCommand.InitFrom("horse2zebra", "v3"));
       assertThat(received.get(1).type()).isEqualTo("cancel");
+      // The request's trace on the command record (a child span), or, without one, a new trace:
+      // the one the answer named.
+      TraceContext onStart = TraceContext.parse(traceparent(records.get(0)));
+      assertThat(onStart.traceId()).isEqualTo(JOB_TRACEPARENT.substring(3, 35));
+      assertThat(onStart.header()).isNotEqualTo(JOB_TRACEPARENT);
+      String cancelTrace = cancelled.headers().firstValue(TraceContext.HEADER).orElseThrow();
+      assertThat(TraceContext.parse(traceparent(records.get(1))).traceId())
+          .isEqualTo(TraceContext.parse(cancelTrace).traceId());
     }
 
     assertError(get("/jobs/" + jobId), 404, "NOT_FOUND");
@@ -369,6 +381,11 @@ class HttpApiIT {
     HttpResponse<byte[]> read = get("/jobs/" + jobId);
     assertThat(read.statusCode()).isEqualTo(200);
     assertThat(read.body()).isEqualTo(state);
+  }
+
+  private static String traceparent(org.apache.kafka.clients.consumer.ConsumerRecord<?, ?> r) {
+    var h = r.headers().lastHeader(TraceContext.HEADER);
+    return h == null ? null : new String(h.value(), StandardCharsets.UTF_8);
   }
 
   @Test
@@ -471,6 +488,9 @@ class HttpApiIT {
     } else if (endpoint.template().startsWith("/models/")) {
       contentType = "application/json";
       body = HttpRequest.BodyPublishers.ofString("{}");
+    } else if (endpoint.template().startsWith("/dead-letters/")) {
+      contentType = "application/json";
+      body = HttpRequest.BodyPublishers.ofString("{\"dryRun\":true}");
     } else if (endpoint.method().equals("POST") && !endpoint.template().endsWith("/cancel")) {
       contentType = "image/png";
       body = HttpRequest.BodyPublishers.ofByteArray(TestImages.png(16, 16, 3));

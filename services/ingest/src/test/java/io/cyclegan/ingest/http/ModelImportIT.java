@@ -71,13 +71,14 @@ class ModelImportIT {
   @Test
   void shouldStoreBothFilesAndPublishAnImportCommandWhenCommitted(LocalStack stack)
       throws Exception {
-    String importId = "imp-" + id();
+    String version = "imp-" + id();
+    String importId = ModelImportResource.importId("zebra", version);
     byte[] a2b = random(200 * 1024, 1);
     byte[] b2a = random(1000, 2);
 
-    HttpResponse<byte[]> first = put("/models/zebra/imports/" + importId + "/a2b", a2b);
-    HttpResponse<byte[]> second = streamed("/models/zebra/imports/" + importId + "/b2a", b2a);
-    HttpResponse<byte[]> commit = post("/models/zebra/imports/" + importId, "{\"imageSize\":64}");
+    HttpResponse<byte[]> first = put("/models/zebra/imports/" + version + "/a2b", a2b);
+    HttpResponse<byte[]> second = streamed("/models/zebra/imports/" + version + "/b2a", b2a);
+    HttpResponse<byte[]> commit = post("/models/zebra/imports/" + version, "{\"imageSize\":64}");
 
     assertThat(first.statusCode()).isEqualTo(201);
     assertThat(json(first).get("a2b").asText()).isEqualTo("imports/" + importId + "/a2b.bin");
@@ -88,7 +89,7 @@ class ModelImportIT {
     assertThat(commit.statusCode()).isEqualTo(202);
     JsonNode accepted = json(commit);
     assertThat(accepted.get("importId").asText()).isEqualTo(importId);
-    assertThat(accepted.get("version").asText()).isEqualTo(importId);
+    assertThat(accepted.get("version").asText()).isEqualTo(version);
     assertThat(accepted.get("state").asText()).isEqualTo("/jobs/" + importId);
     try (TopicTap commands = new TopicTap(stack, TOPICS.trainingCommands())) {
       TrainingCommand sent =
@@ -99,14 +100,57 @@ class ModelImportIT {
                   importId,
                   "zebra",
                   new TrainingCommand.ImportFiles(
-                      "imports/" + importId + "/a2b.bin", "imports/" + importId + "/b2a.bin", 64)));
+                      "imports/" + importId + "/a2b.bin",
+                      "imports/" + importId + "/b2a.bin",
+                      64,
+                      version)));
+      assertThat(sent.importVersion()).isEqualTo(version);
+    }
+  }
+
+  @Test
+  void shouldImportTheSameVersionUnderTwoModelNamesAsTwoJobs(LocalStack stack) throws Exception {
+    String horse = "horse-" + id();
+    String zebra = "zebra-" + id();
+    byte[] forHorse = random(100, 7);
+    byte[] forZebra = random(100, 8);
+
+    assertThat(put("/models/" + horse + "/imports/v1/a2b", forHorse).statusCode()).isEqualTo(201);
+    HttpResponse<byte[]> horseCommit = post("/models/" + horse + "/imports/v1", "{}");
+    // The first import is committed (a job now): a second model's v1 is still free.
+    store.put(
+        ObjectKeys.jobState(json(horseCommit).get("importId").asText()),
+        "{}".getBytes(StandardCharsets.UTF_8),
+        "application/json");
+    HttpResponse<byte[]> zebraUpload = put("/models/" + zebra + "/imports/v1/a2b", forZebra);
+    HttpResponse<byte[]> zebraCommit = post("/models/" + zebra + "/imports/v1", "{}");
+
+    assertThat(horseCommit.statusCode()).isEqualTo(202);
+    assertThat(zebraUpload.statusCode()).as(new String(zebraUpload.body())).isEqualTo(201);
+    assertThat(zebraCommit.statusCode()).isEqualTo(202);
+    String horseJob = json(horseCommit).get("importId").asText();
+    String zebraJob = json(zebraCommit).get("importId").asText();
+    assertThat(horseJob).isNotEqualTo(zebraJob);
+    assertThat(json(zebraCommit).get("version").asText()).isEqualTo("v1");
+    assertThat(store.get(ObjectKeys.importFile(horseJob, "a2b.bin"))).hasValue(forHorse);
+    assertThat(store.get(ObjectKeys.importFile(zebraJob, "a2b.bin"))).hasValue(forZebra);
+    try (TopicTap commands = new TopicTap(stack, TOPICS.trainingCommands())) {
+      TrainingCommand horseCommand =
+          MessageCodec.decode(commands.awaitKey(horseJob, 1).get(0).value(), TrainingCommand.class);
+      TrainingCommand zebraCommand =
+          MessageCodec.decode(commands.awaitKey(zebraJob, 1).get(0).value(), TrainingCommand.class);
+      assertThat(horseCommand.model()).isEqualTo(horse);
+      assertThat(zebraCommand.model()).isEqualTo(zebra);
+      assertThat(horseCommand.importVersion()).isEqualTo("v1");
+      assertThat(zebraCommand.importVersion()).isEqualTo("v1");
     }
   }
 
   @Test
   void shouldRefuseAFileOverTheLimitWhileStreamingAndWriteNothing() throws Exception {
-    String importId = "imp-" + id();
-    String path = "/models/zebra/imports/" + importId + "/a2b";
+    String version = "imp-" + id();
+    String importId = ModelImportResource.importId("zebra", version);
+    String path = "/models/zebra/imports/" + version + "/a2b";
     byte[] tooBig = random(MAX_IMPORT_BYTES + 1, 3);
 
     // Declared too large: refused before a byte is read.
@@ -123,20 +167,21 @@ class ModelImportIT {
   @Test
   void shouldRefuseBadNamesAndACommitWithoutUploadsSendingNothing(LocalStack stack)
       throws Exception {
-    String importId = "imp-" + id();
+    String version = "imp-" + id();
+    String importId = ModelImportResource.importId("zebra", version);
     byte[] file = random(100, 5);
 
-    assertError(put("/models/Zebra/imports/" + importId + "/a2b", file), 400, "INVALID_MODEL");
+    assertError(put("/models/Zebra/imports/" + version + "/a2b", file), 400, "INVALID_MODEL");
     assertError(put("/models/zebra/imports/..%2Fjobs/a2b", file), 400, "INVALID_IMPORT_ID");
-    assertError(put("/models/zebra/imports/" + importId + "/c2d", file), 400, "INVALID_DIRECTION");
-    assertError(post("/models/zebra/imports/" + importId + "/a2b", ""), 405, "METHOD_NOT_ALLOWED");
-    assertError(post("/models/zebra/imports/" + importId, "{}"), 409, "MISSING_UPLOAD");
+    assertError(put("/models/zebra/imports/" + version + "/c2d", file), 400, "INVALID_DIRECTION");
+    assertError(post("/models/zebra/imports/" + version + "/a2b", ""), 405, "METHOD_NOT_ALLOWED");
+    assertError(post("/models/zebra/imports/" + version, "{}"), 409, "MISSING_UPLOAD");
     assertThat(store.list(ObjectKeys.importPrefix(importId))).isEmpty();
 
-    assertThat(put("/models/zebra/imports/" + importId + "/a2b", file).statusCode()).isEqualTo(201);
+    assertThat(put("/models/zebra/imports/" + version + "/a2b", file).statusCode()).isEqualTo(201);
     assertError(
-        post("/models/zebra/imports/" + importId, "{\"imageSize\":4}"), 400, "INVALID_IMAGE_SIZE");
-    assertError(post("/models/zebra/imports/" + importId, "{\"epochs\":4}"), 400, "UNKNOWN_FIELD");
+        post("/models/zebra/imports/" + version, "{\"imageSize\":4}"), 400, "INVALID_IMAGE_SIZE");
+    assertError(post("/models/zebra/imports/" + version, "{\"epochs\":4}"), 400, "UNKNOWN_FIELD");
     try (TopicTap commands = new TopicTap(stack, TOPICS.trainingCommands())) {
       assertThat(commands.drain(r -> importId.equals(StackFixtures.key(r)))).isEmpty();
     }
@@ -144,7 +189,7 @@ class ModelImportIT {
     // Once the import is a job, its files are final.
     store.put(ObjectKeys.jobState(importId), "{}".getBytes(StandardCharsets.UTF_8), "x/json");
     assertError(
-        put("/models/zebra/imports/" + importId + "/a2b", random(10, 6)), 409, "IMPORT_COMMITTED");
+        put("/models/zebra/imports/" + version + "/a2b", random(10, 6)), 409, "IMPORT_COMMITTED");
     assertThat(store.get(ObjectKeys.importFile(importId, "a2b.bin"))).hasValue(file);
   }
 

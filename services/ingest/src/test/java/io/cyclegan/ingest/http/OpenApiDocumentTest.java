@@ -74,4 +74,105 @@ class OpenApiDocumentTest {
                                     })));
     assertThat(errorsWithoutProblem).isEmpty();
   }
+
+  private static final Set<String> PATH_ITEM_FIELDS =
+      Set.of(
+          "$ref",
+          "summary",
+          "description",
+          "servers",
+          "parameters",
+          "get",
+          "put",
+          "post",
+          "delete",
+          "options",
+          "head",
+          "patch",
+          "trace");
+  private static final Set<String> OPERATION_FIELDS =
+      Set.of(
+          "tags",
+          "summary",
+          "description",
+          "externalDocs",
+          "operationId",
+          "parameters",
+          "requestBody",
+          "responses",
+          "callbacks",
+          "deprecated",
+          "security",
+          "servers");
+  private static final java.util.regex.Pattern STATUS =
+      java.util.regex.Pattern.compile("default|[1-5]([0-9]{2}|XX)");
+
+  /**
+   * The shape the OpenAPI 3.1 schema gives path items and operations: only their own fields (or
+   * {@code x-} extensions), and a {@code responses} object with at least one status code, each
+   * response a {@code $ref} or an object with a {@code description}. A {@code responses} put in the
+   * wrong place (under {@code requestBody}, or null) fails here.
+   */
+  @Test
+  void shouldGiveEveryOperationTheResponsesTheOpenApiSchemaAsksFor() throws Exception {
+    JsonNode doc = MessageCodec.mapper().readTree(OpenApiResource.load());
+
+    Set<String> problems = new TreeSet<>();
+    doc.get("paths")
+        .fields()
+        .forEachRemaining(
+            path -> {
+              path.getValue()
+                  .fieldNames()
+                  .forEachRemaining(
+                      f -> {
+                        if (!PATH_ITEM_FIELDS.contains(f) && !f.startsWith("x-")) {
+                          problems.add(path.getKey() + ": unknown path item field " + f);
+                        }
+                      });
+              path.getValue()
+                  .fields()
+                  .forEachRemaining(
+                      op -> {
+                        if (METHODS.contains(op.getKey())) {
+                          problems.addAll(operationProblems(op.getKey() + " " + path.getKey(), op));
+                        }
+                      });
+            });
+
+    assertThat(problems).isEmpty();
+  }
+
+  private static Set<String> operationProblems(String name, Map.Entry<String, JsonNode> op) {
+    Set<String> problems = new TreeSet<>();
+    op.getValue()
+        .fieldNames()
+        .forEachRemaining(
+            f -> {
+              if (!OPERATION_FIELDS.contains(f) && !f.startsWith("x-")) {
+                problems.add(name + ": unknown operation field " + f);
+              }
+            });
+    JsonNode body = op.getValue().get("requestBody");
+    if (body != null && !(body.isObject() && (body.has("content") || body.has("$ref")))) {
+      problems.add(name + ": requestBody without content");
+    }
+    JsonNode responses = op.getValue().get("responses");
+    if (responses == null || !responses.isObject() || responses.isEmpty()) {
+      problems.add(name + ": no responses");
+      return problems;
+    }
+    responses
+        .fields()
+        .forEachRemaining(
+            r -> {
+              if (!STATUS.matcher(r.getKey()).matches() && !r.getKey().startsWith("x-")) {
+                problems.add(name + ": response key " + r.getKey() + " is not a status code");
+              } else if (!r.getValue().has("$ref")
+                  && !r.getValue().path("description").isTextual()) {
+                problems.add(name + " " + r.getKey() + ": response without a description");
+              }
+            });
+    return problems;
+  }
 }

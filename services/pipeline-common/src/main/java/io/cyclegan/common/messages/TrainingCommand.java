@@ -84,6 +84,12 @@ public record TrainingCommand(
     return IMPORT.equals(type);
   }
 
+  /** For an import, the version it publishes: {@code import.version}, else the job id. */
+  @JsonIgnore
+  public String importVersion() {
+    return importFiles == null || importFiles.version() == null ? jobId : importFiles.version();
+  }
+
   private static void notFor(String type, String field, Object value) {
     if (value != null) {
       throw new MessageFormatException(
@@ -105,13 +111,24 @@ public record TrainingCommand(
    * @param a2b the A-to-B generator (the official {@code G_A})
    * @param b2a the B-to-A generator ({@code G_B}), or null: the version then serves AtoB only
    * @param imageSize the size the generators were trained at (default 256)
+   * @param version the version to publish, or null for the job id (an import id is unique per job,
+   *     a version only per model: the HTTP API gives each (model, version) its own job id)
    */
-  public record ImportFiles(String a2b, String b2a, Integer imageSize) {
+  public record ImportFiles(String a2b, String b2a, Integer imageSize, String version) {
     /** The default {@code imageSize}, that of the official pretrained models. */
     public static final int DEFAULT_IMAGE_SIZE = 256;
 
+    /** Files to publish as the version named by the job id. */
+    public ImportFiles(String a2b, String b2a, Integer imageSize) {
+      this(a2b, b2a, imageSize, null);
+    }
+
     public ImportFiles {
       Fields.required(a2b, "import.a2b");
+      if (version != null && version.isBlank()) {
+        throw new MessageFormatException(
+            "import.version", "field 'import.version' must not be empty");
+      }
       if (b2a != null && b2a.isBlank()) {
         throw new MessageFormatException("import.b2a", "field 'import.b2a' must not be empty");
       }

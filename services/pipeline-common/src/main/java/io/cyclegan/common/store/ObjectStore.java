@@ -9,6 +9,7 @@ import io.cyclegan.common.fault.RetryPolicy;
 import io.cyclegan.common.messages.MessageCodec;
 import io.minio.BucketExistsArgs;
 import io.minio.GetObjectArgs;
+import io.minio.GetObjectResponse;
 import io.minio.ListObjectsArgs;
 import io.minio.MakeBucketArgs;
 import io.minio.MinioAsyncClient;
@@ -289,6 +290,37 @@ public final class ObjectStore {
           try (InputStream in =
               client.getObject(GetObjectArgs.builder().bucket(bucket).object(key).build())) {
             return Optional.of(in.readAllBytes());
+          } catch (ErrorResponseException e) {
+            if (isNotFound(e)) {
+              return Optional.empty();
+            }
+            throw e;
+          }
+        });
+  }
+
+  /**
+   * The object's bytes in one request, as long as it has at most {@code maxBytes}; empty when there
+   * is no such object. A larger object is not read: the response's {@code Content-Length} refuses
+   * it before its body (the connection is dropped rather than drained), and a body without one is
+   * read one byte past the limit at most. One round trip where a stat and a get take two.
+   */
+  public Optional<BoundedBytes> getAtMost(String key, int maxBytes) {
+    if (maxBytes < 0 || maxBytes > Integer.MAX_VALUE - 8) {
+      throw new IllegalArgumentException("maxBytes out of range: " + maxBytes);
+    }
+    return call(
+        "get " + key,
+        () -> {
+          try (GetObjectResponse in =
+              client.getObject(GetObjectArgs.builder().bucket(bucket).object(key).build())) {
+            String length = in.headers().get("Content-Length");
+            if (length != null && Long.parseLong(length.trim()) > maxBytes) {
+              return Optional.of(BoundedBytes.tooLarge(Long.parseLong(length.trim())));
+            }
+            byte[] bytes = in.readNBytes(maxBytes + 1);
+            return Optional.of(
+                bytes.length > maxBytes ? BoundedBytes.tooLarge(-1) : BoundedBytes.of(bytes));
           } catch (ErrorResponseException e) {
             if (isNotFound(e)) {
               return Optional.empty();

@@ -23,7 +23,8 @@ final class SampleMessages {
         TrainingCommand.importModel(
             "imp1",
             "horse2zebra",
-            new TrainingCommand.ImportFiles("imports/imp1/a2b.bin", "imports/imp1/b2a.bin", 256)),
+            new TrainingCommand.ImportFiles(
+                "imports/imp1/a2b.bin", "imports/imp1/b2a.bin", 256, "v1")),
         new TrainingEvent(
             TrainingEvent.SCHEMA,
             "j1",

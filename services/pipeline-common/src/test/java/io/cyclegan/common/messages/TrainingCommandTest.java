@@ -131,6 +131,26 @@ class TrainingCommandTest {
   }
 
   @Test
+  void shouldPublishTheNamedVersionOfAnImportElseItsJobId() {
+    TrainingCommand named =
+        TrainingCommand.importModel(
+            "import-0a1b",
+            "h2z",
+            new TrainingCommand.ImportFiles("imports/a/a2b.bin", null, 64, "v1"));
+    TrainingCommand unnamed =
+        TrainingCommand.importModel(
+            "imp1", "h2z", new TrainingCommand.ImportFiles("imports/imp1/a2b.bin", null, 64));
+
+    assertThat(MessageCodec.decode(MessageCodec.encode(named), TrainingCommand.class))
+        .isEqualTo(named);
+    assertThat(named.importVersion()).isEqualTo("v1");
+    assertThat(unnamed.importVersion()).isEqualTo("imp1");
+    assertThatThrownBy(() -> new TrainingCommand.ImportFiles("imports/a/a2b.bin", null, 64, " "))
+        .isInstanceOf(MessageFormatException.class)
+        .hasMessageContaining("import.version");
+  }
+
+  @Test
   void shouldRejectAnImportWithoutFilesOrWithADatasetNamingTheField() {
     assertThatThrownBy(() -> MessageCodec.decode(IMPORT + "}", TrainingCommand.class))
         .isInstanceOf(MessageFormatException.class)

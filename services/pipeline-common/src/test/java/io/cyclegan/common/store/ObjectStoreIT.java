@@ -144,6 +144,31 @@ class ObjectStoreIT {
   }
 
   @Test
+  void shouldReadAnObjectUpToTheLimitAndRefuseALargerOneByItsLength() {
+    byte[] bytes = new byte[4096];
+    new Random(3).nextBytes(bytes);
+    store.put("it/bounded/input.png", bytes, "image/png");
+
+    assertThat(store.getAtMost("it/bounded/input.png", 4096))
+        .hasValueSatisfying(
+            r -> {
+              assertThat(r.tooLarge()).isFalse();
+              assertThat(r.bytes()).isEqualTo(bytes);
+            });
+    assertThat(store.getAtMost("it/bounded/input.png", 4095))
+        .hasValueSatisfying(
+            r -> {
+              assertThat(r.tooLarge()).isTrue();
+              assertThat(r.bytes()).isNull();
+              assertThat(r.size()).isEqualTo(4096);
+            });
+    assertThat(store.getAtMost("it/bounded/missing.png", 4096)).isEmpty();
+    // The refused read dropped its connection; the client goes on with a fresh one.
+    assertThat(store.getAtMost("it/bounded/input.png", 8192))
+        .hasValueSatisfying(r -> assertThat(r.bytes()).isEqualTo(bytes));
+  }
+
+  @Test
   void shouldRoundTripJsonDocuments() {
     store.putJson("it/json/state.json", Map.of("state", "running", "epoch", 3));
 

@@ -91,7 +91,8 @@ public final class ImportedVersions {
         download(b2aKey, b2a);
         b = new Source(b2a, b2aKey);
       }
-      return publish(model, importId, importId, new Source(a2b, a2bKey), b, files.imageSize());
+      String version = files.version() == null ? importId : files.version();
+      return publish(model, version, importId, new Source(a2b, a2bKey), b, files.imageSize());
     } finally {
       Files.deleteIfExists(a2b);
       Files.deleteIfExists(b2a);

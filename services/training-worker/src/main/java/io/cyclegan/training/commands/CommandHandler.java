@@ -355,9 +355,10 @@ public final class CommandHandler implements JobLauncher {
       JobState fresh = JobState.accepted(jobId, command.model(), null, Map.of(), source, workerId);
       try {
         Names.require("model", command.model());
-        if (imports.exists(command.model(), jobId)) {
+        String version = Names.require("model version", command.importVersion());
+        if (imports.exists(command.model(), version)) {
           throw new IllegalArgumentException(
-              "model " + command.model() + " already has a version " + jobId);
+              "model " + command.model() + " already has a version " + version);
         }
       } catch (IllegalArgumentException e) {
         return failImport(record, fresh, e);
