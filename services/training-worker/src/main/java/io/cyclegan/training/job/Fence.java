@@ -47,16 +47,6 @@ public interface Fence {
    */
   Optional<String> takenBy();
 
-  /**
-   * @throws LeaseLostException when the fence is no longer valid
-   */
-  default void check(String jobId) {
-    if (!isValid()) {
-      throw new LeaseLostException(
-          "job " + jobId + ": this worker's lease of epoch " + epoch() + " is no longer valid");
-    }
-  }
-
   /** A worker that lost the lease of a job must not write its state (see docs/reliability.md). */
   final class LeaseLostException extends RuntimeException {
     private static final long serialVersionUID = 1L;
