@@ -76,6 +76,19 @@ public record ModelImport(
     return StateDictMapping.describeGenerator(network());
   }
 
+  /**
+   * The hyperparameters an imported version records, in its archive header and its {@code
+   * config.json} {@code params}: {@code imageSize}, {@code generatorBlocks} (0 for a U-Net) and
+   * {@code ngf}.
+   */
+  public Map<String, Object> hyperparameters(int imageSize) {
+    Map<String, Object> hyper = new LinkedHashMap<>();
+    hyper.put("imageSize", imageSize);
+    hyper.put("generatorBlocks", architecture.generatorBlocks());
+    hyper.put("ngf", architecture.ngf());
+    return hyper;
+  }
+
   /** The directions this import serves. */
   public List<Direction> directions() {
     return b2a == null ? List.of(Direction.A_TO_B) : List.of(Direction.A_TO_B, Direction.B_TO_A);
@@ -88,11 +101,7 @@ public record ModelImport(
   public void write(OutputStream out, int imageSize, Map<String, ?> source) throws IOException {
     JsonObject header =
         TrainingCheckpoint.generatorsHeader(architecture, network(), imageSize, 0, 0);
-    JsonObject hyper = new JsonObject();
-    hyper.addProperty("imageSize", imageSize);
-    hyper.addProperty("generatorBlocks", architecture.generatorBlocks());
-    hyper.addProperty("ngf", architecture.ngf());
-    header.add("hyperparameters", hyper);
+    header.add("hyperparameters", new Gson().toJsonTree(hyperparameters(imageSize)));
     JsonArray directions = new JsonArray();
     directions().forEach(d -> directions.add(d.wireName()));
     header.add("directions", directions);

@@ -123,12 +123,7 @@ public final class ImportedVersions {
     }
     config.put("importedFrom", source);
     config.put("directions", imported.directions().stream().map(Direction::wireName).toList());
-    config.put(
-        "params",
-        Map.of(
-            "imageSize", imageSize,
-            "generatorBlocks", imported.architecture().generatorBlocks(),
-            "ngf", imported.architecture().ngf()));
+    config.put("params", imported.hyperparameters(imageSize));
     config.put("createdAt", Instant.now().toString());
     for (String key : imported.dropped()) {
       log.info("import of {} {}: dropped unused instance norm statistic {}", model, version, key);

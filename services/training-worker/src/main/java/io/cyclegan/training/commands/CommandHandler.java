@@ -23,6 +23,7 @@ import io.cyclegan.training.fleet.Leases;
 import io.cyclegan.training.job.Attempts;
 import io.cyclegan.training.job.CommandSource;
 import io.cyclegan.training.job.Fence;
+import io.cyclegan.training.job.FencedWrites;
 import io.cyclegan.training.job.JobEvents;
 import io.cyclegan.training.job.JobSpec;
 import io.cyclegan.training.job.JobState;
@@ -274,9 +275,7 @@ public final class CommandHandler implements JobLauncher {
     if (attempts.exhausted(state)) {
       String reason = attempts.reason(state);
       log.error("job {} failed: {}", jobId, reason);
-      fence.check(jobId);
-      JobState failed =
-          jobs.write(state.finished(JobStatus.failed, reason).underLease(fence.epoch()));
+      JobState failed = writeUnderLease(state.finished(JobStatus.failed, reason), fence);
       events.sendAndWait(
           TrainingEvent.of(jobId, Type.failed)
               .withModel(failed.model(), failed.version())
@@ -295,16 +294,28 @@ public final class CommandHandler implements JobLauncher {
 
   /** Makes a job that runs nowhere cancelled, under its lease. */
   private void cancelled(JobState state, Fence fence) {
-    fence.check(state.jobId());
-    jobs.write(
-        state
-            .finished(JobStatus.cancelled, "cancelled by a command while not running")
-            .underLease(fence.epoch()));
+    writeUnderLease(
+        state.finished(JobStatus.cancelled, "cancelled by a command while not running"), fence);
     events.sendAndWait(
         TrainingEvent.of(state.jobId(), Type.cancelled)
             .withModel(state.model(), state.version())
             .withPosition(state.epoch(), state.step()));
     metrics.job("cancelled");
+  }
+
+  /**
+   * Writes the final state of a job that runs nowhere through the same fence as a run's writes
+   * ({@link FencedWrites}): the lease confirmed in the store right before the write, and no state
+   * of a higher lease epoch there. A local check of the lease's validity is not enough: this worker
+   * may have stalled after taking the lease (its clock says valid) while another worker took the
+   * job over and runs it, whose state a final one must not replace. Nobody renews this lease
+   * meanwhile, so a write that finds it run out gives up rather than wait.
+   *
+   * @throws Fence.LeaseLostException when the lease is not this worker's (any more): nothing
+   *     written
+   */
+  private JobState writeUnderLease(JobState next, Fence fence) {
+    return new FencedWrites(next.jobId(), jobs, fence, metrics).writeState(next, () -> true);
   }
 
   private Decision duplicate(JobState state) {
@@ -372,12 +383,11 @@ public final class CommandHandler implements JobLauncher {
             .withModel(command.model(), published.announcement().version()));
     metrics.job("completed");
     log.info(
-        "import {} published model {} version {} (ngf {}, {} residual blocks, serves {})",
+        "import {} published model {} version {} ({}, serves {})",
         jobId,
         command.model(),
         published.announcement().version(),
-        published.imported().architecture().ngf(),
-        published.imported().architecture().generatorBlocks(),
+        published.imported().describe(),
         published.imported().directions());
     return Decision.DONE;
   }
@@ -473,10 +483,13 @@ public final class CommandHandler implements JobLauncher {
             cancelled(now, held.get());
           }
           queue.remove(jobId, queuedAt(now));
+          return Decision.DONE;
+        } catch (Fence.LeaseLostException e) {
+          // Another worker took the job meanwhile: it stops it on the marker below.
+          log.info("cancel of job {} not written here: {}", jobId, e.getMessage());
         } finally {
           held.get().release();
         }
-        return Decision.DONE;
       }
     }
     // A worker holds it (or won the race for it): it stops the job at its next lease renewal.

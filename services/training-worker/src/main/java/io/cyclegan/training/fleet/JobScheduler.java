@@ -147,7 +147,10 @@ public final class JobScheduler implements Runnable {
       }
       checkStoredState(job);
     } else if (held.isLost()) {
-      log.warn("job {} lost its lease: stopping it without writing anything", job.spec().jobId());
+      log.warn(
+          "job {} lost its lease to {}: stopping it without writing anything",
+          job.spec().jobId(),
+          held.takenBy().orElse("another worker"));
       metrics.lease("lost");
       job.requestStop(StopReason.ABANDON);
     } else {

@@ -205,6 +205,7 @@ public final class Leases {
     private volatile Lease lease;
     private volatile long validUntilNanos;
     private volatile boolean lost;
+    private volatile String takenBy;
 
     private Held(Lease lease, long writeStartNanos) {
       this.lease = lease;
@@ -258,7 +259,8 @@ public final class Leases {
       Optional<Lease> current = store.withDeadline(validUntil()).getJson(key(jobId()), Lease.class);
       if (current.isEmpty() || !current.get().isHeldBy(workerId, incarnation, epoch())) {
         lose(current);
-        check(jobId);
+        throw new LeaseLostException(
+            "job " + jobId + ": its lease (epoch " + epoch() + ") is held by " + takenBy + " now");
       }
       return isValid();
     }
@@ -318,13 +320,26 @@ public final class Leases {
     }
 
     private boolean lose(Optional<Lease> current) {
-      log.warn(
-          "lease of job {} (epoch {}) lost: the lease is now {}",
-          jobId(),
-          epoch(),
-          current.map(l -> l.worker() + " epoch " + l.epoch()).orElse("gone"));
+      takenBy =
+          current
+              .map(
+                  l ->
+                      l.worker()
+                          + ", lease epoch "
+                          + l.epoch()
+                          + (l.released() ? " (released since)" : ""))
+              .orElse("nobody (its lease document is gone)");
+      log.warn("lease of job {} (epoch {}) lost: it is held by {}", jobId(), epoch(), takenBy);
       lost = true;
+      synchronized (this) {
+        notifyAll(); // a run waiting for the lease to be confirmed stops now
+      }
       return false;
+    }
+
+    @Override
+    public Optional<String> takenBy() {
+      return Optional.ofNullable(takenBy);
     }
 
     /** Gives the job up in order (it is free for any worker at once); only while still valid. */

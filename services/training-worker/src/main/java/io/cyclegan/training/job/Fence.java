@@ -1,6 +1,7 @@
 package io.cyclegan.training.job;
 
 import java.time.Instant;
+import java.util.Optional;
 import java.util.function.BooleanSupplier;
 
 /**
@@ -39,14 +40,12 @@ public interface Fence {
   void abandon();
 
   /**
-   * @throws LeaseLostException when the fence is no longer valid
+   * Who holds the job's lease now, once the store showed it is no longer this run's ("worker-b,
+   * lease epoch 2"): another worker runs the job, so this run stops for good. Empty while the fence
+   * is valid, or not valid only because it could not be confirmed in time (the store unreachable or
+   * slow, or this worker stalled): then the run waits for it to be confirmed again.
    */
-  default void check(String jobId) {
-    if (!isValid()) {
-      throw new LeaseLostException(
-          "job " + jobId + ": this worker's lease of epoch " + epoch() + " is no longer valid");
-    }
-  }
+  Optional<String> takenBy();
 
   /** A worker that lost the lease of a job must not write its state (see docs/reliability.md). */
   final class LeaseLostException extends RuntimeException {

@@ -13,6 +13,12 @@ import org.slf4j.LoggerFactory;
  * this worker's clock), and before a state write the stored state is read too: one written under a
  * higher lease epoch means another worker runs the job now. A refused write is counted, the fence
  * is given up, and {@link Fence.LeaseLostException} stops the run without writing anything more.
+ *
+ * <p>Two reasons a run does not go on, told apart in the log and in {@code
+ * cyclegan_training_run_interruptions_total{cause}}: {@code lease_unconfirmed}, the lease ran out
+ * before it could be confirmed again (the store unreachable or slow, or this worker stalled), and
+ * the run waits; {@code lease_taken}, another worker holds the lease now, and the run stops for
+ * good.
  */
 public final class FencedWrites {
   private static final Logger log = LoggerFactory.getLogger(FencedWrites.class);
@@ -21,6 +27,7 @@ public final class FencedWrites {
   private final JobStore jobs;
   private final Fence fence;
   private final TrainingMetrics metrics;
+  private boolean stopCounted;
 
   public FencedWrites(String jobId, JobStore jobs, Fence fence, TrainingMetrics metrics) {
     this.jobId = jobId;
@@ -105,28 +112,61 @@ public final class FencedWrites {
   private Fence.LeaseLostException refuse(String write, Fence.LeaseLostException e) {
     fence.abandon();
     metrics.fencedWriteRefused(write);
-    log.warn("job {}: {} not written, stopping here: {}", jobId, write, e.getMessage());
+    log.warn(
+        "job {}: {} not written, stopping here: another worker runs the job now ({})",
+        jobId,
+        write,
+        e.getMessage());
+    countStop();
     return e;
   }
 
   /**
-   * Returns while the lease is valid, waiting while it is being confirmed (the store was away).
+   * Returns while the lease is valid, waiting while it is being confirmed (the store was away, or
+   * this worker stalled past its validity).
    *
-   * @throws Fence.LeaseLostException when another worker holds it now
+   * @param giveUp stops the wait: true at once when nobody renews the lease meanwhile
+   * @throws Fence.LeaseLostException when another worker holds it now, or the wait was given up
    */
   public void awaitValid(BooleanSupplier giveUp) {
     if (fence.isValid()) {
       return;
     }
-    log.warn("job {} paused: its lease is not confirmed (is the store away?)", jobId);
-    try {
-      if (fence.awaitValid(giveUp)) {
-        log.info("job {} goes on: its lease is confirmed", jobId);
-        return;
+    if (fence.takenBy().isEmpty() && !giveUp.getAsBoolean()) {
+      log.warn(
+          "job {} paused: its lease ran out before it could be confirmed again (the store"
+              + " unreachable or slow, or this worker stalled); waiting to confirm it",
+          jobId);
+      metrics.runInterrupted("lease_unconfirmed");
+      try {
+        if (fence.awaitValid(giveUp)) {
+          log.info("job {} goes on: its lease is confirmed", jobId);
+          return;
+        }
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
       }
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
     }
-    fence.check(jobId);
+    Optional<String> holder = fence.takenBy();
+    if (holder.isPresent()) {
+      log.warn(
+          "job {} stops here: another worker took it over (its lease is held by {}); this"
+              + " worker writes nothing more of it",
+          jobId,
+          holder.get());
+      countStop();
+      throw new Fence.LeaseLostException(
+          "job " + jobId + ": its lease is held by " + holder.get() + " now");
+    }
+    throw new Fence.LeaseLostException(
+        "job " + jobId + ": this worker's lease of epoch " + fence.epoch() + " is no longer valid");
+  }
+
+  /** One run stops once: counted once, whichever check found it. */
+  private void countStop() {
+    if (!stopCounted) {
+      stopCounted = true;
+      metrics.runInterrupted("lease_taken");
+    }
   }
 }

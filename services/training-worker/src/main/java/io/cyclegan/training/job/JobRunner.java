@@ -225,6 +225,8 @@ public final class JobRunner implements TrainingListener {
         "epoch {}/{} done in {} s", s.epoch(), s.totalEpochs(), String.format("%.1f", s.seconds()));
     // Each write below waits out a store outage (within the budget): the step loop waits with it.
     try {
+      // The samples and losses.csv too: a worker that lost the job must not replace its holder's.
+      writes.beforeWrite("report", this::abandoned);
       report.writeEpoch(s.epoch(), trainer.renderSampleGrid());
       if (s.checkpointDue()) {
         checkpoint(null);
@@ -256,15 +258,16 @@ public final class JobRunner implements TrainingListener {
   }
 
   private boolean stopRequested() {
+    if (stopReason == null && services.cancelRequested().test(spec)) {
+      requestStop(StopReason.CANCEL);
+    }
+    // The lease last, so that nothing but the step itself comes between its check and the step.
     if (!fence.isValid()) {
       try {
         awaitFence(); // the store away: training pauses until the lease is confirmed
       } catch (Fence.LeaseLostException e) {
         requestStop(StopReason.ABANDON); // another worker may run the job now
       }
-    }
-    if (stopReason == null && services.cancelRequested().test(spec)) {
-      requestStop(StopReason.CANCEL);
     }
     return stopReason != null || Thread.currentThread().isInterrupted();
   }
@@ -412,8 +415,12 @@ public final class JobRunner implements TrainingListener {
 
   private JobResult leave() {
     log.warn(
-        "job {} abandoned on this worker; it resumes where its command is redelivered",
-        spec.jobId());
+        "job {} left on this worker without writing more: {}",
+        spec.jobId(),
+        fence
+            .takenBy()
+            .map(holder -> "another worker took it over (its lease is held by " + holder + ")")
+            .orElse("the next worker to take its lease resumes it from its newest checkpoint"));
     return new JobResult(spec.jobId(), JobResult.Disposition.LEAVE);
   }
 

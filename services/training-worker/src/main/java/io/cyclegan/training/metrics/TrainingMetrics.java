@@ -27,8 +27,13 @@ import java.util.concurrent.atomic.AtomicReference;
  *   <li>{@code cyclegan_training_device_info{device}} = 1 for the device of the current or last
  *       job;
  *   <li>{@code cyclegan_training_fenced_writes_refused_total{write}} counter: a write of the job's
- *       {@code state}, a {@code checkpoint} or the published {@code model} that this worker refused
- *       because its lease was no longer its own (the job then stopped here without writing).
+ *       {@code state}, a {@code checkpoint}, the {@code report} outputs of an epoch or the
+ *       published {@code model} that this worker refused because its lease was no longer its own
+ *       (the job then stopped here without writing);
+ *   <li>{@code cyclegan_training_run_interruptions_total{cause}} counter: {@code lease_unconfirmed}
+ *       (the run paused: its lease ran out before it could be confirmed, the store unreachable or
+ *       this worker stalled) and {@code lease_taken} (another worker holds the lease: the run
+ *       stopped for good).
  * </ul>
  */
 public final class TrainingMetrics {
@@ -112,6 +117,20 @@ public final class TrainingMetrics {
     Counter.builder("cyclegan.training.fenced.writes.refused")
         .description("writes refused because this worker no longer held the job's lease")
         .tag("write", write)
+        .register(registry)
+        .increment();
+  }
+
+  /**
+   * Counts a run that could not go on with its lease: {@code lease_unconfirmed} (it waits until the
+   * lease is confirmed again) or {@code lease_taken} (another worker holds it: the run stops).
+   */
+  public void runInterrupted(String cause) {
+    Counter.builder("cyclegan.training.run.interruptions")
+        .description(
+            "runs that paused for their lease to be confirmed (lease_unconfirmed) or stopped"
+                + " because another worker held it (lease_taken)")
+        .tag("cause", cause)
         .register(registry)
         .increment();
   }

@@ -25,9 +25,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.BooleanSupplier;
-import java.util.function.LongSupplier;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -62,20 +60,6 @@ class FencedWritesIT {
   private FencedWrites writesB;
   private JobState stateB;
   private CheckpointRef checkpointB;
-
-  /** A worker's monotonic clock that moves only when the test moves it. */
-  private static final class DrivenClock implements LongSupplier {
-    private final AtomicLong nanos = new AtomicLong();
-
-    @Override
-    public long getAsLong() {
-      return nanos.get();
-    }
-
-    void advance(Duration d) {
-      nanos.addAndGet(d.toNanos());
-    }
-  }
 
   @BeforeEach
   void aTakeoverByBWhileAStillBelievesItHoldsTheJob(LocalStack stack) throws Exception {
