@@ -12,6 +12,8 @@ import io.cyclegan.common.messages.MessageCodec;
 import io.cyclegan.common.messages.ModelAnnouncement;
 import io.cyclegan.common.messages.Topics;
 import io.cyclegan.common.messages.TranslateResult;
+import io.cyclegan.common.queue.QueueSnapshot;
+import io.cyclegan.common.queue.QueueSnapshots;
 import io.cyclegan.common.store.ObjectKeys;
 import io.cyclegan.common.store.ObjectStore;
 import io.cyclegan.common.testkit.LogCapture;
@@ -25,6 +27,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -236,6 +239,51 @@ class ApiTransportIT {
       assertThat(apiSecond.path(kind)).hasSize(1);
       assertThat(first.path(kind)).doesNotContain(apiSecond.path(kind).get(0));
     }
+  }
+
+  /**
+   * {@code cyclegan jobs --api} shows each job's place in the training fleet's queue (its position
+   * while it waits, its worker while one runs it) as the direct transport does: both read the one
+   * snapshot, {@code training/queue.json}. The pipeline's own training worker rewrites the snapshot
+   * when its view changes, so two jobs are added to what it wrote, until both transports have
+   * listed them from the same snapshot.
+   */
+  @Test
+  void shouldShowTheSameQueuePlacesOverBothTransports() {
+    String p = "queued-" + UUID.randomUUID().toString().substring(0, 8) + "-";
+    ObjectStore store = StackKit.store(pipeline.stack());
+    store.putJson(
+        ObjectKeys.jobState(p + "a"),
+        Map.of("jobId", p + "a", "state", "accepted", "epoch", 0, "step", 0));
+    store.putJson(
+        ObjectKeys.jobState(p + "b"),
+        Map.of("jobId", p + "b", "state", "running", "epoch", 1, "step", 7));
+    String[] page = args(List.of("jobs"), p, 2);
+
+    await()
+        .atMost(Duration.ofSeconds(60))
+        .untilAsserted(
+            () -> {
+              QueueSnapshot fleet =
+                  QueueSnapshots.read(store)
+                      .orElse(new QueueSnapshot(QueueSnapshot.SCHEMA, null, List.of(), List.of()));
+              List<QueueSnapshot.Waiting> waiting = new ArrayList<>(fleet.waiting());
+              waiting.add(new QueueSnapshot.Waiting(p + "a", waiting.size() + 1, Instant.now()));
+              List<QueueSnapshot.Running> running = new ArrayList<>(fleet.running());
+              running.add(new QueueSnapshot.Running(p + "b", "training-7", 3, Instant.now()));
+              QueueSnapshots.write(
+                  store, new QueueSnapshot(QueueSnapshot.SCHEMA, Instant.now(), waiting, running));
+
+              CliRun.Result overApi = CliRun.runPlain(env, page);
+              CliRun.Result direct = CliRun.run(pipeline.stack(), page);
+
+              assertThat(overApi.exitCode()).as(overApi.toString()).isEqualTo(ExitCodes.OK);
+              assertThat(overApi.out()).isEqualTo(direct.out());
+              JsonNode jobs = MessageCodec.mapper().readTree(overApi.out()).get("jobs");
+              assertThat(jobs.get(0).get("place").asText())
+                  .isEqualTo("queued " + waiting.size() + "/" + waiting.size());
+              assertThat(jobs.get(1).get("place").asText()).isEqualTo("on training-7");
+            });
   }
 
   /** A listing command with {@code --after} (unless null), {@code --limit} and {@code -o json}. */

@@ -5,13 +5,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.cyclegan.common.messages.MessageCodec;
 import io.cyclegan.common.messages.ModelAnnouncement;
+import io.cyclegan.common.queue.QueueSnapshot;
+import io.cyclegan.common.queue.QueueSnapshots;
 import io.cyclegan.common.store.ObjectKeys;
 import io.cyclegan.common.store.ObjectStore;
 import io.cyclegan.common.testkit.StackKit;
 import io.cyclegan.localstack.LocalStack;
 import io.cyclegan.localstack.LocalStackExtension;
-import io.cyclegan.training.fleet.JobQueue;
-import io.cyclegan.training.fleet.QueueSnapshot;
 import java.io.IOException;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
@@ -56,7 +56,7 @@ class ListingPagesIT {
           Map.of("jobId", base + "j" + i, "state", i == 5 ? "queued" : "completed"));
     }
     store.putJson(
-        JobQueue.SNAPSHOT,
+        QueueSnapshots.KEY,
         new QueueSnapshot(
             QueueSnapshot.SCHEMA,
             Instant.now(),
@@ -87,7 +87,7 @@ class ListingPagesIT {
       assertThat(lists(stack, firstRequests, "jobs/")).as(firstRequests.toString()).isEqualTo(1);
       assertThat(firstRequests.stream().filter(r -> r.endsWith("/state.json")).count())
           .isEqualTo(3);
-      assertThat(gets(stack, firstRequests, JobQueue.SNAPSHOT)).isEqualTo(1);
+      assertThat(gets(stack, firstRequests, QueueSnapshots.KEY)).isEqualTo(1);
       JsonNode secondPage = MessageCodec.mapper().readTree(second.out());
       assertThat(column(secondPage, "jobs", "id"))
           .containsExactly(base + "j4", base + "j5", base + "j6");
@@ -95,7 +95,7 @@ class ListingPagesIT {
       assertThat(table.out()).containsPattern(base + "j1\\s+completed");
       assertThat(table.err()).contains("more: cyclegan jobs --after " + base + "j3 --limit 3");
     } finally {
-      store.delete(JobQueue.SNAPSHOT);
+      store.delete(QueueSnapshots.KEY);
     }
   }
 

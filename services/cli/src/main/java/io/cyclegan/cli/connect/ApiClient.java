@@ -70,9 +70,10 @@ public final class ApiClient {
   }
 
   /**
-   * Items asked for per page: the API's default (docs/http-api.md, "Pagination"). Not its maximum,
-   * 1000: the ingest service of this version answers {@code limit=1000} with 500 STORE_ERROR (it
-   * asks the store for 1001 keys to see whether there is a next page, more than S3 allows).
+   * Items asked for per page: the API's default (docs/http-api.md, "Pagination"), so a client that
+   * stops early (a {@code --limit}) has not made the server read a thousand state documents. The
+   * maximum, 1000, works too: ingest asks the store for at most S3's 1000 keys a request (an
+   * earlier version asked for 1001 and answered 500; {@code HttpApiIT} checks every list at 1000).
    */
   public static final int PAGE = 100;
 

@@ -137,11 +137,10 @@ public final class ModelExportCommand extends ClientCommand {
     return ExitCodes.OK;
   }
 
+  /** The newest version from {@code GET /models/{name}}: one call, however many models exist. */
   private String latestVersion(ApiClient api) {
     JsonNode found =
-        api.getList("/models", "models", 0).orElse(List.of()).stream()
-            .filter(m -> model.equals(m.path("name").asText()))
-            .findFirst()
+        api.getJson("/models/" + model)
             .orElseThrow(() -> new IllegalArgumentException("no model named " + model));
     JsonNode v = found.path("latest").path("version");
     if (!v.isTextual()) {

@@ -3,15 +3,15 @@ package io.cyclegan.cli.training;
 import com.fasterxml.jackson.core.type.TypeReference;
 import io.cyclegan.cli.listing.Page;
 import io.cyclegan.common.messages.MessageCodec;
+import io.cyclegan.common.queue.QueuePlace;
+import io.cyclegan.common.queue.QueueSnapshots;
 import io.cyclegan.common.store.ListPage;
 import io.cyclegan.common.store.Names;
 import io.cyclegan.common.store.ObjectKeys;
 import io.cyclegan.common.store.ObjectStore;
 import io.cyclegan.common.store.StoreException;
-import io.cyclegan.training.fleet.JobQueue;
 import java.io.IOException;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -43,21 +43,13 @@ final class JobStates {
    */
   Page page(String after, int limit) {
     ListPage<String> ids = store.listPrefixesPage(JOBS, after, limit);
-    Map<String, String> places = ids.items().isEmpty() ? Map.of() : queuePlaces();
+    Map<String, QueuePlace> places = ids.items().isEmpty() ? Map.of() : queuePlaces();
     List<Map<String, Object>> rows = new ArrayList<>();
     for (String id : ids.items()) {
       if (!Names.isValid(id)) {
         continue; // not written by the pipeline
       }
-      state(id)
-          .ifPresent(
-              fields -> {
-                Map<String, Object> row = row(id, fields);
-                if (places.containsKey(id)) {
-                  row.put("place", places.get(id));
-                }
-                rows.add(row);
-              });
+      state(id).ifPresent(fields -> rows.add(row(id, fields, places.get(id))));
     }
     return new Page(rows, ids.last());
   }
@@ -80,39 +72,50 @@ final class JobStates {
   private static final TypeReference<Map<String, Object>> FIELDS = new TypeReference<>() {};
 
   /**
-   * The row of one job's state document: id, state, place ({@code on WORKER} while a worker holds
-   * it, when the document says which), epoch, step.
+   * The row of one job's state document: id, state, place, epoch, step. The place is the job's
+   * place in the queue snapshot ({@link QueuePlace#text()}: {@code queued P/N} or {@code on
+   * WORKER}) when it has one, else {@code on WORKER} while the document says a worker runs it.
+   *
+   * @param queue the job's place in the queue snapshot, or null
    */
-  static Map<String, Object> row(String id, Map<String, Object> state) {
+  static Map<String, Object> row(String id, Map<String, Object> state, QueuePlace queue) {
     Map<String, Object> row = new LinkedHashMap<>();
     row.put("id", id);
     row.put("state", state.get("state"));
     Object worker = state.get("worker");
     row.put(
-        "place", "running".equals(state.get("state")) && worker != null ? "on " + worker : null);
+        "place",
+        queue != null
+            ? queue.text()
+            : "running".equals(state.get("state")) && worker != null ? "on " + worker : null);
     row.put("epoch", state.get("epoch"));
     row.put("step", state.get("step"));
     return row;
   }
 
-  /** {@code queued P/N} or {@code on WORKER} per job in the queue; empty without a snapshot. */
-  private Map<String, String> queuePlaces() {
-    Map<String, String> places = new HashMap<>();
+  /**
+   * The row of a job as {@code GET /jobs} answers it: its state document with the API's {@code
+   * "queue"} place, read as the direct transport reads the snapshot.
+   */
+  static Map<String, Object> apiRow(Map<String, Object> job) {
+    QueuePlace queue = null;
+    if (job.get("queue") instanceof Map<?, ?> place) {
+      try {
+        queue = MessageCodec.mapper().convertValue(place, QueuePlace.class);
+      } catch (IllegalArgumentException e) {
+        // An API of another version: the row is shown without its place in the queue.
+      }
+    }
+    return row(String.valueOf(job.get("jobId")), job, queue);
+  }
+
+  /** Each job's place in the queue snapshot; empty without a (readable) snapshot. */
+  private Map<String, QueuePlace> queuePlaces() {
     try {
-      new JobQueue(store)
-          .readSnapshot()
-          .ifPresent(
-              q -> {
-                q.waiting()
-                    .forEach(
-                        w ->
-                            places.put(
-                                w.jobId(), "queued " + w.position() + "/" + q.waiting().size()));
-                q.running().forEach(r -> places.put(r.jobId(), "on " + r.worker()));
-              });
+      return QueueSnapshots.read(store).map(QueueSnapshots::places).orElse(Map.of());
     } catch (StoreException e) {
       // The snapshot only adds detail: the states are listed without it.
+      return Map.of();
     }
-    return places;
   }
 }

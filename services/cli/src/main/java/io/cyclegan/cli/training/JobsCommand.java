@@ -56,7 +56,7 @@ public final class JobsCommand extends ClientCommand {
                 "jobs",
                 state -> {
                   Map<String, Object> fields = MessageCodec.mapper().convertValue(state, FIELDS);
-                  return Optional.of(JobStates.row(String.valueOf(fields.get("jobId")), fields));
+                  return Optional.of(JobStates.apiRow(fields));
                 })
             : new JobStates(connection().store())::page;
     LISTING.run(paging, output, out(), err(), source);

@@ -174,6 +174,21 @@ public final class Catalog {
     return new Page<>(out, Optional.ofNullable(next));
   }
 
+  /**
+   * One model with its latest announcement, empty when the store holds nothing of it: one read of
+   * {@code latest.json}, and only when there is none, one list request of at most one key, however
+   * many models and versions the store holds.
+   */
+  public Optional<ModelSummary> model(String name) {
+    Names.require("model", name);
+    JsonNode latest = latest(name);
+    if (latest != null) {
+      return Optional.of(new ModelSummary(name, latest));
+    }
+    boolean exists = !store.listPage(MODELS + name + "/", false, null, 1).objects().isEmpty();
+    return exists ? Optional.of(new ModelSummary(name, null)) : Optional.empty();
+  }
+
   private static String datasetOfSummaryKey(String key) {
     String file = key.substring(ObjectKeys.DATASET_SUMMARIES.length());
     return file.endsWith(".json") ? file.substring(0, file.length() - 5) : file;

@@ -90,7 +90,9 @@ public final class HttpApi implements AutoCloseable {
           new Endpoint("GET", "/jobs/{jobId}", Scope.READ),
           new Endpoint("GET", "/jobs/{jobId}/events", Scope.READ),
           new Endpoint("POST", "/jobs/{jobId}/cancel", Scope.TRAIN),
+          new Endpoint("GET", "/training/queue", Scope.READ),
           new Endpoint("GET", "/models", Scope.READ),
+          new Endpoint("GET", "/models/{model}", Scope.READ),
           new Endpoint("GET", "/models/{model}/versions/{version}/export", Scope.READ),
           // Publishing a version of a model, imported or trained, needs the train scope.
           new Endpoint("PUT", "/models/{model}/imports/{importId}/{direction}", Scope.TRAIN),

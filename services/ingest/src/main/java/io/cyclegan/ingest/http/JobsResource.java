@@ -4,12 +4,16 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.cyclegan.common.messages.CloudEvents;
 import io.cyclegan.common.messages.MessageCodec;
 import io.cyclegan.common.messages.MessageFormatException;
 import io.cyclegan.common.messages.Topics;
 import io.cyclegan.common.messages.TrainingCommand;
 import io.cyclegan.common.messages.TrainingCommand.InitFrom;
+import io.cyclegan.common.queue.QueuePlace;
+import io.cyclegan.common.queue.QueueSnapshot;
+import io.cyclegan.common.queue.QueueSnapshots;
 import io.cyclegan.common.store.ListPage;
 import io.cyclegan.common.store.Names;
 import io.cyclegan.common.store.ObjectKeys;
@@ -37,7 +41,9 @@ import org.slf4j.LoggerFactory;
 /**
  * {@code /jobs}: training commands published as on {@code cyclegan.training.commands}, and the
  * jobs' durable state documents ({@code jobs/{id}/state.json}) as the training worker writes them:
- * listed, read, or followed as Server-Sent Events until the job ends.
+ * listed, read, or followed as Server-Sent Events until the job ends. Listed and read, each job
+ * carries its place in the training fleet's queue ({@code "queue"}, from the snapshot the workers
+ * keep, {@link QueueSnapshots}); {@code GET /training/queue} serves the snapshot itself.
  */
 final class JobsResource implements Resource {
   private static final Logger log = LoggerFactory.getLogger(JobsResource.class);
@@ -82,12 +88,15 @@ final class JobsResource implements Resource {
     routes.on("GET", "/jobs/{jobId}", this::state);
     routes.stream("/jobs/{jobId}/events", this::stateEvents);
     routes.on("POST", "/jobs/{jobId}/cancel", this::cancel);
+    routes.on("GET", "/training/queue", this::queue);
   }
 
-  // GET /jobs?limit=&cursor=: one delimited listing page of job ids, then each one's state.
-  private void list(Context ctx) throws IOException {
+  // GET /jobs?limit=&cursor=: one delimited listing page of job ids, then each one's state and
+  // one read of the queue snapshot: O(page), whatever the number of jobs.
+  private void list(Context ctx) {
     Paging.Request request = Paging.of(ctx);
     ListPage<String> page = store.listPrefixesPage(JOBS, request.after(), request.limit());
+    Map<String, QueuePlace> places = page.items().isEmpty() ? Map.of() : places();
     List<Object> items = new ArrayList<>();
     for (String jobId : page.items()) {
       if (!Names.isValid(jobId)) {
@@ -95,10 +104,51 @@ final class JobsResource implements Resource {
       }
       Optional<byte[]> state = store.get(ObjectKeys.jobState(jobId));
       if (state.isPresent()) {
-        items.add(JSON.readTree(state.get()));
+        items.add(annotated(jobId, state.get(), places.get(jobId)));
       }
     }
     HttpApi.json(ctx, 200, Paging.answer(ctx, "jobs", items, page, request.limit()));
+  }
+
+  // GET /training/queue: the snapshot, validated; an empty queue without updatedAt when no worker
+  // wrote one yet or the stored one is unreadable.
+  private void queue(Context ctx) {
+    HttpApi.json(
+        ctx,
+        200,
+        QueueSnapshots.read(store)
+            .orElse(new QueueSnapshot(QueueSnapshot.SCHEMA, null, List.of(), List.of())));
+  }
+
+  private Map<String, QueuePlace> places() {
+    return QueueSnapshots.read(store).map(QueueSnapshots::places).orElse(Map.of());
+  }
+
+  /**
+   * The state document with the job's {@code "queue"} place, when it has one. A document that is
+   * not a JSON object is shown as {@code {"jobId", "state": "unreadable"}}: one bad document does
+   * not hide the others of the page.
+   */
+  private static JsonNode annotated(String jobId, byte[] state, QueuePlace place) {
+    ObjectNode doc;
+    try {
+      JsonNode node = JSON.readTree(state);
+      if (node == null || !node.isObject()) {
+        throw new IOException("not a JSON object");
+      }
+      doc = (ObjectNode) node;
+    } catch (IOException e) {
+      log.warn("the state of job {} does not parse: {}", jobId, e.getMessage());
+      doc = JSON.createObjectNode();
+      doc.put("jobId", jobId);
+      doc.put("state", "unreadable");
+    }
+    if (place != null) {
+      doc.set("queue", JSON.valueToTree(place));
+    } else {
+      doc.remove("queue");
+    }
+    return doc;
   }
 
   // POST /jobs {"jobId","model","dataset","params","initFrom"}: publishes the same command as the
@@ -178,14 +228,15 @@ final class JobsResource implements Resource {
     HttpApi.json(ctx, 202, out);
   }
 
-  // GET /jobs/{id}: the training worker's durable state document, as it wrote it.
+  // GET /jobs/{id}: the training worker's durable state document, as it wrote it, with the job's
+  // place in the queue.
   private void state(Context ctx) {
     String jobId = Params.name("job id", ctx.pathParam("jobId"), "INVALID_JOB_ID");
     byte[] state =
         store
             .get(ObjectKeys.jobState(jobId))
             .orElseThrow(() -> ApiException.notFound("no job '" + jobId + "'"));
-    HttpApi.respond(ctx, 200, "application/json", state);
+    HttpApi.json(ctx, 200, annotated(jobId, state, places().get(jobId)));
   }
 
   // GET /jobs/{id}/events: the state document each time it changes, until a final state.

@@ -7,7 +7,8 @@ import io.javalin.http.Context;
 
 /**
  * {@code GET /models}: the models in the store, a page at a time, with their latest version, read
- * by the one catalog code ({@link Catalog#models(String, int)}) the CLI uses too.
+ * by the one catalog code ({@link Catalog#models(String, int)}) the CLI uses too; {@code GET
+ * /models/{model}}: one of them, at the cost of one read ({@link Catalog#model(String)}).
  */
 final class ModelsResource implements Resource {
   private final Catalog catalog;
@@ -19,6 +20,16 @@ final class ModelsResource implements Resource {
   @Override
   public void register(Routes routes) {
     routes.on("GET", "/models", this::list);
+    routes.on("GET", "/models/{model}", this::one);
+  }
+
+  // GET /models/{model}: {"name", "latest"} as an item of the list, or 404.
+  private void one(Context ctx) {
+    String model = Params.name("model", ctx.pathParam("model"), "INVALID_MODEL");
+    HttpApi.json(
+        ctx,
+        200,
+        catalog.model(model).orElseThrow(() -> ApiException.notFound("no model '" + model + "'")));
   }
 
   // GET /models?limit=&cursor=: one delimited listing page, then each model's latest.json.

@@ -1,26 +1,24 @@
 package io.cyclegan.ingest.http;
 
+import io.cyclegan.common.store.ListCursor;
 import io.cyclegan.common.store.ListPage;
 import io.javalin.http.Context;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
-import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
 /**
  * {@code ?limit=&cursor=} on every list (docs/http-api.md, "Pagination"). The cursor is opaque to
- * clients: the base64url of where the page ended (a name or a key), so the next call resumes the
- * store's listing there ({@code start-after}) and costs one page, never the whole list. A page that
- * may have a successor carries {@code "next": "<cursor>"} and a {@code Link: <...>; rel="next"}
- * header; the last has neither.
+ * clients: the base64url of where the page ended (a name or a key; {@link ListCursor}, the format
+ * the CLI reads too), so the next call resumes the store's listing there ({@code start-after}) and
+ * costs one page, never the whole list. A page that may have a successor carries {@code "next":
+ * "<cursor>"} and a {@code Link: <...>; rel="next"} header; the last has neither.
  */
 final class Paging {
   static final int DEFAULT_LIMIT = 100;
   static final int MAX_LIMIT = 1000;
-  private static final String VERSION = "1:";
-  private static final int MAX_CURSOR_CHARS = 1024;
 
   /**
    * What a list request asks for: at most {@code limit} items after {@code after} (or from start).
@@ -53,27 +51,17 @@ final class Paging {
     if (cursor == null || cursor.isEmpty()) {
       return null;
     }
-    if (cursor.length() <= MAX_CURSOR_CHARS) {
-      try {
-        String decoded = new String(Base64.getUrlDecoder().decode(cursor), StandardCharsets.UTF_8);
-        if (decoded.startsWith(VERSION)
-            && decoded.length() > VERSION.length()
-            && decoded.chars().noneMatch(Character::isISOControl)) {
-          return decoded.substring(VERSION.length());
-        }
-      } catch (IllegalArgumentException e) {
-        // refused below
-      }
+    try {
+      return ListCursor.name(cursor);
+    } catch (IllegalArgumentException e) {
+      throw ApiException.badRequest(
+          "INVALID_CURSOR",
+          "query parameter 'cursor' is not a cursor this API gave out; start again without it");
     }
-    throw ApiException.badRequest(
-        "INVALID_CURSOR",
-        "query parameter 'cursor' is not a cursor this API gave out; start again without it");
   }
 
   static String cursor(String last) {
-    return Base64.getUrlEncoder()
-        .withoutPadding()
-        .encodeToString((VERSION + last).getBytes(StandardCharsets.UTF_8));
+    return ListCursor.of(last);
   }
 
   /**

@@ -12,6 +12,8 @@ import io.cyclegan.common.messages.Topics;
 import io.cyclegan.common.messages.TrainingCommand;
 import io.cyclegan.common.messages.TranslateRequest;
 import io.cyclegan.common.messages.TranslateResult;
+import io.cyclegan.common.queue.QueueSnapshot;
+import io.cyclegan.common.queue.QueueSnapshots;
 import io.cyclegan.common.store.ObjectInfo;
 import io.cyclegan.common.store.ObjectKeys;
 import io.cyclegan.common.store.ObjectStore;
@@ -29,6 +31,7 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -380,7 +383,119 @@ class HttpApiIT {
     store.put(ObjectKeys.jobState(jobId), state, "application/json");
     HttpResponse<byte[]> read = get("/jobs/" + jobId);
     assertThat(read.statusCode()).isEqualTo(200);
-    assertThat(read.body()).isEqualTo(state);
+    assertThat(json(read)).isEqualTo(MessageCodec.mapper().readTree(state));
+  }
+
+  /**
+   * The queue snapshot the training workers keep ({@code training/queue.json}) as {@code "queue"}
+   * on each job of {@code GET /jobs} and {@code GET /jobs/{id}}, and whole at {@code GET
+   * /training/queue}; a job's own {@code "queue"} field is never passed off as its place.
+   */
+  @Test
+  void shouldShowEachJobsPlaceInTheQueueWhenTheSnapshotNamesIt() throws Exception {
+    String base = "qv" + id() + "-";
+    String waiting = base + "a";
+    String running = base + "b";
+    String done = base + "c";
+    putState(waiting, "accepted", "");
+    putState(running, "running", ",\"worker\":\"training-1\",\"leaseEpoch\":4");
+    putState(done, "completed", ",\"queue\":{\"status\":\"running\",\"worker\":\"forged\"}");
+    Instant at = Instant.parse("2026-12-01T07:00:00Z");
+    store.putJson(
+        QueueSnapshots.KEY,
+        new QueueSnapshot(
+            QueueSnapshot.SCHEMA,
+            at,
+            List.of(
+                new QueueSnapshot.Waiting("other-" + id(), 1, at),
+                new QueueSnapshot.Waiting(waiting, 2, at)),
+            List.of(new QueueSnapshot.Running(running, "training-1", 4, at))));
+    try {
+      JsonNode jobs = json(get("/jobs?limit=3&cursor=" + Paging.cursor(base))).get("jobs");
+      JsonNode one = json(get("/jobs/" + running));
+      JsonNode queue = json(get("/training/queue"));
+
+      assertThat(jobs).hasSize(3);
+      assertThat(jobs.get(0).get("jobId").asText()).isEqualTo(waiting);
+      assertThat(jobs.get(0).get("queue").get("status").asText()).isEqualTo("waiting");
+      assertThat(jobs.get(0).get("queue").get("position").asInt()).isEqualTo(2);
+      assertThat(jobs.get(0).get("queue").get("waiting").asInt()).isEqualTo(2);
+      assertThat(jobs.get(0).get("queue").get("asOf").asText()).isEqualTo(at.toString());
+      assertThat(jobs.get(1).get("queue").get("worker").asText()).isEqualTo("training-1");
+      assertThat(jobs.get(1).get("queue").get("leaseEpoch").asLong()).isEqualTo(4);
+      assertThat(jobs.get(2).get("state").asText()).isEqualTo("completed");
+      assertThat(jobs.get(2).has("queue")).isFalse();
+      assertThat(one.get("queue")).isEqualTo(jobs.get(1).get("queue"));
+      assertThat(one.get("epoch").asInt()).isEqualTo(1);
+      assertThat(queue.get("schema").asText()).isEqualTo(QueueSnapshot.SCHEMA);
+      assertThat(queue.get("waiting").get(1).get("jobId").asText()).isEqualTo(waiting);
+      assertThat(queue.get("running").get(0).get("worker").asText()).isEqualTo("training-1");
+    } finally {
+      store.delete(QueueSnapshots.KEY);
+    }
+  }
+
+  /** A snapshot that is not one (anyone who can write the bucket may have put it there). */
+  @Test
+  void shouldListTheJobsWithoutPlacesWhenTheSnapshotIsCorrupt() throws Exception {
+    String base = "qc" + id() + "-";
+    putState(base + "a", "accepted", "");
+    List<String> corrupt =
+        List.of(
+            "not json",
+            "{\"schema\":\"cyclegan.training.queue/v1\",\"updatedAt\":\"2026-12-01T07:00:00Z\","
+                + "\"waiting\":[{\"jobId\":\""
+                + base
+                + "a\",\"position\":7}]}",
+            "{\"schema\":\"cyclegan.training.queue/v1\",\"updatedAt\":\"2026-12-01T07:00:00Z\","
+                + "\"running\":[{\"jobId\":\""
+                + base
+                + "a\",\"worker\":\"w\\r\\nx\","
+                + "\"leaseEpoch\":1}]}");
+    try {
+      for (String snapshot : corrupt) {
+        store.put(QueueSnapshots.KEY, bytes(snapshot), "application/json");
+
+        HttpResponse<byte[]> page = get("/jobs?limit=1&cursor=" + Paging.cursor(base));
+        HttpResponse<byte[]> one = get("/jobs/" + base + "a");
+        HttpResponse<byte[]> queue = get("/training/queue");
+
+        assertThat(page.statusCode()).as(snapshot).isEqualTo(200);
+        JsonNode job = json(page).get("jobs").get(0);
+        assertThat(job.get("jobId").asText()).isEqualTo(base + "a");
+        assertThat(job.has("queue")).as(snapshot).isFalse();
+        assertThat(one.statusCode()).isEqualTo(200);
+        assertThat(json(one).has("queue")).isFalse();
+        assertThat(queue.statusCode()).isEqualTo(200);
+        assertThat(json(queue).get("waiting")).isEmpty();
+        assertThat(json(queue).get("running")).isEmpty();
+        assertThat(json(queue).has("updatedAt")).isFalse();
+      }
+    } finally {
+      store.delete(QueueSnapshots.KEY);
+    }
+  }
+
+  private static void putState(String jobId, String state, String more) {
+    store.put(
+        ObjectKeys.jobState(jobId),
+        bytes("{\"jobId\":\"" + jobId + "\",\"state\":\"" + state + "\",\"epoch\":1" + more + "}"),
+        "application/json");
+  }
+
+  /** Every list at its largest page: one list request of at most S3's 1000 keys. */
+  @Test
+  void shouldServeEveryListAtTheLargestPage() throws Exception {
+    String dataset = "big-" + id();
+    assertThat(
+            post("/datasets/" + dataset + "/A", "image/png", TestImages.png(8, 8, 1)).statusCode())
+        .isEqualTo(201);
+    for (String list : List.of("/jobs", "/models", "/datasets", "/datasets/" + dataset + "/A")) {
+      HttpResponse<byte[]> page = get(list + "?limit=" + Paging.MAX_LIMIT);
+      assertThat(page.statusCode())
+          .as(list + ": " + new String(page.body(), StandardCharsets.UTF_8))
+          .isEqualTo(200);
+    }
   }
 
   private static String traceparent(org.apache.kafka.clients.consumer.ConsumerRecord<?, ?> r) {
@@ -553,6 +668,8 @@ class HttpApiIT {
         "application/octet-stream");
 
     JsonNode models = json(get("/models")).get("models");
+    JsonNode one = json(get("/models/" + announced));
+    JsonNode bare = json(get("/models/" + unannounced));
 
     assertThat(models)
         .anySatisfy(
@@ -565,6 +682,12 @@ class HttpApiIT {
               assertThat(m.get("name").asText()).isEqualTo(unannounced);
               assertThat(m.get("latest")).isNull();
             });
+    // One model, as an item of the list.
+    assertThat(one.get("name").asText()).isEqualTo(announced);
+    assertThat(one.get("latest").get("version").asText()).isEqualTo("v3");
+    assertThat(bare.get("name").asText()).isEqualTo(unannounced);
+    assertThat(bare.get("latest")).isNull();
+    assertError(get("/models/none-" + id()), 404, "NOT_FOUND");
   }
 
   @Test

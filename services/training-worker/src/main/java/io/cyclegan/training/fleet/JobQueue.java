@@ -1,5 +1,7 @@
 package io.cyclegan.training.fleet;
 
+import io.cyclegan.common.queue.QueueSnapshot;
+import io.cyclegan.common.queue.QueueSnapshots;
 import io.cyclegan.common.store.Names;
 import io.cyclegan.common.store.ObjectInfo;
 import io.cyclegan.common.store.ObjectStore;
@@ -23,7 +25,7 @@ public final class JobQueue {
   static final String PREFIX = "training/queue/";
 
   /** The public snapshot of the queue, for people, the CLI and the API. */
-  public static final String SNAPSHOT = "training/queue.json";
+  public static final String SNAPSHOT = QueueSnapshots.KEY;
 
   private final ObjectStore store;
 
@@ -90,10 +92,6 @@ public final class JobQueue {
 
   /** Writes the public snapshot (one PUT of the whole document). */
   public void writeSnapshot(QueueSnapshot snapshot) {
-    store.putJson(SNAPSHOT, snapshot);
-  }
-
-  public Optional<QueueSnapshot> readSnapshot() {
-    return store.getJson(SNAPSHOT, QueueSnapshot.class);
+    QueueSnapshots.write(store, snapshot);
   }
 }

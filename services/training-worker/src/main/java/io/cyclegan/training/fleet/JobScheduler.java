@@ -1,6 +1,7 @@
 package io.cyclegan.training.fleet;
 
 import io.cyclegan.common.fault.RetryPolicy;
+import io.cyclegan.common.queue.QueueSnapshot;
 import io.cyclegan.training.job.JobResult;
 import io.cyclegan.training.job.JobSpec;
 import io.cyclegan.training.job.JobState;

@@ -1,4 +1,4 @@
-package io.cyclegan.training.fleet;
+package io.cyclegan.common.queue;
 
 import java.time.Instant;
 import java.util.List;
@@ -6,7 +6,8 @@ import java.util.List;
 /**
  * The queue as a worker last saw it, {@code training/queue.json}: what {@code cyclegan jobs} and
  * the API show. Written by idle workers when what they see changes; each write is a whole view, so
- * the last one wins and the views converge.
+ * the last one wins and the views converge. Read back only through {@link QueueSnapshots#read},
+ * which validates it.
  *
  * @param schema {@value #SCHEMA}
  * @param updatedAt when it was written
@@ -29,7 +30,7 @@ public record QueueSnapshot(
   public record Running(String jobId, String worker, long leaseEpoch, Instant queuedAt) {}
 
   /** The same content, ignoring when it was written (to skip writes that change nothing). */
-  boolean sameAs(QueueSnapshot other) {
+  public boolean sameAs(QueueSnapshot other) {
     return other != null && waiting.equals(other.waiting) && running.equals(other.running);
   }
 }
