@@ -78,14 +78,23 @@ public record ModelImport(
 
   /**
    * The hyperparameters an imported version records, in its archive header and its {@code
-   * config.json} {@code params}: {@code imageSize}, {@code generatorBlocks} (0 for a U-Net) and
-   * {@code ngf}.
+   * config.json} {@code params}: {@code imageSize}, {@code generatorBlocks} (0 for a U-Net), {@code
+   * ngf}, and the rest of the generator's architecture as training params name it ({@code
+   * generator}, {@code norm}, {@code dropout}, {@code inputChannels}, {@code outputChannels}), so
+   * that a job fine-tuning from it compares like with like (a version without them reads as the
+   * defaults: a ResNet with instance norm).
    */
   public Map<String, Object> hyperparameters(int imageSize) {
+    NetworkSpec spec = network();
     Map<String, Object> hyper = new LinkedHashMap<>();
     hyper.put("imageSize", imageSize);
     hyper.put("generatorBlocks", architecture.generatorBlocks());
     hyper.put("ngf", architecture.ngf());
+    hyper.put("generator", spec.generator().wireName());
+    hyper.put("norm", spec.norm().wireName());
+    hyper.put("dropout", spec.dropout());
+    hyper.put("inputChannels", spec.inputChannels());
+    hyper.put("outputChannels", spec.outputChannels());
     return hyper;
   }
 

@@ -4,9 +4,11 @@ import static io.cyclegan.model.interop.Fixtures.zeros;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.cyclegan.model.CycleGanConfig;
 import io.cyclegan.model.checkpoint.HostTensor;
 import io.cyclegan.model.checkpoint.IncompatibleCheckpointException;
 import io.cyclegan.model.nn.NetworkSpec;
+import io.cyclegan.model.nn.Norm;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import org.junit.jupiter.api.BeforeAll;
@@ -92,6 +94,29 @@ class StateDictMappingTest {
         .hasMessage(
             "AtoB generator: tensor model.model.1.model.1.weight has shape [4, 4, 4, 4], expected"
                 + " [4, 2, 4, 4] for a UnetGenerator (unet_256) with ngf 2");
+  }
+
+  @Test
+  void shouldRecordAnImportedUnetAsTheParamsOfAJobWithTheSameGenerator() {
+    NetworkSpec spec =
+        NetworkSpec.builder()
+            .optGenerator(NetworkSpec.Generator.UNET_256)
+            .optNorm(Norm.BATCH)
+            .optNgf(2)
+            .build();
+    ModelImport imported =
+        ModelImport.of(StateDict.of(zeros(OfficialLayout.generator(spec))), null);
+
+    // A fine-tuning job compares its params with these (StartingWeights.differences): a job
+    // asking for the same generator must read back the same generator side of the network.
+    NetworkSpec recorded = NetworkSpec.of(CycleGanConfig.fromParams(imported.hyperparameters(256)));
+    assertThat(recorded.generator()).isEqualTo(NetworkSpec.Generator.UNET_256);
+    assertThat(recorded.generatorBlocks()).isZero();
+    assertThat(recorded.norm()).isEqualTo(Norm.BATCH);
+    assertThat(recorded.dropout()).isEqualTo(imported.network().dropout());
+    assertThat(recorded.ngf()).isEqualTo(2);
+    assertThat(recorded.inputChannels()).isEqualTo(imported.network().inputChannels());
+    assertThat(recorded.outputChannels()).isEqualTo(imported.network().outputChannels());
   }
 
   @Test
