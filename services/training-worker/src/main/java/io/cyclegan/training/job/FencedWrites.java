@@ -66,10 +66,12 @@ public final class FencedWrites {
         }
         return bounded.write(next.underLease(fence.epoch()));
       } catch (StoreUnavailableException e) {
-        if (fence.isValid()) {
-          throw e; // the store's own outage budget ran out first
+        if (giveUp.getAsBoolean()) {
+          throw e;
         }
-        log.warn("job {}: the lease ran out while writing its state; writing again", jobId);
+        // A store outage is transient: wait it out (once the lease runs out meanwhile, the next
+        // round waits until it is renewed, or stops if another worker took the job).
+        log.warn("job {}: the store is away while writing its state; trying again", jobId);
       }
     }
   }
@@ -88,10 +90,11 @@ public final class FencedWrites {
           return;
         }
       } catch (StoreUnavailableException e) {
-        if (fence.isValid()) {
+        if (giveUp.getAsBoolean()) {
           throw e;
         }
-        log.warn("job {}: the lease ran out while confirming it; confirming again", jobId);
+        // As in writeState: the store's retry budget for one read ran out, not the outage.
+        log.warn("job {}: the store is away while confirming its lease; trying again", jobId);
       }
     }
   }
