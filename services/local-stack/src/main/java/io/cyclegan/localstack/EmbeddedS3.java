@@ -60,7 +60,8 @@ final class EmbeddedS3 {
             .build(BlobStoreContext.class);
     // Path-style addressing only (no virtual host), the way MinIO clients talk to a local
     // endpoint; v2 or v4 signatures so that old and new SDKs get in.
-    S3Proxy.Builder builder = S3Proxy.builder().blobStore(context.getBlobStore());
+    S3Proxy.Builder builder =
+        S3Proxy.builder().blobStore(new ConsistentReads(context.getBlobStore()));
     if (tls == null) {
       builder.endpoint(URI.create("http://" + Ports.LOOPBACK + ":" + port));
     } else {
