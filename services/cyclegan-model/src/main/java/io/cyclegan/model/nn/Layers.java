@@ -134,9 +134,12 @@ public final class Layers {
     long padded = (out + block - 1) / block * block;
     NDManager m = x.getManager();
     Shape extra = new Shape(padded - out).addAll(weight.getShape().slice(1));
-    NDArray filters = weight.concat(m.zeros(extra, weight.getDataType()), 0);
+    // An operation's result belongs to its first operand's manager: the network's, for these.
+    NDArray filters = attach(weight.concat(m.zeros(extra, weight.getDataType()), 0), m);
     NDArray biases =
-        bias == null ? null : bias.concat(m.zeros(new Shape(padded - out), bias.getDataType()), 0);
+        bias == null
+            ? null
+            : attach(bias.concat(m.zeros(new Shape(padded - out), bias.getDataType()), 0), m);
     return rawConv2d(x, filters, biases, stride, padding)
         .get(new NDIndex().addAllDim().addSliceDim(0, out));
   }

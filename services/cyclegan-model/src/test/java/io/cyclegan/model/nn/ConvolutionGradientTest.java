@@ -9,6 +9,7 @@ import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.training.GradientCollector;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
@@ -46,6 +47,24 @@ class ConvolutionGradientTest {
       int in, int out, int kernel, int size, int stride, int padding) {
     ConvolutionCheck.force(true);
     assertGradientsAgree(in, out, kernel, size, stride, padding);
+  }
+
+  @Test
+  void shouldLeaveNoArraysWithTheWeightsWhenZeroFiltersAreAdded() {
+    ConvolutionCheck.force(true);
+    try (NDManager params = NDManager.newBaseManager();
+        NDManager step = NDManager.newBaseManager()) {
+      NDArray w = params.randomNormal(0, 0.1f, new Shape(3, 8, 3, 3), DataType.FLOAT32);
+      NDArray b = params.zeros(new Shape(3));
+      w.setRequiresGradient(true);
+      b.setRequiresGradient(true);
+      int held = params.getManagedArrays().size();
+      try (GradientCollector collector = Engine.getInstance().newGradientCollector()) {
+        NDArray x = step.randomUniform(-1, 1, new Shape(2, 8, 10, 10));
+        collector.backward(Layers.conv2d(x, w, b, 1, 1).sum());
+      }
+      assertThat(params.getManagedArrays()).hasSize(held);
+    }
   }
 
   @ParameterizedTest(name = "{0} -> {1}, {2} px")
