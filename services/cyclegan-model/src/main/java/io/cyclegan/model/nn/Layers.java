@@ -135,13 +135,18 @@ public final class Layers {
     NDManager m = x.getManager();
     Shape extra = new Shape(padded - out).addAll(weight.getShape().slice(1));
     // An operation's result belongs to its first operand's manager: the network's, for these.
-    NDArray filters = attach(weight.concat(m.zeros(extra, weight.getDataType()), 0), m);
+    NDArray filters = attach(weight.concat(zeros(x, extra, weight.getDataType()), 0), m);
     NDArray biases =
         bias == null
             ? null
-            : attach(bias.concat(m.zeros(new Shape(padded - out), bias.getDataType()), 0), m);
+            : attach(bias.concat(zeros(x, new Shape(padded - out), bias.getDataType()), 0), m);
     return rawConv2d(x, filters, biases, stride, padding)
         .get(new NDIndex().addAllDim().addSliceDim(0, out));
+  }
+
+  /** Zeros of {@code shape}, made once per shape and device (never written). */
+  private static NDArray zeros(NDArray like, Shape shape, DataType type) {
+    return ShapeConstants.get(like, "zeros" + shape, 0, 0, m -> m.zeros(shape, type), type);
   }
 
   private static NDArray rawConv2d(
