@@ -219,6 +219,30 @@ class TrainingWorkerIT {
   }
 
   @Test
+  void shouldFailWithoutPublishingWhenTrainingDiverges() throws Exception {
+    String dataset = fixture.name("shapes");
+    String model = fixture.name("diverged");
+    String jobId = fixture.name("job-diverged");
+    fixture.seedDataset(dataset, 4);
+    try (TrainingWorker worker = fixture.startWorker("w1")) {
+      Map<String, Object> params = TrainingFixture.tinyParams(1, 1);
+      params.put("lr", 1e10); // Adam moves every weight by about lr: the losses overflow at once
+      fixture.send(TrainingCommand.start(jobId, model, dataset, params));
+      await()
+          .atMost(JOB_TIMEOUT)
+          .untilAsserted(() -> assertThat(fixture.types(jobId)).containsAnyOf(completed, failed));
+      assertThat(fixture.types(jobId)).contains(failed).doesNotContain(completed, checkpoint);
+      List<ReceivedEvent> events = fixture.events(jobId);
+      String error = events.get(events.size() - 1).event().error();
+      assertThat(error).contains("training diverged").contains("lr");
+      assertThat(fixture.state(jobId).state()).isEqualTo(JobStatus.failed);
+      assertThat(fixture.state(jobId).error()).isEqualTo(error);
+      assertThat(fixture.store.exists(ObjectKeys.modelGenerators(model, jobId))).isFalse();
+      assertThat(fixture.store.exists(ObjectKeys.modelLatest(model))).isFalse();
+    }
+  }
+
+  @Test
   void shouldCancelRunningJobWithinTenSeconds() throws Exception {
     String dataset = fixture.name("shapes");
     String jobId = fixture.name("job-cancel");

@@ -111,6 +111,8 @@ public final class CycleGanTrainer implements AutoCloseable {
   /**
    * Trains from the current position to the last epoch, or until {@code cancelled} returns true
    * (checked before every step).
+   *
+   * @throws TrainingDivergedException when the losses read after a step are not finite
    */
   public TrainingOutcome train(TrainingListener listener, BooleanSupplier cancelled)
       throws InterruptedException {
@@ -151,6 +153,11 @@ public final class CycleGanTrainer implements AutoCloseable {
                 Network.upload(
                     step, batch.b(), new Shape(batch.count(), spec.outputChannels(), size, size));
             losses = model.trainStep(step, realA, realB, lr, read);
+          }
+          if (losses != null && !TrainingDivergedException.finite(losses)) {
+            // Checked where the losses are read (every lossReadEverySteps, and the last step of
+            // every epoch, so before each checkpoint): nothing diverged is saved or published.
+            throw new TrainingDivergedException(epoch + 1, stepInEpoch + 1, globalStep + 1, losses);
           }
           stepInEpoch++;
           globalStep++;

@@ -3,11 +3,13 @@ package io.cyclegan.model.train;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import io.cyclegan.model.CycleGanConfig;
 import io.cyclegan.model.checkpoint.CorruptCheckpointException;
 import io.cyclegan.model.checkpoint.IncompatibleCheckpointException;
 import io.cyclegan.model.data.ImageSource;
+import io.cyclegan.model.nn.Network;
 import io.cyclegan.model.nn.NetworkSpec;
 import io.cyclegan.model.nn.Norm;
 import java.awt.image.BufferedImage;
@@ -78,6 +80,28 @@ class CycleGanTrainerTest {
 
   private static int[] pixels(BufferedImage im) {
     return im.getRGB(0, 0, im.getWidth(), im.getHeight(), null, 0, im.getWidth());
+  }
+
+  @Test
+  void shouldStopNamingTheLossesWhenTheyAreNotFinite() throws Exception {
+    TrainerTestSupport.Recorder r = new TrainerTestSupport.Recorder();
+    try (CycleGanTrainer t =
+        TrainerTestSupport.trainer(TrainerTestSupport.tinyConfig(2, 0), 4, 4)) {
+      // A weight that is NaN, as the wrong convolution gradients left them: every loss it
+      // reaches is NaN from the first step.
+      NDArray weight = t.model().discriminatorA().parameters().values().iterator().next();
+      float[] nan = new float[Math.toIntExact(weight.size())];
+      Arrays.fill(nan, Float.NaN);
+      Network.assign(weight, nan);
+
+      assertThatThrownBy(() -> t.train(r, () -> false))
+          .isInstanceOf(TrainingDivergedException.class)
+          .hasMessageContaining("training diverged at epoch 1, step 1 (step 1 of the job)")
+          .hasMessageContaining("D_A")
+          .hasMessageContaining("lr");
+      assertThat(r.progress).as("progress reported with non-finite losses").isEmpty();
+      assertThat(r.epochs).as("epochs ended (checkpoints due)").isEmpty();
+    }
   }
 
   @Test
