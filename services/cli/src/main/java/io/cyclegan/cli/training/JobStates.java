@@ -1,6 +1,7 @@
 package io.cyclegan.cli.training;
 
 import com.fasterxml.jackson.core.type.TypeReference;
+import com.fasterxml.jackson.databind.JsonNode;
 import io.cyclegan.cli.listing.Page;
 import io.cyclegan.common.messages.MessageCodec;
 import io.cyclegan.common.queue.QueuePlace;
@@ -101,9 +102,11 @@ final class JobStates {
     QueuePlace queue = null;
     if (job.get("queue") instanceof Map<?, ?> place) {
       try {
-        queue = MessageCodec.mapper().convertValue(place, QueuePlace.class);
-      } catch (IllegalArgumentException e) {
-        // An API of another version: the row is shown without its place in the queue.
+        // Fields a newer API added are ignored, as in messages.
+        JsonNode tree = MessageCodec.mapper().valueToTree(place);
+        queue = MessageCodec.documentReader().forType(QueuePlace.class).readValue(tree);
+      } catch (IOException | IllegalArgumentException e) {
+        // A place this CLI cannot read: the row is shown without it.
       }
     }
     return row(String.valueOf(job.get("jobId")), job, queue);

@@ -50,6 +50,15 @@ public final class MessageCodec {
     return MAPPER;
   }
 
+  /**
+   * A reader that ignores unknown fields, as message readers do: for documents that another version
+   * of the pipeline may have written with fields added (a job's state, its lease, the catalog), so
+   * that a rolling upgrade does not make older readers refuse them.
+   */
+  public static ObjectReader documentReader() {
+    return MESSAGE_READER;
+  }
+
   private static ObjectMapper newMapper() {
     return JsonMapper.builder()
         .addModule(new JavaTimeModule())

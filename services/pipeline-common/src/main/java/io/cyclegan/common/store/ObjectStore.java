@@ -358,7 +358,9 @@ public final class ObjectStore {
         .map(
             bytes -> {
               try {
-                return mapper().readValue(bytes, type);
+                // Written by this or another version of the pipeline: fields added since are
+                // ignored, as in messages.
+                return MessageCodec.documentReader().forType(type).readValue(bytes);
               } catch (IOException e) {
                 throw new StoreException(
                     "object "

@@ -179,6 +179,18 @@ class ObjectStoreIT {
     assertThat(store.getJson("it/json/missing.json", Map.class)).isEmpty();
   }
 
+  /** A document as an older reader knows it. */
+  record StateDocument(String state, int epoch) {}
+
+  @Test
+  void shouldReadADocumentThatANewerVersionWroteWithFieldsAdded() {
+    store.putJson(
+        "it/json/newer.json", Map.of("state", "running", "epoch", 3, "addedLater", List.of(1)));
+
+    assertThat(store.getJson("it/json/newer.json", StateDocument.class))
+        .contains(new StateDocument("running", 3));
+  }
+
   @Test
   void shouldUploadTwelveMegabytesInParts(@TempDir Path dir) throws Exception {
     byte[] big = new byte[12 * 1024 * 1024];
