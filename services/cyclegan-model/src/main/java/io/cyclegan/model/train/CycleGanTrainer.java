@@ -154,7 +154,7 @@ public final class CycleGanTrainer implements AutoCloseable {
                     step, batch.b(), new Shape(batch.count(), spec.outputChannels(), size, size));
             losses = model.trainStep(step, realA, realB, lr, read);
           }
-          if (losses != null && !TrainingDivergedException.finite(losses)) {
+          if (losses != null && !losses.allFinite()) {
             // Checked where the losses are read (every lossReadEverySteps, and the last step of
             // every epoch, so before each checkpoint): nothing diverged is saved or published.
             throw new TrainingDivergedException(epoch + 1, stepInEpoch + 1, globalStep + 1, losses);

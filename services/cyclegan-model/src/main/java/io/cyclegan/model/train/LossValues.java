@@ -32,6 +32,16 @@ public record LossValues(
     return m;
   }
 
+  /** Whether every loss is a finite number (not NaN, not infinite). */
+  public boolean allFinite() {
+    for (float v : toArray()) {
+      if (!Float.isFinite(v)) {
+        return false;
+      }
+    }
+    return true;
+  }
+
   /** The values in {@link #toMap()} order. */
   public float[] toArray() {
     return new float[] {dA, gA, cycleA, idtA, dB, gB, cycleB, idtB};

@@ -27,14 +27,4 @@ public final class TrainingDivergedException extends RuntimeException {
             + " are not finite; a lower learning rate (lr) or another initialisation"
             + " (initType, initGain) may train");
   }
-
-  /** Whether every loss of a step is a finite number. */
-  static boolean finite(LossValues losses) {
-    for (float v : losses.toArray()) {
-      if (!Float.isFinite(v)) {
-        return false;
-      }
-    }
-    return true;
-  }
 }

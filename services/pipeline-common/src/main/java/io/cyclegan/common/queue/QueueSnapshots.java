@@ -1,6 +1,5 @@
 package io.cyclegan.common.queue;
 
-import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectReader;
 import io.cyclegan.common.messages.MessageCodec;
 import io.cyclegan.common.store.BoundedBytes;
@@ -40,9 +39,7 @@ public final class QueueSnapshots {
 
   // A newer worker may add fields: they are ignored, the known ones are still checked.
   private static final ObjectReader READER =
-      MessageCodec.mapper()
-          .readerFor(QueueSnapshot.class)
-          .without(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
+      MessageCodec.documentReader().forType(QueueSnapshot.class);
 
   private QueueSnapshots() {}
 
