@@ -70,7 +70,7 @@ public final class ObjectStore {
       new RetryPolicy(Duration.ofMillis(200), Duration.ofSeconds(2), Duration.ofSeconds(10));
 
   private final MinioClient client;
-  private final MinioAsyncClient asyncClient;
+  private final DirectPutClient asyncClient;
   private final MinioClient probeClient;
   private final String bucket;
   private final Retrier retrier;
@@ -91,14 +91,16 @@ public final class ObjectStore {
             settings.credentials(), httpClient(CONNECT_TIMEOUT, READ_TIMEOUT, Optional.empty()));
     OkHttpClient http = httpClient(CONNECT_TIMEOUT, READ_TIMEOUT, settings.caFile());
     this.client = client(settings, credentials, http);
-    // Only for the multipart-upload listing and abort, which MinioClient does not offer.
+    // For PUTs of bytes in memory (see DirectPutClient), and the multipart-upload listing and
+    // abort, which MinioClient does not offer.
     this.asyncClient =
-        MinioAsyncClient.builder()
-            .endpoint(settings.endpoint())
-            .region(settings.region())
-            .credentialsProvider(credentials)
-            .httpClient(http)
-            .build();
+        new DirectPutClient(
+            MinioAsyncClient.builder()
+                .endpoint(settings.endpoint())
+                .region(settings.region())
+                .credentialsProvider(credentials)
+                .httpClient(http)
+                .build());
     this.probeClient =
         client(
             settings,
@@ -195,13 +197,7 @@ public final class ObjectStore {
 
   /** Writes a complete object in one PUT (atomic for readers: they see the old or the new). */
   public void put(String key, byte[] bytes, String contentType) {
-    call(
-        "put " + key,
-        () ->
-            client.putObject(
-                PutObjectArgs.builder().bucket(bucket).object(key).contentType(contentType).stream(
-                        new ByteArrayInputStream(bytes), bytes.length, -1)
-                    .build()));
+    put(key, bytes, contentType, Map.of());
   }
 
   /**
@@ -209,17 +205,20 @@ public final class ObjectStore {
    * ASCII values), which {@link #userMetadata} reads back without reading the object.
    */
   public void put(String key, byte[] bytes, String contentType, Map<String, String> metadata) {
+    PutObjectArgs args =
+        PutObjectArgs.builder()
+            .bucket(bucket)
+            .object(key)
+            .contentType(contentType)
+            .userMetadata(metadata)
+            .stream(new ByteArrayInputStream(bytes), bytes.length, -1)
+            .build();
     call(
         "put " + key,
-        () ->
-            client.putObject(
-                PutObjectArgs.builder()
-                    .bucket(bucket)
-                    .object(key)
-                    .contentType(contentType)
-                    .userMetadata(metadata)
-                    .stream(new ByteArrayInputStream(bytes), bytes.length, -1)
-                    .build()));
+        () -> {
+          asyncClient.put(args, bytes);
+          return null;
+        });
   }
 
   /** The user metadata of an object (names lower-case, without the prefix), or empty if absent. */

@@ -5,7 +5,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.cyclegan.common.config.S3Settings;
 import io.cyclegan.localstack.LocalStack;
 import io.cyclegan.localstack.LocalStackExtension;
+import io.minio.MinioClient;
+import io.minio.StatObjectArgs;
+import io.minio.StatObjectResponse;
 import java.io.ByteArrayInputStream;
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadMXBean;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -50,6 +55,48 @@ class ObjectStoreIT {
     assertThat(store.get("it/basic/a.txt")).isEmpty();
     assertThat(store.stat("it/basic/a.txt")).isEmpty();
     assertThat(store.exists("it/basic/sub/b.txt")).isTrue();
+  }
+
+  @Test
+  void shouldWriteContentTypeAndUserMetadataWithTheBytes(LocalStack stack) throws Exception {
+    byte[] bytes = "png bytes".getBytes(StandardCharsets.UTF_8);
+
+    store.put("it/meta/a.png", bytes, "image/png", Map.of("input-sha256", "abc123"));
+
+    assertThat(store.get("it/meta/a.png")).contains(bytes);
+    assertThat(store.userMetadata("it/meta/a.png")).contains(Map.of("input-sha256", "abc123"));
+    StatObjectResponse stat =
+        MinioClient.builder()
+            .endpoint(stack.s3Endpoint())
+            .credentials(stack.accessKey(), stack.secretKey())
+            .build()
+            .statObject(
+                StatObjectArgs.builder().bucket("objectstore-it").object("it/meta/a.png").build());
+    assertThat(stat.contentType()).isEqualTo("image/png");
+  }
+
+  /**
+   * MinioClient.putObject ran every upload through CompletableFuture.supplyAsync without an
+   * executor: on a JVM that sees 2 processors or fewer (this project's CI, a pod with a CPU limit
+   * of 2), a new thread per PUT. Puts of bytes now run on the caller's thread and the HTTP client's
+   * pooled dispatcher.
+   */
+  @Test
+  void shouldPutBytesWithoutStartingAThreadPerPut() {
+    byte[] bytes = "x".getBytes(StandardCharsets.UTF_8);
+    for (int i = 0; i < 5; i++) {
+      store.put("it/threads/warm-" + i, bytes, "text/plain");
+    }
+    ThreadMXBean threads = ManagementFactory.getThreadMXBean();
+    long before = threads.getTotalStartedThreadCount();
+
+    for (int i = 0; i < 50; i++) {
+      store.put("it/threads/" + i, bytes, "text/plain");
+    }
+
+    // The embedded S3 server shares this JVM; its pool may grow by a thread or two.
+    assertThat(threads.getTotalStartedThreadCount() - before).isLessThan(5);
+    assertThat(store.list("it/threads/")).hasSize(55);
   }
 
   @Test
