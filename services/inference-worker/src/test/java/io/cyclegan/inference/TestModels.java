@@ -116,4 +116,19 @@ public final class TestModels {
     }
     return max;
   }
+
+  /** The mean absolute difference over every channel of every pixel; same size required. */
+  public static double meanChannelDifference(BufferedImage a, BufferedImage b) {
+    long sum = 0;
+    for (int y = 0; y < a.getHeight(); y++) {
+      for (int x = 0; x < a.getWidth(); x++) {
+        int p = a.getRGB(x, y);
+        int q = b.getRGB(x, y);
+        for (int shift = 0; shift <= 16; shift += 8) {
+          sum += Math.abs(((p >> shift) & 0xFF) - ((q >> shift) & 0xFF));
+        }
+      }
+    }
+    return sum / (3.0 * a.getWidth() * a.getHeight());
+  }
 }

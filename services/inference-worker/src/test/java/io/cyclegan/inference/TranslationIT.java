@@ -3,7 +3,10 @@ package io.cyclegan.inference;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import io.cyclegan.common.image.ImageFormat;
+import io.cyclegan.common.image.ImageValidator;
 import io.cyclegan.common.messages.Direction;
+import io.cyclegan.common.messages.OutputFormat;
 import io.cyclegan.common.messages.TranslateRequest;
 import io.cyclegan.common.messages.TranslateResult;
 import io.cyclegan.common.store.ObjectKeys;
@@ -13,6 +16,7 @@ import io.cyclegan.model.data.ImageTensors;
 import io.cyclegan.model.translate.CycleGanTranslator;
 import io.micrometer.core.instrument.DistributionSummary;
 import java.awt.image.BufferedImage;
+import java.io.ByteArrayInputStream;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -21,6 +25,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import javax.imageio.ImageIO;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
@@ -136,6 +141,41 @@ class TranslationIT {
   }
 
   @Test
+  void shouldWriteAJpegOutputWhenTheRequestAsksForOne(LocalStack stack) throws Exception {
+    byte[] gens = TestModels.generators(4, 1, 23);
+    try (WorkerFixture f = new WorkerFixture(stack, "jpeg");
+        CycleGanTranslator direct = TestModels.translator(gens)) {
+      f.publishModel("jpeg-model", "v1", gens);
+      f.startWorker(Map.of());
+      BufferedImage input = TestModels.image(30, 21, 5);
+      f.putInput("jpeg-1", input);
+      TranslateRequest base = f.claimCheck("jpeg-1", "jpeg-model", null, Direction.AtoB, 30, 21);
+      f.request(withOutputFormat(base, OutputFormat.jpeg));
+      await()
+          .atMost(Duration.ofSeconds(60))
+          .untilAsserted(() -> assertThat(f.results("jpeg-1")).isNotEmpty());
+
+      TranslateResult r = f.results("jpeg-1").get(0);
+      assertThat(r.status()).isEqualTo(TranslateResult.Status.ok);
+      assertThat(r.outputKey()).isEqualTo("results/jpeg-1/output.jpg");
+      byte[] bytes = f.store.get(r.outputKey()).orElseThrow();
+      assertThat(ImageFormat.sniff(bytes)).contains(ImageFormat.JPEG);
+      assertThat(f.store.exists(ObjectKeys.resultOutput("jpeg-1"))).isFalse();
+      BufferedImage expected =
+          direct.translate(List.of(input), io.cyclegan.model.translate.Direction.A_TO_B).get(0);
+      BufferedImage actual = f.output(r);
+      assertThat(List.of(actual.getWidth(), actual.getHeight())).containsExactly(30, 21);
+      // The generator's output through the same JPEG encoder: batched and single forward passes
+      // differ only in float rounding, which the encoder may carry a level or two further.
+      BufferedImage expectedJpeg =
+          ImageIO.read(
+              new ByteArrayInputStream(
+                  ImageValidator.encodeJpeg(expected, OutputFormat.JPEG_QUALITY)));
+      assertThat(TestModels.meanChannelDifference(actual, expectedJpeg)).isLessThan(1.0);
+    }
+  }
+
+  @Test
   void shouldAnswerOnTheResultsTopicWhenTheReplyTopicCannotBeWritten(LocalStack stack) {
     byte[] gens = TestModels.generators(4, 1, 22);
     try (WorkerFixture f = new WorkerFixture(stack, "badreply")) {
@@ -188,6 +228,22 @@ class TranslationIT {
     }
   }
 
+  private static TranslateRequest withOutputFormat(TranslateRequest q, OutputFormat format) {
+    return new TranslateRequest(
+        q.schema(),
+        q.requestId(),
+        q.bucket(),
+        q.inputKey(),
+        q.model(),
+        q.modelVersion(),
+        q.direction(),
+        q.replyTopic(),
+        q.width(),
+        q.height(),
+        q.receivedAt(),
+        format);
+  }
+
   private static TranslateRequest withReplyTopic(TranslateRequest q, String replyTopic) {
     return new TranslateRequest(
         q.schema(),
@@ -200,6 +256,7 @@ class TranslationIT {
         replyTopic,
         q.width(),
         q.height(),
-        q.receivedAt());
+        q.receivedAt(),
+        q.outputFormat());
   }
 }

@@ -40,7 +40,7 @@ final class PendingRequest {
   int outputChannels = 3;
 
   /** The encoded output, kept so that a retried upload need not run the model again. */
-  byte[] png;
+  byte[] encoded;
 
   /** Set once the dead letter of a failed request is acknowledged: a retry does not resend it. */
   boolean deadLettered;

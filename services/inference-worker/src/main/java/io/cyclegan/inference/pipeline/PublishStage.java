@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.cyclegan.common.delivery.ResultPublisher;
 import io.cyclegan.common.image.ImageValidator;
 import io.cyclegan.common.messages.MessageCodec;
+import io.cyclegan.common.messages.OutputFormat;
 import io.cyclegan.common.messages.TranslateRequest;
 import io.cyclegan.common.messages.TranslateResult;
 import io.cyclegan.common.runtime.DeadLetters;
@@ -14,6 +15,7 @@ import io.cyclegan.common.trust.LogValues;
 import io.cyclegan.common.trust.ReplyTopics;
 import io.cyclegan.inference.images.OutputImages;
 import io.cyclegan.inference.images.PreparedImage;
+import java.awt.image.BufferedImage;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.concurrent.ExecutionException;
@@ -28,9 +30,10 @@ import org.slf4j.LoggerFactory;
 import org.slf4j.MDC;
 
 /**
- * The last stage, on a small pool: crop, encode PNG, upload the output, write the result document,
- * publish the result; or, for a failed request, send the dead letter and publish an error result.
- * The request's offset becomes committable only in the producer's acknowledgement.
+ * The last stage, on a small pool: crop, encode (PNG, or JPEG when asked), upload the output, write
+ * the result document, publish the result; or, for a failed request, send the dead letter and
+ * publish an error result. The request's offset becomes committable only in the producer's
+ * acknowledgement.
  *
  * <p>Keys are the request id, so a redelivered or retried request overwrites the same output,
  * document and (on a compacted reply topic) result.
@@ -98,9 +101,10 @@ final class PublishStage {
     MDC.put(TraceContext.MDC_KEY, r.trace.traceId());
     try {
       PreparedImage im = r.image;
-      if (r.png == null) {
-        r.png =
-            ImageValidator.encodePng(
+      OutputFormat format = q.outputFormat();
+      if (r.encoded == null) {
+        r.encoded =
+            encode(
                 OutputImages.crop(
                     r.output,
                     r.outputOffset,
@@ -109,11 +113,11 @@ final class PublishStage {
                     im.width(),
                     im.height(),
                     r.outputChannels),
-                ImageValidator.FAST_DEFLATE_LEVEL);
+                format);
         r.output = null;
       }
-      String outputKey = ObjectKeys.resultOutput(q.requestId());
-      r.store.put(outputKey, r.png, "image/png");
+      String outputKey = ObjectKeys.resultOutput(q.requestId(), format);
+      r.store.put(outputKey, r.encoded, format.contentType());
       TranslateResult result =
           TranslateResult.ok(
               q.requestId(),
@@ -142,6 +146,13 @@ final class PublishStage {
       MDC.remove("requestId");
       MDC.remove(TraceContext.MDC_KEY);
     }
+  }
+
+  private static byte[] encode(BufferedImage image, OutputFormat format) {
+    return switch (format) {
+      case png -> ImageValidator.encodePng(image, ImageValidator.FAST_DEFLATE_LEVEL);
+      case jpeg -> ImageValidator.encodeJpeg(image, OutputFormat.JPEG_QUALITY);
+    };
   }
 
   private void publishError(PendingRequest r, RequestFailure f) {

@@ -84,6 +84,7 @@ public final class HttpApi implements AutoCloseable {
           new Endpoint("POST", "/translate", Scope.TRANSLATE),
           new Endpoint("GET", "/results/{requestId}", Scope.READ),
           new Endpoint("GET", "/results/{requestId}/output.png", Scope.READ),
+          new Endpoint("GET", "/results/{requestId}/output.jpg", Scope.READ),
           new Endpoint("GET", "/results/{requestId}/events", Scope.READ),
           new Endpoint("GET", "/jobs", Scope.READ),
           new Endpoint("POST", "/jobs", Scope.TRAIN),

@@ -3,6 +3,7 @@ package io.cyclegan.ingest.http;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.cyclegan.common.messages.Headers;
 import io.cyclegan.common.messages.MessageCodec;
+import io.cyclegan.common.messages.OutputFormat;
 import io.cyclegan.common.store.ObjectKeys;
 import io.cyclegan.common.store.ObjectStore;
 import io.cyclegan.common.trace.TraceContext;
@@ -48,11 +49,12 @@ final class TranslationsResource implements Resource {
   public void register(Routes routes) {
     routes.on("POST", "/translate", this::translate);
     routes.on("GET", "/results/{requestId}", this::result);
-    routes.on("GET", "/results/{requestId}/output.png", this::output);
+    routes.on("GET", "/results/{requestId}/output.png", ctx -> output(ctx, OutputFormat.png));
+    routes.on("GET", "/results/{requestId}/output.jpg", ctx -> output(ctx, OutputFormat.jpeg));
     routes.stream("/results/{requestId}/events", this::resultEvents);
   }
 
-  // POST /translate?model=M&direction=AtoB[&version=V][&requestId=R]
+  // POST /translate?model=M&direction=AtoB[&version=V][&requestId=R][&format=png|jpeg]
   private void translate(Context ctx) throws IOException {
     String requestId =
         Optional.ofNullable(ctx.queryParam("requestId"))
@@ -67,6 +69,7 @@ final class TranslationsResource implements Resource {
     putIfPresent(headers, Headers.MODEL, ctx.queryParam("model"));
     putIfPresent(headers, Headers.DIRECTION, ctx.queryParam("direction"));
     putIfPresent(headers, Headers.MODEL_VERSION, ctx.queryParam("version"));
+    putIfPresent(headers, Headers.OUTPUT_FORMAT, ctx.queryParam("format"));
     Uploads.declared(ctx, Bodies.contentType(ctx)).forEach(headers::put);
     Outcome.Submitted s =
         (Outcome.Submitted) uploads.ingestOne(headers, bodies.read(ctx, maxUploadBytes));
@@ -75,6 +78,7 @@ final class TranslationsResource implements Resource {
     out.put("status", "accepted");
     out.put("model", s.route().model());
     out.put("direction", s.route().direction());
+    out.put("outputFormat", s.route().outputFormat());
     out.put("inputKey", s.inputKey());
     out.put("result", "/results/" + s.route().requestId());
     ctx.header("Location", "/results/" + s.route().requestId());
@@ -93,20 +97,22 @@ final class TranslationsResource implements Resource {
     }
   }
 
-  // GET /results/{id}/output.png
-  private void output(Context ctx) {
+  // GET /results/{id}/output.png, /results/{id}/output.jpg (a request with format=jpeg)
+  private void output(Context ctx, OutputFormat format) {
     String requestId = Params.requestId(ctx.pathParam("requestId"));
-    byte[] png =
+    byte[] image =
         store
-            .get(ObjectKeys.resultOutput(requestId))
+            .get(ObjectKeys.resultOutput(requestId, format))
             .orElseThrow(
                 () ->
                     ApiException.notFound(
                         "no output for request '"
                             + requestId
-                            + "' (yet): see /results/"
+                            + "' as "
+                            + format.fileName()
+                            + " (yet): see /results/"
                             + requestId));
-    HttpApi.respond(ctx, 200, "image/png", png);
+    HttpApi.respond(ctx, 200, format.contentType(), image);
   }
 
   // GET /results/{id}/events: pending, then the result document, then end. 404 for a request

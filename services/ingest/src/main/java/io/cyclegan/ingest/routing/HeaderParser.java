@@ -2,6 +2,7 @@ package io.cyclegan.ingest.routing;
 
 import io.cyclegan.common.messages.Direction;
 import io.cyclegan.common.messages.Headers;
+import io.cyclegan.common.messages.OutputFormat;
 import io.cyclegan.common.messages.Topics;
 import io.cyclegan.common.store.Names;
 import io.cyclegan.common.trust.LogValues;
@@ -127,7 +128,25 @@ public final class HeaderParser {
     if (replyTopic != null) {
       checkReplyTopic(replyTopic);
     }
-    return new Route.Translate(requestId, model, version, direction, replyTopic);
+    return new Route.Translate(requestId, model, version, direction, replyTopic, outputFormat(in));
+  }
+
+  private static OutputFormat outputFormat(IngestInput in) {
+    String value = in.header(Headers.OUTPUT_FORMAT);
+    if (value == null) {
+      return OutputFormat.png;
+    }
+    try {
+      return OutputFormat.parse(value);
+    } catch (IllegalArgumentException e) {
+      throw new RejectedInputException(
+          RejectReason.INVALID_OUTPUT_FORMAT,
+          "header "
+              + Headers.OUTPUT_FORMAT
+              + " is '"
+              + LogValues.escape(shorten(value))
+              + "': expected 'png' or 'jpeg'");
+    }
   }
 
   private static Direction direction(IngestInput in) {

@@ -476,7 +476,8 @@ public final class IngestProcessor {
               r.replyTopic(),
               t.width(),
               t.height(),
-              t.input().receivedAt());
+              t.input().receivedAt(),
+              r.outputFormat());
       TraceContext trace = t.input().trace();
       sends.add(
           producer.send(

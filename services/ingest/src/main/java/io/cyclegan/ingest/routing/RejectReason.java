@@ -18,6 +18,8 @@ public enum RejectReason {
   INVALID_MODEL(Stage.HEADERS),
   INVALID_MODEL_VERSION(Stage.HEADERS),
   INVALID_DIRECTION(Stage.HEADERS),
+  /** A {@code cg-output-format} other than {@code png} or {@code jpeg}. */
+  INVALID_OUTPUT_FORMAT(Stage.HEADERS),
   INVALID_REQUEST_ID(Stage.HEADERS),
   INVALID_REPLY_TOPIC(Stage.HEADERS),
   /**

@@ -1,6 +1,7 @@
 package io.cyclegan.ingest.routing;
 
 import io.cyclegan.common.messages.Direction;
+import io.cyclegan.common.messages.OutputFormat;
 
 /** Where a valid input goes, read from its headers. */
 public sealed interface Route {
@@ -14,8 +15,14 @@ public sealed interface Route {
    *
    * @param modelVersion a pinned version, or {@code null} for the newest
    * @param replyTopic where the caller wants the result, or {@code null} for the results topic
+   * @param outputFormat how the output is encoded
    */
   record Translate(
-      String requestId, String model, String modelVersion, Direction direction, String replyTopic)
+      String requestId,
+      String model,
+      String modelVersion,
+      Direction direction,
+      String replyTopic,
+      OutputFormat outputFormat)
       implements Route {}
 }

@@ -8,6 +8,7 @@ import io.cyclegan.common.image.TestImages;
 import io.cyclegan.common.messages.Direction;
 import io.cyclegan.common.messages.MessageCodec;
 import io.cyclegan.common.messages.ModelAnnouncement;
+import io.cyclegan.common.messages.OutputFormat;
 import io.cyclegan.common.messages.Topics;
 import io.cyclegan.common.messages.TrainingCommand;
 import io.cyclegan.common.messages.TranslateRequest;
@@ -305,6 +306,35 @@ class HttpApiIT {
     assertThat(png.statusCode()).isEqualTo(200);
     assertThat(png.headers().firstValue("Content-Type")).hasValue("image/png");
     assertThat(png.body()).isEqualTo(output);
+  }
+
+  @Test
+  void shouldCarryTheOutputFormatToTheClaimCheckAndServeAJpegOutput(LocalStack stack)
+      throws Exception {
+    HttpResponse<byte[]> submitted =
+        post("/translate?model=zebra&format=jpeg", null, TestImages.png(24, 16));
+
+    assertThat(submitted.statusCode()).isEqualTo(202);
+    assertThat(json(submitted).get("outputFormat").asText()).isEqualTo("jpeg");
+    String requestId = json(submitted).get("requestId").asText();
+    try (TopicTap claims = new TopicTap(stack, TOPICS.translateRequests())) {
+      TranslateRequest claim =
+          MessageCodec.decode(claims.awaitKey(requestId, 1).get(0).value(), TranslateRequest.class);
+      assertThat(claim.outputFormat()).isEqualTo(OutputFormat.jpeg);
+    }
+    // What the inference worker writes for such a request.
+    byte[] jpeg = TestImages.jpeg(24, 16);
+    store.put(ObjectKeys.resultOutput(requestId, OutputFormat.jpeg), jpeg, "image/jpeg");
+
+    HttpResponse<byte[]> image = get("/results/" + requestId + "/output.jpg");
+    assertThat(image.statusCode()).isEqualTo(200);
+    assertThat(image.headers().firstValue("Content-Type")).hasValue("image/jpeg");
+    assertThat(image.body()).isEqualTo(jpeg);
+    assertError(get("/results/" + requestId + "/output.png"), 404, "NOT_FOUND");
+    assertError(
+        post("/translate?model=zebra&format=gif", null, TestImages.png(8, 8)),
+        400,
+        "INVALID_OUTPUT_FORMAT");
   }
 
   @Test

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.cyclegan.common.messages.Direction;
 import io.cyclegan.common.messages.Headers;
+import io.cyclegan.common.messages.OutputFormat;
 import io.cyclegan.common.messages.Topics;
 import java.nio.charset.StandardCharsets;
 import java.util.HashMap;
@@ -77,11 +78,14 @@ class HeaderParserTest {
                 Headers.REQUEST_ID,
                 "Req-42",
                 Headers.REPLY_TOPIC,
-                "cyclegan.replies.my"));
+                "cyclegan.replies.my",
+                Headers.OUTPUT_FORMAT,
+                "jpeg"));
 
     assertThat(route)
         .isEqualTo(
-            new Route.Translate("Req-42", "zebra", "v3", Direction.BtoA, "cyclegan.replies.my"));
+            new Route.Translate(
+                "Req-42", "zebra", "v3", Direction.BtoA, "cyclegan.replies.my", OutputFormat.jpeg));
   }
 
   @Test
@@ -95,6 +99,7 @@ class HeaderParserTest {
     assertThat(route.direction()).isEqualTo(Direction.AtoB);
     assertThat(route.modelVersion()).isNull();
     assertThat(route.replyTopic()).isNull();
+    assertThat(route.outputFormat()).isEqualTo(OutputFormat.png);
   }
 
   @Test
@@ -145,6 +150,12 @@ class HeaderParserTest {
         RejectReason.INVALID_DIRECTION,
         "'sideways'",
         "AtoB");
+    assertRefused(
+        input("k", Headers.PURPOSE, "translate", Headers.MODEL, "z", Headers.OUTPUT_FORMAT, "gif"),
+        RejectReason.INVALID_OUTPUT_FORMAT,
+        Headers.OUTPUT_FORMAT,
+        "'gif'",
+        "'png' or 'jpeg'");
     assertRefused(
         input(
             "k", Headers.PURPOSE, "translate", Headers.MODEL, "z", Headers.REQUEST_ID, "../../etc"),

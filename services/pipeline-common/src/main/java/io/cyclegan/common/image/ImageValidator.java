@@ -279,6 +279,31 @@ public final class ImageValidator {
     return out.toByteArray();
   }
 
+  /** Baseline JPEG bytes of an RGB or grayscale image at {@code quality} (0 to 1). */
+  public static byte[] encodeJpeg(BufferedImage image, float quality) {
+    if (!(quality >= 0f && quality <= 1f)) {
+      throw new IllegalArgumentException("JPEG quality must be 0 to 1, was " + quality);
+    }
+    Iterator<ImageWriter> writers = ImageIO.getImageWritersByFormatName("jpeg");
+    if (!writers.hasNext()) {
+      throw new IllegalStateException("no JPEG writer");
+    }
+    ImageWriter writer = writers.next();
+    ByteArrayOutputStream out = new ByteArrayOutputStream(image.getWidth() * image.getHeight() / 4);
+    try (ImageOutputStream ios = new MemoryCacheImageOutputStream(out)) {
+      ImageWriteParam param = writer.getDefaultWriteParam();
+      param.setCompressionMode(ImageWriteParam.MODE_EXPLICIT);
+      param.setCompressionQuality(quality);
+      writer.setOutput(ios);
+      writer.write(null, new IIOImage(image, null, null), param);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    } finally {
+      writer.dispose();
+    }
+    return out.toByteArray();
+  }
+
   public static String sha256(byte[] bytes) {
     try {
       return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));

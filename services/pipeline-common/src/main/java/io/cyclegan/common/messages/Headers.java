@@ -14,6 +14,9 @@ public final class Headers {
   public static final String MODEL_VERSION = "cg-model-version";
   public static final String REPLY_TOPIC = "cg-reply-topic";
 
+  /** Optional: how the output is encoded, {@code png} (the default) or {@code jpeg}. */
+  public static final String OUTPUT_FORMAT = "cg-output-format";
+
   /**
    * Who sent a command or request: the authenticated principal (an API token's name, a JWT subject)
    * that ingest's HTTP API sets on what it produces. Recorded with a published model version and

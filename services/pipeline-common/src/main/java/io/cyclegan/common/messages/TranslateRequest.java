@@ -17,7 +17,8 @@ public record TranslateRequest(
     String replyTopic,
     Integer width,
     Integer height,
-    Instant receivedAt)
+    Instant receivedAt,
+    OutputFormat outputFormat)
     implements Message {
 
   public static final String SCHEMA = "cyclegan.translate.request/v1";
@@ -30,6 +31,7 @@ public record TranslateRequest(
     Fields.required(model, "model");
     direction = direction == null ? Direction.AtoB : direction;
     Fields.required(receivedAt, "receivedAt");
+    outputFormat = outputFormat == null ? OutputFormat.png : outputFormat;
   }
 
   public static TranslateRequest of(
@@ -43,6 +45,33 @@ public record TranslateRequest(
       int width,
       int height,
       Instant receivedAt) {
+    return of(
+        requestId,
+        bucket,
+        inputKey,
+        model,
+        modelVersion,
+        direction,
+        replyTopic,
+        width,
+        height,
+        receivedAt,
+        OutputFormat.png);
+  }
+
+  /** A claim check whose output is encoded as {@code outputFormat}. */
+  public static TranslateRequest of(
+      String requestId,
+      String bucket,
+      String inputKey,
+      String model,
+      String modelVersion,
+      Direction direction,
+      String replyTopic,
+      int width,
+      int height,
+      Instant receivedAt,
+      OutputFormat outputFormat) {
     return new TranslateRequest(
         SCHEMA,
         requestId,
@@ -54,6 +83,7 @@ public record TranslateRequest(
         replyTopic,
         width,
         height,
-        receivedAt);
+        receivedAt,
+        outputFormat);
   }
 }

@@ -1,5 +1,7 @@
 package io.cyclegan.common.store;
 
+import io.cyclegan.common.messages.OutputFormat;
+
 /** The object layout of DESIGN.md, in one place. Every name is validated before it joins a key. */
 public final class ObjectKeys {
   private ObjectKeys() {}
@@ -50,8 +52,14 @@ public final class ObjectKeys {
     return key.startsWith(prefix) && Names.isValidRequestId(key.substring(prefix.length()));
   }
 
+  /** {@code results/{requestId}/output.png}: a request's output in the default format. */
   public static String resultOutput(String requestId) {
-    return "results/" + Names.requireRequestId(requestId) + "/output.png";
+    return resultOutput(requestId, OutputFormat.png);
+  }
+
+  /** {@code results/{requestId}/output.png} or {@code output.jpg}, by the request's format. */
+  public static String resultOutput(String requestId, OutputFormat format) {
+    return "results/" + Names.requireRequestId(requestId) + "/" + format.fileName();
   }
 
   /**

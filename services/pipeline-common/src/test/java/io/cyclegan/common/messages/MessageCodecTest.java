@@ -173,4 +173,23 @@ class MessageCodecTest {
     assertThat(MessageCodec.decode(json, TranslateRequest.class).direction())
         .isEqualTo(Direction.AtoB);
   }
+
+  @Test
+  void shouldDefaultTheOutputFormatToPngAndRefuseAnUnknownOneNamingTheField() {
+    String claim =
+        "{\"schema\":\"cyclegan.translate.request/v1\",\"requestId\":\"r\",\"bucket\":\"b\","
+            + "\"inputKey\":\"k\",\"model\":\"m\",\"receivedAt\":\"2026-11-28T10:00:00Z\"";
+
+    assertThat(MessageCodec.decode(claim + "}", TranslateRequest.class).outputFormat())
+        .isEqualTo(OutputFormat.png);
+    assertThat(
+            MessageCodec.decode(claim + ",\"outputFormat\":\"jpeg\"}", TranslateRequest.class)
+                .outputFormat())
+        .isEqualTo(OutputFormat.jpeg);
+    assertThatThrownBy(
+            () -> MessageCodec.decode(claim + ",\"outputFormat\":\"gif\"}", TranslateRequest.class))
+        .isInstanceOf(MessageFormatException.class)
+        .extracting(e -> ((MessageFormatException) e).field())
+        .isEqualTo("outputFormat");
+  }
 }

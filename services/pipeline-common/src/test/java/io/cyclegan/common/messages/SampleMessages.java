@@ -64,7 +64,8 @@ final class SampleMessages {
             "my.replies",
             640,
             480,
-            t),
+            t,
+            OutputFormat.jpeg),
         new TranslateResult(
             TranslateResult.SCHEMA,
             "r-1",
