@@ -9,6 +9,7 @@ import io.cyclegan.common.messages.Direction;
 import io.cyclegan.common.messages.Headers;
 import io.cyclegan.common.messages.MessageCodec;
 import io.cyclegan.common.messages.ModelAnnouncement;
+import io.cyclegan.common.messages.OutputFormat;
 import io.cyclegan.common.messages.Topics;
 import io.cyclegan.common.messages.TrainingCommand;
 import io.cyclegan.common.messages.TrainingEvent;
@@ -278,6 +279,36 @@ class CliIT {
   }
 
   // --- translate
+
+  @Test
+  void shouldAskForJpegOutputsAndSaveThemAsJpgWhenGivenTheFormat(@TempDir Path dir)
+      throws Exception {
+    Path in = Files.createDirectories(dir.resolve("in"));
+    writeFiles(in, "horse1.png");
+    Path out = dir.resolve("out");
+    List<ConsumerRecord<byte[], byte[]>> seen = new CopyOnWriteArrayList<>();
+    try (FakeService worker = fakeTranslator(seen)) {
+      CliRun.Result result =
+          CliRun.run(
+              stack,
+              "translate",
+              "--model",
+              "zebra",
+              "--format",
+              "jpeg",
+              in.resolve("horse1.png").toString(),
+              "--out",
+              out.toString(),
+              "--timeout",
+              "60");
+
+      assertThat(result.exitCode()).as(result.toString()).isEqualTo(ExitCodes.OK);
+    }
+    assertThat(out.resolve("horse1-AtoB.jpg")).hasBinaryContent(translated("horse1.png"));
+    assertThat(seen)
+        .singleElement()
+        .satisfies(r -> assertThat(header(r, Headers.OUTPUT_FORMAT)).isEqualTo("jpeg"));
+  }
 
   @Test
   void shouldDownloadEveryOutputWhenAllTranslationsSucceed(@TempDir Path dir) throws Exception {
@@ -625,12 +656,17 @@ class CliIT {
                     TranslateResult.error(
                         id, "zebra", direction, "model zebra has no version to translate with");
               } else {
-                store.put(ObjectKeys.resultOutput(id), translated(name), "image/png");
+                OutputFormat format =
+                    header(record, Headers.OUTPUT_FORMAT) == null
+                        ? OutputFormat.png
+                        : OutputFormat.parse(header(record, Headers.OUTPUT_FORMAT));
+                String key = ObjectKeys.resultOutput(id, format);
+                store.put(key, translated(name), format.contentType());
                 result =
                     TranslateResult.ok(
                         id,
                         stack.bucket(),
-                        ObjectKeys.resultOutput(id),
+                        key,
                         "zebra",
                         "v1",
                         direction,

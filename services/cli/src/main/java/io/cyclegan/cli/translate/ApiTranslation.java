@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.cyclegan.cli.connect.ApiClient;
 import io.cyclegan.common.messages.Direction;
 import io.cyclegan.common.messages.MessageCodec;
+import io.cyclegan.common.messages.OutputFormat;
 import io.cyclegan.common.messages.TranslateResult;
 import java.io.IOException;
 import java.net.URLEncoder;
@@ -21,8 +22,8 @@ import java.util.UUID;
 /**
  * {@code translate} over the HTTP API: {@code POST /translate} for each file, then {@code GET
  * /results/{id}} until every request has its result or the time is up, then each ok output from
- * {@code GET /results/{id}/output.png}. The API has no push for results yet, so this polls, every
- * {@link #POLL} at most.
+ * {@code GET /results/{id}/output.png} (or {@code output.jpg}). The API has no push for results
+ * yet, so this polls, every {@link #POLL} at most.
  */
 final class ApiTranslation {
   private static final Duration POLL = Duration.ofMillis(500);
@@ -30,20 +31,28 @@ final class ApiTranslation {
   private final ApiClient api;
   private final String model;
   private final Direction direction;
+  private final OutputFormat format;
   private final String version;
   private final Path outDir;
 
-  ApiTranslation(ApiClient api, String model, Direction direction, String version, Path outDir) {
+  ApiTranslation(
+      ApiClient api,
+      String model,
+      Direction direction,
+      String version,
+      OutputFormat format,
+      Path outDir) {
     this.api = api;
     this.model = model;
     this.direction = direction;
     this.version = version;
+    this.format = format;
     this.outDir = outDir;
   }
 
   Map<String, Request> run(List<Path> files, Duration timeout)
       throws IOException, InterruptedException {
-    OutputNames names = new OutputNames(outDir, direction);
+    OutputNames names = new OutputNames(outDir, direction, format);
     Map<String, Request> requests = new LinkedHashMap<>();
     for (Path file : files) {
       String requestId = "cli-" + UUID.randomUUID();
@@ -80,11 +89,13 @@ final class ApiTranslation {
     if (result.status() != TranslateResult.Status.ok) {
       return request.answered(result);
     }
-    Optional<byte[]> png = api.getBytes("/results/" + request.requestId() + "/output.png");
-    if (png.isEmpty()) {
-      return request.failed("the result is ok but its output.png is not there (404)");
+    Optional<byte[]> image =
+        api.getBytes("/results/" + request.requestId() + "/" + format.fileName());
+    if (image.isEmpty()) {
+      return request.failed(
+          "the result is ok but its " + format.fileName() + " is not there (404)");
     }
-    Files.write(request.output(), png.get());
+    Files.write(request.output(), image.get());
     return request.answered(result);
   }
 
@@ -95,7 +106,9 @@ final class ApiTranslation {
             .append("&direction=")
             .append(direction.name())
             .append("&requestId=")
-            .append(requestId);
+            .append(requestId)
+            .append("&format=")
+            .append(format.name());
     if (version != null) {
       path.append("&version=").append(encode(version));
     }

@@ -10,6 +10,7 @@ import io.cyclegan.cli.topics.TopicReader;
 import io.cyclegan.common.config.S3Settings;
 import io.cyclegan.common.messages.Direction;
 import io.cyclegan.common.messages.Headers;
+import io.cyclegan.common.messages.OutputFormat;
 import io.cyclegan.common.messages.TranslateResult;
 import io.cyclegan.common.store.Names;
 import io.cyclegan.common.store.ObjectStore;
@@ -66,6 +67,13 @@ public final class TranslateCommand extends ClientCommand {
       description = "pin a model version (default: the newest)")
   String version;
 
+  @Option(
+      names = "--format",
+      defaultValue = "png",
+      paramLabel = "png|jpeg",
+      description = "how the outputs are encoded (default: ${DEFAULT-VALUE}; jpeg: quality 0.9)")
+  OutputFormat format;
+
   @Parameters(arity = "1..*", paramLabel = "FILES", description = "images to translate")
   List<Path> files;
 
@@ -98,7 +106,7 @@ public final class TranslateCommand extends ClientCommand {
     Optional<ApiClient> api = api();
     if (api.isPresent()) {
       Map<String, Request> requests =
-          new ApiTranslation(api.get(), model, direction, version, outDir)
+          new ApiTranslation(api.get(), model, direction, version, format, outDir)
               .run(files, Duration.ofSeconds(timeoutSeconds));
       return report(requests, this::problemOverApi);
     }
@@ -127,7 +135,7 @@ public final class TranslateCommand extends ClientCommand {
   private void send(
       KafkaProducer<byte[], byte[]> producer, String topic, Map<String, Request> requests)
       throws IOException, InterruptedException {
-    OutputNames names = new OutputNames(outDir, direction);
+    OutputNames names = new OutputNames(outDir, direction, format);
     Map<String, Future<RecordMetadata>> sends = new LinkedHashMap<>();
     for (Path file : files) {
       String requestId = "cli-" + UUID.randomUUID();
@@ -153,6 +161,7 @@ public final class TranslateCommand extends ClientCommand {
     RecordText.addHeader(record, Headers.DIRECTION, direction.name());
     RecordText.addHeader(record, Headers.REQUEST_ID, requestId);
     RecordText.addHeader(record, Headers.FILENAME, file.getFileName().toString());
+    RecordText.addHeader(record, Headers.OUTPUT_FORMAT, format.name());
     if (version != null) {
       RecordText.addHeader(record, Headers.MODEL_VERSION, version);
     }
