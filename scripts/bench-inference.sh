@@ -16,7 +16,7 @@
 #   (CPU per image by thread). BENCH_B="K=V,K=V" (worker settings, e.g.
 #   CYCLEGAN_INFERENCE_THREADS=2) alternates the rounds between the shipped settings (A) and A plus
 #   those (B), each with its own bare figure at its libtorch thread count: a lever side by side in
-#   one run. On 2 shared cores: 128 images of 64 px about 3 minutes (A/B: 2.3 at load 6, 6 at
+#   one run. BENCH_OUTPUT_FORMAT=jpeg makes every claim check ask for a JPEG output (default png). On 2 shared cores: 128 images of 64 px about 3 minutes (A/B: 2.3 at load 6, 6 at
 #   load 15); 32 images of 256 px about 4 minutes (docs/benchmarks.md).
 # Runs from a fresh clone with the reactor (no `mvn install`). MVN defaults to offline Maven
 # ("mvn -o").

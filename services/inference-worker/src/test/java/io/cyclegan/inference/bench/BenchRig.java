@@ -4,6 +4,7 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import io.cyclegan.common.messages.Direction;
+import io.cyclegan.common.messages.OutputFormat;
 import io.cyclegan.common.messages.TranslateRequest;
 import io.cyclegan.common.messages.TranslateResult;
 import io.cyclegan.inference.TestModels;
@@ -110,6 +111,10 @@ final class BenchRig {
         .getProcessCpuTime();
   }
 
+  /** What every claim check asks for: {@code BENCH_OUTPUT_FORMAT}, png (the default) or jpeg. */
+  static final OutputFormat OUTPUT_FORMAT =
+      OutputFormat.parse(System.getenv().getOrDefault("BENCH_OUTPUT_FORMAT", "png").trim());
+
   static double loadAverage() {
     return ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage();
   }
@@ -123,7 +128,20 @@ final class BenchRig {
     for (int i = 0; i < n; i++) {
       String id = prefix + "-" + i;
       f.putInput(id, TestModels.image(size, size, i));
-      requests.add(f.claimCheck(id, "bench", null, Direction.AtoB, size, size));
+      TranslateRequest q = f.claimCheck(id, "bench", null, Direction.AtoB, size, size);
+      requests.add(
+          TranslateRequest.of(
+              q.requestId(),
+              q.bucket(),
+              q.inputKey(),
+              q.model(),
+              q.modelVersion(),
+              q.direction(),
+              q.replyTopic(),
+              size,
+              size,
+              q.receivedAt(),
+              OUTPUT_FORMAT));
     }
     return requests;
   }

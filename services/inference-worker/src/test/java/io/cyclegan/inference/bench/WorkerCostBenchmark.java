@@ -56,7 +56,8 @@ import javax.imageio.stream.MemoryCacheImageOutputStream;
  *       the same batch size, this JVM, before and after the bursts, the lower kept), {@code
  *       codecCpuMsPerImage} (one PNG decode plus one encode with the worker's encoder, this
  *       thread), {@code overheadCpuMsPerImage} (worker minus bare) and the ratios the issue aims
- *       at;
+ *       at; {@code outputFormat}, what the claim checks ask for ({@code BENCH_OUTPUT_FORMAT}: png,
+ *       the default, or jpeg);
  *   <li>{@code bench: "png-encode"}: the encoder lever side by side, same image, same JVM:
  *       ImageIO's default against the worker's encoder ({@code ImageValidator.encodePng} at {@link
  *       ImageValidator#FAST_DEFLATE_LEVEL}), CPU per encode and bytes;
@@ -172,7 +173,7 @@ public final class WorkerCostBenchmark {
           String.format(
               Locale.ROOT,
               "{\"bench\": \"worker-cost\", \"variant\": \"%s\", \"settings\": \"%s\","
-                  + " \"size\": %d, \"blocks\": %d, \"ngf\": %d, \"images\": %d, \"maxBatch\":"
+                  + " \"outputFormat\": \"%s\", \"size\": %d, \"blocks\": %d, \"ngf\": %d, \"images\": %d, \"maxBatch\":"
                   + " %d, \"burst\": %d, \"workerCpuMsPerImage\": %.2f, \"bareCpuMsPerImage\":"
                   + " %.2f, \"codecCpuMsPerImage\": %.3f, \"overheadCpuMsPerImage\": %.2f,"
                   + " \"overheadOverCodec\": %.2f, \"overheadOverBare\": %.3f,"
@@ -181,6 +182,7 @@ public final class WorkerCostBenchmark {
                   + " \"loadAverage\": %.2f}",
               m.variant(),
               describe(variants.get(m.variant())),
+              BenchRig.OUTPUT_FORMAT,
               size,
               a.blocks(),
               a.ngf(),
