@@ -6,8 +6,8 @@ import java.util.Locale;
 /**
  * The encoding of a translated image, chosen per request ({@code cg-output-format}, or {@code
  * format} over HTTP). PNG, the default, is lossless; JPEG (quality {@value #JPEG_QUALITY}) is about
- * a tenth of its size at 64 px and cheaper to encode. WebP is not offered: the JDK has no encoder
- * for it.
+ * a tenth of its size at 64 px, for about the same encoding CPU (docs/benchmarks.md). WebP is not
+ * offered: the JDK has no encoder for it.
  */
 public enum OutputFormat {
   png("image/png", "output.png"),
