@@ -149,8 +149,8 @@ class TranslationIT {
       f.startWorker(Map.of());
       BufferedImage input = TestModels.image(30, 21, 5);
       f.putInput("jpeg-1", input);
-      TranslateRequest base = f.claimCheck("jpeg-1", "jpeg-model", null, Direction.AtoB, 30, 21);
-      f.request(withOutputFormat(base, OutputFormat.jpeg));
+      f.request(
+          f.claimCheck("jpeg-1", "jpeg-model", null, Direction.AtoB, 30, 21, OutputFormat.jpeg));
       await()
           .atMost(Duration.ofSeconds(60))
           .untilAsserted(() -> assertThat(f.results("jpeg-1")).isNotEmpty());
@@ -226,22 +226,6 @@ class TranslationIT {
       assertThat(batches.count()).isLessThan(count);
       assertThat(batches.max()).isGreaterThan(1).isLessThanOrEqualTo(8);
     }
-  }
-
-  private static TranslateRequest withOutputFormat(TranslateRequest q, OutputFormat format) {
-    return new TranslateRequest(
-        q.schema(),
-        q.requestId(),
-        q.bucket(),
-        q.inputKey(),
-        q.model(),
-        q.modelVersion(),
-        q.direction(),
-        q.replyTopic(),
-        q.width(),
-        q.height(),
-        q.receivedAt(),
-        format);
   }
 
   private static TranslateRequest withReplyTopic(TranslateRequest q, String replyTopic) {

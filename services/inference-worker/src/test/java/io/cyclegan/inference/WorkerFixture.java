@@ -8,6 +8,7 @@ import io.cyclegan.common.messages.DeadLetter;
 import io.cyclegan.common.messages.Direction;
 import io.cyclegan.common.messages.MessageCodec;
 import io.cyclegan.common.messages.ModelAnnouncement;
+import io.cyclegan.common.messages.OutputFormat;
 import io.cyclegan.common.messages.TranslateRequest;
 import io.cyclegan.common.messages.TranslateResult;
 import io.cyclegan.common.store.ObjectKeys;
@@ -193,6 +194,18 @@ public final class WorkerFixture implements AutoCloseable {
 
   public TranslateRequest claimCheck(
       String requestId, String model, String version, Direction direction, int w, int h) {
+    return claimCheck(requestId, model, version, direction, w, h, OutputFormat.png);
+  }
+
+  /** A claim check whose output is to be encoded as {@code format}. */
+  public TranslateRequest claimCheck(
+      String requestId,
+      String model,
+      String version,
+      Direction direction,
+      int w,
+      int h,
+      OutputFormat format) {
     return TranslateRequest.of(
         requestId,
         store.bucket(),
@@ -203,7 +216,8 @@ public final class WorkerFixture implements AutoCloseable {
         null,
         w,
         h,
-        Instant.now());
+        Instant.now(),
+        format);
   }
 
   public void request(TranslateRequest request) {

@@ -128,20 +128,7 @@ final class BenchRig {
     for (int i = 0; i < n; i++) {
       String id = prefix + "-" + i;
       f.putInput(id, TestModels.image(size, size, i));
-      TranslateRequest q = f.claimCheck(id, "bench", null, Direction.AtoB, size, size);
-      requests.add(
-          TranslateRequest.of(
-              q.requestId(),
-              q.bucket(),
-              q.inputKey(),
-              q.model(),
-              q.modelVersion(),
-              q.direction(),
-              q.replyTopic(),
-              size,
-              size,
-              q.receivedAt(),
-              OUTPUT_FORMAT));
+      requests.add(f.claimCheck(id, "bench", null, Direction.AtoB, size, size, OUTPUT_FORMAT));
     }
     return requests;
   }
