@@ -13,8 +13,8 @@ import java.util.concurrent.ExecutionException;
  * without an executor. On a JVM that sees two processors or fewer (a pod with a CPU limit of 2, a
  * 2-core machine) the common pool has no parallelism, and such a task gets a new thread of its own:
  * one thread started and ended per PUT, with every thread-local cache (digests, buffers) built
- * again. The inference worker writes two objects per image, so on 2 cores this was about a third of
- * its own CPU per image (docs/benchmarks.md). Here the bytes go to MinIO's request path ({@code
+ * again. The inference worker writes two objects per image, so on 2 cores this was more than half
+ * of its own CPU per image (docs/benchmarks.md). Here the bytes go to MinIO's request path ({@code
  * executePutAsync}, which signs with the body's SHA-256 and Content-MD5 as {@code putObject} does)
  * on the caller's thread, and only the HTTP exchange runs on the HTTP client's pooled dispatcher,
  * as every GET already does.
