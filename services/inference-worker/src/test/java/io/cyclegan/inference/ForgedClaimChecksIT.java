@@ -10,6 +10,7 @@ import io.cyclegan.common.messages.DeadLetter;
 import io.cyclegan.common.messages.Direction;
 import io.cyclegan.common.messages.Headers;
 import io.cyclegan.common.messages.MessageCodec;
+import io.cyclegan.common.messages.OutputFormat;
 import io.cyclegan.common.messages.Topics;
 import io.cyclegan.common.messages.TranslateRequest;
 import io.cyclegan.common.messages.TranslateResult;
@@ -234,7 +235,8 @@ class ForgedClaimChecksIT {
         replyTopic,
         16,
         16,
-        Instant.now());
+        Instant.now(),
+        OutputFormat.png);
   }
 
   private static byte[] json(Map<String, Object> doc) {

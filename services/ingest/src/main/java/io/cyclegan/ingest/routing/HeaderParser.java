@@ -8,6 +8,7 @@ import io.cyclegan.common.store.Names;
 import io.cyclegan.common.trust.LogValues;
 import io.cyclegan.common.trust.ReplyTopics;
 import java.util.Optional;
+import java.util.function.Function;
 import java.util.regex.Pattern;
 
 /**
@@ -132,38 +133,48 @@ public final class HeaderParser {
   }
 
   private static OutputFormat outputFormat(IngestInput in) {
-    String value = in.header(Headers.OUTPUT_FORMAT);
-    if (value == null) {
-      return OutputFormat.png;
-    }
-    try {
-      return OutputFormat.parse(value);
-    } catch (IllegalArgumentException e) {
-      throw new RejectedInputException(
-          RejectReason.INVALID_OUTPUT_FORMAT,
-          "header "
-              + Headers.OUTPUT_FORMAT
-              + " is '"
-              + LogValues.escape(shorten(value))
-              + "': expected 'png' or 'jpeg'");
-    }
+    return choice(
+        in,
+        Headers.OUTPUT_FORMAT,
+        OutputFormat.png,
+        OutputFormat::parse,
+        RejectReason.INVALID_OUTPUT_FORMAT,
+        "'png' or 'jpeg'");
   }
 
   private static Direction direction(IngestInput in) {
-    String value = in.header(Headers.DIRECTION);
+    return choice(
+        in,
+        Headers.DIRECTION,
+        Direction.AtoB,
+        Direction::parse,
+        RejectReason.INVALID_DIRECTION,
+        "'AtoB' or 'BtoA'");
+  }
+
+  /** An optional header with a few accepted values: {@code absent} when not given. */
+  private static <T> T choice(
+      IngestInput in,
+      String header,
+      T absent,
+      Function<String, T> parse,
+      RejectReason reason,
+      String expected) {
+    String value = in.header(header);
     if (value == null) {
-      return Direction.AtoB;
+      return absent;
     }
     try {
-      return Direction.parse(value);
+      return parse.apply(value);
     } catch (IllegalArgumentException e) {
       throw new RejectedInputException(
-          RejectReason.INVALID_DIRECTION,
+          reason,
           "header "
-              + Headers.DIRECTION
+              + header
               + " is '"
               + LogValues.escape(shorten(value))
-              + "': expected 'AtoB' or 'BtoA'");
+              + "': expected "
+              + expected);
     }
   }
 

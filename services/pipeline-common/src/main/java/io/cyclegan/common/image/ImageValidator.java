@@ -258,25 +258,8 @@ public final class ImageValidator {
     if (deflateLevel < 0 || deflateLevel > 9) {
       throw new IllegalArgumentException("deflate level must be 0 to 9, was " + deflateLevel);
     }
-    Iterator<ImageWriter> writers = ImageIO.getImageWritersByFormatName("png");
-    if (!writers.hasNext()) {
-      throw new IllegalStateException("no PNG writer");
-    }
-    ImageWriter writer = writers.next();
-    ByteArrayOutputStream out = new ByteArrayOutputStream(image.getWidth() * image.getHeight());
-    try (ImageOutputStream ios = new MemoryCacheImageOutputStream(out)) {
-      ImageWriteParam param = writer.getDefaultWriteParam();
-      param.setCompressionMode(ImageWriteParam.MODE_EXPLICIT);
-      // The JDK's PNG writer takes level = 9 - round(9 * quality).
-      param.setCompressionQuality(1f - deflateLevel / 9f);
-      writer.setOutput(ios);
-      writer.write(null, new IIOImage(image, null, null), param);
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    } finally {
-      writer.dispose();
-    }
-    return out.toByteArray();
+    // The JDK's PNG writer takes level = 9 - round(9 * quality).
+    return encode(image, "png", 1f - deflateLevel / 9f, image.getWidth() * image.getHeight());
   }
 
   /** Baseline JPEG bytes of an RGB or grayscale image at {@code quality} (0 to 1). */
@@ -284,12 +267,17 @@ public final class ImageValidator {
     if (!(quality >= 0f && quality <= 1f)) {
       throw new IllegalArgumentException("JPEG quality must be 0 to 1, was " + quality);
     }
-    Iterator<ImageWriter> writers = ImageIO.getImageWritersByFormatName("jpeg");
+    return encode(image, "jpeg", quality, image.getWidth() * image.getHeight() / 4);
+  }
+
+  /** The image in {@code format}, with the writer's compression quality set explicitly. */
+  private static byte[] encode(BufferedImage image, String format, float quality, int size) {
+    Iterator<ImageWriter> writers = ImageIO.getImageWritersByFormatName(format);
     if (!writers.hasNext()) {
-      throw new IllegalStateException("no JPEG writer");
+      throw new IllegalStateException("no " + format + " writer");
     }
     ImageWriter writer = writers.next();
-    ByteArrayOutputStream out = new ByteArrayOutputStream(image.getWidth() * image.getHeight() / 4);
+    ByteArrayOutputStream out = new ByteArrayOutputStream(size);
     try (ImageOutputStream ios = new MemoryCacheImageOutputStream(out)) {
       ImageWriteParam param = writer.getDefaultWriteParam();
       param.setCompressionMode(ImageWriteParam.MODE_EXPLICIT);

@@ -34,32 +34,7 @@ public record TranslateRequest(
     outputFormat = outputFormat == null ? OutputFormat.png : outputFormat;
   }
 
-  public static TranslateRequest of(
-      String requestId,
-      String bucket,
-      String inputKey,
-      String model,
-      String modelVersion,
-      Direction direction,
-      String replyTopic,
-      int width,
-      int height,
-      Instant receivedAt) {
-    return of(
-        requestId,
-        bucket,
-        inputKey,
-        model,
-        modelVersion,
-        direction,
-        replyTopic,
-        width,
-        height,
-        receivedAt,
-        OutputFormat.png);
-  }
-
-  /** A claim check whose output is encoded as {@code outputFormat}. */
+  /** A claim check of the current schema; {@code outputFormat} null means PNG. */
   public static TranslateRequest of(
       String requestId,
       String bucket,

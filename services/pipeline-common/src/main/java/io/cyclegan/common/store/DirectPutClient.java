@@ -3,7 +3,6 @@ package io.cyclegan.common.store;
 import com.google.common.collect.Multimap;
 import io.minio.MinioAsyncClient;
 import io.minio.PutObjectArgs;
-import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
 
 /**
@@ -35,14 +34,7 @@ final class DirectPutClient extends MinioAsyncClient {
           .thenAccept(response -> response.close())
           .get();
     } catch (ExecutionException e) {
-      Throwable cause = e.getCause();
-      while (cause instanceof CompletionException || cause instanceof ExecutionException) {
-        if (cause.getCause() == null) {
-          break;
-        }
-        cause = cause.getCause();
-      }
-      throw cause instanceof Exception exception ? exception : e;
+      throwEncapsulatedException(e); // the exception MinioClient's own calls throw
     }
   }
 }
