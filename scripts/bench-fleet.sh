@@ -18,5 +18,5 @@ $MVN -q -pl "$module" -am test-compile dependency:build-classpath \
 cp="$module/target/test-classes:$module/target/classes:$(cat "$module/target/bench.classpath")"
 export OMP_WAIT_POLICY=${OMP_WAIT_POLICY:-passive}
 exec java -Xmx2g -Dai.djl.offline=true ${JAVA_OPTS:-} \
-  -Dlogback.configurationFile="$module/src/test/resources/logback-bench.xml" \
+  -Dlogback.configurationFile=scripts/bench/logback-bench.xml \
   -cp "$cp" io.cyclegan.inference.bench.FleetBenchmark "$@"

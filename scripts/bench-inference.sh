@@ -37,5 +37,5 @@ cp="$module/target/test-classes:$module/target/classes:$(cat "$module/target/ben
 # kept it within 15%.
 export OMP_WAIT_POLICY=${OMP_WAIT_POLICY:-passive}
 exec java -Xmx4g -Dai.djl.offline=true ${JAVA_OPTS:-} \
-  -Dlogback.configurationFile="$module/src/test/resources/logback-bench.xml" \
+  -Dlogback.configurationFile=scripts/bench/logback-bench.xml \
   -cp "$cp" "$main" "$@"

@@ -22,5 +22,5 @@ cp="$module/target/test-classes:$module/target/classes:$(cat "$module/target/ben
 # libgomp's default spin-waiting starves the JVM's other threads on a small machine.
 export OMP_WAIT_POLICY=${OMP_WAIT_POLICY:-passive}
 exec java -Xmx3g -Dai.djl.offline=true ${JAVA_OPTS:-} \
-  -Dlogback.configurationFile="$module/src/test/resources/logback-bench.xml" \
+  -Dlogback.configurationFile=scripts/bench/logback-bench.xml \
   -cp "$cp" io.cyclegan.cli.bench.ScaleBenchmark "$@"

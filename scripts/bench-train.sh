@@ -52,7 +52,10 @@ if [[ ${#configs[@]} -eq 0 ]]; then
 fi
 for spec in "${configs[@]}"; do
   # shellcheck disable=SC2086
+  # Log lines to stderr: stdout carries the JSON line (logback-classic is on the runtime classpath,
+  # and without a configuration it logs everything, DJL's debug lines included, to stdout).
   ours=$(java -Xmx4g -Dai.djl.offline=true ${BENCH_JAVA_OPTS:-} \
+    -Dlogback.configurationFile=scripts/bench/logback-bench.xml \
     -Dbench.device="${BENCH_DEVICE:-auto}" \
     ${BENCH_STEPS:+-Dbench.steps=$BENCH_STEPS} \
     ${BENCH_WARMUP:+-Dbench.warmup=$BENCH_WARMUP} \
