@@ -68,8 +68,13 @@ final class DerivedKernels {
       if (e != null && e.livesIn(owner)) {
         return e.array;
       }
-      // An entry in another manager stays there: a step's dies with the step; the network's
-      // (a forward without a graph between training steps) dies with the network.
+      // An entry in a step's manager dies with the step. One in the weight's own manager (a
+      // forward without a graph: a sample between training steps, or a frozen discriminator)
+      // would stay there until the network closes once the cache no longer reaches it; libtorch
+      // keeps the tensor alive for any graph that still uses it.
+      if (e != null && e.livesIn(weight.getManager())) {
+        e.array.close();
+      }
       NDArray array;
       // Intermediates die with the scratch manager; the graph keeps what backward needs.
       try (NDManager scratch = owner.newSubManager()) {

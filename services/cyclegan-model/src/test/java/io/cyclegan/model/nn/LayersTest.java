@@ -3,9 +3,12 @@ package io.cyclegan.model.nn;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
+import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
+import ai.djl.training.GradientCollector;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
 
@@ -116,6 +119,31 @@ class LayersTest {
         assertThat(first[i]).as("element %d before", i).isCloseTo(expectedFirst[i], within(1e-5f));
         assertThat(second[i]).as("element %d after", i).isCloseTo(expectedSecond[i], within(1e-5f));
       }
+    }
+  }
+
+  @Test
+  void shouldLeaveNoKernelsWithTheWeightsWhenATrainingForwardFollowsOneWithoutAGraph() {
+    // A forward without a graph (a sample between training steps) makes the phase kernels in the
+    // weights' manager; the next training step makes its own in the step's, and the first ones must
+    // not stay behind in the network until it closes, one pair per sample.
+    try (NDManager params = NDManager.newBaseManager();
+        NDManager step = NDManager.newBaseManager()) {
+      NDArray w = params.randomNormal(0, 0.1f, new Shape(4, 2, 3, 3), DataType.FLOAT32);
+      NDArray b = params.zeros(new Shape(2));
+      w.setRequiresGradient(true);
+      b.setRequiresGradient(true);
+      int held = params.getManagedArrays().size();
+      NDArray x = step.randomUniform(-1, 1, new Shape(1, 4, 4, 4));
+      for (int sample = 0; sample < 3; sample++) {
+        Layers.convTranspose3x3Stride2(x, w, b).close();
+        try (GradientCollector collector = Engine.getInstance().newGradientCollector()) {
+          collector.backward(Layers.convTranspose3x3Stride2(x, w, b).sum());
+        }
+        Network.parameterWritten(w);
+        Network.parameterWritten(b);
+      }
+      assertThat(params.getManagedArrays()).hasSize(held);
     }
   }
 
