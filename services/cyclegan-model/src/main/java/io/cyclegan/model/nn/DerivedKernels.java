@@ -10,8 +10,9 @@ import java.util.Map;
 import java.util.function.BiFunction;
 
 /**
- * Arrays derived from a weight (the transposed convolution's phase kernels), made once per weight
- * update instead of once per forward.
+ * Arrays derived from a weight (the transposed convolution's phase kernels, a trained ragged
+ * convolution's filters with zero filters added), made once per weight update instead of once per
+ * forward.
  *
  * <ul>
  *   <li>While a graph is recorded for the weight (training), the derived arrays must be part of

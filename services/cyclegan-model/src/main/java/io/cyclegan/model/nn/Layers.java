@@ -9,6 +9,8 @@ import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.convolutional.Conv2d;
 import ai.djl.nn.norm.LayerNorm;
+import ai.djl.pytorch.engine.PtNDArray;
+import ai.djl.pytorch.jni.JniUtils;
 
 /**
  * The layers of the reference CycleGAN that DJL 0.36's PyTorch engine lacks, built from operations
@@ -123,25 +125,43 @@ public final class Layers {
    * A 2-D convolution with square kernel, zero padding and bias. On a CPU whose convolutions get
    * the input gradient wrong for a ragged output channel count ({@link ConvolutionCheck}), one that
    * records that gradient runs with zero filters added up to a multiple of 16, and the real
-   * channels are sliced off.
+   * channels are sliced off. The padded filters are made once per weight update.
    */
   public static NDArray conv2d(NDArray x, NDArray weight, NDArray bias, int stride, int padding) {
     long out = weight.getShape().get(0);
     if (!ConvolutionCheck.mustPad(x, out)) {
       return rawConv2d(x, weight, bias, stride, padding);
     }
-    int block = ConvolutionCheck.CHANNEL_BLOCK;
-    long padded = (out + block - 1) / block * block;
     NDManager m = x.getManager();
-    Shape extra = new Shape(padded - out).addAll(weight.getShape().slice(1));
-    // An operation's result belongs to its first operand's manager: the network's, for these.
-    NDArray filters = attach(weight.concat(zeros(x, extra, weight.getDataType()), 0), m);
-    NDArray biases =
-        bias == null
-            ? null
-            : attach(bias.concat(zeros(x, new Shape(padded - out), bias.getDataType()), 0), m);
+    NDArray filters = withZeroFilters(x, weight, m);
+    NDArray biases = bias == null ? null : withZeroFilters(x, bias, m);
     return rawConv2d(x, filters, biases, stride, padding)
         .get(new NDIndex().addAllDim().addSliceDim(0, out));
+  }
+
+  /**
+   * {@code array} (a weight or a bias) with zeros appended along its first (output channel) axis up
+   * to a multiple of {@link ConvolutionCheck#CHANNEL_BLOCK}, in {@code m}. A parameter being
+   * trained gets them once per weight update ({@link DerivedKernels}): a generator's first and last
+   * layers serve its three forwards in a step, a discriminator's its two training forwards.
+   * Anything else (a frozen discriminator's weight, used once a step; a kernel an operation made,
+   * which DJL's {@code requiresGrad} reads as false and the cache would cut from the graph) is
+   * padded here.
+   */
+  private static NDArray withZeroFilters(NDArray like, NDArray array, NDManager m) {
+    if (JniUtils.requiresGrad((PtNDArray) array)) {
+      return DerivedKernels.get(array, m, (p, owner) -> padded(like, p, owner));
+    }
+    return padded(like, array, m);
+  }
+
+  private static NDArray padded(NDArray like, NDArray parameter, NDManager owner) {
+    long out = parameter.getShape().get(0);
+    int block = ConvolutionCheck.CHANNEL_BLOCK;
+    long padded = (out + block - 1) / block * block;
+    Shape extra = new Shape(padded - out).addAll(parameter.getShape().slice(1));
+    // An operation's result belongs to its first operand's manager: the network's, for these.
+    return attach(parameter.concat(zeros(like, extra, parameter.getDataType()), 0), owner);
   }
 
   /** Zeros of {@code shape}, made once per shape and device (never written). */

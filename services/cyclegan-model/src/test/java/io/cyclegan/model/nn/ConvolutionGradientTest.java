@@ -67,26 +67,104 @@ class ConvolutionGradientTest {
     }
   }
 
+  @Test
+  void shouldUseTheNewWeightWhenZeroFiltersAreAddedAfterTheWeightWasWritten() {
+    // The padded filters are made once per weight update: a write must drop them.
+    try (NDManager params = NDManager.newBaseManager();
+        NDManager step = NDManager.newBaseManager()) {
+      NDArray w = params.randomNormal(0, 0.1f, new Shape(3, 8, 3, 3), DataType.FLOAT32);
+      NDArray b = params.randomNormal(0, 0.1f, new Shape(3), DataType.FLOAT32);
+      w.setRequiresGradient(true);
+      b.setRequiresGradient(true);
+      NDArray x = step.randomUniform(-1, 1, new Shape(2, 8, 10, 10));
+      float[] w2 = params.randomNormal(0, 0.1f, w.getShape(), DataType.FLOAT32).toFloatArray();
+      float[] b2 = params.randomNormal(0, 0.1f, b.getShape(), DataType.FLOAT32).toFloatArray();
+      ConvolutionCheck.force(true);
+      NDArray before;
+      NDArray after;
+      try (GradientCollector collector = Engine.getInstance().newGradientCollector()) {
+        before = Layers.conv2d(x, w, b, 1, 1);
+        collector.backward(before.sum());
+      }
+      Network.assign(w, w2);
+      Network.assign(b, b2);
+      try (GradientCollector collector = Engine.getInstance().newGradientCollector()) {
+        after = Layers.conv2d(x, w, b, 1, 1);
+        collector.backward(after.sum());
+      }
+      ConvolutionCheck.force(false);
+      NDArray expected = Layers.conv2d(x, w, b, 1, 1);
+      assertThat(after.sub(expected).abs().max().getFloat()).isLessThan(1e-5f);
+      assertThat(before.sub(expected).abs().max().getFloat()).isGreaterThan(1e-3f);
+    }
+  }
+
+  @Test
+  void shouldLeaveNoFiltersWithTheWeightsWhenAFrozenForwardPrecedesATrainingOne() {
+    // A frozen discriminator's forward (gradients for its input, none for its weights) makes the
+    // padded filters in the weights' manager; its training forward must not leave them there.
+    ConvolutionCheck.force(true);
+    try (NDManager params = NDManager.newBaseManager();
+        NDManager step = NDManager.newBaseManager()) {
+      NDArray w = params.randomNormal(0, 0.1f, new Shape(1, 8, 4, 4), DataType.FLOAT32);
+      NDArray b = params.zeros(new Shape(1));
+      int held = params.getManagedArrays().size();
+      for (int i = 0; i < 3; i++) {
+        NDArray x = step.randomUniform(-1, 1, new Shape(2, 8, 10, 10));
+        x.setRequiresGradient(true);
+        w.setRequiresGradient(false);
+        b.setRequiresGradient(false);
+        try (GradientCollector collector = Engine.getInstance().newGradientCollector()) {
+          collector.backward(Layers.conv2d(x, w, b, 1, 1).sum());
+        }
+        w.setRequiresGradient(true);
+        b.setRequiresGradient(true);
+        try (GradientCollector collector = Engine.getInstance().newGradientCollector()) {
+          collector.backward(Layers.conv2d(x.stopGradient(), w, b, 1, 1).sum());
+        }
+        Network.parameterWritten(w);
+        Network.parameterWritten(b);
+      }
+      assertThat(params.getManagedArrays()).hasSize(held);
+    }
+  }
+
   @ParameterizedTest(name = "{0} -> {1}, {2} px")
   @CsvSource({"4, 2, 8", "8, 3, 8", "8, 4, 4"})
-  void shouldGiveTheTransposedConvolutionsInputGradientOfDoublePrecision(
-      int in, int out, int size) {
+  void shouldGiveTheTransposedConvolutionsGradientsOfDoublePrecision(int in, int out, int size) {
     // Its convolution's input is an array an operation made (the padded input), not a leaf.
+    assertTransposedGradientsAgree(in, out, size);
+  }
+
+  @ParameterizedTest(name = "{0} -> {1}, {2} px")
+  @CsvSource({"4, 2, 8", "8, 3, 8"})
+  void shouldGiveTheTransposedConvolutionsGradientsWithZeroFiltersAdded(int in, int out, int size) {
+    // 4 x out phase channels, ragged: its kernel, made in the forward, is padded there.
+    ConvolutionCheck.force(true);
+    assertTransposedGradientsAgree(in, out, size);
+  }
+
+  private static void assertTransposedGradientsAgree(int in, int out, int size) {
     try (NDManager m = NDManager.newBaseManager()) {
       NDArray x = m.randomUniform(-1, 1, new Shape(2, in, size, size));
       NDArray w = m.randomNormal(0, 0.1f, new Shape(in, out, 3, 3), DataType.FLOAT32);
       NDArray upstream = m.randomUniform(-1, 1, new Shape(2, out, 2L * size, 2L * size));
-      NDArray single = transposedInputGradient(x, w, upstream, DataType.FLOAT32);
-      NDArray exact = transposedInputGradient(x, w, upstream, DataType.FLOAT64);
-      double scale = exact.abs().max().getDouble();
-      double error = single.toType(DataType.FLOAT64, false).sub(exact).abs().max().getDouble();
-      assertThat(error)
-          .as("input gradient: largest error, of values up to %s", scale)
-          .isLessThanOrEqualTo(1e-4 * scale + 1e-6);
+      NDArray[] single = transposedGradients(x, w, upstream, DataType.FLOAT32);
+      NDArray[] exact = transposedGradients(x, w, upstream, DataType.FLOAT64);
+      String[] names = {"input gradient", "weight gradient"};
+      for (int i = 0; i < names.length; i++) {
+        double scale = exact[i].abs().max().getDouble();
+        double error =
+            single[i].toType(DataType.FLOAT64, false).sub(exact[i]).abs().max().getDouble();
+        assertThat(scale).as("%s: largest value", names[i]).isGreaterThan(0);
+        assertThat(error)
+            .as("%s: largest error, of values up to %s", names[i], scale)
+            .isLessThanOrEqualTo(1e-4 * scale + 1e-6);
+      }
     }
   }
 
-  private static NDArray transposedInputGradient(
+  private static NDArray[] transposedGradients(
       NDArray x0, NDArray w0, NDArray upstream, DataType type) {
     NDArray x = x0.toType(type, true);
     NDArray w = w0.toType(type, true);
@@ -96,7 +174,7 @@ class ConvolutionGradientTest {
       NDArray y = Layers.convTranspose3x3Stride2(x, w, null);
       collector.backward(y.mul(upstream.toType(type, false)).sum());
     }
-    return x.getGradient();
+    return new NDArray[] {x.getGradient(), w.getGradient()};
   }
 
   private static void assertGradientsAgree(
