@@ -51,9 +51,9 @@ if [[ ${#configs[@]} -eq 0 ]]; then
   configs=(64/6/64 32/2/8)
 fi
 for spec in "${configs[@]}"; do
-  # shellcheck disable=SC2086
   # Log lines to stderr: stdout carries the JSON line (logback-classic is on the runtime classpath,
   # and without a configuration it logs everything, DJL's debug lines included, to stdout).
+  # shellcheck disable=SC2086
   ours=$(java -Xmx4g -Dai.djl.offline=true ${BENCH_JAVA_OPTS:-} \
     -Dlogback.configurationFile=scripts/bench/logback-bench.xml \
     -Dbench.device="${BENCH_DEVICE:-auto}" \

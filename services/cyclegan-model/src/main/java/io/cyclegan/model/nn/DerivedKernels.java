@@ -70,8 +70,8 @@ final class DerivedKernels {
         return e.array;
       }
       // An entry in a step's manager dies with the step. One in the weight's own manager (a
-      // forward without a graph: a sample between training steps, or a frozen discriminator)
-      // would stay there until the network closes once the cache no longer reaches it; libtorch
+      // forward without a graph: a sample between training steps) would stay there until the
+      // network closes once the cache no longer reaches it; libtorch
       // keeps the tensor alive for any graph that still uses it.
       if (e != null && e.livesIn(weight.getManager())) {
         e.array.close();

@@ -155,13 +155,13 @@ public final class Layers {
     return padded(like, array, m);
   }
 
-  private static NDArray padded(NDArray like, NDArray parameter, NDManager owner) {
-    long out = parameter.getShape().get(0);
+  private static NDArray padded(NDArray like, NDArray array, NDManager owner) {
+    long out = array.getShape().get(0);
     int block = ConvolutionCheck.CHANNEL_BLOCK;
     long padded = (out + block - 1) / block * block;
-    Shape extra = new Shape(padded - out).addAll(parameter.getShape().slice(1));
-    // An operation's result belongs to its first operand's manager: the network's, for these.
-    return attach(parameter.concat(zeros(like, extra, parameter.getDataType()), 0), owner);
+    Shape extra = new Shape(padded - out).addAll(array.getShape().slice(1));
+    // An operation's result belongs to its first operand's manager (a parameter's: the network's).
+    return attach(array.concat(zeros(like, extra, array.getDataType()), 0), owner);
   }
 
   /** Zeros of {@code shape}, made once per shape and device (never written). */

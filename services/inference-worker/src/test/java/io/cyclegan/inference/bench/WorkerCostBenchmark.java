@@ -25,6 +25,7 @@ import java.lang.management.ThreadMXBean;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -418,7 +419,7 @@ public final class WorkerCostBenchmark {
     BufferedImage decoded = decode(png); // the type the worker's decoder gives (3-byte BGR)
     byte[] jpeg = jpeg(image);
     double[] out = new double[10];
-    java.util.Arrays.fill(out, Double.MAX_VALUE);
+    Arrays.fill(out, Double.MAX_VALUE);
     for (int round = 0; round < CODEC_ROUNDS; round++) {
       long t0 = THREADS.getCurrentThreadCpuTime();
       for (int i = 0; i < reps; i++) {
