@@ -64,6 +64,41 @@ class ImageTensorsTest {
         .isEqualTo(image.getRGB(0, 0, 16, 9, null, 0, 16));
   }
 
+  @Test
+  void shouldRoundEveryFloatNearAHalfAsMathRoundDoes() {
+    // A thousand floats either side of each value that scales to k + 0.5, the only places where
+    // truncating the double sum could differ from Math.round; then the special values.
+    for (int k = -1; k <= 256; k++) {
+      float v = (k + 0.5f) / 127.5f - 1f;
+      float below = v;
+      float above = v;
+      for (int i = 0; i < 1000; i++) {
+        below = Math.nextDown(below);
+        above = Math.nextUp(above);
+        assertThat(ImageTensors.toByte(below)).as("%s", below).isEqualTo(byteOf(below));
+        assertThat(ImageTensors.toByte(above)).as("%s", above).isEqualTo(byteOf(above));
+      }
+      assertThat(ImageTensors.toByte(v)).as("%s", v).isEqualTo(byteOf(v));
+    }
+    float[] special = {
+      Float.NaN,
+      Float.NEGATIVE_INFINITY,
+      Float.POSITIVE_INFINITY,
+      -0f,
+      0f,
+      Float.MIN_VALUE,
+      -Float.MIN_VALUE,
+      Float.MAX_VALUE,
+      -Float.MAX_VALUE,
+      -1f,
+      1f,
+      Math.nextUp(-1f)
+    };
+    for (float v : special) {
+      assertThat(ImageTensors.toByte(v)).as("%s", v).isEqualTo(byteOf(v));
+    }
+  }
+
   private static BufferedImage noise(int w, int h, int type, long seed) {
     Random random = new Random(seed);
     BufferedImage image = new BufferedImage(w, h, type);
