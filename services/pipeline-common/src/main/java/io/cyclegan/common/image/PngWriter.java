@@ -6,7 +6,6 @@ import java.awt.image.DataBufferInt;
 import java.awt.image.PixelInterleavedSampleModel;
 import java.awt.image.Raster;
 import java.awt.image.SinglePixelPackedSampleModel;
-import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.Optional;
@@ -46,6 +45,52 @@ final class PngWriter {
     }
     int width = image.getWidth();
     int height = image.getHeight();
+    byte[] rows = subFilteredRows(image, type, channels, width, height);
+    // The file is written into one array sized for deflate's worst case: the signature, IHDR, then
+    // IDAT's data compressed in place, its CRC and IEND; one copy to the exact length at the end.
+    int idatData = SIGNATURE.length + 25 + 8;
+    byte[] out = new byte[idatData + deflateBound(rows.length) + 4 + 12];
+    System.arraycopy(SIGNATURE, 0, out, 0, SIGNATURE.length);
+    int at = SIGNATURE.length;
+    putInt(out, at, 13);
+    putType(out, at + 4, "IHDR");
+    putInt(out, at + 8, width);
+    putInt(out, at + 12, height);
+    out[at + 16] = 8; // bits per sample
+    out[at + 17] = (byte) (channels == 1 ? COLOR_GRAY : COLOR_RGB);
+    // compression 0 (deflate), filter method 0 (adaptive, per row), no interlace
+    putCrc(out, at + 4, 4 + 13);
+    putType(out, idatData - 4, "IDAT");
+    int length = 0;
+    Deflater deflater = new Deflater(deflateLevel);
+    try {
+      deflater.setInput(rows);
+      deflater.finish();
+      while (!deflater.finished()) {
+        if (idatData + length == out.length - 16) { // never, with the bound; kept safe
+          out = Arrays.copyOf(out, 2 * out.length);
+        }
+        length += deflater.deflate(out, idatData + length, out.length - 16 - idatData - length);
+      }
+    } finally {
+      deflater.end();
+    }
+    putInt(out, idatData - 8, length);
+    putCrc(out, idatData - 4, 4 + length);
+    at = idatData + length + 4;
+    putInt(out, at, 0);
+    putType(out, at + 4, "IEND");
+    putCrc(out, at + 4, 4);
+    return Optional.of(Arrays.copyOf(out, at + 12));
+  }
+
+  /**
+   * The image's rows as PNG scanlines with the Sub filter: a filter-type byte, then each byte less
+   * the same channel of the pixel to its left (the first pixel as it is), read from the image's own
+   * array in one pass.
+   */
+  private static byte[] subFilteredRows(
+      BufferedImage image, int type, int channels, int width, int height) {
     int stride = 1 + channels * width;
     byte[] rows = new byte[height * stride];
     Raster raster = image.getRaster();
@@ -53,82 +98,68 @@ final class PngWriter {
       case BufferedImage.TYPE_INT_RGB -> {
         int[] rgb = ((DataBufferInt) raster.getDataBuffer()).getData();
         for (int y = 0; y < height; y++) {
-          int o = y * stride + 1;
+          int o = y * stride;
+          rows[o++] = FILTER_SUB;
+          int left = 0;
           for (int x = 0, i = y * width; x < width; x++, i++) {
-            rows[o++] = (byte) (rgb[i] >> 16);
-            rows[o++] = (byte) (rgb[i] >> 8);
-            rows[o++] = (byte) rgb[i];
+            int p = rgb[i];
+            rows[o++] = (byte) ((p >> 16) - (left >> 16));
+            rows[o++] = (byte) ((p >> 8) - (left >> 8));
+            rows[o++] = (byte) (p - left);
+            left = p;
           }
         }
       }
       case BufferedImage.TYPE_3BYTE_BGR -> {
         byte[] bgr = ((DataBufferByte) raster.getDataBuffer()).getData();
         for (int y = 0; y < height; y++) {
-          int o = y * stride + 1;
+          int o = y * stride;
+          rows[o++] = FILTER_SUB;
+          byte r = 0;
+          byte g = 0;
+          byte b = 0;
           for (int x = 0, i = 3 * y * width; x < width; x++, i += 3) {
-            rows[o++] = bgr[i + 2];
-            rows[o++] = bgr[i + 1];
-            rows[o++] = bgr[i];
+            rows[o++] = (byte) (bgr[i + 2] - r);
+            rows[o++] = (byte) (bgr[i + 1] - g);
+            rows[o++] = (byte) (bgr[i] - b);
+            r = bgr[i + 2];
+            g = bgr[i + 1];
+            b = bgr[i];
           }
         }
       }
       default -> {
         byte[] gray = ((DataBufferByte) raster.getDataBuffer()).getData();
         for (int y = 0; y < height; y++) {
-          System.arraycopy(gray, y * width, rows, y * stride + 1, width);
+          int o = y * stride;
+          rows[o++] = FILTER_SUB;
+          byte left = 0;
+          for (int x = 0, i = y * width; x < width; x++, i++) {
+            rows[o++] = (byte) (gray[i] - left);
+            left = gray[i];
+          }
         }
       }
     }
-    for (int y = 0; y < height; y++) {
-      int start = y * stride;
-      rows[start] = FILTER_SUB;
-      // Right to left, so that each byte's left neighbour is still the raw value.
-      for (int i = start + stride - 1; i > start + channels; i--) {
-        rows[i] -= rows[i - channels];
-      }
-    }
-    ByteArrayOutputStream out = new ByteArrayOutputStream(rows.length / 2 + 64);
-    out.writeBytes(SIGNATURE);
-    byte[] header = new byte[13];
-    putInt(header, 0, width);
-    putInt(header, 4, height);
-    header[8] = 8; // bits per sample
-    header[9] = (byte) (channels == 1 ? COLOR_GRAY : COLOR_RGB);
-    // compression 0 (deflate), filter method 0 (adaptive, per row), no interlace
-    chunk(out, "IHDR", header, header.length);
-    Deflater deflater = new Deflater(deflateLevel);
-    try {
-      deflater.setInput(rows);
-      deflater.finish();
-      byte[] compressed = new byte[Math.max(64, rows.length / 2)];
-      int length = 0;
-      while (!deflater.finished()) {
-        if (length == compressed.length) {
-          compressed = Arrays.copyOf(compressed, 2 * compressed.length);
-        }
-        length += deflater.deflate(compressed, length, compressed.length - length);
-      }
-      chunk(out, "IDAT", compressed, length);
-    } finally {
-      deflater.end();
-    }
-    chunk(out, "IEND", new byte[0], 0);
-    return Optional.of(out.toByteArray());
+    return rows;
   }
 
-  private static void chunk(ByteArrayOutputStream out, String type, byte[] data, int length) {
-    byte[] prefix = new byte[8];
-    putInt(prefix, 0, length);
+  /** zlib's {@code compressBound}: the most a zlib stream of {@code n} bytes can take. */
+  private static int deflateBound(int n) {
+    return n + (n >> 12) + (n >> 14) + (n >> 25) + 13;
+  }
+
+  /** A chunk's type, ASCII, at {@code at}. */
+  private static void putType(byte[] b, int at, String type) {
     byte[] name = type.getBytes(StandardCharsets.US_ASCII);
-    System.arraycopy(name, 0, prefix, 4, 4);
+    System.arraycopy(name, 0, b, at, 4);
+  }
+
+  /** The CRC-32 of {@code length} bytes from {@code from} (a chunk's type and data), after them. */
+  private static void putCrc(byte[] b, int from, int length) {
     CRC32 crc = new CRC32();
-    crc.update(name);
-    crc.update(data, 0, length);
-    byte[] suffix = new byte[4];
-    putInt(suffix, 0, (int) crc.getValue());
-    out.writeBytes(prefix);
-    out.write(data, 0, length);
-    out.writeBytes(suffix);
+    crc.update(b, from, length);
+    putInt(b, from + length, (int) crc.getValue());
   }
 
   private static void putInt(byte[] b, int at, int v) {
