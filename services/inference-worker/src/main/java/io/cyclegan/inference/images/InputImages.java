@@ -1,14 +1,13 @@
 package io.cyclegan.inference.images;
 
+import io.cyclegan.common.image.ByteArrayImageInputStream;
 import io.cyclegan.model.data.ImageTensors;
 import io.cyclegan.model.translate.CycleGanTranslator;
 import io.cyclegan.model.translate.PaddingGrid;
 import java.awt.image.BufferedImage;
-import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.util.function.UnaryOperator;
 import javax.imageio.ImageIO;
-import javax.imageio.stream.MemoryCacheImageInputStream;
 
 /** Decodes an input, scales it down to the maximum edge, and pads it to the generator's grid. */
 public final class InputImages {
@@ -33,7 +32,7 @@ public final class InputImages {
       byte[] bytes, int maxEdge, UnaryOperator<BufferedImage> preprocess) {
     BufferedImage image;
     try {
-      image = ImageIO.read(new MemoryCacheImageInputStream(new ByteArrayInputStream(bytes)));
+      image = ImageIO.read(new ByteArrayImageInputStream(bytes));
     } catch (IOException | RuntimeException e) {
       throw new UnreadableImageException("input is not a readable image: " + e.getMessage(), e);
     }

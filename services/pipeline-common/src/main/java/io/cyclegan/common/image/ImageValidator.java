@@ -4,7 +4,6 @@ import io.cyclegan.common.image.ImageRejectedException.Reason;
 import java.awt.Color;
 import java.awt.Graphics2D;
 import java.awt.image.BufferedImage;
-import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.EOFException;
 import java.io.IOException;
@@ -24,7 +23,6 @@ import javax.imageio.ImageWriter;
 import javax.imageio.event.IIOReadWarningListener;
 import javax.imageio.stream.ImageInputStream;
 import javax.imageio.stream.ImageOutputStream;
-import javax.imageio.stream.MemoryCacheImageInputStream;
 import javax.imageio.stream.MemoryCacheImageOutputStream;
 
 /**
@@ -114,7 +112,7 @@ public final class ImageValidator {
     if (format.isEmpty() || !format.get().supported()) {
       return 0;
     }
-    try (ImageInputStream in = new MemoryCacheImageInputStream(new ByteArrayInputStream(bytes))) {
+    try (ImageInputStream in = new ByteArrayImageInputStream(bytes)) {
       Iterator<ImageReader> readers = ImageIO.getImageReaders(in);
       if (!readers.hasNext()) {
         return 0;
@@ -139,7 +137,7 @@ public final class ImageValidator {
   private BufferedImage decode(byte[] bytes, ImageFormat format) {
     // A memory-backed stream: ImageIO's default caches to a temporary file (slower, and it fails
     // in a read-only container).
-    try (ImageInputStream in = new MemoryCacheImageInputStream(new ByteArrayInputStream(bytes))) {
+    try (ImageInputStream in = new ByteArrayImageInputStream(bytes)) {
       Iterator<ImageReader> readers = ImageIO.getImageReaders(in);
       if (!readers.hasNext()) {
         throw new ImageRejectedException(Reason.CORRUPT, "no decoder accepts this " + format);
