@@ -25,6 +25,7 @@ import io.minio.errors.ErrorResponseException;
 import io.minio.http.HttpUtils;
 import io.minio.messages.Item;
 import java.io.ByteArrayInputStream;
+import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
@@ -314,8 +315,20 @@ public final class ObjectStore {
           try (GetObjectResponse in =
               client.getObject(GetObjectArgs.builder().bucket(bucket).object(key).build())) {
             String length = in.headers().get("Content-Length");
-            if (length != null && Long.parseLong(length.trim()) > maxBytes) {
-              return Optional.of(BoundedBytes.tooLarge(Long.parseLong(length.trim())));
+            long declared = length == null ? -1 : Long.parseLong(length.trim());
+            if (declared > maxBytes) {
+              return Optional.of(BoundedBytes.tooLarge(declared));
+            }
+            if (declared >= 0) {
+              // Straight into an array of the declared size: readNBytes(limit) gathers 8 KiB
+              // pieces and copies them into the result again.
+              byte[] bytes = new byte[(int) declared];
+              int n = in.readNBytes(bytes, 0, bytes.length);
+              if (n < bytes.length) { // the HTTP client throws first; a short body is a fault
+                throw new EOFException(
+                    key + " ended after " + n + " of its " + declared + " bytes");
+              }
+              return Optional.of(BoundedBytes.of(bytes));
             }
             byte[] bytes = in.readNBytes(maxBytes + 1);
             return Optional.of(
