@@ -16,8 +16,8 @@ public final class ImageTensors {
 
   /**
    * {@code b / 127.5f - 1f} for every byte value {@code b}: the same floats as computing it per
-   * pixel, without a float division per channel (which was a fifth of the worker's input
-   * preparation at 256 px).
+   * pixel, without a float division per channel (a third less CPU to read a 256 px image,
+   * docs/benchmarks.md).
    */
   private static final float[] NORMALISED = new float[256];
 
@@ -193,8 +193,8 @@ public final class ImageTensors {
    * {@code Math.round((clip(v) + 1) * 127.5f)}, the byte nearest the pixel, halves up. For a float
    * {@code s} in [0, 255], {@code s + 0.5} in double precision is exact or (for {@code s} under
    * 2^-28) rounds to less than 1, so truncating it is {@code Math.round}'s {@code floor(s + 0.5)},
-   * and NaN gives 0 both ways; without {@code Math.round(float)}'s bit arithmetic, which was a
-   * quarter of the inference worker's publish thread at 256 px (docs/benchmarks.md).
+   * and NaN gives 0 both ways; without {@code Math.round(float)}'s bit arithmetic (a fifth less CPU
+   * to write a 256 px output image, docs/benchmarks.md).
    */
   static int toByte(float v) {
     float scaled = (Math.max(-1f, Math.min(1f, v)) + 1f) * 127.5f;
