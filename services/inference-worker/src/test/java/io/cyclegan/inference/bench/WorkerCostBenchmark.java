@@ -92,27 +92,12 @@ public final class WorkerCostBenchmark {
       double gcMs,
       double jitMs,
       double aroundModelCpuMs,
-      String threads,
-      double pairedBareCpuMs) {
+      String threads) {}
 
-    Burst withPairedBare(double cpuMs) {
-      return new Burst(
-          variant,
-          round,
-          workerCpuMs,
-          clientCpuMs,
-          seconds,
-          forwardMsPerImage,
-          meanBatch,
-          gcMs,
-          jitMs,
-          aroundModelCpuMs,
-          threads,
-          cpuMs);
-    }
-
-    double pairedOverheadCpuMs() {
-      return workerCpuMs - pairedBareCpuMs;
+  /** A burst and the bare generator's CPU per image measured right after it. */
+  private record Paired(Burst burst, double bareCpuMs) {
+    double overheadCpuMs() {
+      return burst.workerCpuMs() - bareCpuMs;
     }
   }
 
@@ -139,7 +124,7 @@ public final class WorkerCostBenchmark {
 
     int kafkaPort = freePort();
     int s3Port = freePort();
-    Map<String, List<Burst>> measured = new LinkedHashMap<>();
+    Map<String, List<Paired>> measured = new LinkedHashMap<>();
     String inputRead;
     ServiceProcess stackProcess =
         ServiceProcess.builder()
@@ -188,9 +173,9 @@ public final class WorkerCostBenchmark {
             // The bare generator right after each burst, the worker idle: both see the same load
             // on the machine, which moved the bare figure by 20-30% between the start and the end
             // of one run.
-            m = m.withPairedBare(bare(v.getValue(), defaultThreads, generators, a)[1]);
-            measured.computeIfAbsent(running, k -> new ArrayList<>()).add(m);
-            System.out.println(burstLine(a, m));
+            Paired p = new Paired(m, bare(v.getValue(), defaultThreads, generators, a)[1]);
+            measured.computeIfAbsent(running, k -> new ArrayList<>()).add(p);
+            System.out.println(burstLine(a, p));
           }
         }
         worker.close();
@@ -204,15 +189,15 @@ public final class WorkerCostBenchmark {
     // conservative overhead/codec ratio).
     codec = lower(codec, codec(sample, codecReps));
     Map<String, Burst> last = new LinkedHashMap<>();
-    measured.forEach((variant, bursts) -> last.put(variant, bursts.get(bursts.size() - 1)));
+    measured.forEach((variant, bursts) -> last.put(variant, bursts.get(bursts.size() - 1).burst()));
     for (Burst m : last.values()) {
       // The median of the paired overheads over the later half of the bursts (the JIT compiler's
       // share falls burst by burst), each burst against the bare generator run right after it.
-      List<Burst> bursts = measured.get(m.variant());
+      List<Paired> bursts = measured.get(m.variant());
       double pairedOverhead =
           median(
               bursts.subList(bursts.size() / 2, bursts.size()).stream()
-                  .mapToDouble(Burst::pairedOverheadCpuMs)
+                  .mapToDouble(Paired::overheadCpuMs)
                   .toArray());
       // The lower CPU figure: on a shared machine the load moves during a run, and the lower bare
       // figure gives the larger (more conservative) overhead.
@@ -329,11 +314,11 @@ public final class WorkerCostBenchmark {
         (ManagementFactory.getCompilationMXBean().getTotalCompilationTime() - jitStart)
             / (double) images,
         aroundModel(threadsBefore, threadsAfter, names) / 1e6 / images,
-        byThreadGroup(threadsBefore, threadsAfter, names, cpu, images),
-        Double.NaN);
+        byThreadGroup(threadsBefore, threadsAfter, names, cpu, images));
   }
 
-  private static String burstLine(BenchRig.Args a, Burst m) {
+  private static String burstLine(BenchRig.Args a, Paired p) {
+    Burst m = p.burst();
     return String.format(
         Locale.ROOT,
         "{\"bench\": \"worker-burst\", \"variant\": \"%s\", \"burst\": %d, \"size\": %d,"
@@ -353,8 +338,8 @@ public final class WorkerCostBenchmark {
         m.jitMs(),
         m.gcMs(),
         m.aroundModelCpuMs(),
-        m.pairedBareCpuMs(),
-        m.pairedOverheadCpuMs(),
+        p.bareCpuMs(),
+        p.overheadCpuMs(),
         BenchRig.loadAverage());
   }
 

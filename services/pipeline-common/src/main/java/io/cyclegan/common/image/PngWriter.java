@@ -86,8 +86,7 @@ final class PngWriter {
 
   /**
    * The image's rows as PNG scanlines with the Sub filter: a filter-type byte, then each byte less
-   * the same channel of the pixel to its left (the first pixel as it is), read from the image's own
-   * array in one pass.
+   * the same channel of the pixel to its left (the first pixel as it is).
    */
   private static byte[] subFilteredRows(
       BufferedImage image, int type, int channels, int width, int height) {
@@ -98,47 +97,38 @@ final class PngWriter {
       case BufferedImage.TYPE_INT_RGB -> {
         int[] rgb = ((DataBufferInt) raster.getDataBuffer()).getData();
         for (int y = 0; y < height; y++) {
-          int o = y * stride;
-          rows[o++] = FILTER_SUB;
-          int left = 0;
+          int o = y * stride + 1;
           for (int x = 0, i = y * width; x < width; x++, i++) {
-            int p = rgb[i];
-            rows[o++] = (byte) ((p >> 16) - (left >> 16));
-            rows[o++] = (byte) ((p >> 8) - (left >> 8));
-            rows[o++] = (byte) (p - left);
-            left = p;
+            rows[o++] = (byte) (rgb[i] >> 16);
+            rows[o++] = (byte) (rgb[i] >> 8);
+            rows[o++] = (byte) rgb[i];
           }
         }
       }
       case BufferedImage.TYPE_3BYTE_BGR -> {
         byte[] bgr = ((DataBufferByte) raster.getDataBuffer()).getData();
         for (int y = 0; y < height; y++) {
-          int o = y * stride;
-          rows[o++] = FILTER_SUB;
-          byte r = 0;
-          byte g = 0;
-          byte b = 0;
+          int o = y * stride + 1;
           for (int x = 0, i = 3 * y * width; x < width; x++, i += 3) {
-            rows[o++] = (byte) (bgr[i + 2] - r);
-            rows[o++] = (byte) (bgr[i + 1] - g);
-            rows[o++] = (byte) (bgr[i] - b);
-            r = bgr[i + 2];
-            g = bgr[i + 1];
-            b = bgr[i];
+            rows[o++] = bgr[i + 2];
+            rows[o++] = bgr[i + 1];
+            rows[o++] = bgr[i];
           }
         }
       }
       default -> {
         byte[] gray = ((DataBufferByte) raster.getDataBuffer()).getData();
         for (int y = 0; y < height; y++) {
-          int o = y * stride;
-          rows[o++] = FILTER_SUB;
-          byte left = 0;
-          for (int x = 0, i = y * width; x < width; x++, i++) {
-            rows[o++] = (byte) (gray[i] - left);
-            left = gray[i];
-          }
+          System.arraycopy(gray, y * width, rows, y * stride + 1, width);
         }
+      }
+    }
+    for (int y = 0; y < height; y++) {
+      int start = y * stride;
+      rows[start] = FILTER_SUB;
+      // Right to left, so that each byte's left neighbour is still the raw value.
+      for (int i = start + stride - 1; i > start + channels; i--) {
+        rows[i] -= rows[i - channels];
       }
     }
     return rows;
