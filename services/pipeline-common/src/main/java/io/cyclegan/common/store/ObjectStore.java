@@ -71,7 +71,7 @@ public final class ObjectStore {
       new RetryPolicy(Duration.ofMillis(200), Duration.ofSeconds(2), Duration.ofSeconds(10));
 
   private final MinioClient client;
-  private final DirectPutClient asyncClient;
+  private final DirectClient asyncClient;
   private final MinioClient probeClient;
   private final String bucket;
   private final Retrier retrier;
@@ -92,10 +92,10 @@ public final class ObjectStore {
             settings.credentials(), httpClient(CONNECT_TIMEOUT, READ_TIMEOUT, Optional.empty()));
     OkHttpClient http = httpClient(CONNECT_TIMEOUT, READ_TIMEOUT, settings.caFile());
     this.client = client(settings, credentials, http);
-    // For PUTs of bytes in memory (see DirectPutClient), and the multipart-upload listing and
+    // For GETs and PUTs of one object (see DirectClient), and the multipart-upload listing and
     // abort, which MinioClient does not offer.
     this.asyncClient =
-        new DirectPutClient(
+        new DirectClient(
             MinioAsyncClient.builder()
                 .endpoint(settings.endpoint())
                 .region(settings.region())
@@ -288,7 +288,7 @@ public final class ObjectStore {
         "get " + key,
         () -> {
           try (InputStream in =
-              client.getObject(GetObjectArgs.builder().bucket(bucket).object(key).build())) {
+              asyncClient.get(GetObjectArgs.builder().bucket(bucket).object(key).build())) {
             return Optional.of(in.readAllBytes());
           } catch (ErrorResponseException e) {
             if (isNotFound(e)) {
@@ -313,7 +313,7 @@ public final class ObjectStore {
         "get " + key,
         () -> {
           try (GetObjectResponse in =
-              client.getObject(GetObjectArgs.builder().bucket(bucket).object(key).build())) {
+              asyncClient.get(GetObjectArgs.builder().bucket(bucket).object(key).build())) {
             String length = in.headers().get("Content-Length");
             long declared = length == null ? -1 : Long.parseLong(length.trim());
             if (declared > maxBytes) {
@@ -349,7 +349,7 @@ public final class ObjectStore {
         () -> {
           Path tmp = Files.createTempFile(target.toAbsolutePath().getParent(), ".part-", ".tmp");
           try (InputStream in =
-              client.getObject(GetObjectArgs.builder().bucket(bucket).object(key).build())) {
+              asyncClient.get(GetObjectArgs.builder().bucket(bucket).object(key).build())) {
             Files.copy(in, tmp, StandardCopyOption.REPLACE_EXISTING);
             Files.move(
                 tmp, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
