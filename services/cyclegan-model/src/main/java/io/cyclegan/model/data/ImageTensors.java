@@ -122,6 +122,43 @@ public final class ImageTensors {
   }
 
   /**
+   * One row of a ({@code channels}, H, W) float image in [-1, 1] (clipped) as bytes, the pixels
+   * {@link #fromChw(float[], int, int, int, int)} would give it: R, G, B for each pixel of an RGB
+   * one, one byte per pixel of a grayscale one.
+   *
+   * @param offset where the image's first plane starts in {@code chw}
+   * @param plane the size of one plane (height x stride)
+   * @param stride the floats from one row to the next (at least {@code width}: a padded image's row
+   *     is longer than the part to write)
+   * @param y the row
+   * @param width the pixels to write, from the row's start
+   */
+  public static void toRow(
+      float[] chw,
+      int offset,
+      int plane,
+      int stride,
+      int y,
+      int width,
+      int channels,
+      byte[] out,
+      int at) {
+    int o = offset + y * stride;
+    if (channels == 1) {
+      for (int x = 0; x < width; x++) {
+        out[at + x] = (byte) toByte(chw[o + x]);
+      }
+      return;
+    }
+    requireChannels(channels);
+    for (int x = 0; x < width; x++, at += 3) {
+      out[at] = (byte) toByte(chw[o + x]);
+      out[at + 1] = (byte) toByte(chw[o + plane + x]);
+      out[at + 2] = (byte) toByte(chw[o + 2 * plane + x]);
+    }
+  }
+
+  /**
    * The image as ({@code channels}, H, W) floats in [-1, 1]: 3 is {@link #toChw(BufferedImage)}, 1
    * is its luma as PIL's {@code convert('L')} computes it (ITU-R 601-2, {@code (19595 R + 38470 G +
    * 7471 B + 0x8000) >> 16}), which the reference's grayscale domains load.

@@ -1,5 +1,6 @@
 package io.cyclegan.inference.images;
 
+import io.cyclegan.common.image.ImageValidator;
 import io.cyclegan.model.data.ImageTensors;
 import java.awt.image.BufferedImage;
 
@@ -31,5 +32,21 @@ public final class OutputImages {
       }
     }
     return ImageTensors.fromChw(chw, 0, w, h, channels);
+  }
+
+  /**
+   * The PNG bytes, at {@code deflateLevel}, of {@code crop}'s image: the same bytes as {@code
+   * ImageValidator.encodePng(crop(...), deflateLevel)}, written from the floats row by row without
+   * the image in between (an RGB image's pixels are written once and read once less).
+   */
+  public static byte[] png(
+      float[] batch, int offset, int pw, int ph, int w, int h, int channels, int deflateLevel) {
+    int plane = pw * ph;
+    return ImageValidator.encodePng(
+        w,
+        h,
+        channels,
+        (y, row, at) -> ImageTensors.toRow(batch, offset, plane, pw, y, w, channels, row, at),
+        deflateLevel);
   }
 }

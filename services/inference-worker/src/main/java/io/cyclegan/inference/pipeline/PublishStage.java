@@ -15,7 +15,6 @@ import io.cyclegan.common.trust.LogValues;
 import io.cyclegan.common.trust.ReplyTopics;
 import io.cyclegan.inference.images.OutputImages;
 import io.cyclegan.inference.images.PreparedImage;
-import java.awt.image.BufferedImage;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.concurrent.ExecutionException;
@@ -103,17 +102,7 @@ final class PublishStage {
       PreparedImage im = r.image;
       OutputFormat format = q.outputFormat();
       if (r.encoded == null) {
-        r.encoded =
-            encode(
-                OutputImages.crop(
-                    r.output,
-                    r.outputOffset,
-                    im.paddedWidth(),
-                    im.paddedHeight(),
-                    im.width(),
-                    im.height(),
-                    r.outputChannels),
-                format);
+        r.encoded = encode(r, im, format);
         r.output = null;
       }
       String outputKey = ObjectKeys.resultOutput(q.requestId(), format);
@@ -148,10 +137,30 @@ final class PublishStage {
     }
   }
 
-  private static byte[] encode(BufferedImage image, OutputFormat format) {
+  /** The output cropped to the input's size, encoded: a PNG straight from the floats. */
+  private static byte[] encode(PendingRequest r, PreparedImage im, OutputFormat format) {
     return switch (format) {
-      case png -> ImageValidator.encodePng(image, ImageValidator.FAST_DEFLATE_LEVEL);
-      case jpeg -> ImageValidator.encodeJpeg(image, OutputFormat.JPEG_QUALITY);
+      case png ->
+          OutputImages.png(
+              r.output,
+              r.outputOffset,
+              im.paddedWidth(),
+              im.paddedHeight(),
+              im.width(),
+              im.height(),
+              r.outputChannels,
+              ImageValidator.FAST_DEFLATE_LEVEL);
+      case jpeg ->
+          ImageValidator.encodeJpeg(
+              OutputImages.crop(
+                  r.output,
+                  r.outputOffset,
+                  im.paddedWidth(),
+                  im.paddedHeight(),
+                  im.width(),
+                  im.height(),
+                  r.outputChannels),
+              OutputFormat.JPEG_QUALITY);
     };
   }
 

@@ -265,6 +265,22 @@ public final class ImageValidator {
                 encode(image, "png", 1f - deflateLevel / 9f, image.getWidth() * image.getHeight()));
   }
 
+  /**
+   * PNG bytes, as {@link #encodePng(BufferedImage, int)} writes them, of a {@code width} x {@code
+   * height} image of {@code channels} (3: RGB, 1: 8-bit grayscale) whose rows {@code rows} fills.
+   */
+  public static byte[] encodePng(
+      int width, int height, int channels, PngRows rows, int deflateLevel) {
+    if (deflateLevel < 0 || deflateLevel > 9) {
+      throw new IllegalArgumentException("deflate level must be 0 to 9, was " + deflateLevel);
+    }
+    if (width <= 0 || height <= 0) {
+      throw new IllegalArgumentException(
+          "image size must be positive, was " + width + "x" + height);
+    }
+    return PngWriter.write(width, height, channels, rows, deflateLevel);
+  }
+
   /** Baseline JPEG bytes of an RGB or grayscale image at {@code quality} (0 to 1). */
   public static byte[] encodeJpeg(BufferedImage image, float quality) {
     if (!(quality >= 0f && quality <= 1f)) {

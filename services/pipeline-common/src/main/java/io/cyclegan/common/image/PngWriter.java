@@ -13,12 +13,13 @@ import java.util.zip.CRC32;
 import java.util.zip.Deflater;
 
 /**
- * A PNG writer for the images the services make themselves (RGB and 8-bit grayscale, whole
- * rasters): the pixels read straight from the image's array, every row with PNG's Sub filter (each
- * byte less the same channel of the pixel to its left), one deflate pass, one IDAT chunk. ImageIO's
- * writer at a low deflate level writes unfiltered rows through its generic raster path; on the
- * inference worker's outputs this one took half the CPU and wrote a third fewer bytes
- * (docs/benchmarks.md, "The inference worker's own cost"). Other images are left to ImageIO.
+ * A PNG writer for the images the services make themselves (RGB and 8-bit grayscale, whole rasters,
+ * or rows from a {@link PngRows}): the pixels read straight from the image's array (or written by
+ * the row source into the scanline), every row with PNG's Sub filter (each byte less the same
+ * channel of the pixel to its left), one deflate pass, one IDAT chunk. ImageIO's writer at a low
+ * deflate level writes unfiltered rows through its generic raster path; on the inference worker's
+ * outputs this one took half the CPU and wrote a third fewer bytes (docs/benchmarks.md, "The
+ * inference worker's own cost"). Other images are left to ImageIO.
  */
 final class PngWriter {
   private static final byte[] SIGNATURE = {(byte) 137, 80, 78, 71, 13, 10, 26, 10};
@@ -44,12 +45,23 @@ final class PngWriter {
       return Optional.empty();
     }
     int width = image.getWidth();
-    int height = image.getHeight();
-    byte[] rows = subFilteredRows(image, type, channels, width, height);
+    return Optional.of(
+        write(width, image.getHeight(), channels, rows(image, type, width), deflateLevel));
+  }
+
+  /**
+   * The PNG bytes of a {@code width} x {@code height} image of {@code channels} (3: RGB, 1: 8-bit
+   * grayscale) whose rows {@code rows} gives, at {@code deflateLevel}.
+   */
+  static byte[] write(int width, int height, int channels, PngRows rows, int deflateLevel) {
+    if (channels != 1 && channels != 3) {
+      throw new IllegalArgumentException("channels must be 1 or 3, was " + channels);
+    }
+    byte[] filtered = subFilteredRows(rows, channels, width, height);
     // The file is written into one array sized for deflate's worst case: the signature, IHDR, then
     // IDAT's data compressed in place, its CRC and IEND; one copy to the exact length at the end.
     int idatData = SIGNATURE.length + 25 + 8;
-    byte[] out = new byte[idatData + deflateBound(rows.length) + 4 + 12];
+    byte[] out = new byte[idatData + deflateBound(filtered.length) + 4 + 12];
     System.arraycopy(SIGNATURE, 0, out, 0, SIGNATURE.length);
     int at = SIGNATURE.length;
     putInt(out, at, 13);
@@ -64,7 +76,7 @@ final class PngWriter {
     int length = 0;
     Deflater deflater = new Deflater(deflateLevel);
     try {
-      deflater.setInput(rows);
+      deflater.setInput(filtered);
       deflater.finish();
       while (!deflater.finished()) {
         if (idatData + length == out.length - 16) { // never, with the bound; kept safe
@@ -81,57 +93,57 @@ final class PngWriter {
     putInt(out, at, 0);
     putType(out, at + 4, "IEND");
     putCrc(out, at + 4, 4);
-    return Optional.of(Arrays.copyOf(out, at + 12));
+    return Arrays.copyOf(out, at + 12);
   }
 
-  /**
-   * The image's rows as PNG scanlines with the Sub filter: a filter-type byte, then each byte less
-   * the same channel of the pixel to its left (the first pixel as it is).
-   */
-  private static byte[] subFilteredRows(
-      BufferedImage image, int type, int channels, int width, int height) {
-    int stride = 1 + channels * width;
-    byte[] rows = new byte[height * stride];
+  /** The rows of a whole-raster image of {@code type}, read straight from its array. */
+  private static PngRows rows(BufferedImage image, int type, int width) {
     Raster raster = image.getRaster();
-    switch (type) {
+    return switch (type) {
       case BufferedImage.TYPE_INT_RGB -> {
         int[] rgb = ((DataBufferInt) raster.getDataBuffer()).getData();
-        for (int y = 0; y < height; y++) {
-          int o = y * stride + 1;
+        yield (y, row, at) -> {
           for (int x = 0, i = y * width; x < width; x++, i++) {
-            rows[o++] = (byte) (rgb[i] >> 16);
-            rows[o++] = (byte) (rgb[i] >> 8);
-            rows[o++] = (byte) rgb[i];
+            row[at++] = (byte) (rgb[i] >> 16);
+            row[at++] = (byte) (rgb[i] >> 8);
+            row[at++] = (byte) rgb[i];
           }
-        }
+        };
       }
       case BufferedImage.TYPE_3BYTE_BGR -> {
         byte[] bgr = ((DataBufferByte) raster.getDataBuffer()).getData();
-        for (int y = 0; y < height; y++) {
-          int o = y * stride + 1;
+        yield (y, row, at) -> {
           for (int x = 0, i = 3 * y * width; x < width; x++, i += 3) {
-            rows[o++] = bgr[i + 2];
-            rows[o++] = bgr[i + 1];
-            rows[o++] = bgr[i];
+            row[at++] = bgr[i + 2];
+            row[at++] = bgr[i + 1];
+            row[at++] = bgr[i];
           }
-        }
+        };
       }
       default -> {
         byte[] gray = ((DataBufferByte) raster.getDataBuffer()).getData();
-        for (int y = 0; y < height; y++) {
-          System.arraycopy(gray, y * width, rows, y * stride + 1, width);
-        }
+        yield (y, row, at) -> System.arraycopy(gray, y * width, row, at, width);
       }
-    }
+    };
+  }
+
+  /**
+   * The rows as PNG scanlines with the Sub filter: a filter-type byte, then each byte less the same
+   * channel of the pixel to its left (the first pixel as it is).
+   */
+  private static byte[] subFilteredRows(PngRows rows, int channels, int width, int height) {
+    int stride = 1 + channels * width;
+    byte[] out = new byte[height * stride];
     for (int y = 0; y < height; y++) {
       int start = y * stride;
-      rows[start] = FILTER_SUB;
+      rows.fill(y, out, start + 1);
+      out[start] = FILTER_SUB;
       // Right to left, so that each byte's left neighbour is still the raw value.
       for (int i = start + stride - 1; i > start + channels; i--) {
-        rows[i] -= rows[i - channels];
+        out[i] -= out[i - channels];
       }
     }
-    return rows;
+    return out;
   }
 
   /** zlib's {@code compressBound}: the most a zlib stream of {@code n} bytes can take. */

@@ -93,6 +93,34 @@ class PngWriterTest {
     assertThat(samples(partBack)).isEqualTo(samples(part));
   }
 
+  @Test
+  void shouldWriteRowsFromASourceAsTheSameImageIsWritten() {
+    for (int type :
+        new int[] {
+          BufferedImage.TYPE_INT_RGB, BufferedImage.TYPE_3BYTE_BGR, BufferedImage.TYPE_BYTE_GRAY
+        }) {
+      BufferedImage image = random(type, 37, 11, 9);
+      int channels = type == BufferedImage.TYPE_BYTE_GRAY ? 1 : 3;
+      PngRows rows =
+          (y, row, at) -> {
+            for (int x = 0; x < image.getWidth(); x++) {
+              if (channels == 1) {
+                row[at++] = (byte) image.getRaster().getSample(x, y, 0);
+              } else {
+                int rgb = image.getRGB(x, y);
+                row[at++] = (byte) (rgb >> 16);
+                row[at++] = (byte) (rgb >> 8);
+                row[at++] = (byte) rgb;
+              }
+            }
+          };
+
+      assertThat(ImageValidator.encodePng(37, 11, channels, rows, 1))
+          .as("type %d", type)
+          .isEqualTo(PngWriter.write(image, 1).orElseThrow());
+    }
+  }
+
   private static BufferedImage random(int type, int width, int height, long seed) {
     Random random = new Random(seed);
     BufferedImage image = new BufferedImage(width, height, type);

@@ -43,6 +43,42 @@ class MessageCodecTest {
   }
 
   @Test
+  void shouldNameTheSchemaOfAnotherMajorVersionBeforeItsOtherFields() {
+    // A v2 writer may have changed what a field holds: the reader says "upgrade", not "bad field".
+    String json =
+        "{\"schema\":\"cyclegan.translate.request/v2\",\"requestId\":\"r1\",\"bucket\":\"b\","
+            + "\"inputKey\":\"requests/r1/input\",\"model\":\"m\",\"direction\":\"sideways\","
+            + "\"receivedAt\":12}";
+
+    assertThatThrownBy(() -> MessageCodec.decode(json, TranslateRequest.class))
+        .isInstanceOf(MessageFormatException.class)
+        .hasMessageStartingWith("UNSUPPORTED_SCHEMA_VERSION: ")
+        .satisfies(e -> assertThat(((MessageFormatException) e).field()).isEqualTo("schema"));
+  }
+
+  @Test
+  void shouldReadAMessageWithItsFieldsInAnyOrderAndAnEmptyOneNotAtAll() {
+    TranslateRequest q =
+        (TranslateRequest)
+            SampleMessages.all().stream()
+                .filter(TranslateRequest.class::isInstance)
+                .findFirst()
+                .orElseThrow();
+    String json = new String(MessageCodec.encode(q), java.nio.charset.StandardCharsets.UTF_8);
+    String schemaLast =
+        "{"
+            + json.substring(json.indexOf(',') + 1, json.length() - 1)
+            + ","
+            + json.substring(1, json.indexOf(','))
+            + "}";
+
+    assertThat(MessageCodec.decode(schemaLast, TranslateRequest.class)).isEqualTo(q);
+    assertThatThrownBy(() -> MessageCodec.decode("null", TranslateRequest.class))
+        .isInstanceOf(MessageFormatException.class)
+        .hasMessageContaining("expected a JSON object");
+  }
+
+  @Test
   void shouldAcceptAMinorVersionOfTheSameMajor() {
     String json =
         "{\"schema\":\"cyclegan.training.command/v1.3\",\"type\":\"cancel\",\"jobId\":\"j1\"}";
