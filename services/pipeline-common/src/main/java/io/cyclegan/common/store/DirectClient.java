@@ -15,10 +15,13 @@ import io.minio.errors.XmlParserException;
 import io.minio.http.Method;
 import io.minio.messages.ErrorResponse;
 import java.io.IOException;
+import java.io.InterruptedIOException;
+import java.lang.ref.Cleaner;
 import java.security.GeneralSecurityException;
 import java.security.InvalidKeyException;
 import java.security.NoSuchAlgorithmException;
 import java.util.Arrays;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import okhttp3.Call;
@@ -50,10 +53,25 @@ import okhttp3.ResponseBody;
  * HTTP tracing ({@code traceOn}) does not see these requests; the services do not turn it on.
  */
 final class DirectClient extends MinioAsyncClient {
+  private static final Cleaner CLEANER = Cleaner.create();
+
   private final S3RequestSigner signer = new S3RequestSigner();
+  private final PlainHttp plain;
 
   DirectClient(MinioAsyncClient base) {
+    this(base, Optional.empty());
+  }
+
+  /**
+   * @param plain where present, the GETs and PUTs of one object to its endpoint are exchanged on
+   *     the caller's thread ({@link PlainHttp}) instead of through OkHttp's dispatcher
+   */
+  DirectClient(MinioAsyncClient base, Optional<PlainHttp> plain) {
     super(base);
+    this.plain = plain.orElse(null);
+    if (this.plain != null) {
+      CLEANER.register(this, this.plain::closeIdle);
+    }
   }
 
   /** Writes {@code bytes} as the object that {@code args} names, with its headers and metadata. */
@@ -68,6 +86,8 @@ final class DirectClient extends MinioAsyncClient {
           .get();
     } catch (ExecutionException e) {
       throwEncapsulatedException(e); // the exception MinioClient's own calls throw
+    } catch (InterruptedIOException e) {
+      throw interrupted(e);
     }
   }
 
@@ -81,7 +101,22 @@ final class DirectClient extends MinioAsyncClient {
     } catch (ExecutionException e) {
       throwEncapsulatedException(e);
       throw new IllegalStateException("unreachable", e);
+    } catch (InterruptedIOException e) {
+      throw interrupted(e);
     }
+  }
+
+  /**
+   * An exchange on the caller's thread that an interrupt ended, as the wait on a future ends: an
+   * {@link InterruptedException}, the interrupt cleared. Otherwise (a timeout) {@code e} itself.
+   */
+  static Exception interrupted(InterruptedIOException e) {
+    if (!Thread.interrupted()) {
+      return e;
+    }
+    InterruptedException interrupted = new InterruptedException("interrupted");
+    interrupted.initCause(e);
+    return interrupted;
   }
 
   @Override
@@ -129,6 +164,13 @@ final class DirectClient extends MinioAsyncClient {
       }
     }
     Request sent = request;
+    if (plain != null && plain.serves(url)) {
+      Response response = plain.exchange(sent, (byte[]) body, length);
+      if (response.isSuccessful()) {
+        return CompletableFuture.completedFuture(response);
+      }
+      return CompletableFuture.failedFuture(error(bucketName, sent, response));
+    }
     CompletableFuture<Response> result = new CompletableFuture<>();
     httpClient
         .newCall(sent)

@@ -28,6 +28,7 @@ import java.io.ByteArrayInputStream;
 import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.InterruptedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -101,7 +102,8 @@ public final class ObjectStore {
                 .region(settings.region())
                 .credentialsProvider(credentials)
                 .httpClient(http)
-                .build());
+                .build(),
+            PlainHttp.forEndpoint(settings.endpoint(), CONNECT_TIMEOUT, READ_TIMEOUT));
     this.probeClient =
         client(
             settings,
@@ -659,8 +661,17 @@ public final class ObjectStore {
   }
 
   private <T> T call(String what, Retrier.Call<T> action) {
+    Retrier.Call<T> interruptible =
+        () -> {
+          try {
+            return action.run();
+          } catch (InterruptedIOException e) {
+            // A body read that an interrupt ended (PlainHttp): the interrupt, not a store fault.
+            throw DirectClient.interrupted(e);
+          }
+        };
     try {
-      return retrier.call(what, action, deadline);
+      return retrier.call(what, interruptible, deadline);
     } catch (Retrier.GaveUp e) {
       Throwable cause = e.getCause();
       String message =

@@ -27,15 +27,16 @@ import org.junit.jupiter.params.provider.CsvSource;
 /**
  * The lean GET and PUT path against MinIO's own, on the same error answers from a server: the
  * callers tell transient from permanent faults, and a missing object from an error, by the
- * exceptions MinIO throws, so the lean path must throw the same. (Its success path runs against the
- * embedded S3 server, which checks every signature: {@code ObjectStoreIT}, {@code
- * ObjectStoreTlsIT}.)
+ * exceptions MinIO throws, so the lean path must throw the same, through OkHttp and through {@link
+ * PlainHttp}. (Its success path runs against the embedded S3 server, which checks every signature:
+ * {@code ObjectStoreIT}, {@code ObjectStoreTlsIT}.)
  */
 class DirectClientTest {
   private HttpServer server;
   private final AtomicReference<Answer> answer = new AtomicReference<>();
   private MinioClient minio;
   private DirectClient direct;
+  private DirectClient plain;
 
   private record Answer(int status, String contentType, String body) {}
 
@@ -75,6 +76,15 @@ class DirectClientTest {
                 .credentials("access", "secret")
                 .httpClient(http)
                 .build());
+    plain =
+        new DirectClient(
+            MinioAsyncClient.builder()
+                .endpoint(endpoint)
+                .region("us-east-1")
+                .credentials("access", "secret")
+                .httpClient(http)
+                .build(),
+            PlainHttp.forEndpoint(endpoint, Duration.ofSeconds(3), Duration.ofSeconds(5)));
   }
 
   @AfterEach
@@ -107,12 +117,18 @@ class DirectClientTest {
             () -> direct.get(GetObjectArgs.builder().bucket("bucket").object("key").build()));
     Throwable minioPut = catchThrowable(() -> minio.putObject(putArgs()));
     Throwable directPut = catchThrowable(() -> direct.put(putArgs(), bytes()));
+    Throwable plainGet =
+        catchThrowable(
+            () -> plain.get(GetObjectArgs.builder().bucket("bucket").object("key").build()));
+    Throwable plainPut = catchThrowable(() -> plain.put(putArgs(), bytes()));
 
     // What MinIO throws, so that the comparison below is about an answer, not a refused argument.
     assertThat(minioGet.getClass().getSimpleName()).isEqualTo(thrown);
     assertThat(minioPut.getClass().getSimpleName()).isEqualTo(thrown);
     assertSameFault(directGet, minioGet);
     assertSameFault(directPut, minioPut);
+    assertSameFault(plainGet, minioGet);
+    assertSameFault(plainPut, minioPut);
   }
 
   private static byte[] bytes() {
