@@ -117,7 +117,9 @@ final class PlainHttp {
         throw e;
       } catch (IOException e) {
         reused.close();
-        if (reused.answered || Thread.currentThread().isInterrupted()) {
+        if (reused.answered
+            || e instanceof InterruptedIOException // a time-out or an interrupt: not a stale socket
+            || Thread.currentThread().isInterrupted()) {
           throw e;
         }
         // The server closed the kept-alive connection as the request went out: once more, anew.

@@ -265,6 +265,20 @@ class PlainHttpTest {
   }
 
   @Test
+  void aTimeOutOnAKeptConnectionIsNotWaitedOutTwice() throws IOException {
+    PlainHttp http = http(Duration.ofMillis(300));
+    answers.add(raw("HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok", true));
+    // nothing scripted for the second request: the server reads it and stays silent
+
+    try (Response r = http.exchange(get("/b/a"), null, -1)) {
+      assertThat(r.body().string()).isEqualTo("ok");
+    }
+    assertThatThrownBy(() -> http.exchange(get("/b/a"), null, -1))
+        .isInstanceOf(SocketTimeoutException.class);
+    assertThat(connections.get()).isOne();
+  }
+
+  @Test
   void aNewConnectionThatFailsIsNotTriedAgain() {
     PlainHttp http = http(Duration.ofSeconds(5));
     answers.add((head, body, out) -> false);
