@@ -41,8 +41,9 @@ import okhttp3.ResponseBody;
  * 2-core machine) the common pool has no parallelism, and such a task gets a new thread of its own:
  * one thread started and ended per PUT, with every thread-local cache (digests, buffers) built
  * again. So {@link #put} sends bytes already in memory to MinIO's request path ({@code
- * executePutAsync}, which hashes the body as {@code putObject} does) on the caller's thread, and
- * only the HTTP exchange runs on the HTTP client's pooled dispatcher, as every GET does.
+ * executePutAsync}, which hashes the body as {@code putObject} does) on the caller's thread. The
+ * HTTP exchange of a GET or PUT runs on the caller's thread too ({@link PlainHttp}) where the
+ * endpoint is plain HTTP without a proxy, and otherwise on OkHttp's pooled dispatcher.
  *
  * <p>For a GET or PUT of one object, {@link #executeAsync} builds the URL and the request with
  * MinIO's own code (so the headers, hashes and addressing are MinIO's), but signs it with {@link
