@@ -68,23 +68,17 @@ class DirectClientTest {
             .credentials("access", "secret")
             .httpClient(http)
             .build();
-    direct =
-        new DirectClient(
-            MinioAsyncClient.builder()
-                .endpoint(endpoint)
-                .region("us-east-1")
-                .credentials("access", "secret")
-                .httpClient(http)
-                .build());
+    MinioAsyncClient base =
+        MinioAsyncClient.builder()
+            .endpoint(endpoint)
+            .region("us-east-1")
+            .credentials("access", "secret")
+            .httpClient(http)
+            .build();
+    direct = new DirectClient(base);
     plain =
         new DirectClient(
-            MinioAsyncClient.builder()
-                .endpoint(endpoint)
-                .region("us-east-1")
-                .credentials("access", "secret")
-                .httpClient(http)
-                .build(),
-            PlainHttp.forEndpoint(endpoint, Duration.ofSeconds(3), Duration.ofSeconds(5)));
+            base, PlainHttp.forEndpoint(endpoint, Duration.ofSeconds(3), Duration.ofSeconds(5)));
   }
 
   @AfterEach
