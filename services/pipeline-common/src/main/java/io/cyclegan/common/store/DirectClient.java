@@ -15,7 +15,6 @@ import io.minio.errors.XmlParserException;
 import io.minio.http.Method;
 import io.minio.messages.ErrorResponse;
 import java.io.IOException;
-import java.io.InterruptedIOException;
 import java.lang.ref.Cleaner;
 import java.security.GeneralSecurityException;
 import java.security.InvalidKeyException;
@@ -87,14 +86,14 @@ final class DirectClient extends MinioAsyncClient {
           .get();
     } catch (ExecutionException e) {
       throwEncapsulatedException(e); // the exception MinioClient's own calls throw
-    } catch (InterruptedIOException e) {
-      throw interrupted(e);
     }
   }
 
   /**
    * The object, as {@code MinioClient.getObject} gives it (the caller closes it), but waiting
-   * interruptibly: an interrupt ends the wait with {@link InterruptedException}.
+   * interruptibly: an interrupt ends the wait with {@link InterruptedException} (through OkHttp) or
+   * {@link java.io.InterruptedIOException} with the interrupt still set ({@link PlainHttp}), which
+   * {@code ObjectStore} turns into the former.
    */
   GetObjectResponse get(GetObjectArgs args) throws Exception {
     try {
@@ -102,22 +101,7 @@ final class DirectClient extends MinioAsyncClient {
     } catch (ExecutionException e) {
       throwEncapsulatedException(e);
       throw new IllegalStateException("unreachable", e);
-    } catch (InterruptedIOException e) {
-      throw interrupted(e);
     }
-  }
-
-  /**
-   * An exchange on the caller's thread that an interrupt ended, as the wait on a future ends: an
-   * {@link InterruptedException}, the interrupt cleared. Otherwise (a timeout) {@code e} itself.
-   */
-  static Exception interrupted(InterruptedIOException e) {
-    if (!Thread.interrupted()) {
-      return e;
-    }
-    InterruptedException interrupted = new InterruptedException("interrupted");
-    interrupted.initCause(e);
-    return interrupted;
   }
 
   @Override

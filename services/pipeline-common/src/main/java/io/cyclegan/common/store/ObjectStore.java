@@ -666,8 +666,14 @@ public final class ObjectStore {
           try {
             return action.run();
           } catch (InterruptedIOException e) {
-            // A body read that an interrupt ended (PlainHttp): the interrupt, not a store fault.
-            throw DirectClient.interrupted(e);
+            // An exchange or a body read on this thread (PlainHttp) that an interrupt ended: a
+            // stop, as the wait on OkHttp's future was, not a store fault. A time-out stays one.
+            if (!Thread.interrupted()) {
+              throw e;
+            }
+            InterruptedException interrupted = new InterruptedException("interrupted");
+            interrupted.initCause(e);
+            throw interrupted;
           }
         };
     try {

@@ -467,6 +467,7 @@ final class PlainHttp {
     private final long declared;
     private final boolean chunked;
     private final boolean reusable;
+    private final boolean untilClose; // neither a length nor chunks: the end of the connection
     private long left; // of the body, or of the current chunk
     private boolean done;
 
@@ -476,6 +477,7 @@ final class PlainHttp {
       this.declared = declared;
       this.chunked = chunked;
       this.reusable = reusable;
+      this.untilClose = !chunked && declared < 0;
       this.left = chunked ? 0 : declared;
       if (!chunked && declared == 0) {
         finish();
@@ -511,23 +513,24 @@ final class PlainHttp {
       }
       ByteBuffer in = connection.in;
       if (!in.hasRemaining() && !connection.fill()) {
-        if (declared < 0 && !chunked) { // framed by the end of the connection
+        if (untilClose) {
           finish();
           return -1;
         }
         throw new EOFException("the connection ended before the response's body did");
       }
-      int n = in.remaining();
-      if (left >= 0 && (chunked || declared >= 0)) {
-        n = (int) Math.min(n, left);
+      int n = Math.min(in.remaining(), len);
+      if (untilClose) {
+        in.get(b, off, n);
+        return n;
       }
-      n = Math.min(n, len);
+      n = (int) Math.min(n, left);
       in.get(b, off, n);
-      if (chunked || declared >= 0) {
-        left -= n;
-        if (chunked && left == 0) {
+      left -= n;
+      if (left == 0) {
+        if (chunked) {
           crlf();
-        } else if (!chunked && left == 0) {
+        } else {
           finish();
         }
       }
@@ -540,7 +543,7 @@ final class PlainHttp {
         return 0;
       }
       int buffered = connection.in.remaining();
-      return chunked || declared >= 0 ? (int) Math.min(buffered, left) : buffered;
+      return untilClose ? buffered : (int) Math.min(buffered, left);
     }
 
     /** Closed before its end, the connection is closed rather than drained. */
