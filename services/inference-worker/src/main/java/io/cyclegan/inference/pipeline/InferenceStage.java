@@ -67,7 +67,11 @@ final class InferenceStage {
 
   private void run() {
     // On this thread: libtorch keeps the intra-op count per calling thread (docs/benchmarks.md).
-    EngineThreads.useIntraOp(modelThreads);
+    if (modelThreads > 0) {
+      EngineThreads.useIntraOp(modelThreads);
+    } else {
+      EngineThreads.fitToProcessors(); // libtorch's choice does not see a CPU quota
+    }
     log.info("forward passes on {} libtorch intra-op threads", EngineThreads.intraOp());
     try (NDManager manager = NDManager.newBaseManager(device)) {
       manager.setName("inference");

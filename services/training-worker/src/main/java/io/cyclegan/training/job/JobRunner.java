@@ -6,6 +6,7 @@ import io.cyclegan.common.messages.TrainingEvent;
 import io.cyclegan.common.messages.TrainingEvent.Type;
 import io.cyclegan.model.data.ImageSource;
 import io.cyclegan.model.device.DeviceSelector;
+import io.cyclegan.model.device.EngineThreads;
 import io.cyclegan.model.train.CycleGanTrainer;
 import io.cyclegan.model.train.EpochSummary;
 import io.cyclegan.model.train.TrainingListener;
@@ -110,13 +111,17 @@ public final class JobRunner implements TrainingListener {
     // Counted before anything heavy, so that a run that takes the worker down is counted too.
     state = write(services.attempts().begin(state));
     Device device = DeviceSelector.select(spec.config().device());
+    // On this thread, which runs the steps: libtorch's own choice does not see a CPU quota.
+    int threads = EngineThreads.fitToProcessors();
     log.info(
-        "job {} trains model {} version {} on dataset {} on device {} (attempt {})",
+        "job {} trains model {} version {} on dataset {} on device {} with {} libtorch intra-op"
+            + " threads (attempt {})",
         spec.jobId(),
         spec.model(),
         spec.version(),
         spec.dataset(),
         device,
+        threads,
         state.attempts());
     DatasetCache.Sync a = services.datasets().sync(spec.dataset(), "A", this::stopRequested);
     if (stopRequested()) {
