@@ -27,7 +27,8 @@ import java.util.Map;
  *     else 1 MiB)
  * @param replyTopics the reply topics a claim check may name ({@code CYCLEGAN_REPLY_TOPICS})
  * @param modelThreads libtorch's intra-op threads for the forward passes, set on the model thread
- *     ({@code CYCLEGAN_INFERENCE_THREADS}; 0 leaves libtorch's choice, one per physical core)
+ *     ({@code CYCLEGAN_INFERENCE_THREADS}; 0: libtorch's choice, one per physical core, at most the
+ *     JVM's available processors)
  * @param bindAddress the side server's address; {@code 0.0.0.0} from the environment (a container),
  *     {@code 127.0.0.1} when embedded in {@code cyclegan up} or a test
  */

@@ -118,7 +118,8 @@ public final class WorkerCostBenchmark {
     int codecReps = Math.max(20, 200 * 64 * 64 / (size * size));
     double[] codec = codec(sample, codecReps);
     ai.djl.engine.Engine.getInstance(); // loads libtorch
-    int defaultThreads = EngineThreads.intraOp();
+    // The count the worker's model thread takes without CYCLEGAN_INFERENCE_THREADS.
+    int defaultThreads = EngineThreads.fitToProcessors();
     // The bare generator at each variant's thread count: libtorch's CPU per image depends on it.
     Map<String, double[]> bareBefore = bareByVariant(variants, defaultThreads, generators, a);
 
