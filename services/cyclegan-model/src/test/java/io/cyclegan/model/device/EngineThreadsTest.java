@@ -28,43 +28,32 @@ class EngineThreadsTest {
     return task.get();
   }
 
-  // The module's tests run libtorch on one thread (pom.xml); each case first gives the thread
-  // four, as libtorch would choose on a 4-core node whatever the container's CPU quota.
+  /**
+   * On a new thread given four threads, as libtorch would choose on a 4-core node whatever the
+   * container's CPU quota (the module's tests run libtorch on one, pom.xml): what {@code fit}
+   * returns, and the count in effect after it.
+   */
+  private static int[] fitFromFour(int processors, boolean operatorChose) throws Exception {
+    return onFreshThread(
+        () -> {
+          EngineThreads.useIntraOp(4);
+          return new int[] {EngineThreads.fit(processors, operatorChose), EngineThreads.intraOp()};
+        });
+  }
 
   @Test
   void shouldLowerLibtorchsCountToTheProcessorsTheJvmMayUse() throws Exception {
-    int[] fitted =
-        onFreshThread(
-            () -> {
-              EngineThreads.useIntraOp(4);
-              return new int[] {EngineThreads.fit(2, false), EngineThreads.intraOp()};
-            });
-
-    assertThat(fitted).containsExactly(2, 2);
+    assertThat(fitFromFour(2, false)).containsExactly(2, 2);
   }
 
   @Test
   void shouldNeverRaiseLibtorchsCount() throws Exception {
-    int[] fitted =
-        onFreshThread(
-            () -> {
-              EngineThreads.useIntraOp(4);
-              return new int[] {EngineThreads.fit(16, false), EngineThreads.intraOp()};
-            });
-
-    assertThat(fitted).containsExactly(4, 4);
+    assertThat(fitFromFour(16, false)).containsExactly(4, 4);
   }
 
   @Test
   void shouldKeepTheCountAnOperatorChose() throws Exception {
-    int[] fitted =
-        onFreshThread(
-            () -> {
-              EngineThreads.useIntraOp(4);
-              return new int[] {EngineThreads.fit(2, true), EngineThreads.intraOp()};
-            });
-
-    assertThat(fitted).containsExactly(4, 4);
+    assertThat(fitFromFour(2, true)).containsExactly(4, 4);
   }
 
   @Test
