@@ -55,9 +55,7 @@ public final class EngineThreads {
    * @return the count now in effect on the calling thread
    */
   public static int fitToProcessors() {
-    return fit(
-        Runtime.getRuntime().availableProcessors(),
-        operatorChose(System.getenv(), System.getProperties()));
+    return fit(Runtime.getRuntime().availableProcessors(), operatorChose());
   }
 
   /** {@link #fitToProcessors} for a given processor count and choice. */
@@ -71,6 +69,14 @@ public final class EngineThreads {
     }
     JniUtils.setNumThreads(processors);
     return processors;
+  }
+
+  /**
+   * Whether an operator chose libtorch's thread count: {@code OMP_NUM_THREADS} or {@code
+   * MKL_NUM_THREADS} in the environment, or {@code -Dai.djl.pytorch.num_threads}.
+   */
+  public static boolean operatorChose() {
+    return operatorChose(System.getenv(), System.getProperties());
   }
 
   /** Whether the environment or the system properties set libtorch's thread count. */
