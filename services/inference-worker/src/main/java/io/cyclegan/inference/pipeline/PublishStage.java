@@ -137,7 +137,10 @@ final class PublishStage {
     }
   }
 
-  /** The output cropped to the input's size, encoded: a PNG straight from the floats. */
+  /**
+   * The output cropped to the input's size, encoded: a PNG straight from the floats (Huffman codes
+   * only unless its rows repeat), or a JPEG.
+   */
   private static byte[] encode(PendingRequest r, PreparedImage im, OutputFormat format) {
     return switch (format) {
       case png ->
@@ -148,8 +151,7 @@ final class PublishStage {
               im.paddedHeight(),
               im.width(),
               im.height(),
-              r.outputChannels,
-              ImageValidator.FAST_DEFLATE_LEVEL);
+              r.outputChannels);
       case jpeg ->
           ImageValidator.encodeJpeg(
               OutputImages.crop(

@@ -29,13 +29,10 @@ class OutputImagesTest {
     int outPlane = channels * pw * ph;
     float[] batch = outputs(2 * outPlane, 11);
 
-    byte[] direct =
-        OutputImages.png(
-            batch, outPlane, pw, ph, w, h, channels, ImageValidator.FAST_DEFLATE_LEVEL);
+    byte[] direct = OutputImages.png(batch, outPlane, pw, ph, w, h, channels);
     BufferedImage cropped = OutputImages.crop(batch, outPlane, pw, ph, w, h, channels);
 
-    assertThat(direct)
-        .isEqualTo(ImageValidator.encodePng(cropped, ImageValidator.FAST_DEFLATE_LEVEL));
+    assertThat(direct).isEqualTo(ImageValidator.encodeFastPng(cropped));
     BufferedImage back = ImageIO.read(new ByteArrayInputStream(direct));
     assertThat(back.getWidth()).isEqualTo(w);
     assertThat(back.getHeight()).isEqualTo(h);

@@ -121,6 +121,93 @@ class PngWriterTest {
     }
   }
 
+  @ParameterizedTest(name = "type {0}")
+  @CsvSource({"1", "5", "10"})
+  void shouldWriteAPhotographsRowsWithHuffmanCodesOnlyInTheFastMode(int type) throws IOException {
+    BufferedImage photo = photo(type, 96, 64, false, 12);
+
+    byte[] fast = PngWriter.writeFast(photo).orElseThrow();
+    byte[] level1 = PngWriter.write(photo, ImageValidator.FAST_DEFLATE_LEVEL).orElseThrow();
+
+    assertThat(samples(ImageIO.read(new ByteArrayInputStream(fast)))).isEqualTo(samples(photo));
+    assertThat(chunks(fast)).containsExactly("IHDR", "IDAT", "IEND");
+    // Not level 1's stream: deflate without the search for repeated strings...
+    assertThat(fast).isNotEqualTo(level1);
+    // ...and, where rows hardly repeat, about as small.
+    assertThat(fast.length).isLessThanOrEqualTo(level1.length * 21 / 20);
+  }
+
+  @Test
+  void shouldWriteRowsThatRepeatAtLevelOneInTheFastMode() throws IOException {
+    BufferedImage flat = TestImages.picture(96, 64); // two flat colours
+    BufferedImage gradient = photo(BufferedImage.TYPE_INT_RGB, 96, 64, false, 1); // no noise
+    BufferedImage grayAsRgb = photo(BufferedImage.TYPE_INT_RGB, 96, 64, true, 12);
+    BufferedImage bilevel = new BufferedImage(96, 64, BufferedImage.TYPE_BYTE_GRAY);
+    for (int y = 0; y < 64; y++) {
+      for (int x = 0; x < 96; x++) {
+        bilevel.getRaster().setSample(x, y, 0, (x / 8 + y / 8) % 2 == 0 ? 0 : 255);
+      }
+    }
+    for (BufferedImage image : List.of(flat, gradient, grayAsRgb, bilevel)) {
+      byte[] fast = PngWriter.writeFast(image).orElseThrow();
+
+      assertThat(fast)
+          .isEqualTo(PngWriter.write(image, ImageValidator.FAST_DEFLATE_LEVEL).orElseThrow());
+      assertThat(samples(ImageIO.read(new ByteArrayInputStream(fast)))).isEqualTo(samples(image));
+    }
+  }
+
+  @Test
+  void shouldWriteRowsFromASourceAsTheSameImageIsWrittenInTheFastMode() {
+    BufferedImage photo = photo(BufferedImage.TYPE_INT_RGB, 40, 24, false, 12);
+    PngRows rows =
+        (y, row, at) -> {
+          for (int x = 0; x < photo.getWidth(); x++) {
+            int rgb = photo.getRGB(x, y);
+            row[at++] = (byte) (rgb >> 16);
+            row[at++] = (byte) (rgb >> 8);
+            row[at++] = (byte) rgb;
+          }
+        };
+
+    assertThat(ImageValidator.encodeFastPng(40, 24, 3, rows))
+        .isEqualTo(ImageValidator.encodeFastPng(photo))
+        .isEqualTo(PngWriter.writeFast(photo).orElseThrow());
+  }
+
+  @Test
+  void shouldLeaveOtherImagesToImageIoInTheFastMode() throws IOException {
+    BufferedImage argb = new BufferedImage(9, 7, BufferedImage.TYPE_INT_ARGB);
+    argb.setRGB(2, 3, 0x80FF0000);
+
+    assertThat(PngWriter.writeFast(argb)).isEmpty();
+    BufferedImage back = ImageIO.read(new ByteArrayInputStream(ImageValidator.encodeFastPng(argb)));
+    assertThat(back.getRGB(2, 3)).isEqualTo(0x80FF0000);
+  }
+
+  /**
+   * Smooth gradients with noise from 0 to {@code noise - 1} in every channel, as a photograph or a
+   * generator's output has them (1: none, an even gradient); with {@code gray}, the same in all
+   * three channels.
+   */
+  private static BufferedImage photo(int type, int width, int height, boolean gray, int noise) {
+    Random random = new Random(11);
+    BufferedImage image = new BufferedImage(width, height, type);
+    for (int y = 0; y < height; y++) {
+      for (int x = 0; x < width; x++) {
+        int r = (40 + 2 * x + random.nextInt(noise)) & 0xFF;
+        int g = gray ? r : (90 + 3 * y + random.nextInt(noise)) & 0xFF;
+        int b = gray ? r : (10 + x + y + random.nextInt(noise)) & 0xFF;
+        if (type == BufferedImage.TYPE_BYTE_GRAY) {
+          image.getRaster().setSample(x, y, 0, r);
+        } else {
+          image.setRGB(x, y, (r << 16) | (g << 8) | b);
+        }
+      }
+    }
+    return image;
+  }
+
   private static BufferedImage random(int type, int width, int height, long seed) {
     Random random = new Random(seed);
     BufferedImage image = new BufferedImage(width, height, type);
