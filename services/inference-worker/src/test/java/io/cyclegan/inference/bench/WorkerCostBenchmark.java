@@ -64,8 +64,9 @@ import javax.imageio.stream.MemoryCacheImageOutputStream;
  *       and {@code aroundModelCpuMsPerImage}, each also over the codec; {@code outputFormat}, what
  *       the claim checks ask for ({@code BENCH_OUTPUT_FORMAT}: png, the default, or jpeg);
  *   <li>{@code bench: "png-encode"}: the encoder lever side by side, same image, same JVM:
- *       ImageIO's default against the worker's encoder ({@code ImageValidator.encodePng} at {@link
- *       ImageValidator#FAST_DEFLATE_LEVEL}), CPU per encode and bytes;
+ *       ImageIO's default, the worker's encoder ({@code ImageValidator.encodeFastPng}) and the one
+ *       it replaced ({@code ImageValidator.encodePng} at {@link ImageValidator#FAST_DEFLATE_LEVEL},
+ *       {@code level1EncodeCpuMs}), CPU per encode and bytes;
  *   <li>{@code bench: "worker-threads"}, one per variant, from its last burst: CPU per image by
  *       thread group.
  * </ul>
@@ -251,7 +252,8 @@ public final class WorkerCostBenchmark {
             "{\"bench\": \"png-encode\", \"size\": %d, \"imageioDefaultEncodeCpuMs\": %.3f,"
                 + " \"imageioDefaultBytes\": %d, \"workerEncodeCpuMs\": %.3f, \"workerBytes\": %d,"
                 + " \"decodeCpuMs\": %.3f, \"pixelCopiesCpuMs\": %.3f,"
-                + " \"pixelCopiesBeforeCpuMs\": %.3f, \"jpegEncodeCpuMs\": %.3f, \"jpegBytes\": %d}",
+                + " \"pixelCopiesBeforeCpuMs\": %.3f, \"jpegEncodeCpuMs\": %.3f, \"jpegBytes\": %d,"
+                + " \"level1EncodeCpuMs\": %.3f, \"level1Bytes\": %d}",
             size,
             codec[3],
             (long) codec[4],
@@ -261,7 +263,9 @@ public final class WorkerCostBenchmark {
             codec[6],
             codec[7],
             codec[8],
-            (long) codec[9]));
+            (long) codec[9],
+            codec[10],
+            (long) codec[11]));
     System.out.println(inputRead);
     for (Burst m : last.values()) {
       System.out.println(
@@ -482,20 +486,22 @@ public final class WorkerCostBenchmark {
 
   /**
    * CPU of this thread per operation, after a warm-up of the same count: {decode + worker encode,
-   * decode, worker encode, ImageIO default encode, ImageIO default bytes, worker bytes, copies}.
-   * Decode is the worker's ({@code ImageIO.read} on a {@code ByteArrayImageInputStream}); the
-   * worker's encode is its output's, at {@link ImageValidator#FAST_DEFLATE_LEVEL}; copies are the
+   * decode, worker encode, ImageIO default encode, ImageIO default bytes, worker bytes, copies,
+   * copies pixel by pixel, JPEG encode, JPEG bytes, level-1 encode, level-1 bytes}. Decode is the
+   * worker's ({@code ImageIO.read} on a {@code ByteArrayImageInputStream}) of a PNG written at
+   * {@link ImageValidator#FAST_DEFLATE_LEVEL}; the worker's encode is its output's ({@link
+   * ImageValidator#encodeFastPng(BufferedImage)}), level 1 the one it replaced; copies are the
    * worker's pixel copies between image and tensor (to CHW floats and padded, into the batch array,
    * and back: crop and to an image), the most that direct buffers could save.
    */
   static double[] codec(BufferedImage image, int reps) {
     // The lowest of several timed rounds per operation: one round of a few hundred operations is
     // moved by 2-3x by the JIT compiler and by other processes on a shared machine.
-    byte[] png = ImageValidator.encodePng(image, ImageValidator.FAST_DEFLATE_LEVEL);
+    byte[] png = ImageValidator.encodePng(image, ImageValidator.FAST_DEFLATE_LEVEL); // an input
     byte[] defaultPng = imageIoDefault(image);
     BufferedImage decoded = decode(png); // the type the worker's decoder gives (3-byte BGR)
     byte[] jpeg = jpeg(image);
-    double[] out = new double[10];
+    double[] out = new double[12];
     Arrays.fill(out, Double.MAX_VALUE);
     for (int round = 0; round < CODEC_ROUNDS; round++) {
       long t0 = THREADS.getCurrentThreadCpuTime();
@@ -504,7 +510,7 @@ public final class WorkerCostBenchmark {
       }
       long t1 = THREADS.getCurrentThreadCpuTime();
       for (int i = 0; i < reps; i++) {
-        ImageValidator.encodePng(image, ImageValidator.FAST_DEFLATE_LEVEL);
+        ImageValidator.encodeFastPng(image);
       }
       long t2 = THREADS.getCurrentThreadCpuTime();
       for (int i = 0; i < reps; i++) {
@@ -523,6 +529,10 @@ public final class WorkerCostBenchmark {
         jpeg(image);
       }
       long t6 = THREADS.getCurrentThreadCpuTime();
+      for (int i = 0; i < reps; i++) {
+        ImageValidator.encodePng(image, ImageValidator.FAST_DEFLATE_LEVEL);
+      }
+      long t7 = THREADS.getCurrentThreadCpuTime();
       if (round == 0) {
         continue; // warms the JIT up
       }
@@ -532,18 +542,20 @@ public final class WorkerCostBenchmark {
       out[6] = Math.min(out[6], (t4 - t3) / 1e6 / reps);
       out[7] = Math.min(out[7], (t5 - t4) / 1e6 / reps);
       out[8] = Math.min(out[8], (t6 - t5) / 1e6 / reps);
+      out[10] = Math.min(out[10], (t7 - t6) / 1e6 / reps);
     }
     out[0] = out[1] + out[2];
     out[4] = defaultPng.length;
-    out[5] = png.length;
+    out[5] = ImageValidator.encodeFastPng(image).length;
     out[9] = jpeg.length;
+    out[11] = png.length;
     return out;
   }
 
   /** Each CPU figure of {@link #codec} the lower of the two; bytes as they are. */
   private static double[] lower(double[] a, double[] b) {
     double[] out = a.clone();
-    for (int i : new int[] {1, 2, 3, 6, 7, 8}) {
+    for (int i : new int[] {1, 2, 3, 6, 7, 8, 10}) {
       out[i] = Math.min(a[i], b[i]);
     }
     out[0] = out[1] + out[2];
