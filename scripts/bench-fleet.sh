@@ -13,9 +13,8 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 MVN=${MVN:-mvn -o}
 module=services/inference-worker
-$MVN -q -pl "$module" -am test-compile dependency:build-classpath \
-  -Dmdep.includeScope=test -Dmdep.outputFile=target/bench.classpath >&2
-cp="$module/target/test-classes:$module/target/classes:$(cat "$module/target/bench.classpath")"
+# shellcheck source=scripts/bench/test-classpath.sh
+source scripts/bench/test-classpath.sh
 export OMP_WAIT_POLICY=${OMP_WAIT_POLICY:-passive}
 exec java -Xmx2g -Dai.djl.offline=true ${JAVA_OPTS:-} \
   -Dlogback.configurationFile=scripts/bench/logback-bench.xml \

@@ -29,9 +29,8 @@ if [[ "${1:-}" == "--split" ]]; then
   main=io.cyclegan.inference.bench.WorkerCostBenchmark
   shift
 fi
-$MVN -q -pl "$module" -am test-compile dependency:build-classpath \
-  -Dmdep.includeScope=test -Dmdep.outputFile=target/bench.classpath >&2
-cp="$module/target/test-classes:$module/target/classes:$(cat "$module/target/bench.classpath")"
+# shellcheck source=scripts/bench/test-classpath.sh
+source scripts/bench/test-classpath.sh
 # libgomp's default spin-waiting makes libtorch's CPU threads collapse when other processes
 # share the cores (measured here: the same bare batch took 0.13 s to 1.75 s); passive waiting
 # kept it within 15%.

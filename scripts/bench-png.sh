@@ -13,7 +13,6 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 MVN=${MVN:-mvn -o}
 module=services/pipeline-common
-$MVN -q -pl "$module" -am test-compile dependency:build-classpath \
-  -Dmdep.includeScope=test -Dmdep.outputFile=target/bench.classpath >&2
-cp="$module/target/test-classes:$module/target/classes:$(cat "$module/target/bench.classpath")"
+# shellcheck source=scripts/bench/test-classpath.sh
+source scripts/bench/test-classpath.sh
 exec java ${JAVA_OPTS:-} -cp "$cp" io.cyclegan.common.image.PngCorpusBenchmark "$@"

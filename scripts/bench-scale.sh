@@ -16,9 +16,8 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 MVN=${MVN:-mvn -o}
 module=services/cli
-$MVN -q -pl "$module" -am test-compile dependency:build-classpath \
-  -Dmdep.includeScope=test -Dmdep.outputFile=target/bench.classpath >&2
-cp="$module/target/test-classes:$module/target/classes:$(cat "$module/target/bench.classpath")"
+# shellcheck source=scripts/bench/test-classpath.sh
+source scripts/bench/test-classpath.sh
 # libgomp's default spin-waiting starves the JVM's other threads on a small machine.
 export OMP_WAIT_POLICY=${OMP_WAIT_POLICY:-passive}
 exec java -Xmx3g -Dai.djl.offline=true ${JAVA_OPTS:-} \
