@@ -194,4 +194,20 @@ class ImageValidatorTest {
     assertThatThrownBy(() -> ImageValidator.encodePng(picture, 10))
         .isInstanceOf(IllegalArgumentException.class);
   }
+
+  @Test
+  void shouldRefuseToWriteRowsOfAnEmptyImage() {
+    PngRows none = (y, row, at) -> {};
+
+    assertThatThrownBy(() -> ImageValidator.encodeFastPng(0, 4, 3, none))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("0x4");
+    assertThatThrownBy(() -> ImageValidator.encodeFastPng(4, 0, 1, none))
+        .isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> ImageValidator.encodePng(4, 0, 3, none, 1))
+        .isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> ImageValidator.encodeFastPng(4, 4, 2, none))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("channels");
+  }
 }
