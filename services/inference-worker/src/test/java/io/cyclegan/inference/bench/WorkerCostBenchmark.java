@@ -117,7 +117,7 @@ public final class WorkerCostBenchmark {
     byte[] generators = a.generators();
     BufferedImage sample = TestModels.image(size, size, 1);
     int codecReps = Math.max(20, 200 * 64 * 64 / (size * size));
-    double[] codec = codec(sample, codecReps);
+    Codec codec = codec(sample, codecReps);
     ai.djl.engine.Engine.getInstance(); // loads libtorch
     // The count the worker's model thread takes without CYCLEGAN_INFERENCE_THREADS.
     int defaultThreads = EngineThreads.fitToProcessors();
@@ -189,7 +189,7 @@ public final class WorkerCostBenchmark {
     // Again after the bursts, with the worker's decode and encode paths compiled as a long-running
     // worker has them; the lower of the two kept (the smaller codec gives the larger, more
     // conservative overhead/codec ratio).
-    codec = lower(codec, codec(sample, codecReps));
+    codec = codec.lower(codec(sample, codecReps));
     Map<String, Burst> last = new LinkedHashMap<>();
     measured.forEach((variant, bursts) -> last.put(variant, bursts.get(bursts.size() - 1).burst()));
     for (Burst m : last.values()) {
@@ -230,19 +230,19 @@ public final class WorkerCostBenchmark {
               m.round(),
               m.workerCpuMs(),
               bareCpuMs,
-              codec[0],
+              codec.cpuMs(),
               overhead,
-              overhead / codec[0],
+              overhead / codec.cpuMs(),
               overhead / bareCpuMs,
               m.clientCpuMs(),
               images / m.seconds(),
               Math.max(bareBefore.get(m.variant())[0], bareAfter.get(m.variant())[0]),
               bareThreads,
               pairedOverhead,
-              pairedOverhead / codec[0],
+              pairedOverhead / codec.cpuMs(),
               bursts.size() - bursts.size() / 2,
               m.aroundModelCpuMs(),
-              m.aroundModelCpuMs() / codec[0],
+              m.aroundModelCpuMs() / codec.cpuMs(),
               Runtime.getRuntime().availableProcessors(),
               BenchRig.loadAverage()));
     }
@@ -255,17 +255,17 @@ public final class WorkerCostBenchmark {
                 + " \"pixelCopiesBeforeCpuMs\": %.3f, \"jpegEncodeCpuMs\": %.3f, \"jpegBytes\": %d,"
                 + " \"level1EncodeCpuMs\": %.3f, \"level1Bytes\": %d}",
             size,
-            codec[3],
-            (long) codec[4],
-            codec[2],
-            (long) codec[5],
-            codec[1],
-            codec[6],
-            codec[7],
-            codec[8],
-            (long) codec[9],
-            codec[10],
-            (long) codec[11]));
+            codec.imageIoDefaultEncodeMs(),
+            codec.imageIoDefaultBytes(),
+            codec.workerEncodeMs(),
+            codec.workerBytes(),
+            codec.decodeMs(),
+            codec.copiesMs(),
+            codec.copiesPixelByPixelMs(),
+            codec.jpegEncodeMs(),
+            codec.jpegBytes(),
+            codec.level1EncodeMs(),
+            codec.level1Bytes()));
     System.out.println(inputRead);
     for (Burst m : last.values()) {
       System.out.println(
@@ -485,81 +485,89 @@ public final class WorkerCostBenchmark {
   }
 
   /**
-   * CPU of this thread per operation, after a warm-up of the same count: {decode + worker encode,
-   * decode, worker encode, ImageIO default encode, ImageIO default bytes, worker bytes, copies,
-   * copies pixel by pixel, JPEG encode, JPEG bytes, level-1 encode, level-1 bytes}. Decode is the
-   * worker's ({@code ImageIO.read} on a {@code ByteArrayImageInputStream}) of a PNG written at
-   * {@link ImageValidator#FAST_DEFLATE_LEVEL}; the worker's encode is its output's ({@link
-   * ImageValidator#encodeFastPng(BufferedImage)}), level 1 the one it replaced; copies are the
-   * worker's pixel copies between image and tensor (to CHW floats and padded, into the batch array,
-   * and back: crop and to an image), the most that direct buffers could save.
+   * CPU of this thread per operation on one image (ms; the lowest of the timed rounds) and bytes.
+   * Decode is the worker's ({@code ImageIO.read} on a {@code ByteArrayImageInputStream}) of a PNG
+   * written at {@link ImageValidator#FAST_DEFLATE_LEVEL}; the worker's encode is its output's
+   * ({@link ImageValidator#encodeFastPng(BufferedImage)}), level 1 the one it replaced; copies are
+   * the worker's pixel copies between image and tensor (to CHW floats and padded, into the batch
+   * array, and back: crop and to an image), the most that direct buffers could save, and the
+   * per-pixel {@code getRGB}/{@code setRGB} copies they replaced.
    */
-  static double[] codec(BufferedImage image, int reps) {
-    // The lowest of several timed rounds per operation: one round of a few hundred operations is
-    // moved by 2-3x by the JIT compiler and by other processes on a shared machine.
-    byte[] png = ImageValidator.encodePng(image, ImageValidator.FAST_DEFLATE_LEVEL); // an input
-    byte[] defaultPng = imageIoDefault(image);
-    BufferedImage decoded = decode(png); // the type the worker's decoder gives (3-byte BGR)
-    byte[] jpeg = jpeg(image);
-    double[] out = new double[12];
-    Arrays.fill(out, Double.MAX_VALUE);
-    for (int round = 0; round < CODEC_ROUNDS; round++) {
-      long t0 = THREADS.getCurrentThreadCpuTime();
-      for (int i = 0; i < reps; i++) {
-        decode(png);
-      }
-      long t1 = THREADS.getCurrentThreadCpuTime();
-      for (int i = 0; i < reps; i++) {
-        ImageValidator.encodeFastPng(image);
-      }
-      long t2 = THREADS.getCurrentThreadCpuTime();
-      for (int i = 0; i < reps; i++) {
-        imageIoDefault(image);
-      }
-      long t3 = THREADS.getCurrentThreadCpuTime();
-      for (int i = 0; i < reps; i++) {
-        copies(decoded);
-      }
-      long t4 = THREADS.getCurrentThreadCpuTime();
-      for (int i = 0; i < reps; i++) {
-        copiesPixelByPixel(decoded);
-      }
-      long t5 = THREADS.getCurrentThreadCpuTime();
-      for (int i = 0; i < reps; i++) {
-        jpeg(image);
-      }
-      long t6 = THREADS.getCurrentThreadCpuTime();
-      for (int i = 0; i < reps; i++) {
-        ImageValidator.encodePng(image, ImageValidator.FAST_DEFLATE_LEVEL);
-      }
-      long t7 = THREADS.getCurrentThreadCpuTime();
-      if (round == 0) {
-        continue; // warms the JIT up
-      }
-      out[1] = Math.min(out[1], (t1 - t0) / 1e6 / reps);
-      out[2] = Math.min(out[2], (t2 - t1) / 1e6 / reps);
-      out[3] = Math.min(out[3], (t3 - t2) / 1e6 / reps);
-      out[6] = Math.min(out[6], (t4 - t3) / 1e6 / reps);
-      out[7] = Math.min(out[7], (t5 - t4) / 1e6 / reps);
-      out[8] = Math.min(out[8], (t6 - t5) / 1e6 / reps);
-      out[10] = Math.min(out[10], (t7 - t6) / 1e6 / reps);
+  record Codec(
+      double decodeMs,
+      double workerEncodeMs,
+      long workerBytes,
+      double level1EncodeMs,
+      long level1Bytes,
+      double imageIoDefaultEncodeMs,
+      long imageIoDefaultBytes,
+      double copiesMs,
+      double copiesPixelByPixelMs,
+      double jpegEncodeMs,
+      long jpegBytes) {
+    /** One decode plus one encode with the worker's encoder: what the aim divides by. */
+    double cpuMs() {
+      return decodeMs + workerEncodeMs;
     }
-    out[0] = out[1] + out[2];
-    out[4] = defaultPng.length;
-    out[5] = ImageValidator.encodeFastPng(image).length;
-    out[9] = jpeg.length;
-    out[11] = png.length;
-    return out;
+
+    /** Each CPU figure the lower of the two; bytes as they are. */
+    Codec lower(Codec o) {
+      return new Codec(
+          Math.min(decodeMs, o.decodeMs),
+          Math.min(workerEncodeMs, o.workerEncodeMs),
+          workerBytes,
+          Math.min(level1EncodeMs, o.level1EncodeMs),
+          level1Bytes,
+          Math.min(imageIoDefaultEncodeMs, o.imageIoDefaultEncodeMs),
+          imageIoDefaultBytes,
+          Math.min(copiesMs, o.copiesMs),
+          Math.min(copiesPixelByPixelMs, o.copiesPixelByPixelMs),
+          Math.min(jpegEncodeMs, o.jpegEncodeMs),
+          jpegBytes);
+    }
   }
 
-  /** Each CPU figure of {@link #codec} the lower of the two; bytes as they are. */
-  private static double[] lower(double[] a, double[] b) {
-    double[] out = a.clone();
-    for (int i : new int[] {1, 2, 3, 6, 7, 8, 10}) {
-      out[i] = Math.min(a[i], b[i]);
+  /** {@link Codec} of {@code image}, each operation timed over {@code reps} runs per round. */
+  static Codec codec(BufferedImage image, int reps) {
+    byte[] png = ImageValidator.encodePng(image, ImageValidator.FAST_DEFLATE_LEVEL); // an input
+    BufferedImage decoded = decode(png); // the type the worker's decoder gives (3-byte BGR)
+    Runnable[] operations = {
+      () -> decode(png),
+      () -> ImageValidator.encodeFastPng(image),
+      () -> ImageValidator.encodePng(image, ImageValidator.FAST_DEFLATE_LEVEL),
+      () -> imageIoDefault(image),
+      () -> copies(decoded),
+      () -> copiesPixelByPixel(decoded),
+      () -> jpeg(image),
+    };
+    // The lowest of several timed rounds per operation: one round of a few hundred operations is
+    // moved by 2-3x by the JIT compiler and by other processes on a shared machine.
+    double[] ms = new double[operations.length];
+    Arrays.fill(ms, Double.MAX_VALUE);
+    for (int round = 0; round < CODEC_ROUNDS; round++) {
+      for (int k = 0; k < operations.length; k++) {
+        long t0 = THREADS.getCurrentThreadCpuTime();
+        for (int i = 0; i < reps; i++) {
+          operations[k].run();
+        }
+        long t1 = THREADS.getCurrentThreadCpuTime();
+        if (round > 0) { // the first warms the JIT up
+          ms[k] = Math.min(ms[k], (t1 - t0) / 1e6 / reps);
+        }
+      }
     }
-    out[0] = out[1] + out[2];
-    return out;
+    return new Codec(
+        ms[0],
+        ms[1],
+        ImageValidator.encodeFastPng(image).length,
+        ms[2],
+        png.length,
+        ms[3],
+        imageIoDefault(image).length,
+        ms[4],
+        ms[5],
+        ms[6],
+        jpeg(image).length);
   }
 
   /** The worker's copies of one image's pixels on their way into the model and out of it. */

@@ -275,10 +275,7 @@ public final class ImageValidator {
     if (deflateLevel < 0 || deflateLevel > 9) {
       throw new IllegalArgumentException("deflate level must be 0 to 9, was " + deflateLevel);
     }
-    if (width <= 0 || height <= 0) {
-      throw new IllegalArgumentException(
-          "image size must be positive, was " + width + "x" + height);
-    }
+    requirePositiveSize(width, height);
     return PngWriter.write(width, height, channels, rows, deflateLevel);
   }
 
@@ -298,11 +295,15 @@ public final class ImageValidator {
    * height} image of {@code channels} (3: RGB, 1: 8-bit grayscale) whose rows {@code rows} fills.
    */
   public static byte[] encodeFastPng(int width, int height, int channels, PngRows rows) {
+    requirePositiveSize(width, height);
+    return PngWriter.writeFast(width, height, channels, rows);
+  }
+
+  private static void requirePositiveSize(int width, int height) {
     if (width <= 0 || height <= 0) {
       throw new IllegalArgumentException(
           "image size must be positive, was " + width + "x" + height);
     }
-    return PngWriter.writeFast(width, height, channels, rows);
   }
 
   /** Baseline JPEG bytes of an RGB or grayscale image at {@code quality} (0 to 1). */

@@ -33,9 +33,6 @@ final class PngWriter {
   private static final int COLOR_RGB = 2;
   private static final int FILTER_SUB = 1;
 
-  /** The deflate level of the fast mode's rows that repeat; {@code ImageValidator}'s fast level. */
-  private static final int FAST_LEVEL = 1;
-
   private PngWriter() {}
 
   /**
@@ -100,7 +97,7 @@ final class PngWriter {
     requireChannels(channels);
     byte[] filtered = subFilteredRows(rows, channels, width, height);
     boolean huffmanOnly = !rowsRepeat(filtered, channels, width, height);
-    return png(width, height, channels, filtered, FAST_LEVEL, huffmanOnly);
+    return png(width, height, channels, filtered, ImageValidator.FAST_DEFLATE_LEVEL, huffmanOnly);
   }
 
   /**
