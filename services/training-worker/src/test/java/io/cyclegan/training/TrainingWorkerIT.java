@@ -88,6 +88,8 @@ class TrainingWorkerIT {
       assertThat(types.subList(2, types.size() - 1)).containsOnly(progress, checkpoint);
       assertThat(types).containsSubsequence(progress, checkpoint, progress, checkpoint, completed);
       assertThat(events.get(1).headers()).containsEntry(JobEvents.DEVICE_HEADER, "cpu()");
+      // A step this small runs on one libtorch thread (EngineThreads.forTrainingSteps).
+      assertThat(events.get(1).headers()).containsEntry(JobEvents.THREADS_HEADER, "1");
       assertThat(events.get(1).event().epoch()).isZero();
       TrainingEvent firstProgress =
           events.stream().filter(e -> e.type() == progress).findFirst().orElseThrow().event();

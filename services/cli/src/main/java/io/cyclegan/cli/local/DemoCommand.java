@@ -7,7 +7,6 @@ import io.cyclegan.common.config.S3Settings;
 import io.cyclegan.common.store.ObjectInfo;
 import io.cyclegan.common.store.ObjectStore;
 import io.cyclegan.localstack.LocalStack;
-import io.cyclegan.model.device.EngineThreads;
 import io.cyclegan.model.synthetic.SyntheticShapes;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -99,12 +98,6 @@ public final class DemoCommand implements Callable<Integer> {
 
     say.println("[1/6] starting the local stack (embedded Kafka + S3) and the three services");
     say.flush();
-    // The demo's network (32 px, 2 blocks, ngf 8) is bound by the cost of each operation, not by
-    // arithmetic: one intra-op thread trains it 2-4 times faster than two (docs/benchmarks.md,
-    // "The demo on one thread"). Set before the services start, so their threads take it too.
-    if (!EngineThreads.operatorChose()) {
-      EngineThreads.useIntraOp(1);
-    }
     try (LocalPipeline pipeline = LocalPipeline.start(LocalPipeline.Ports.ANY, null, true)) {
       LocalStack stack = pipeline.stack();
       List<String> connection = connection(stack);
@@ -141,9 +134,7 @@ public final class DemoCommand implements Callable<Integer> {
       say.println(
           "[4/6] training job "
               + job
-              + " with a training command (tiny CycleGAN, 32 px, "
-              + EngineThreads.intraOp()
-              + " libtorch intra-op thread(s)), following its events");
+              + " with a training command (tiny CycleGAN, 32 px), following its events");
       say.flush();
       int trained =
           run(

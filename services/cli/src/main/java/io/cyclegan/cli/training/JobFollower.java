@@ -7,6 +7,7 @@ import io.cyclegan.cli.topics.TopicReader;
 import io.cyclegan.common.messages.MessageCodec;
 import io.cyclegan.common.messages.MessageFormatException;
 import io.cyclegan.common.messages.TrainingEvent;
+import io.cyclegan.training.job.JobEvents;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -67,7 +68,7 @@ final class JobFollower {
         if (event == null || !jobId.equals(event.jobId())) {
           continue;
         }
-        Integer outcome = show(event, isNew(record), last);
+        Integer outcome = show(event, record, last);
         last = event;
         if (outcome != null) {
           line.finish();
@@ -85,7 +86,9 @@ final class JobFollower {
   }
 
   /** Shows the event; returns the exit status when it ends the follow. */
-  private Integer show(TrainingEvent event, boolean isNew, TrainingEvent previous) {
+  private Integer show(
+      TrainingEvent event, ConsumerRecord<byte[], byte[]> record, TrainingEvent previous) {
+    boolean isNew = isNew(record);
     switch (event.type()) {
       case progress -> {
         line.update(ProgressFormat.progress(event, plan));
@@ -106,7 +109,11 @@ final class JobFollower {
         return null;
       }
       default -> {
-        line.println(ProgressFormat.event(event));
+        line.println(
+            ProgressFormat.event(
+                event,
+                RecordText.header(record, JobEvents.DEVICE_HEADER).orElse(null),
+                RecordText.header(record, JobEvents.THREADS_HEADER).orElse(null)));
         if (!isNew) {
           return null;
         }

@@ -4,9 +4,15 @@ import io.cyclegan.cli.console.Durations;
 import io.cyclegan.common.messages.TrainingEvent;
 import java.util.Locale;
 import java.util.Map;
+import java.util.regex.Pattern;
 
 /** The text of the live training line and of the other events. */
 final class ProgressFormat {
+  /** A DJL device name as the training worker writes it: {@code cpu()}, {@code gpu(0)}. */
+  private static final Pattern DEVICE = Pattern.compile("[a-z]{1,16}\\([0-9]{0,4}\\)");
+
+  private static final Pattern COUNT = Pattern.compile("[1-9][0-9]{0,3}");
+
   private ProgressFormat() {}
 
   /** {@code epoch 3/10 step 120/400 D_A 0.213 ... 4.2 img/s ETA 1m20s} */
@@ -56,6 +62,26 @@ final class ProgressFormat {
     }
     if (event.error() != null) {
       line.append(": ").append(event.error());
+    }
+    return line.toString();
+  }
+
+  /**
+   * {@link #event(TrainingEvent)}, and for {@code started} where the job runs, from the event's
+   * headers ({@code cg-device}, {@code cg-intra-op-threads}): {@code j1 started epoch 0 step 0 on
+   * cpu() with 1 libtorch intra-op thread(s)}. A header that is absent or not what the worker
+   * writes is left out, so a forged one cannot put arbitrary text on the terminal.
+   */
+  static String event(TrainingEvent event, String device, String threads) {
+    StringBuilder line = new StringBuilder(event(event));
+    if (event.type() != TrainingEvent.Type.started) {
+      return line.toString();
+    }
+    if (device != null && DEVICE.matcher(device).matches()) {
+      line.append(" on ").append(device);
+    }
+    if (threads != null && COUNT.matcher(threads).matches()) {
+      line.append(" with ").append(threads).append(" libtorch intra-op thread(s)");
     }
     return line.toString();
   }

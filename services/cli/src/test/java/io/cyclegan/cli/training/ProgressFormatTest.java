@@ -41,4 +41,32 @@ class ProgressFormatTest {
 
     assertThat(ProgressFormat.event(failed)).isEqualTo("j1 failed: boom");
   }
+
+  @Test
+  void shouldSayWhereAStartedJobRunsFromItsHeaders() {
+    TrainingEvent started = TrainingEvent.of("j1", TrainingEvent.Type.started).withPosition(0, 0);
+
+    assertThat(ProgressFormat.event(started, "cpu()", "1"))
+        .isEqualTo("j1 started epoch 0 step 0 on cpu() with 1 libtorch intra-op thread(s)");
+    assertThat(ProgressFormat.event(started, "gpu(0)", null))
+        .isEqualTo("j1 started epoch 0 step 0 on gpu(0)");
+    assertThat(ProgressFormat.event(started, null, null)).isEqualTo("j1 started epoch 0 step 0");
+  }
+
+  @Test
+  void shouldLeaveOutHeadersThatAreNotWhatTheWorkerWrites() {
+    TrainingEvent started = TrainingEvent.of("j1", TrainingEvent.Type.started).withPosition(0, 0);
+
+    assertThat(ProgressFormat.event(started, "cpu()\u001b[2J", "0"))
+        .isEqualTo("j1 started epoch 0 step 0");
+    assertThat(ProgressFormat.event(started, "http://10.0.0.1/", "1 thread\nfake"))
+        .isEqualTo("j1 started epoch 0 step 0");
+  }
+
+  @Test
+  void shouldShowNoThreadsForEventsOtherThanStarted() {
+    TrainingEvent done = TrainingEvent.of("j1", TrainingEvent.Type.completed);
+
+    assertThat(ProgressFormat.event(done, "cpu()", "1")).isEqualTo(ProgressFormat.event(done));
+  }
 }

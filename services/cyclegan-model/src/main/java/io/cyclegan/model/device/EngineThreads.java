@@ -1,5 +1,6 @@
 package io.cyclegan.model.device;
 
+import ai.djl.Device;
 import ai.djl.engine.Engine;
 import ai.djl.pytorch.jni.JniUtils;
 import java.util.Map;
@@ -16,6 +17,10 @@ import java.util.Properties;
  * It does not see a CPU quota: a container limited to 2 CPUs on a 64-core node would run 32 or 64
  * threads that the quota then throttles. {@link #fitToProcessors} lowers the count to the JVM's
  * available processors, which do count the quota.
+ *
+ * <p>A small training step is bound by the cost of each operation, not by arithmetic, and on the
+ * CPU handing each operation's work to a second thread costs more than it saves: {@link
+ * #forTrainingSteps} runs small steps on one thread.
  */
 public final class EngineThreads {
   /** Where an operator chooses the count: libtorch reads the first two, DJL the property. */
@@ -23,6 +28,26 @@ public final class EngineThreads {
 
   static final String MKL_NUM_THREADS = "MKL_NUM_THREADS";
   static final String DJL_NUM_THREADS = "ai.djl.pytorch.num_threads";
+
+  /**
+   * Training steps on the CPU of fewer FLOPs than this ({@code FlopCount.trainingStepFlops}, the
+   * batch included) run on one intra-op thread where libgomp's threads sleep between operations
+   * ({@code OMP_WAIT_POLICY=passive}, as the images, {@code cyclegan up} and the tests set): waking
+   * the second thread for each operation costs more than it saves. On a 2-vCPU Intel Xeon one
+   * thread was 3 times faster than two at 0.24 GFLOP, 1.3 times at 22 and as fast at 48
+   * (docs/benchmarks.md, "Training threads by step size"); the bound keeps a margin below that.
+   */
+  public static final double ONE_THREAD_BELOW_STEP_FLOPS_SLEEPING = 16e9;
+
+  /**
+   * The same bound where libgomp's threads spin before they sleep (its default, or {@code
+   * GOMP_SPINCOUNT} above 0): two threads were 7% faster than one at 5.8 GFLOP, one thread 6-20%
+   * faster at 0.24.
+   */
+  public static final double ONE_THREAD_BELOW_STEP_FLOPS_SPINNING = 1e9;
+
+  static final String OMP_WAIT_POLICY = "OMP_WAIT_POLICY";
+  static final String GOMP_SPINCOUNT = "GOMP_SPINCOUNT";
 
   private EngineThreads() {}
 
@@ -69,6 +94,81 @@ public final class EngineThreads {
     }
     JniUtils.setNumThreads(processors);
     return processors;
+  }
+
+  /**
+   * Sets the calling thread's intra-op count for training steps of {@code stepFlops} on {@code
+   * device}: one thread for a step on the CPU under {@link #ONE_THREAD_BELOW_STEP_FLOPS_SLEEPING}
+   * (or {@link #ONE_THREAD_BELOW_STEP_FLOPS_SPINNING} where libgomp's threads spin), else {@link
+   * #fitToProcessors}; an operator's choice stays. Closing the scope puts back the count it found,
+   * which matters because setting it also sets libtorch's default for threads that have not run an
+   * operation yet: without that, a small job would leave one thread to every later job of the
+   * process ({@link #fit} never raises a count).
+   */
+  public static Scope forTrainingSteps(Device device, double stepFlops) {
+    return forTrainingSteps(
+        device,
+        stepFlops,
+        Runtime.getRuntime().availableProcessors(),
+        operatorChose(),
+        threadsSleep(System.getenv()));
+  }
+
+  /** {@link #forTrainingSteps(Device, double)} for a given processor count, choice and waits. */
+  static Scope forTrainingSteps(
+      Device device,
+      double stepFlops,
+      int processors,
+      boolean operatorChose,
+      boolean threadsSleep) {
+    int found = intraOp();
+    double oneThreadBelow =
+        threadsSleep ? ONE_THREAD_BELOW_STEP_FLOPS_SLEEPING : ONE_THREAD_BELOW_STEP_FLOPS_SPINNING;
+    int threads;
+    if (!operatorChose && !device.isGpu() && stepFlops < oneThreadBelow) {
+      JniUtils.setNumThreads(1);
+      threads = 1;
+    } else {
+      threads = fit(processors, operatorChose);
+    }
+    return new Scope(threads, found);
+  }
+
+  /**
+   * Whether libgomp's threads sleep as soon as they wait: {@code GOMP_SPINCOUNT} of 0, or no {@code
+   * GOMP_SPINCOUNT} (which takes precedence) and {@code OMP_WAIT_POLICY=passive}.
+   */
+  static boolean threadsSleep(Map<String, String> env) {
+    String spin = env.get(GOMP_SPINCOUNT);
+    if (isSet(spin)) {
+      return spin.strip().equals("0");
+    }
+    String policy = env.get(OMP_WAIT_POLICY);
+    return policy != null && policy.strip().equalsIgnoreCase("passive");
+  }
+
+  /** The intra-op count {@link #forTrainingSteps} set, until {@link #close} puts back the old. */
+  public static final class Scope implements AutoCloseable {
+    private final int threads;
+    private final int found;
+
+    private Scope(int threads, int found) {
+      this.threads = threads;
+      this.found = found;
+    }
+
+    /** The count in effect on the thread that opened the scope. */
+    public int threads() {
+      return threads;
+    }
+
+    /** Puts back the count found on the calling thread (the one that opened the scope). */
+    @Override
+    public void close() {
+      if (threads != found) {
+        JniUtils.setNumThreads(found);
+      }
+    }
   }
 
   /**

@@ -1,5 +1,7 @@
 package io.cyclegan.model.nn;
 
+import io.cyclegan.model.CycleGanConfig;
+
 /**
  * Multiply-accumulate counts of the reference architectures, from their layer shapes (biases, norms
  * and activations ignored: they are under 1%). A transposed convolution counts what the reference's
@@ -123,5 +125,15 @@ public final class FlopCount {
     double d = (discriminatorForwardMacs(size, spec) + discriminatorForwardMacs(size, back)) / 2.0;
     int generatorPasses = identityLoss ? 6 : 4;
     return 2 * (generatorPasses * 3 * g + 2 * 2 * d + 4 * 3 * d);
+  }
+
+  /**
+   * FLOPs of one training step of {@code config}: its batch of {@code imageSize} crops, the
+   * identity passes only where its identity weight is above 0 (the reference skips them otherwise).
+   */
+  public static double trainingStepFlops(CycleGanConfig config) {
+    return config.batchSize()
+        * trainingStepFlops(
+            config.imageSize(), NetworkSpec.of(config), config.lambdaIdentity() > 0);
   }
 }

@@ -3,6 +3,7 @@ package io.cyclegan.model.nn;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
+import io.cyclegan.model.CycleGanConfig;
 import io.cyclegan.model.interop.OfficialLayout;
 import java.util.List;
 import java.util.Map;
@@ -19,6 +20,26 @@ class FlopCountTest {
         .isCloseTo(1.9, within(0.05));
     assertThat(FlopCount.generatorForwardMacs(64, 6, 64) / 1e9).isCloseTo(2.2, within(0.05));
     assertThat(FlopCount.trainingStepFlops(64, 6, 64, 64, true) / 1e9).isCloseTo(84.0, within(1.0));
+  }
+
+  @Test
+  void shouldCountAConfigsBatchAndLeaveOutTheIdentityPassesWhenItsWeightIsZero() {
+    CycleGanConfig demo =
+        CycleGanConfig.builder()
+            .optImageSize(32)
+            .optLoadSize(36)
+            .optGeneratorBlocks(2)
+            .optNgf(8)
+            .optNdf(8)
+            .build();
+    double one = FlopCount.trainingStepFlops(32, 2, 8, 8, true);
+
+    assertThat(FlopCount.trainingStepFlops(demo)).isEqualTo(one);
+    assertThat(FlopCount.trainingStepFlops(demo.toBuilder().optBatchSize(4).build()))
+        .isEqualTo(4 * one);
+    assertThat(FlopCount.trainingStepFlops(demo.toBuilder().optLambdaIdentity(0).build()))
+        .isEqualTo(FlopCount.trainingStepFlops(32, 2, 8, 8, false))
+        .isLessThan(one);
   }
 
   @Test

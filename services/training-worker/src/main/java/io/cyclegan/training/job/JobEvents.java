@@ -44,6 +44,12 @@ public final class JobEvents implements AutoCloseable {
   /** Header naming the device a {@code started} event's job trains on. */
   public static final String DEVICE_HEADER = "cg-device";
 
+  /**
+   * Header with the libtorch intra-op thread count a {@code started} event's job runs its steps on
+   * (one for a small step on the CPU, docs/configuration.md).
+   */
+  public static final String THREADS_HEADER = "cg-intra-op-threads";
+
   /** Header naming the checkpoint a {@code started} event's job resumed from. */
   public static final String RESUMED_FROM_HEADER = "cg-resumed-from";
 

@@ -7,6 +7,7 @@ import io.cyclegan.common.messages.TrainingEvent.Type;
 import io.cyclegan.model.data.ImageSource;
 import io.cyclegan.model.device.DeviceSelector;
 import io.cyclegan.model.device.EngineThreads;
+import io.cyclegan.model.nn.FlopCount;
 import io.cyclegan.model.train.CycleGanTrainer;
 import io.cyclegan.model.train.EpochSummary;
 import io.cyclegan.model.train.TrainingListener;
@@ -111,8 +112,16 @@ public final class JobRunner implements TrainingListener {
     // Counted before anything heavy, so that a run that takes the worker down is counted too.
     state = write(services.attempts().begin(state));
     Device device = DeviceSelector.select(spec.config().device());
-    // On this thread, which runs the steps: libtorch's own choice does not see a CPU quota.
-    int threads = EngineThreads.fitToProcessors();
+    // On this thread, which runs the steps: one thread for a small step on the CPU, else no more
+    // than the processors (libtorch's own choice does not see a CPU quota). Put back when the job
+    // ends, since libtorch also takes the count as the default for threads started later.
+    try (EngineThreads.Scope threads =
+        EngineThreads.forTrainingSteps(device, FlopCount.trainingStepFlops(spec.config()))) {
+      return train(device, threads.threads());
+    }
+  }
+
+  private JobResult train(Device device, int threads) throws IOException, InterruptedException {
     log.info(
         "job {} trains model {} version {} on dataset {} on device {} with {} libtorch intra-op"
             + " threads (attempt {})",
@@ -171,6 +180,7 @@ public final class JobRunner implements TrainingListener {
       services.metrics().running(true);
       Map<String, String> headers = new LinkedHashMap<>();
       headers.put(JobEvents.DEVICE_HEADER, device.toString());
+      headers.put(JobEvents.THREADS_HEADER, Integer.toString(threads));
       restored.ifPresent(r -> headers.put(JobEvents.RESUMED_FROM_HEADER, r.key()));
       if (initFrom != null) {
         headers.put(JobEvents.INIT_FROM_HEADER, initFrom);
