@@ -4,7 +4,10 @@
 #  - ours: imageSize, generatorBlocks, ngf, device, stepSeconds (median of the timed steps after
 #    warm-up), stepSpread (p90 - p10), nativeOpsPerStep (aten:: operations per step, counted with
 #    libtorch's profiler through DJL), gflops (the reference architecture's FLOPs per step divided
-#    by stepSeconds) and matmulGflops (libtorch float32 2048^3 matmul rate in the same process);
+#    by stepSeconds) and matmulGflops (libtorch float32 2048^3 matmul rate in the same process),
+#    on the libtorch thread count a training job would choose for the step (threads: one for a
+#    small step on the CPU, EngineThreads.forTrainingSteps) unless BENCH_JAVA_OPTS or
+#    OMP_NUM_THREADS chose one;
 #  - the reference (scripts/bench/reference_train_step.py, PyTorch eager, same threads, same
 #    warm-up and timed steps, operations counted by the same libtorch profiler), when a Python
 #    PyTorch is installed (Debian: apt-get install python3-torch);

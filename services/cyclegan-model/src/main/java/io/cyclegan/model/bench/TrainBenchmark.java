@@ -11,6 +11,7 @@ import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
 import io.cyclegan.model.CycleGanConfig;
 import io.cyclegan.model.device.DeviceSelector;
+import io.cyclegan.model.device.EngineThreads;
 import io.cyclegan.model.nn.FlopCount;
 import io.cyclegan.model.nn.GradMode;
 import io.cyclegan.model.train.CycleGanModel;
@@ -42,6 +43,11 @@ import java.util.TreeMap;
  * <p>Small configurations ({@code size * ngf <= 512}, e.g. 32/2/8) take tens of milliseconds a
  * step, so the JIT and libtorch's allocator need many warm-up steps and the median needs many timed
  * ones; the spread (p90 - p10 of the timed steps) says how far to trust it.
+ *
+ * <p>Each configuration runs on the libtorch thread count a training job would choose for its step
+ * ({@link EngineThreads#forTrainingSteps}: one thread for a small step on the CPU), or the one an
+ * operator chose with {@code -Dai.djl.pytorch.num_threads} or {@code OMP_NUM_THREADS}; the line's
+ * {@code threads} says which, and the matmul rate is measured on the same count.
  */
 public final class TrainBenchmark {
 
@@ -60,13 +66,21 @@ public final class TrainBenchmark {
       int steps = Integer.getInteger("bench.steps", small ? 30 : 7);
       int warmup = Integer.getInteger("bench.warmup", small ? 20 : 2);
       int profiled = Integer.getInteger("bench.profiled", small ? 3 : 1);
-      // Matmul before and after the steps: on a shared machine the load changes under us.
-      double matmulBefore = matmulGflops(device);
-      Measurement run = measure(device, size, blocks, ngf, warmup, steps, profiled);
-      double seconds = run.medianSeconds();
-      double matmul = Math.max(matmulBefore, matmulGflops(device));
-      double load = ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage();
       double flops = FlopCount.trainingStepFlops(size, blocks, ngf, ngf, true);
+      // The thread count a training job would choose for this step (one for a small step on the
+      // CPU), unless -Dai.djl.pytorch.num_threads or OMP_NUM_THREADS chose one.
+      Measurement run;
+      double matmul;
+      int threads;
+      try (EngineThreads.Scope scope = EngineThreads.forTrainingSteps(device, flops)) {
+        threads = scope.threads();
+        // Matmul before and after the steps: on a shared machine the load changes under us.
+        double matmulBefore = matmulGflops(device);
+        run = measure(device, size, blocks, ngf, warmup, steps, profiled);
+        matmul = Math.max(matmulBefore, matmulGflops(device));
+      }
+      double seconds = run.medianSeconds();
+      double load = ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage();
       System.out.println(
           String.format(
               Locale.ROOT,
@@ -82,7 +96,7 @@ public final class TrainBenchmark {
               ngf,
               device,
               Runtime.getRuntime().availableProcessors(),
-              JniUtils.getNumThreads(),
+              threads,
               warmup,
               steps,
               seconds,
