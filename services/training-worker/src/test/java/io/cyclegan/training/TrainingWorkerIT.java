@@ -163,7 +163,8 @@ class TrainingWorkerIT {
               "cyclegan_training_jobs_total{",
               "state=\"completed\"",
               "cyclegan_training_device_info{",
-              "device=\"cpu()\"");
+              "device=\"cpu()\"",
+              "cyclegan_training_intra_op_threads{service=\"training\"} 1.0");
     }
   }
 

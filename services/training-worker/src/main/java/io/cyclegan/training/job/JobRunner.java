@@ -177,6 +177,7 @@ public final class JobRunner implements TrainingListener {
                   .running(device.toString(), services.workerId())
                   .atPosition(t.epoch(), t.globalStep()));
       services.metrics().device(device.toString());
+      services.metrics().intraOpThreads(threads);
       services.metrics().running(true);
       Map<String, String> headers = new LinkedHashMap<>();
       headers.put(JobEvents.DEVICE_HEADER, device.toString());

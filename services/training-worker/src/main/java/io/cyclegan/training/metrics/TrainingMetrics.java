@@ -26,6 +26,8 @@ import java.util.concurrent.atomic.AtomicReference;
  *       cyclegan_training_jobs_total{state}} counter of jobs that reached each state here;
  *   <li>{@code cyclegan_training_device_info{device}} = 1 for the device of the current or last
  *       job;
+ *   <li>{@code cyclegan_training_intra_op_threads} gauge: the libtorch intra-op thread count the
+ *       current or last job's steps run on (one for a small step on the CPU);
  *   <li>{@code cyclegan_training_fenced_writes_refused_total{write}} counter: a write of the job's
  *       {@code state}, a {@code checkpoint}, the {@code report} outputs of an epoch or the
  *       published {@code model} that this worker refused because its lease was no longer its own
@@ -44,6 +46,7 @@ public final class TrainingMetrics {
   private final AtomicReference<Double> learningRate = new AtomicReference<>(0.0);
   private final AtomicInteger epoch = new AtomicInteger();
   private final AtomicInteger running = new AtomicInteger();
+  private final AtomicInteger intraOpThreads = new AtomicInteger();
   private final MultiGauge deviceInfo;
 
   public TrainingMetrics(MeterRegistry registry) {
@@ -63,6 +66,9 @@ public final class TrainingMetrics {
         .register(registry);
     Gauge.builder("cyclegan.training.epoch", epoch, AtomicInteger::get)
         .description("1-based epoch of the running job (the last one when idle)")
+        .register(registry);
+    Gauge.builder("cyclegan.training.intra.op.threads", intraOpThreads, AtomicInteger::get)
+        .description("libtorch intra-op threads of the current or last job's steps")
         .register(registry);
     Gauge.builder("cyclegan.training.jobs.running", running, AtomicInteger::get)
         .description("1 while this worker trains a job")
@@ -137,5 +143,9 @@ public final class TrainingMetrics {
 
   public void device(String device) {
     deviceInfo.register(List.of(MultiGauge.Row.of(Tags.of("device", device), 1.0)), true);
+  }
+
+  public void intraOpThreads(int threads) {
+    intraOpThreads.set(threads);
   }
 }
