@@ -155,6 +155,42 @@ class ApiTransportIT {
     assertThat(job.out()).contains("\"state\" : \"failed\"").contains("api-follow failed");
   }
 
+  /**
+   * Over the HTTP API the follower sees state documents, not the started event's headers: the line
+   * of a running job says where it runs from the document, as the Kafka follower's started line
+   * does, and leaves out what the worker would not write.
+   */
+  @Test
+  void shouldSayWhereAFollowedJobRunsOverTheApi() throws Exception {
+    ObjectStore store = StackKit.store(pipeline.stack());
+    Map<String, Object> running = new LinkedHashMap<>();
+    running.put("jobId", "api-where");
+    running.put("state", "running");
+    running.put("epoch", 3);
+    running.put("step", 40);
+    running.put("device", "cpu()");
+    running.put("intraOpThreads", 1);
+    store.putJson(ObjectKeys.jobState("api-where"), running);
+    Map<String, Object> forged = new LinkedHashMap<>(running);
+    forged.put("jobId", "api-forged");
+    forged.put("device", "cpu()\u001b[2J");
+    forged.put("intraOpThreads", "1; more");
+    store.putJson(ObjectKeys.jobState("api-forged"), forged);
+
+    CliRun.Result where =
+        CliRun.runPlain(env, "job", "api-where", "--follow", "--follow-timeout", "2");
+    CliRun.Result other =
+        CliRun.runPlain(env, "job", "api-forged", "--follow", "--follow-timeout", "2");
+
+    assertThat(where.exitCode()).as(where.toString()).isEqualTo(ExitCodes.TIMEOUT);
+    assertThat(where.out())
+        .containsPattern(
+            "(?m)^api-where running epoch 3 step 40"
+                + " on cpu\\(\\) with 1 libtorch intra-op thread\\(s\\)$");
+    assertThat(other.exitCode()).as(other.toString()).isEqualTo(ExitCodes.TIMEOUT);
+    assertThat(other.out()).containsPattern("(?m)^api-forged running epoch 3 step 40$");
+  }
+
   @Test
   void shouldListEveryPageOfAListOverTheApi(@TempDir Path dir) throws Exception {
     Files.write(dir.resolve("a.png"), TestImages.png(16, 16, 7));

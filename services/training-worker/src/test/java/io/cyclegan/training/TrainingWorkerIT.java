@@ -104,6 +104,7 @@ class TrainingWorkerIT {
       JobState state = fixture.state(jobId);
       assertThat(state.state()).isEqualTo(JobStatus.completed);
       assertThat(state.device()).isEqualTo("cpu()");
+      assertThat(state.intraOpThreads()).isEqualTo(1);
       assertThat(state.checkpoints())
           .extracting(CheckpointRef::key)
           .containsExactly(

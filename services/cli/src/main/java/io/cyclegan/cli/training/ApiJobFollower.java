@@ -61,6 +61,15 @@ public final class ApiJobFollower {
         String status = state.path("state").asText("?");
         String text = describe(state, status);
         if (!status.equals(lastState)) {
+          if (status.equals("running")) {
+            // The line that says a run started says where, as the started event's does.
+            text +=
+                ProgressFormat.where(
+                    state.path("device").asText(null),
+                    state.hasNonNull("intraOpThreads")
+                        ? state.get("intraOpThreads").asText()
+                        : null);
+          }
           line.println(text);
           lastState = status;
         } else {

@@ -69,21 +69,27 @@ final class ProgressFormat {
   /**
    * {@link #event(TrainingEvent)}, and for {@code started} where the job runs, from the event's
    * headers ({@code cg-device}, {@code cg-intra-op-threads}): {@code j1 started epoch 0 step 0 on
-   * cpu() with 1 libtorch intra-op thread(s)}. A header that is absent or not what the worker
-   * writes is left out, so a forged one cannot put arbitrary text on the terminal.
+   * cpu() with 1 libtorch intra-op thread(s)} ({@link #where}).
    */
   static String event(TrainingEvent event, String device, String threads) {
-    StringBuilder line = new StringBuilder(event(event));
-    if (event.type() != TrainingEvent.Type.started) {
-      return line.toString();
-    }
+    String line = event(event);
+    return event.type() == TrainingEvent.Type.started ? line + where(device, threads) : line;
+  }
+
+  /**
+   * {@code " on cpu() with 1 libtorch intra-op thread(s)"}: where a job runs, as the worker reports
+   * it in the started event's headers and in the job's state document; a part that is absent or not
+   * what the worker writes is left out, so a forged one cannot put arbitrary text on the terminal.
+   */
+  static String where(String device, String threads) {
+    StringBuilder text = new StringBuilder();
     if (device != null && DEVICE.matcher(device).matches()) {
-      line.append(" on ").append(device);
+      text.append(" on ").append(device);
     }
     if (threads != null && COUNT.matcher(threads).matches()) {
-      line.append(" with ").append(threads).append(" libtorch intra-op thread(s)");
+      text.append(" with ").append(threads).append(" libtorch intra-op thread(s)");
     }
-    return line.toString();
+    return text.toString();
   }
 
   private static String number(double value) {

@@ -174,7 +174,7 @@ public final class JobRunner implements TrainingListener {
       state =
           write(
               state
-                  .running(device.toString(), services.workerId())
+                  .running(device.toString(), threads, services.workerId())
                   .atPosition(t.epoch(), t.globalStep()));
       services.metrics().device(device.toString());
       services.metrics().intraOpThreads(threads);

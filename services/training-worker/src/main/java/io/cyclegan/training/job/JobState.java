@@ -44,6 +44,9 @@ import java.util.function.Consumer;
  *     documents
  * @param principal who sent the start command ({@code cg-principal}), recorded with the published
  *     model; absent when the command named none
+ * @param intraOpThreads the libtorch intra-op threads the current or last run trains on ({@code
+ *     EngineThreads.forTrainingSteps}), set with {@code device}; absent before a run started and in
+ *     older documents
  */
 public record JobState(
     String schema,
@@ -67,7 +70,8 @@ public record JobState(
     InitFrom initFrom,
     Long leaseEpoch,
     Instant queuedAt,
-    String principal) {
+    String principal,
+    Integer intraOpThreads) {
 
   public static final String SCHEMA = "cyclegan.training.job-state/v1";
 
@@ -108,6 +112,7 @@ public record JobState(
         null,
         null,
         null,
+        null,
         null);
   }
 
@@ -124,12 +129,17 @@ public record JobState(
         : Optional.of(checkpoints.get(checkpoints.size() - 1));
   }
 
-  public JobState running(String onDevice, String byWorker) {
+  /**
+   * The job running on {@code onDevice} with {@code threads} libtorch intra-op threads ({@code
+   * null} where unknown) under {@code byWorker}.
+   */
+  public JobState running(String onDevice, Integer threads, String byWorker) {
     requireUnfinished("running");
     return copy(
         c -> {
           c.state = JobStatus.running;
           c.device = onDevice;
+          c.intraOpThreads = threads;
           c.error = null;
           c.worker = byWorker;
           c.updatedAt = Instant.now();
@@ -261,6 +271,7 @@ public record JobState(
     private Long leaseEpoch;
     private Instant queuedAt;
     private String principal;
+    private Integer intraOpThreads;
 
     private Copy(JobState s) {
       schema = s.schema;
@@ -285,6 +296,7 @@ public record JobState(
       leaseEpoch = s.leaseEpoch;
       queuedAt = s.queuedAt;
       principal = s.principal;
+      intraOpThreads = s.intraOpThreads;
     }
 
     private JobState build() {
@@ -310,7 +322,8 @@ public record JobState(
           initFrom,
           leaseEpoch,
           queuedAt,
-          principal);
+          principal,
+          intraOpThreads);
     }
   }
 }

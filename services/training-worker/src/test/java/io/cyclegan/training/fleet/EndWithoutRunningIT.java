@@ -120,7 +120,7 @@ class EndWithoutRunningIT {
     assertThat(workerB.looksFree(jobId, workerB.read(jobId))).isTrue();
     Leases.Held leaseB = workerB.tryAcquire(jobId, workerB.read(jobId)).orElseThrow();
     new FencedWrites(jobId, jobs, leaseB, new TrainingMetrics(new SimpleMeterRegistry()))
-        .writeState(jobs.read(jobId).orElseThrow().running("cpu()", "worker-b"), () -> false);
+        .writeState(jobs.read(jobId).orElseThrow().running("cpu()", 1, "worker-b"), () -> false);
     assertThat(leaseA.isValid()).as("A's own clock says its lease is still valid").isTrue();
     return leaseA;
   }

@@ -75,7 +75,7 @@ class FencedWritesIT {
     stateA =
         writesA.writeState(
             JobState.accepted(jobId, model, "ds", Map.of(), SOURCE, "worker-a")
-                .running("cpu()", "worker-a"),
+                .running("cpu()", 1, "worker-a"),
             NEVER);
     writesA.beforeWrite("checkpoint", NEVER);
     CheckpointRef checkpointA = upload("A at epoch 1", 1, 10, leaseA.epoch());
@@ -94,7 +94,7 @@ class FencedWritesIT {
     JobState read = jobs.read(jobId).orElseThrow();
     assertThat(last(checkpoints.resumeCandidates(read))).isEqualTo(checkpointA);
     writesB = new FencedWrites(jobId, jobs, leaseB, new TrainingMetrics(new SimpleMeterRegistry()));
-    stateB = writesB.writeState(read.running("cpu()", "worker-b"), NEVER);
+    stateB = writesB.writeState(read.running("cpu()", 1, "worker-b"), NEVER);
     writesB.beforeWrite("checkpoint", NEVER);
     checkpointB = upload("B at epoch 2", 2, 20, leaseB.epoch());
     stateB = writesB.writeState(stateB.withCheckpoint(checkpointB), NEVER);

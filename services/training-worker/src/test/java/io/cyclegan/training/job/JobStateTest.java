@@ -26,7 +26,7 @@ class JobStateTest {
   void shouldRoundTripThroughStrictJsonWhenWrittenAndRead() throws Exception {
     JobState state =
         accepted()
-            .running("cpu()", "w0")
+            .running("cpu()", 1, "w0")
             .withCheckpoint(
                 new CheckpointRef(
                     "models/zebra/j1/checkpoints/epoch-1.ckpt", 1, 0, 10, 99, Instant.now()));
@@ -85,12 +85,12 @@ class JobStateTest {
 
   @Test
   void shouldRefuseAnyChangeOfStateWhenJobIsFinished() {
-    JobState completed = accepted().running("cpu()", "w0").finished(JobStatus.completed, null);
+    JobState completed = accepted().running("cpu()", 1, "w0").finished(JobStatus.completed, null);
 
     assertThatThrownBy(() -> completed.finished(JobStatus.failed, "late error"))
         .isInstanceOf(IllegalStateException.class)
         .hasMessageContaining("completed, a final state");
-    assertThatThrownBy(() -> completed.running("cpu()", "w1"))
+    assertThatThrownBy(() -> completed.running("cpu()", 1, "w1"))
         .isInstanceOf(IllegalStateException.class);
   }
 
@@ -121,14 +121,22 @@ class JobStateTest {
             new InitFrom("horse", "v1"),
             4L,
             Instant.parse("2026-01-01T00:00:04Z"),
-            "alice");
+            "alice",
+            2);
     CheckpointRef second = new CheckpointRef("k2", 2, 0, 20, 1, Instant.now());
     Map<String, Map.Entry<UnaryOperator<JobState>, Set<String>>> copies = new LinkedHashMap<>();
     copies.put(
         "running",
         Map.entry(
-            s -> s.running("gpu(0)", "w1"),
-            Set.of("state", "device", "error", "worker", "updatedAt", "finishedAt")));
+            s -> s.running("gpu(0)", null, "w1"),
+            Set.of(
+                "state",
+                "device",
+                "intraOpThreads",
+                "error",
+                "worker",
+                "updatedAt",
+                "finishedAt")));
     copies.put(
         "atPosition", Map.entry(s -> s.atPosition(5, 50), Set.of("epoch", "step", "updatedAt")));
     copies.put(
