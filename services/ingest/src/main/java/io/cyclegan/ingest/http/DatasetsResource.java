@@ -26,6 +26,13 @@ import java.util.Map;
  */
 final class DatasetsResource implements Resource {
   private static final int ZIP_BATCH = 16;
+
+  /** How the upload's path gives the routing headers, for its errors. */
+  private static final Map<String, String> PATH =
+      Map.of(
+          Headers.DATASET, "path segment {dataset}",
+          Headers.DOMAIN, "path segment {domain}");
+
   private static final String DATASETS = "datasets/";
 
   private final IngestProcessor processor;
@@ -127,7 +134,7 @@ final class DatasetsResource implements Resource {
       try {
         route = processor.parser().dataset(IngestInput.fromHttp(headers, new byte[0]));
       } catch (RejectedInputException e) {
-        throw ApiException.of(e);
+        throw ApiException.of(e, PATH);
       }
       byte[] body = bodies.read(ctx, maxUploadBytes);
       HttpApi.json(ctx, 200, zipImport.run(body, route));
@@ -135,7 +142,7 @@ final class DatasetsResource implements Resource {
     }
     Uploads.declared(ctx, contentType).forEach(headers::put);
     Outcome.Stored s =
-        (Outcome.Stored) uploads.ingestOne(headers, bodies.read(ctx, maxUploadBytes));
+        (Outcome.Stored) uploads.ingestOne(headers, bodies.read(ctx, maxUploadBytes), PATH);
     Map<String, Object> out = new LinkedHashMap<>();
     out.put("dataset", s.route().dataset());
     out.put("domain", s.route().domain());

@@ -25,6 +25,15 @@ import org.slf4j.MDC;
  * read from the store, or followed as Server-Sent Events until the result is written.
  */
 final class TranslationsResource implements Resource {
+  /** How {@code POST /translate} gives the routing headers, for its errors. */
+  private static final Map<String, String> PARAMETERS =
+      Map.of(
+          Headers.MODEL, "query parameter 'model'",
+          Headers.DIRECTION, "query parameter 'direction'",
+          Headers.MODEL_VERSION, "query parameter 'version'",
+          Headers.OUTPUT_FORMAT, "query parameter 'format'",
+          Headers.REQUEST_ID, "query parameter 'requestId'");
+
   private final ObjectStore store;
   private final Bodies bodies;
   private final EventStreams events;
@@ -72,7 +81,8 @@ final class TranslationsResource implements Resource {
     putIfPresent(headers, Headers.OUTPUT_FORMAT, ctx.queryParam("format"));
     Uploads.declared(ctx, Bodies.contentType(ctx)).forEach(headers::put);
     Outcome.Submitted s =
-        (Outcome.Submitted) uploads.ingestOne(headers, bodies.read(ctx, maxUploadBytes));
+        (Outcome.Submitted)
+            uploads.ingestOne(headers, bodies.read(ctx, maxUploadBytes), PARAMETERS);
     Map<String, Object> out = new LinkedHashMap<>();
     out.put("requestId", s.route().requestId());
     out.put("status", "accepted");

@@ -34,14 +34,18 @@ final class Uploads {
     return requestTimeout.compareTo(STORE_WAIT) < 0 ? requestTimeout : STORE_WAIT;
   }
 
-  Outcome ingestOne(Map<String, String> headers, byte[] body) {
+  /**
+   * @param names how the request gave each routing header, for the error of a refusal ({@link
+   *     ApiException#of(io.cyclegan.ingest.routing.RejectedInputException, Map)})
+   */
+  Outcome ingestOne(Map<String, String> headers, byte[] body, Map<String, String> names) {
     BatchResult result =
         processor
             .process(IngestInput.fromHttp(headers, body), Instant.now().plus(storeWait()))
             .awaitDurable(requestTimeout);
     Outcome outcome = result.outcomes().get(0);
     if (outcome instanceof Outcome.Rejected r) {
-      throw ApiException.of(r.error());
+      throw ApiException.of(r.error(), names);
     }
     return outcome;
   }

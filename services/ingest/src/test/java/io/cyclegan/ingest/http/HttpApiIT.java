@@ -129,6 +129,17 @@ class HttpApiIT {
     assertThat(body.get("error").asText()).isNotBlank();
   }
 
+  /**
+   * {@link #assertError}, and the error names the part of the request to change as the caller gave
+   * it ({@code names}), not the pipeline's header it became.
+   */
+  private static void assertError(
+      HttpResponse<byte[]> response, int status, String reason, String names) throws IOException {
+    assertError(response, status, reason);
+    String error = MessageCodec.mapper().readTree(response.body()).get("error").asText();
+    assertThat(error).contains(names).doesNotContain("cg-");
+  }
+
   @Test
   void shouldStoreAnUploadedImageOnceWhenItIsUploadedTwice(LocalStack stack) throws Exception {
     String dataset = "http-" + id();
@@ -179,9 +190,16 @@ class HttpApiIT {
     assertError(post(path, null, TestImages.pngHeaderOnly(50_000, 50_000)), 413, "TOO_MANY_PIXELS");
     assertError(post(path, null, TestImages.noisePng(200, 200)), 413, "TOO_LARGE");
     assertError(post(path, null, new byte[MAX_UPLOAD_BYTES + 1]), 413, "BODY_TOO_LARGE");
-    assertError(post("/datasets/Bad..Name/A", null, TestImages.png(8, 8)), 400, "INVALID_DATASET");
     assertError(
-        post("/datasets/" + dataset + "/C", null, TestImages.png(8, 8)), 400, "INVALID_DOMAIN");
+        post("/datasets/Bad..Name/A", null, TestImages.png(8, 8)),
+        400,
+        "INVALID_DATASET",
+        "path segment {dataset}");
+    assertError(
+        post("/datasets/" + dataset + "/C", null, TestImages.png(8, 8)),
+        400,
+        "INVALID_DOMAIN",
+        "path segment {domain} is 'C'");
 
     assertThat(store.list("datasets/" + dataset + "/")).isEmpty();
   }
@@ -334,7 +352,8 @@ class HttpApiIT {
     assertError(
         post("/translate?model=zebra&format=gif", null, TestImages.png(8, 8)),
         400,
-        "INVALID_OUTPUT_FORMAT");
+        "INVALID_OUTPUT_FORMAT",
+        "query parameter 'format' is 'gif'");
   }
 
   @Test
@@ -346,11 +365,21 @@ class HttpApiIT {
 
     assertThat(submitted.statusCode()).isEqualTo(202);
     assertThat(json(submitted).get("requestId").asText()).isEqualTo(mine);
-    assertError(post("/translate", null, TestImages.png(8, 8)), 400, "MISSING_MODEL");
+    assertError(
+        post("/translate", null, TestImages.png(8, 8)),
+        400,
+        "MISSING_MODEL",
+        "missing query parameter 'model'");
     assertError(
         post("/translate?model=zebra&direction=up", null, TestImages.png(8, 8)),
         400,
-        "INVALID_DIRECTION");
+        "INVALID_DIRECTION",
+        "query parameter 'direction' is 'up'");
+    assertError(
+        post("/translate?model=zebra&version=bad..v", null, TestImages.png(8, 8)),
+        400,
+        "INVALID_MODEL_VERSION",
+        "query parameter 'version'");
     assertError(post("/translate?model=zebra", "image/png", new byte[0]), 400, "EMPTY");
     assertThat(json(get("/results/not-yet-" + id())).get("status").asText()).isEqualTo("pending");
     assertError(get("/results/bad..id"), 400, "INVALID_REQUEST_ID");
