@@ -22,6 +22,7 @@ public final class ApiJobFollower {
   private final LiveLine line;
 
   private String lastState;
+  private String lastText;
   private Integer outcome;
 
   public ApiJobFollower(ApiClient api, String jobId, TrainingPlan plan, LiveLine line) {
@@ -72,9 +73,12 @@ public final class ApiJobFollower {
           }
           line.println(text);
           lastState = status;
-        } else {
+        } else if (!text.equals(lastText)) {
+          // A document can change without changing the line (the queue's fields): a pipe or a
+          // log gets each line once.
           line.update(text);
         }
+        lastText = text;
         outcome =
             switch (status) {
               case "completed" -> ExitCodes.OK;
