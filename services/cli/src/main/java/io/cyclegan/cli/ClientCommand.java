@@ -3,6 +3,7 @@ package io.cyclegan.cli;
 import io.cyclegan.cli.connect.ApiClient;
 import io.cyclegan.cli.connect.Connection;
 import io.cyclegan.cli.connect.ConnectionOptions;
+import io.cyclegan.cli.console.TerminalText;
 import java.io.PrintWriter;
 import java.util.Optional;
 import java.util.concurrent.Callable;
@@ -21,6 +22,9 @@ public abstract class ClientCommand implements Callable<Integer> {
   @Spec protected CommandSpec spec;
 
   protected final CliContext context;
+
+  private PrintWriter out;
+  private PrintWriter err;
 
   protected ClientCommand(CliContext context) {
     this.context = context;
@@ -51,11 +55,22 @@ public abstract class ClientCommand implements Callable<Integer> {
     return connectionOptions.resolve(context.env());
   }
 
+  /**
+   * picocli's standard output, through {@link TerminalText#safe}: much of what goes there is from
+   * outside.
+   */
   protected PrintWriter out() {
-    return spec.commandLine().getOut();
+    if (out == null) {
+      out = TerminalText.safe(spec.commandLine().getOut());
+    }
+    return out;
   }
 
+  /** picocli's standard error, through {@link TerminalText#safe}. */
   protected PrintWriter err() {
-    return spec.commandLine().getErr();
+    if (err == null) {
+      err = TerminalText.safe(spec.commandLine().getErr());
+    }
+    return err;
   }
 }

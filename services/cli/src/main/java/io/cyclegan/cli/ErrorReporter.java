@@ -1,5 +1,6 @@
 package io.cyclegan.cli;
 
+import io.cyclegan.cli.console.TerminalText;
 import picocli.CommandLine;
 import picocli.CommandLine.IExecutionExceptionHandler;
 import picocli.CommandLine.ParseResult;
@@ -19,7 +20,9 @@ final class ErrorReporter implements IExecutionExceptionHandler {
   @Override
   public int handleExecutionException(
       Exception exception, CommandLine command, ParseResult parseResult) {
-    command.getErr().println("error: " + describe(exception));
+    // The message can quote the HTTP API, a store or a sender: one line, nothing a terminal acts
+    // on.
+    command.getErr().println("error: " + TerminalText.line(describe(exception)));
     if (debug) {
       exception.printStackTrace(command.getErr());
     }

@@ -191,6 +191,37 @@ class ApiTransportIT {
     assertThat(other.out()).containsPattern("(?m)^api-forged running epoch 3 step 40$");
   }
 
+  /**
+   * What other parties wrote (here a state document in the store) reaches the terminal without a
+   * character the terminal would act on: escape sequences, a bell, a line break in a line.
+   */
+  @Test
+  void shouldPrintNoControlCharacterOfAStoredJobWhenListedOrFollowed() throws Exception {
+    ObjectStore store = StackKit.store(pipeline.stack());
+    Map<String, Object> doc = new LinkedHashMap<>();
+    doc.put("jobId", "api-escape");
+    doc.put("state", "failed\u001b]0;owned\u0007");
+    doc.put("epoch", 1);
+    doc.put("step", 2);
+    doc.put("error", "bad\u001b[2J\r\nFORGED line");
+    store.putJson(ObjectKeys.jobState("api-escape"), doc);
+
+    CliRun.Result jobs = CliRun.runPlain(env, "jobs", "--all");
+    CliRun.Result job =
+        CliRun.runPlain(env, "job", "api-escape", "--follow", "--follow-timeout", "2");
+
+    assertThat(jobs.exitCode()).as(jobs.toString()).isEqualTo(ExitCodes.OK);
+    assertThat(jobs.out())
+        .containsPattern("(?m)^api-escape +failed\\\\u001b]0;owned\\\\u0007")
+        .doesNotContain("\u001b", "\u0007");
+    assertThat(job.out())
+        .contains(
+            "api-escape failed\\u001b]0;owned\\u0007 epoch 1 step 2:"
+                + " bad\\u001b[2J\\r\\nFORGED line")
+        .doesNotContain("\u001b", "\u0007")
+        .doesNotContainPattern("(?m)^FORGED");
+  }
+
   @Test
   void shouldListEveryPageOfAListOverTheApi(@TempDir Path dir) throws Exception {
     Files.write(dir.resolve("a.png"), TestImages.png(16, 16, 7));

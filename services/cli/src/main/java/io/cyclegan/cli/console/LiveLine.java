@@ -17,8 +17,12 @@ public final class LiveLine {
     this.interactive = interactive;
   }
 
-  /** Replaces the live line (console) or prints it as a line of its own (otherwise). */
-  public void update(String text) {
+  /**
+   * Replaces the live line (console) or prints it as a line of its own (otherwise); a line break or
+   * control character in {@code line} is printed escaped ({@link TerminalText#line}).
+   */
+  public void update(String line) {
+    String text = TerminalText.line(line);
     if (interactive) {
       out.print("\r" + text + " ".repeat(Math.max(0, shownLength - text.length())));
       shownLength = text.length();
@@ -31,7 +35,7 @@ public final class LiveLine {
   /** Prints a permanent line above the live one. */
   public void println(String text) {
     clear();
-    out.println(text);
+    out.println(TerminalText.line(text));
     out.flush();
   }
 

@@ -99,4 +99,24 @@ class ApiJobFollowerTest {
     assertThat(follow(api))
         .containsExactly("j1 running epoch 0 step 0", "j1 completed epoch 1 step 4");
   }
+
+  @Test
+  void shouldPrintAnErrorFromTheDocumentOnOneLineWithoutControlCharacters() throws Exception {
+    ApiClient api =
+        serve(
+            List.of(
+                "{\"state\":\"failed\",\"epoch\":0,\"step\":0,"
+                    + "\"error\":\"unknown parameter(s) [foo\\u001b[2J]\\r\\nj1 completed\"}"));
+    StringWriter out = new StringWriter();
+
+    int status =
+        new ApiJobFollower(
+                api, "j1", TrainingPlan.UNKNOWN, new LiveLine(new PrintWriter(out), false))
+            .follow(Duration.ofSeconds(30));
+
+    assertThat(status).isEqualTo(ExitCodes.FAILED);
+    assertThat(out.toString().lines())
+        .containsExactly(
+            "j1 failed epoch 0 step 0: unknown parameter(s) [foo\\u001b[2J]\\r\\nj1 completed");
+  }
 }
