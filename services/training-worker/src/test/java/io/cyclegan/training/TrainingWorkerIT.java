@@ -18,6 +18,7 @@ import io.cyclegan.common.messages.ModelAnnouncement;
 import io.cyclegan.common.messages.TrainingCommand;
 import io.cyclegan.common.messages.TrainingEvent;
 import io.cyclegan.common.store.ObjectKeys;
+import io.cyclegan.common.testkit.LogCapture;
 import io.cyclegan.localstack.LocalStack;
 import io.cyclegan.localstack.LocalStackExtension;
 import io.cyclegan.model.translate.CycleGanTranslator;
@@ -202,6 +203,43 @@ class TrainingWorkerIT {
           .atMost(Duration.ofSeconds(60))
           .untilAsserted(() -> assertThat(fixture.types(jobId)).containsExactly(failed));
       assertThat(fixture.events(jobId).get(0).event().error()).contains("learningRate");
+    }
+  }
+
+  /**
+   * The reason of a refused command quotes what the sender wrote: escaped, so that neither the
+   * worker's log, nor the event, nor the state document carries a line break or an escape sequence
+   * from it.
+   */
+  @Test
+  void shouldEscapeTheSendersTextWhenTheReasonQuotesIt() throws Exception {
+    String named = fixture.name("job-forged-name");
+    String valued = fixture.name("job-forged-value");
+    try (LogCapture logs = new LogCapture();
+        TrainingWorker worker = fixture.startWorker("w1")) {
+      Map<String, Object> badName = TrainingFixture.tinyParams(1, 1);
+      badName.put("x\r\nFORGED-name\u001b[2J", 1);
+      Map<String, Object> badValue = TrainingFixture.tinyParams(1, 1);
+      badValue.put("device", "cpu\r\nFORGED-value\u001b]0;owned\u0007");
+      fixture.send(TrainingCommand.start(named, "m", "d", badName));
+      fixture.send(TrainingCommand.start(valued, "m", "d", badValue));
+      await()
+          .atMost(Duration.ofSeconds(60))
+          .untilAsserted(
+              () -> {
+                assertThat(fixture.types(named)).containsExactly(failed);
+                assertThat(fixture.types(valued)).containsExactly(failed);
+              });
+
+      for (String job : List.of(named, valued)) {
+        String error = fixture.events(job).get(0).event().error();
+        assertThat(error).as(job).contains("\\r\\nFORGED-").doesNotContain("\r", "\n", "\u001b");
+        assertThat(fixture.state(job).error()).isEqualTo(error);
+      }
+      assertThat(fixture.events(valued).get(0).event().error())
+          .contains("FORGED-value\\u001b]0;owned\\u0007");
+      assertThat(logs.forgedLines("FORGED-")).isEmpty();
+      assertThat(logs.mentioning("FORGED-")).isPositive();
     }
   }
 

@@ -237,6 +237,15 @@ public final class DeadLetters implements AutoCloseable {
     await(send(stage, error, source));
   }
 
+  /**
+   * Sends the dead letter with this {@code reason} (already safe to log: see {@code LogValues}) and
+   * waits for the broker's acknowledgement.
+   */
+  public void sendAndWait(
+      String stage, String reason, String errorClass, ConsumerRecord<byte[], byte[]> source) {
+    await(send(stage, reason, errorClass, source));
+  }
+
   static void await(Future<RecordMetadata> f) {
     try {
       f.get();

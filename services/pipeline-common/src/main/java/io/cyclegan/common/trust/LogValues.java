@@ -20,11 +20,20 @@ public final class LogValues {
    * \u0085}...).
    */
   public static String escape(String value) {
+    return escape(value, MAX_LENGTH);
+  }
+
+  /**
+   * {@link #escape(String)}, cut at {@code maxLength} characters instead: for a message of ours
+   * that quotes values from outside (a refused parameter's name or value) and is longer than one
+   * value.
+   */
+  public static String escape(String value, int maxLength) {
     if (value == null) {
       return "null";
     }
-    StringBuilder out = new StringBuilder(Math.min(value.length(), MAX_LENGTH) + 8);
-    int n = Math.min(value.length(), MAX_LENGTH);
+    StringBuilder out = new StringBuilder(Math.min(value.length(), maxLength) + 8);
+    int n = Math.min(value.length(), maxLength);
     for (int i = 0; i < n; i++) {
       char c = value.charAt(i);
       switch (c) {
@@ -41,7 +50,7 @@ public final class LogValues {
         }
       }
     }
-    if (value.length() > MAX_LENGTH) {
+    if (value.length() > maxLength) {
       out.append("...(").append(value.length()).append(" chars)");
     }
     return out.toString();

@@ -76,6 +76,9 @@ import org.slf4j.MDC;
 public final class CommandHandler implements JobLauncher {
   private static final Logger log = LoggerFactory.getLogger(CommandHandler.class);
 
+  /** An invalid command's reason is cut here: it names every known parameter, not a novel. */
+  private static final int MAX_REASON_CHARS = 2_000;
+
   private final JobStore jobs;
   private final JobEvents events;
   private final DeadLetters deadLetters;
@@ -189,9 +192,9 @@ public final class CommandHandler implements JobLauncher {
         initFrom = startingWeights.resolve(command.initFrom(), config);
       }
     } catch (IllegalArgumentException e) {
-      String reason = "invalid start command: " + e.getMessage();
+      String reason = "invalid start command: " + quoted(e);
       log.warn("job {} rejected: {}", jobId, reason);
-      deadLetters.sendAndWait("training-command", e, record);
+      deadLetter(e, record);
       JobState failed =
           JobState.accepted(
                   jobId, command.model(), command.dataset(), command.params(), source, workerId)
@@ -394,9 +397,9 @@ public final class CommandHandler implements JobLauncher {
 
   private Decision failImport(
       ConsumerRecord<byte[], byte[]> record, JobState state, IllegalArgumentException e) {
-    String reason = "import refused: " + e.getMessage();
+    String reason = "import refused: " + quoted(e);
     log.warn("import {} failed: {}", state.jobId(), reason);
-    deadLetters.sendAndWait("training-command", e, record);
+    deadLetter(e, record);
     jobs.write(state.finished(JobStatus.failed, reason));
     TrainingEvent failed = TrainingEvent.of(state.jobId(), Type.failed).withError(reason);
     events.sendAndWait(
@@ -512,10 +515,10 @@ public final class CommandHandler implements JobLauncher {
    * has no state yet, the job is also failed with the reason, so its sender hears of it.
    */
   private Decision reject(ConsumerRecord<byte[], byte[]> record, MessageFormatException e) {
-    deadLetters.sendAndWait("training-command", e, record);
+    deadLetter(e, record);
     String jobId = jobIdOf(record);
     if (jobId != null && Names.isValid(jobId)) {
-      String reason = "invalid command: " + e.getMessage();
+      String reason = "invalid command: " + quoted(e);
       if (jobs.read(jobId).isEmpty()) {
         jobs.write(
             JobState.accepted(
@@ -531,6 +534,19 @@ public final class CommandHandler implements JobLauncher {
       }
     }
     return Decision.DONE;
+  }
+
+  /**
+   * The message of a refusal, which can quote what the sender wrote (a parameter's name or value, a
+   * field of a pickle): escaped, it cannot start a forged log line, nor carry a line break or an
+   * escape sequence to whoever reads the event, the state or the dead letter.
+   */
+  private static String quoted(Throwable e) {
+    return LogValues.escape(String.valueOf(e.getMessage()), MAX_REASON_CHARS);
+  }
+
+  private void deadLetter(Throwable e, ConsumerRecord<byte[], byte[]> record) {
+    deadLetters.sendAndWait("training-command", quoted(e), e.getClass().getName(), record);
   }
 
   private static String jobIdOf(ConsumerRecord<byte[], byte[]> record) {
