@@ -95,14 +95,14 @@ class TrainingOptionsIT {
     fixture.seedDataset(dataset, 2);
     Map<String, Object> params = TrainingFixture.tinyParams(1, 1);
     params.putAll(options);
-    fixture.send(TrainingCommand.start(jobId, model, dataset, params));
+    fixture.send(TrainingCommand.start(jobId, model, dataset, TrainingFixture.resumable(params)));
 
     TrainingWorker first = fixture.startWorker("w1");
     await()
         .atMost(JOB_TIMEOUT)
         .untilAsserted(() -> assertThat(fixture.types(jobId)).containsAnyOf(checkpoint, failed));
     first.crash();
-    assertThat(fixture.types(jobId)).doesNotContain(failed);
+    assertThat(fixture.types(jobId)).doesNotContain(failed, completed);
     CheckpointRef newest = fixture.state(jobId).latestCheckpoint().orElseThrow();
 
     try (TrainingWorker second = fixture.startWorker("w2")) {
