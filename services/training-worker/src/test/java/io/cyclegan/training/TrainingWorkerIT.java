@@ -19,6 +19,7 @@ import io.cyclegan.common.messages.TrainingCommand;
 import io.cyclegan.common.messages.TrainingEvent;
 import io.cyclegan.common.store.ObjectKeys;
 import io.cyclegan.common.testkit.LogCapture;
+import io.cyclegan.common.trace.TraceContext;
 import io.cyclegan.localstack.LocalStack;
 import io.cyclegan.localstack.LocalStackExtension;
 import io.cyclegan.model.translate.CycleGanTranslator;
@@ -37,6 +38,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
@@ -45,6 +47,7 @@ import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Assumptions;
@@ -55,6 +58,9 @@ import org.junit.jupiter.api.extension.ExtendWith;
 @ExtendWith(LocalStackExtension.class)
 class TrainingWorkerIT {
   private static final Duration JOB_TIMEOUT = Duration.ofMinutes(3);
+  private static final String TRACE_ID = "4bf92f3577b34da6a3ce929d0e0e4736";
+  private static final String PARENT_SPAN = "00f067aa0ba902b7";
+  private static final String TRACEPARENT = "00-" + TRACE_ID + "-" + PARENT_SPAN + "-01";
 
   private TrainingFixture fixture;
 
@@ -75,8 +81,12 @@ class TrainingWorkerIT {
     String jobId = fixture.name("job-complete");
     fixture.seedDataset(dataset, 4);
 
-    try (TrainingWorker worker = fixture.startWorker("w1")) {
-      fixture.send(TrainingCommand.start(jobId, model, dataset, TrainingFixture.tinyParams(1, 1)));
+    try (LogCapture logs = new LogCapture();
+        TrainingWorker worker = fixture.startWorker("w1")) {
+      // As ingest's HTTP API sends it: with the request's trace context.
+      fixture.sendWith(
+          Map.of(TraceContext.HEADER, TRACEPARENT),
+          TrainingCommand.start(jobId, model, dataset, TrainingFixture.tinyParams(1, 1)));
 
       await()
           .atMost(JOB_TIMEOUT)
@@ -102,7 +112,21 @@ class TrainingWorkerIT {
       assertThat(done.modelVersion()).isEqualTo(jobId);
       assertThat(done.epoch()).isEqualTo(2);
 
+      // The command's trace: on every event (a child: its own span), in the state, on the
+      // announcement, and in the log lines of the command's handling and of the run.
+      for (ReceivedEvent event : events) {
+        TraceContext trace = TraceContext.parse(event.headers().get(TraceContext.HEADER));
+        assertThat(trace).as("%s event", event.type()).isNotNull();
+        assertThat(trace.traceId()).as("%s event", event.type()).isEqualTo(TRACE_ID);
+        assertThat(trace.spanId()).isNotEqualTo(PARENT_SPAN);
+      }
+      assertThat(TraceContext.parse(announcementTraceOf(model)).traceId()).isEqualTo(TRACE_ID);
+      assertThat(logs.loggersWith(TraceContext.MDC_KEY, TRACE_ID))
+          .contains(
+              "io.cyclegan.training.commands.CommandHandler", "io.cyclegan.training.job.JobRunner");
+
       JobState state = fixture.state(jobId);
+      assertThat(state.traceparent()).isEqualTo(TRACEPARENT);
       assertThat(state.state()).isEqualTo(JobStatus.completed);
       assertThat(state.device()).isEqualTo("cpu()");
       assertThat(state.intraOpThreads()).isEqualTo(1);
@@ -460,6 +484,16 @@ class TrainingWorkerIT {
   }
 
   private ModelAnnouncement announcementOf(String model) {
+    return MessageCodec.decode(announcementRecordOf(model).value(), ModelAnnouncement.class);
+  }
+
+  private String announcementTraceOf(String model) {
+    Header trace = announcementRecordOf(model).headers().lastHeader(TraceContext.HEADER);
+    return trace == null ? null : new String(trace.value(), StandardCharsets.UTF_8);
+  }
+
+  /** The newest announcement of {@code model} on cyclegan.models. */
+  private ConsumerRecord<byte[], byte[]> announcementRecordOf(String model) {
     Properties c = new Properties();
     c.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, fixture.stack.bootstrapServers());
     c.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
@@ -471,19 +505,19 @@ class TrainingWorkerIT {
               .toList();
       consumer.assign(parts);
       consumer.seekToBeginning(parts);
-      ModelAnnouncement[] found = new ModelAnnouncement[1];
+      List<ConsumerRecord<byte[], byte[]>> found = new ArrayList<>();
       await()
           .atMost(Duration.ofSeconds(30))
           .until(
               () -> {
                 for (ConsumerRecord<byte[], byte[]> r : consumer.poll(Duration.ofMillis(200))) {
                   if (model.equals(new String(r.key(), StandardCharsets.UTF_8))) {
-                    found[0] = MessageCodec.decode(r.value(), ModelAnnouncement.class);
+                    found.add(r);
                   }
                 }
-                return found[0] != null;
+                return !found.isEmpty();
               });
-      return found[0];
+      return found.get(found.size() - 1);
     }
   }
 }

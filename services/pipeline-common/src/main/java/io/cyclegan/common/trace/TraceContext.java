@@ -3,6 +3,7 @@ package io.cyclegan.common.trace;
 import java.nio.charset.StandardCharsets;
 import java.security.SecureRandom;
 import java.util.HexFormat;
+import java.util.Optional;
 import java.util.Random;
 import java.util.regex.Pattern;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -41,6 +42,7 @@ public record TraceContext(String traceId, String spanId, String flags) {
   private static final Pattern VERSION = Pattern.compile("[0-9a-e][0-9a-f]");
   private static final Random RANDOM = new SecureRandom();
   private static final HexFormat HEX = HexFormat.of();
+  private static final ThreadLocal<TraceContext> CURRENT = new ThreadLocal<>();
 
   public TraceContext {
     if (!valid(traceId, TRACE_ID)
@@ -115,19 +117,31 @@ public record TraceContext(String traceId, String spanId, String flags) {
 
   /**
    * Puts the trace id into the logging context until closed, then restores what was there (so a
-   * thread that serves many requests keeps none of them).
+   * thread that serves many requests keeps none of them). Until then this context is also {@link
+   * #current()} on this thread.
    */
   public InLogs inLogs() {
-    return new InLogs(traceId);
+    return new InLogs(this);
+  }
+
+  /**
+   * The context of the innermost {@link #inLogs()} still open on this thread: what a record sent
+   * while handling a request or a job carries a child of, without passing it through every call.
+   */
+  public static Optional<TraceContext> current() {
+    return Optional.ofNullable(CURRENT.get());
   }
 
   /** The trace id in the logging context; see {@link #inLogs()}. */
   public static final class InLogs implements AutoCloseable {
     private final String previous;
+    private final TraceContext previousContext;
 
-    private InLogs(String traceId) {
+    private InLogs(TraceContext context) {
       this.previous = MDC.get(MDC_KEY);
-      MDC.put(MDC_KEY, traceId);
+      this.previousContext = CURRENT.get();
+      MDC.put(MDC_KEY, context.traceId());
+      CURRENT.set(context);
     }
 
     @Override
@@ -136,6 +150,11 @@ public record TraceContext(String traceId, String spanId, String flags) {
         MDC.remove(MDC_KEY);
       } else {
         MDC.put(MDC_KEY, previous);
+      }
+      if (previousContext == null) {
+        CURRENT.remove();
+      } else {
+        CURRENT.set(previousContext);
       }
     }
   }

@@ -86,4 +86,25 @@ class TraceContextTest {
     assertThat(MDC.get(TraceContext.MDC_KEY)).isEqualTo("outer");
     MDC.remove(TraceContext.MDC_KEY);
   }
+
+  @Test
+  void shouldBeCurrentOnItsThreadWhileInTheLogsAndRestoreTheOuterOne() throws Exception {
+    TraceContext outer = TraceContext.parse(VALID);
+    TraceContext inner = TraceContext.create();
+    assertThat(TraceContext.current()).isEmpty();
+
+    try (TraceContext.InLogs o = outer.inLogs()) {
+      try (TraceContext.InLogs i = inner.inLogs()) {
+        assertThat(TraceContext.current()).contains(inner);
+        java.util.concurrent.atomic.AtomicReference<java.util.Optional<TraceContext>> seen =
+            new java.util.concurrent.atomic.AtomicReference<>();
+        Thread other = new Thread(() -> seen.set(TraceContext.current()));
+        other.start();
+        other.join();
+        assertThat(seen.get()).as("another thread's").isEmpty();
+      }
+      assertThat(TraceContext.current()).contains(outer);
+    }
+    assertThat(TraceContext.current()).isEmpty();
+  }
 }

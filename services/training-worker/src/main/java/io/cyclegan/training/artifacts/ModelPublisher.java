@@ -9,6 +9,7 @@ import io.cyclegan.common.messages.ModelAnnouncement;
 import io.cyclegan.common.messages.TrainingCommand.InitFrom;
 import io.cyclegan.common.store.ObjectKeys;
 import io.cyclegan.common.store.ObjectStore;
+import io.cyclegan.common.trace.TraceContext;
 import io.cyclegan.model.train.CycleGanTrainer;
 import java.io.BufferedOutputStream;
 import java.io.IOException;
@@ -21,6 +22,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ExecutionException;
 import org.apache.kafka.clients.producer.Producer;
+import org.apache.kafka.clients.producer.ProducerRecord;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -199,14 +201,16 @@ public final class ModelPublisher {
 
   private void announce(ModelAnnouncement announcement) {
     String what = "announce " + announcement.model() + " " + announcement.version();
+    ProducerRecord<byte[], byte[]> record =
+        CloudEvents.record(modelsTopic, announcement.model(), announcement, source);
+    // A child of the job's trace (docs/reliability.md, "Trace context").
+    TraceContext.current().ifPresent(trace -> trace.child().on(record));
     try {
       retrier.call(
           what,
           () -> {
             try {
-              return producer
-                  .send(CloudEvents.record(modelsTopic, announcement.model(), announcement, source))
-                  .get();
+              return producer.send(record).get();
             } catch (ExecutionException e) {
               throw e.getCause() instanceof Exception cause ? cause : e;
             }

@@ -10,6 +10,7 @@ import io.cyclegan.common.messages.TrainingEvent;
 import io.cyclegan.common.messages.TrainingEvent.Type;
 import io.cyclegan.common.runtime.DeadLetters;
 import io.cyclegan.common.store.Names;
+import io.cyclegan.common.trace.TraceContext;
 import io.cyclegan.common.trust.LogValues;
 import io.cyclegan.common.trust.ReasonCode;
 import io.cyclegan.model.CycleGanConfig;
@@ -136,6 +137,14 @@ public final class CommandHandler implements JobLauncher {
   }
 
   Decision handle(ConsumerRecord<byte[], byte[]> record) {
+    // The command's trace context (a new one when it has none or an invalid one): in the log lines
+    // and, as a child, on the events sent while handling it.
+    try (TraceContext.InLogs traced = TraceContext.of(record).inLogs()) {
+      return handleTraced(record);
+    }
+  }
+
+  private Decision handleTraced(ConsumerRecord<byte[], byte[]> record) {
     TrainingCommand command;
     try {
       command = MessageCodec.decode(record.value(), TrainingCommand.class);
@@ -233,7 +242,8 @@ public final class CommandHandler implements JobLauncher {
             JobState.accepted(
                     jobId, command.model(), command.dataset(), command.params(), source, workerId)
                 .withInitFrom(initFrom)
-                .queued(Instant.now(), principal));
+                .queued(Instant.now(), principal)
+                .withTrace(TraceContext.current().map(TraceContext::header).orElse(null)));
     queue.add(jobId, accepted.queuedAt());
     events.sendAndWait(
         TrainingEvent.of(jobId, Type.accepted).withModel(command.model(), accepted.version()));
@@ -259,17 +269,30 @@ public final class CommandHandler implements JobLauncher {
             state.createdAt().toEpochMilli(),
             state,
             state.principal());
-    log.info(
-        "job {} taken from the queue ({} at epoch {}, lease epoch {})",
-        state.jobId(),
-        state.state(),
-        state.epoch(),
-        fence.epoch());
+    try (TraceContext.InLogs traced = traced(state)) {
+      log.info(
+          "job {} taken from the queue ({} at epoch {}, lease epoch {})",
+          state.jobId(),
+          state.state(),
+          state.epoch(),
+          fence.epoch());
+    }
     return runner.apply(spec, fence);
+  }
+
+  /** The job's trace (its start command's) on this thread: for what the scheduler does for it. */
+  private static TraceContext.InLogs traced(JobState state) {
+    return TraceContext.parseOrCreate(state.traceparent()).inLogs();
   }
 
   @Override
   public boolean endWithoutRunning(JobState state, boolean cancelRequested, Fence fence) {
+    try (TraceContext.InLogs traced = traced(state)) {
+      return endWithoutRunningTraced(state, cancelRequested, fence);
+    }
+  }
+
+  private boolean endWithoutRunningTraced(JobState state, boolean cancelRequested, Fence fence) {
     String jobId = state.jobId();
     if (cancelRequested) {
       cancelled(state, fence);
@@ -292,7 +315,9 @@ public final class CommandHandler implements JobLauncher {
 
   @Override
   public void finishAgain(JobState state) {
-    finishAgainNow(state);
+    try (TraceContext.InLogs traced = traced(state)) {
+      finishAgainNow(state);
+    }
   }
 
   /** Makes a job that runs nowhere cancelled, under its lease. */

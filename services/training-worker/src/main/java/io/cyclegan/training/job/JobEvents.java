@@ -6,6 +6,7 @@ import io.cyclegan.common.fault.Retrier;
 import io.cyclegan.common.fault.RetryPolicy;
 import io.cyclegan.common.messages.CloudEvents;
 import io.cyclegan.common.messages.TrainingEvent;
+import io.cyclegan.common.trace.TraceContext;
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
 import java.util.concurrent.Callable;
@@ -148,13 +149,15 @@ public final class JobEvents implements AutoCloseable {
 
   public void sendAndWait(TrainingEvent event, Map<String, String> headers) {
     log.info("event {} epoch {} step {}", event.type(), event.epoch(), event.step());
+    // Made here, on the thread that has the command's or the job's trace context.
+    ProducerRecord<byte[], byte[]> record = record(event, headers);
     try {
       retrier.call(
           "send " + event.type() + " event of job " + event.jobId(),
           () -> {
             // Handed to the producer on the sender thread, then acknowledged by the broker.
             RecordMetadata acknowledged =
-                result(result(sender.submit(() -> producer.send(record(event, headers)))));
+                result(result(sender.submit(() -> producer.send(record))));
             sender.delivered();
             return acknowledged;
           });
@@ -185,6 +188,8 @@ public final class JobEvents implements AutoCloseable {
   private ProducerRecord<byte[], byte[]> record(TrainingEvent event, Map<String, String> headers) {
     ProducerRecord<byte[], byte[]> record = CloudEvents.record(topic, event.jobId(), event, source);
     headers.forEach((k, v) -> record.headers().add(k, v.getBytes(StandardCharsets.UTF_8)));
+    // A child of the command's trace (docs/reliability.md, "Trace context").
+    TraceContext.current().ifPresent(trace -> trace.child().on(record));
     return record;
   }
 

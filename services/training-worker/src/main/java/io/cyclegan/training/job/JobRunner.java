@@ -4,6 +4,7 @@ import ai.djl.Device;
 import io.cyclegan.common.fault.Faults;
 import io.cyclegan.common.messages.TrainingEvent;
 import io.cyclegan.common.messages.TrainingEvent.Type;
+import io.cyclegan.common.trace.TraceContext;
 import io.cyclegan.model.data.ImageSource;
 import io.cyclegan.model.device.DeviceSelector;
 import io.cyclegan.model.device.EngineThreads;
@@ -95,13 +96,18 @@ public final class JobRunner implements TrainingListener {
 
   public JobResult run() {
     MDC.put("jobId", spec.jobId());
-    try {
-      return train();
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      return stopped();
-    } catch (Exception e) {
-      return afterError(e);
+    // The start command's trace (recorded when the job was accepted, so a resumed run on another
+    // worker carries it too): in the log lines and, as a child, on the job's events, the final
+    // ones included.
+    try (TraceContext.InLogs traced = TraceContext.parseOrCreate(state.traceparent()).inLogs()) {
+      try {
+        return train();
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return stopped();
+      } catch (Exception e) {
+        return afterError(e);
+      }
     } finally {
       services.metrics().running(false);
       MDC.remove("jobId");

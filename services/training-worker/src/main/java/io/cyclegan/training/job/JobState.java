@@ -47,6 +47,8 @@ import java.util.function.Consumer;
  * @param intraOpThreads the libtorch intra-op threads the current or last run trains on ({@code
  *     EngineThreads.forTrainingSteps}), set with {@code device}; absent before a run started and in
  *     older documents
+ * @param traceparent the start command's trace context ({@code traceparent}, validated), which
+ *     every run of the job logs and carries on its events; absent in older documents
  */
 public record JobState(
     String schema,
@@ -71,7 +73,8 @@ public record JobState(
     Long leaseEpoch,
     Instant queuedAt,
     String principal,
-    Integer intraOpThreads) {
+    Integer intraOpThreads,
+    String traceparent) {
 
   public static final String SCHEMA = "cyclegan.training.job-state/v1";
 
@@ -108,6 +111,7 @@ public record JobState(
         worker,
         now,
         now,
+        null,
         null,
         null,
         null,
@@ -232,6 +236,11 @@ public record JobState(
         });
   }
 
+  /** The same state, traced by the start command's {@code traceparent}. */
+  public JobState withTrace(String header) {
+    return copy(c -> c.traceparent = header);
+  }
+
   /** The same state, written under the lease of epoch {@code fence}. */
   public JobState underLease(long fence) {
     return copy(c -> c.leaseEpoch = fence);
@@ -272,6 +281,7 @@ public record JobState(
     private Instant queuedAt;
     private String principal;
     private Integer intraOpThreads;
+    private String traceparent;
 
     private Copy(JobState s) {
       schema = s.schema;
@@ -297,6 +307,7 @@ public record JobState(
       queuedAt = s.queuedAt;
       principal = s.principal;
       intraOpThreads = s.intraOpThreads;
+      traceparent = s.traceparent;
     }
 
     private JobState build() {
@@ -323,7 +334,8 @@ public record JobState(
           leaseEpoch,
           queuedAt,
           principal,
-          intraOpThreads);
+          intraOpThreads,
+          traceparent);
     }
   }
 }

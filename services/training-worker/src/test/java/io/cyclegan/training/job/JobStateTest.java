@@ -122,7 +122,8 @@ class JobStateTest {
             4L,
             Instant.parse("2026-01-01T00:00:04Z"),
             "alice",
-            2);
+            2,
+            "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01");
     CheckpointRef second = new CheckpointRef("k2", 2, 0, 20, 1, Instant.now());
     Map<String, Map.Entry<UnaryOperator<JobState>, Set<String>>> copies = new LinkedHashMap<>();
     copies.put(
@@ -158,6 +159,11 @@ class JobStateTest {
     copies.put(
         "queued", Map.entry(s -> s.queued(Instant.now(), "bob"), Set.of("queuedAt", "principal")));
     copies.put("underLease", Map.entry(s -> s.underLease(9), Set.of("leaseEpoch")));
+    copies.put(
+        "withTrace",
+        Map.entry(
+            s -> s.withTrace("00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01"),
+            Set.of("traceparent")));
 
     for (Map.Entry<String, Map.Entry<UnaryOperator<JobState>, Set<String>>> c : copies.entrySet()) {
       JobState copy = c.getValue().getKey().apply(full);
