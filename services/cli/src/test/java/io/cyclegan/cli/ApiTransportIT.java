@@ -528,6 +528,54 @@ class ApiTransportIT {
     }
   }
 
+  /**
+   * A job started over the HTTP API stays in the request's trace through the training worker: its
+   * events carry the trace id, and the worker's log lines about it too.
+   */
+  @Test
+  void shouldCarryAJobRequestsTraceparentToTheJobsEventsAndTheTrainingWorkersLogs()
+      throws Exception {
+    String traceId = "0af7651916cd43dd8448eb211c80319c";
+    String jobId = "api-traced-" + UUID.randomUUID().toString().substring(0, 8);
+    try (LogCapture logs = new LogCapture();
+        StackKit kit = new StackKit(pipeline.stack());
+        KafkaConsumer<byte[], byte[]> events =
+            kit.consumerAtEnd(Topics.fromEnv(Map.of()).trainingEvents(), null)) {
+      HttpRequest request =
+          HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + pipeline.httpPort() + "/jobs"))
+              .header("Authorization", "Bearer " + pipeline.apiToken().orElseThrow())
+              .header("Content-Type", "application/json")
+              .header(TraceContext.HEADER, "00-" + traceId + "-b7ad6b7169203331-01")
+              .POST(
+                  HttpRequest.BodyPublishers.ofString(
+                      "{\"jobId\":\"" + jobId + "\",\"model\":\"m\",\"dataset\":\"nothing-here\"}"))
+              .build();
+      HttpResponse<String> started =
+          HttpClient.newHttpClient().send(request, HttpResponse.BodyHandlers.ofString());
+      assertThat(started.statusCode()).as(started.body()).isEqualTo(202);
+
+      // No such dataset: the job is accepted, then fails, which is enough to follow it.
+      List<ConsumerRecord<byte[], byte[]>> seen = new ArrayList<>();
+      await()
+          .atMost(Duration.ofSeconds(90))
+          .untilAsserted(
+              () -> {
+                events.poll(Duration.ofMillis(200)).forEach(seen::add);
+                assertThat(seen.stream().filter(r -> jobId.equals(key(r))).map(r -> r.value()))
+                    .anyMatch(v -> new String(v, StandardCharsets.UTF_8).contains("\"failed\""));
+              });
+      List<ConsumerRecord<byte[], byte[]>> ofJob =
+          seen.stream().filter(r -> jobId.equals(key(r))).toList();
+      assertThat(ofJob).hasSizeGreaterThanOrEqualTo(2);
+      for (ConsumerRecord<byte[], byte[]> event : ofJob) {
+        assertThat(TraceContext.parse(header(event)).traceId()).isEqualTo(traceId);
+      }
+      assertThat(logs.loggersWith(TraceContext.MDC_KEY, traceId))
+          .anyMatch(name -> name.startsWith("io.cyclegan.ingest."))
+          .anyMatch(name -> name.startsWith("io.cyclegan.training."));
+    }
+  }
+
   private static HttpResponse<String> translateOverHttp(String requestId, String traceparent)
       throws Exception {
     HttpRequest request =
