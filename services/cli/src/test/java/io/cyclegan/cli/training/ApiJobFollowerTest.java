@@ -55,13 +55,14 @@ class ApiJobFollowerTest {
         URI.create("http://127.0.0.1:" + server.getAddress().getPort()), "cgt_test");
   }
 
-  private static List<String> follow(ApiClient api) throws InterruptedException {
+  /** The lines a follower prints to a pipe, once it ended with {@code exitCode}. */
+  private static List<String> follow(ApiClient api, int exitCode) throws InterruptedException {
     StringWriter out = new StringWriter();
     int status =
         new ApiJobFollower(
                 api, "j1", TrainingPlan.UNKNOWN, new LiveLine(new PrintWriter(out), false))
             .follow(Duration.ofSeconds(30));
-    assertThat(status).isEqualTo(ExitCodes.OK);
+    assertThat(status).isEqualTo(exitCode);
     return out.toString().lines().toList();
   }
 
@@ -79,7 +80,7 @@ class ApiJobFollowerTest {
                     + "\"intraOpThreads\":1}",
                 "{\"state\":\"completed\",\"epoch\":2,\"step\":24,\"version\":\"j1\"}"));
 
-    assertThat(follow(api))
+    assertThat(follow(api, ExitCodes.OK))
         .containsExactly(
             "j1 accepted epoch 0 step 0",
             "j1 running epoch 0 step 0 on cpu() with 1 libtorch intra-op thread(s)",
@@ -96,7 +97,7 @@ class ApiJobFollowerTest {
                     + "\"intraOpThreads\":\"1; more\"}",
                 "{\"state\":\"completed\",\"epoch\":1,\"step\":4}"));
 
-    assertThat(follow(api))
+    assertThat(follow(api, ExitCodes.OK))
         .containsExactly("j1 running epoch 0 step 0", "j1 completed epoch 1 step 4");
   }
 
@@ -107,15 +108,7 @@ class ApiJobFollowerTest {
             List.of(
                 "{\"state\":\"failed\",\"epoch\":0,\"step\":0,"
                     + "\"error\":\"unknown parameter(s) [foo\\u001b[2J]\\r\\nj1 completed\"}"));
-    StringWriter out = new StringWriter();
-
-    int status =
-        new ApiJobFollower(
-                api, "j1", TrainingPlan.UNKNOWN, new LiveLine(new PrintWriter(out), false))
-            .follow(Duration.ofSeconds(30));
-
-    assertThat(status).isEqualTo(ExitCodes.FAILED);
-    assertThat(out.toString().lines())
+    assertThat(follow(api, ExitCodes.FAILED))
         .containsExactly(
             "j1 failed epoch 0 step 0: unknown parameter(s) [foo\\u001b[2J]\\r\\nj1 completed");
   }
