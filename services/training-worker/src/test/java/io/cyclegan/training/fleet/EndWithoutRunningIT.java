@@ -2,9 +2,11 @@ package io.cyclegan.training.fleet;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
 
 import io.cyclegan.common.store.ObjectStore;
 import io.cyclegan.common.testkit.StackKit;
+import io.cyclegan.common.trace.TraceContext;
 import io.cyclegan.localstack.LocalStack;
 import io.cyclegan.localstack.LocalStackExtension;
 import io.cyclegan.training.commands.CommandHandler;
@@ -17,11 +19,17 @@ import io.cyclegan.training.job.JobStatus;
 import io.cyclegan.training.job.JobStore;
 import io.cyclegan.training.metrics.TrainingMetrics;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.header.Header;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -38,6 +46,8 @@ import org.junit.jupiter.api.io.TempDir;
 @ExtendWith(LocalStackExtension.class)
 class EndWithoutRunningIT {
   private static final Duration TTL = Duration.ofSeconds(4);
+  private static final String TRACE_ID = "4bf92f3577b34da6a3ce929d0e0e4736";
+  private static final String TRACEPARENT = "00-" + TRACE_ID + "-00f067aa0ba902b7-01";
   private static final CommandSource SOURCE =
       new CommandSource("cyclegan-training", "cyclegan.training.commands", 0, 11);
 
@@ -88,16 +98,39 @@ class EndWithoutRunningIT {
   }
 
   @Test
-  void shouldCancelAQueuedJobUnderItsLeaseWhenNoOtherWorkerTookIt() throws Exception {
-    JobState queued = queued();
+  void shouldCancelAQueuedJobUnderItsLeaseWhenNoOtherWorkerTookIt(LocalStack stack)
+      throws Exception {
+    // Queued by a start command that carried a trace: the cancelled event stays in it.
+    JobState queued = jobs.write(queued().withTrace(TRACEPARENT));
     Leases leases = new Leases(store, "worker-a", false, TTL, new DrivenClock());
     Leases.Held lease = leases.tryAcquire(jobId, leases.read(jobId)).orElseThrow();
 
-    assertThat(a.handler(leases, new Attempts(3)).endWithoutRunning(queued, true, lease)).isTrue();
+    try (StackKit kit = new StackKit(stack);
+        KafkaConsumer<byte[], byte[]> events =
+            kit.consumerAtEnd("cyclegan.training.events", null)) {
+      assertThat(a.handler(leases, new Attempts(3)).endWithoutRunning(queued, true, lease))
+          .isTrue();
 
-    JobState stored = jobs.read(jobId).orElseThrow();
-    assertThat(stored.state()).isEqualTo(JobStatus.cancelled);
-    assertThat(stored.leaseEpoch()).isEqualTo(lease.epoch());
+      JobState stored = jobs.read(jobId).orElseThrow();
+      assertThat(stored.state()).isEqualTo(JobStatus.cancelled);
+      assertThat(stored.leaseEpoch()).isEqualTo(lease.epoch());
+      List<ConsumerRecord<byte[], byte[]>> ofJob = new ArrayList<>();
+      await()
+          .atMost(Duration.ofSeconds(30))
+          .untilAsserted(
+              () -> {
+                for (ConsumerRecord<byte[], byte[]> r : events.poll(Duration.ofMillis(200))) {
+                  if (jobId.equals(new String(r.key(), StandardCharsets.UTF_8))) {
+                    ofJob.add(r);
+                  }
+                }
+                assertThat(ofJob).isNotEmpty();
+              });
+      Header trace = ofJob.get(0).headers().lastHeader(TraceContext.HEADER);
+      assertThat(trace).as("the cancelled event's traceparent").isNotNull();
+      assertThat(TraceContext.parse(new String(trace.value(), StandardCharsets.UTF_8)).traceId())
+          .isEqualTo(TRACE_ID);
+    }
   }
 
   private JobState queued() {
