@@ -2,16 +2,10 @@ package io.cyclegan.ingest.http;
 
 import io.cyclegan.ingest.routing.RejectReason;
 import io.cyclegan.ingest.routing.RejectedInputException;
-import java.util.Map;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 /** An HTTP error answered as {@code {"status": <code>, "error": "...", "reason": "..."}}. */
 final class ApiException extends RuntimeException {
   private static final long serialVersionUID = 1L;
-
-  /** {@code header cg-name} in a refusal's text, as {@code HeaderParser} writes it. */
-  private static final Pattern HEADER_NAME = Pattern.compile("header (cg-[a-z-]+)");
 
   private final int status;
   private final String reason;
@@ -23,20 +17,7 @@ final class ApiException extends RuntimeException {
   }
 
   static ApiException of(RejectedInputException e) {
-    return of(e, Map.of());
-  }
-
-  /**
-   * The refusal of an upload whose routing headers the API made from the request: each {@code
-   * header cg-...} that {@code names} maps is named as the caller gave it (e.g. {@code query
-   * parameter 'format'}), so the error points at what to change.
-   */
-  static ApiException of(RejectedInputException e, Map<String, String> names) {
-    String message =
-        HEADER_NAME
-            .matcher(e.describe())
-            .replaceAll(m -> Matcher.quoteReplacement(names.getOrDefault(m.group(1), m.group())));
-    return new ApiException(statusOf(e.reason()), e.reason().name(), message);
+    return new ApiException(statusOf(e.reason()), e.reason().name(), e.describe());
   }
 
   static ApiException notFound(String message) {

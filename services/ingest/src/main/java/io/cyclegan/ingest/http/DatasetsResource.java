@@ -132,9 +132,9 @@ final class DatasetsResource implements Resource {
     if (isZip(contentType)) {
       Route.Dataset route;
       try {
-        route = processor.parser().dataset(IngestInput.fromHttp(headers, new byte[0]));
+        route = processor.parser().dataset(IngestInput.fromHttp(headers, new byte[0], PATH));
       } catch (RejectedInputException e) {
-        throw ApiException.of(e, PATH);
+        throw ApiException.of(e);
       }
       byte[] body = bodies.read(ctx, maxUploadBytes);
       HttpApi.json(ctx, 200, zipImport.run(body, route));

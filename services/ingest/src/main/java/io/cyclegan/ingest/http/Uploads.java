@@ -36,16 +36,16 @@ final class Uploads {
 
   /**
    * @param names how the request gave each routing header, for the error of a refusal ({@link
-   *     ApiException#of(io.cyclegan.ingest.routing.RejectedInputException, Map)})
+   *     IngestInput#nameOf})
    */
   Outcome ingestOne(Map<String, String> headers, byte[] body, Map<String, String> names) {
     BatchResult result =
         processor
-            .process(IngestInput.fromHttp(headers, body), Instant.now().plus(storeWait()))
+            .process(IngestInput.fromHttp(headers, body, names), Instant.now().plus(storeWait()))
             .awaitDurable(requestTimeout);
     Outcome outcome = result.outcomes().get(0);
     if (outcome instanceof Outcome.Rejected r) {
-      throw ApiException.of(r.error(), names);
+      throw ApiException.of(r.error());
     }
     return outcome;
   }

@@ -203,7 +203,8 @@ final class ZipImport {
             route.domain(),
             Headers.FILENAME,
             baseName),
-        bytes);
+        bytes,
+        Map.of()); // the route was checked once, up front
   }
 
   /** Bytes inflated so far from one archive. */

@@ -74,24 +74,23 @@ public final class HeaderParser {
     if (dataset == null) {
       throw new RejectedInputException(
           RejectReason.MISSING_DATASET,
-          "missing header " + Headers.DATASET + ": the dataset the image belongs to");
+          "missing " + in.nameOf(Headers.DATASET) + ": the dataset the image belongs to");
     }
     if (!Names.isValid(dataset)) {
       throw new RejectedInputException(
           RejectReason.INVALID_DATASET,
-          "header " + Headers.DATASET + ": " + invalid("dataset", dataset));
+          in.nameOf(Headers.DATASET) + ": " + invalid("dataset", dataset));
     }
     String domain = in.header(Headers.DOMAIN);
     if (domain == null) {
       throw new RejectedInputException(
           RejectReason.MISSING_DOMAIN,
-          "missing header " + Headers.DOMAIN + ": expected 'A' or 'B'");
+          "missing " + in.nameOf(Headers.DOMAIN) + ": expected 'A' or 'B'");
     }
     if (!"A".equals(domain) && !"B".equals(domain)) {
       throw new RejectedInputException(
           RejectReason.INVALID_DOMAIN,
-          "header "
-              + Headers.DOMAIN
+          in.nameOf(Headers.DOMAIN)
               + " is '"
               + LogValues.escape(shorten(domain))
               + "': expected 'A' or 'B'");
@@ -104,7 +103,7 @@ public final class HeaderParser {
     if (!Names.isValidRequestId(requestId)) {
       throw new RejectedInputException(
           RejectReason.INVALID_REQUEST_ID,
-          (in.header(Headers.REQUEST_ID) != null ? "header " + Headers.REQUEST_ID : "record key")
+          (in.header(Headers.REQUEST_ID) != null ? in.nameOf(Headers.REQUEST_ID) : "record key")
               + ": "
               + invalidRequestId(requestId));
     }
@@ -112,17 +111,17 @@ public final class HeaderParser {
     if (model == null) {
       throw new RejectedInputException(
           RejectReason.MISSING_MODEL,
-          "missing header " + Headers.MODEL + ": the model to translate with");
+          "missing " + in.nameOf(Headers.MODEL) + ": the model to translate with");
     }
     if (!Names.isValid(model)) {
       throw new RejectedInputException(
-          RejectReason.INVALID_MODEL, "header " + Headers.MODEL + ": " + invalid("model", model));
+          RejectReason.INVALID_MODEL, in.nameOf(Headers.MODEL) + ": " + invalid("model", model));
     }
     String version = in.header(Headers.MODEL_VERSION);
     if (version != null && !Names.isValid(version)) {
       throw new RejectedInputException(
           RejectReason.INVALID_MODEL_VERSION,
-          "header " + Headers.MODEL_VERSION + ": " + invalid("model version", version));
+          in.nameOf(Headers.MODEL_VERSION) + ": " + invalid("model version", version));
     }
     Direction direction = direction(in);
     String replyTopic = in.header(Headers.REPLY_TOPIC);
@@ -169,8 +168,7 @@ public final class HeaderParser {
     } catch (IllegalArgumentException e) {
       throw new RejectedInputException(
           reason,
-          "header "
-              + header
+          in.nameOf(header)
               + " is '"
               + LogValues.escape(shorten(value))
               + "': expected "

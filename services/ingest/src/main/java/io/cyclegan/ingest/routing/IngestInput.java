@@ -21,13 +21,16 @@ import org.apache.kafka.common.header.Header;
  * @param receivedAt when it arrived (the record timestamp for Kafka)
  * @param source the Kafka record, kept for its dead letter; {@code null} for HTTP uploads, whose
  *     caller is told of an error in the response instead
+ * @param names how an HTTP upload gave each header it was built from (e.g. {@code cg-output-format}
+ *     as {@code query parameter 'format'}), for the errors that name one; empty for a record
  */
 public record IngestInput(
     String key,
     byte[] image,
     Map<String, String> headers,
     Instant receivedAt,
-    ConsumerRecord<byte[], byte[]> source) {
+    ConsumerRecord<byte[], byte[]> source,
+    Map<String, String> names) {
 
   public IngestInput {
     // Every input is traced from here on: the sender's traceparent when valid, else a new one.
@@ -35,6 +38,17 @@ public record IngestInput(
     traced.put(
         TraceContext.HEADER, TraceContext.parseOrCreate(traced.get(TraceContext.HEADER)).header());
     headers = Map.copyOf(traced);
+    names = Map.copyOf(names);
+  }
+
+  /** An input whose headers are named as headers (a record's). */
+  public IngestInput(
+      String key,
+      byte[] image,
+      Map<String, String> headers,
+      Instant receivedAt,
+      ConsumerRecord<byte[], byte[]> source) {
+    this(key, image, headers, receivedAt, source, Map.of());
   }
 
   /** The input's trace context (see the constructor); a record sent on uses its {@code child()}. */
@@ -57,9 +71,21 @@ public record IngestInput(
         record);
   }
 
-  /** An HTTP upload: no key, headers built by the API from the path and query. */
-  public static IngestInput fromHttp(Map<String, String> headers, byte[] body) {
-    return new IngestInput(null, body, headers, Instant.now(), null);
+  /**
+   * An HTTP upload: no key, headers built by the API from the path and query, {@code names} saying
+   * from which part of the request (see {@link #nameOf}).
+   */
+  public static IngestInput fromHttp(
+      Map<String, String> headers, byte[] body, Map<String, String> names) {
+    return new IngestInput(null, body, headers, Instant.now(), null, names);
+  }
+
+  /**
+   * How the sender gave {@code header}, for an error that names it: {@code header cg-model} for a
+   * record; for an HTTP upload the query parameter or path segment the API made it from.
+   */
+  public String nameOf(String header) {
+    return names.getOrDefault(header, "header " + header);
   }
 
   /** The header's value, or {@code null} when absent or blank. */

@@ -259,4 +259,25 @@ class HeaderParserTest {
         .isEqualTo("image/png");
     assertThat(input("k").declaredFormat()).isNull();
   }
+
+  /** An HTTP upload's refusal names what the caller sent, not the header the API built from it. */
+  @Test
+  void shouldNameAHeaderAsTheHttpRequestGaveItWhenRefusing() {
+    Map<String, String> names =
+        Map.of(
+            Headers.OUTPUT_FORMAT, "query parameter 'format'",
+            Headers.MODEL, "query parameter 'model'");
+    IngestInput badFormat =
+        IngestInput.fromHttp(
+            Map.of(Headers.PURPOSE, "translate", Headers.MODEL, "z", Headers.OUTPUT_FORMAT, "gif"),
+            new byte[] {1},
+            names);
+    IngestInput noModel =
+        IngestInput.fromHttp(Map.of(Headers.PURPOSE, "translate"), new byte[] {1}, names);
+
+    assertThatThrownBy(() -> parser.parse(badFormat))
+        .hasMessage("query parameter 'format' is 'gif': expected 'png' or 'jpeg'");
+    assertThatThrownBy(() -> parser.parse(noModel))
+        .hasMessage("missing query parameter 'model': the model to translate with");
+  }
 }
