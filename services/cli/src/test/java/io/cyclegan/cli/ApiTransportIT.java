@@ -163,11 +163,7 @@ class ApiTransportIT {
   @Test
   void shouldSayWhereAFollowedJobRunsOverTheApi() throws Exception {
     ObjectStore store = StackKit.store(pipeline.stack());
-    Map<String, Object> running = new LinkedHashMap<>();
-    running.put("jobId", "api-where");
-    running.put("state", "running");
-    running.put("epoch", 3);
-    running.put("step", 40);
+    Map<String, Object> running = stateDocument("api-where", "running", 3, 40);
     running.put("device", "cpu()");
     running.put("intraOpThreads", 1);
     store.putJson(ObjectKeys.jobState("api-where"), running);
@@ -198,11 +194,7 @@ class ApiTransportIT {
   @Test
   void shouldPrintNoControlCharacterOfAStoredJobWhenListedOrFollowed() throws Exception {
     ObjectStore store = StackKit.store(pipeline.stack());
-    Map<String, Object> doc = new LinkedHashMap<>();
-    doc.put("jobId", "api-escape");
-    doc.put("state", "failed\u001b]0;owned\u0007");
-    doc.put("epoch", 1);
-    doc.put("step", 2);
+    Map<String, Object> doc = stateDocument("api-escape", "failed\u001b]0;owned\u0007", 1, 2);
     doc.put("error", "bad\u001b[2J\r\nFORGED line");
     store.putJson(ObjectKeys.jobState("api-escape"), doc);
 
@@ -220,6 +212,17 @@ class ApiTransportIT {
                 + " bad\\u001b[2J\\r\\nFORGED line")
         .doesNotContain("\u001b", "\u0007")
         .doesNotContainPattern("(?m)^FORGED");
+  }
+
+  /** A job's state document as a test writes it to the store; add fields to taste. */
+  private static Map<String, Object> stateDocument(
+      String jobId, String state, int epoch, int step) {
+    Map<String, Object> doc = new LinkedHashMap<>();
+    doc.put("jobId", jobId);
+    doc.put("state", state);
+    doc.put("epoch", epoch);
+    doc.put("step", step);
+    return doc;
   }
 
   @Test

@@ -19,6 +19,7 @@ import io.cyclegan.common.messages.TrainingCommand;
 import io.cyclegan.common.messages.TrainingEvent;
 import io.cyclegan.common.store.ObjectKeys;
 import io.cyclegan.common.testkit.LogCapture;
+import io.cyclegan.common.testkit.StackKit;
 import io.cyclegan.common.trace.TraceContext;
 import io.cyclegan.localstack.LocalStack;
 import io.cyclegan.localstack.LocalStackExtension;
@@ -38,17 +39,11 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Properties;
 import javax.imageio.ImageIO;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.header.Header;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeEach;
@@ -492,31 +487,17 @@ class TrainingWorkerIT {
     return trace == null ? null : new String(trace.value(), StandardCharsets.UTF_8);
   }
 
-  /** The newest announcement of {@code model} on cyclegan.models. */
+  /**
+   * The newest announcement of {@code model} on cyclegan.models: read after its job's {@code
+   * completed} event, which the worker sends only after the broker took the announcement.
+   */
   private ConsumerRecord<byte[], byte[]> announcementRecordOf(String model) {
-    Properties c = new Properties();
-    c.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, fixture.stack.bootstrapServers());
-    c.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
-    c.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
-    try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(c)) {
-      List<TopicPartition> parts =
-          consumer.partitionsFor("cyclegan.models").stream()
-              .map(i -> new TopicPartition("cyclegan.models", i.partition()))
+    try (StackKit kit = new StackKit(fixture.stack)) {
+      List<ConsumerRecord<byte[], byte[]>> found =
+          kit.readAll("cyclegan.models").stream()
+              .filter(r -> model.equals(new String(r.key(), StandardCharsets.UTF_8)))
               .toList();
-      consumer.assign(parts);
-      consumer.seekToBeginning(parts);
-      List<ConsumerRecord<byte[], byte[]>> found = new ArrayList<>();
-      await()
-          .atMost(Duration.ofSeconds(30))
-          .until(
-              () -> {
-                for (ConsumerRecord<byte[], byte[]> r : consumer.poll(Duration.ofMillis(200))) {
-                  if (model.equals(new String(r.key(), StandardCharsets.UTF_8))) {
-                    found.add(r);
-                  }
-                }
-                return !found.isEmpty();
-              });
+      assertThat(found).as("announcements of %s", model).isNotEmpty();
       return found.get(found.size() - 1);
     }
   }

@@ -70,11 +70,7 @@ public final class TerminalText {
 
     @Override
     public void write(int c) throws IOException {
-      if (acts((char) c)) {
-        out.write(escape((char) c));
-      } else {
-        out.write(c);
-      }
+      write(new char[] {(char) c}, 0, 1);
     }
 
     @Override
@@ -92,15 +88,9 @@ public final class TerminalText {
 
     @Override
     public void write(String s, int off, int len) throws IOException {
-      int start = off;
-      for (int i = off; i < off + len; i++) {
-        if (acts(s.charAt(i))) {
-          out.write(s, start, i - start);
-          out.write(escape(s.charAt(i)));
-          start = i + 1;
-        }
-      }
-      out.write(s, start, off + len - start);
+      char[] chars = new char[len];
+      s.getChars(off, off + len, chars, 0);
+      write(chars, 0, len);
     }
   }
 }
